@@ -1,0 +1,130 @@
+/**
+ * The results of the pipeline steps after intake, as stored on the lead: score (with its ledger), route,
+ * rationale and draft. Shared contract between the scoring, routing, drafting and handoff modules and the
+ * API. Pure data, no AWS.
+ */
+import { z } from 'zod';
+import { LanguageSchema } from './lead';
+
+export const AXES = ['fit', 'intent', 'engagement'] as const;
+export const AxisSchema = z.enum(AXES);
+export type Axis = z.infer<typeof AxisSchema>;
+
+export const TIERS = ['cold', 'warm', 'hot'] as const;
+export const TierSchema = z.enum(TIERS);
+export type Tier = z.infer<typeof TierSchema>;
+
+/** Seed 004's intent × engagement matrix. */
+export const QUADRANTS = ['act_now', 'proactive_outreach', 'nurture', 'monitor'] as const;
+export const QuadrantSchema = z.enum(QUADRANTS);
+export type Quadrant = z.infer<typeof QuadrantSchema>;
+
+/** One rule as evaluated for one lead: every rule is listed, fired or not. */
+export const LedgerEntrySchema = z.object({
+  ruleId: z.string(),
+  axis: AxisSchema,
+  /** The reason a salesperson reads, e.g. "10–200 employees". */
+  reason: z.string(),
+  fired: z.boolean(),
+  /** Points the rule carries as configured (may be negative). */
+  points: z.number(),
+  /** Points actually counted after decay and the axis cap; 0 when not fired. */
+  awarded: z.number(),
+  /** The fact value(s) the condition looked at, for the rep (never personal data). */
+  observed: z.unknown().optional(),
+  /** Why awarded differs from points: "decayed 50% (activity 30 days old)", "axis cap 40 reached". */
+  note: z.string().optional(),
+});
+export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
+
+export const BantSchema = z.object({
+  budget: z.boolean(),
+  authority: z.boolean(),
+  need: z.boolean(),
+  timing: z.boolean(),
+});
+export type Bant = z.infer<typeof BantSchema>;
+
+export const ScoreSchema = z.object({
+  fit: z.number(),
+  intent: z.number(),
+  engagement: z.number(),
+  total: z.number(),
+  tier: TierSchema,
+  quadrant: QuadrantSchema,
+  dataConfidence: z.number().min(0).max(1),
+  bant: BantSchema,
+  ledger: z.array(LedgerEntrySchema),
+  rulesVersion: z.string(),
+  scoredAt: z.string(),
+});
+export type Score = z.infer<typeof ScoreSchema>;
+
+export const RouteSchema = z.object({
+  kind: z.enum(['owner', 'nurture']),
+  ownerId: z.string().optional(),
+  team: z.string().optional(),
+  /** Which routing rule matched, and why, in words. */
+  ruleId: z.string(),
+  reason: z.string(),
+  /** When the owner must have made first contact (hot: 1 hour, warm: one business day). */
+  slaDueAt: z.string().optional(),
+  routingVersion: z.string(),
+  assignedAt: z.string(),
+});
+export type Route = z.infer<typeof RouteSchema>;
+
+export const RationaleSchema = z.object({
+  text: z.string(),
+  nextAction: z.string(),
+  /** `template` when no LLM key was configured or the LLM call failed. */
+  provider: z.enum(['openai', 'template']),
+  model: z.string().optional(),
+  promptVersion: z.string(),
+  fallbackReason: z.string().optional(),
+  usage: z.object({ promptTokens: z.number(), completionTokens: z.number(), costUsd: z.number() }).optional(),
+  writtenAt: z.string(),
+});
+export type Rationale = z.infer<typeof RationaleSchema>;
+
+export const HANDOFF_MODES = ['review', 'auto', 'none'] as const;
+export const HandoffModeSchema = z.enum(HANDOFF_MODES);
+export type HandoffMode = z.infer<typeof HandoffModeSchema>;
+
+export const DRAFT_STATUSES = [
+  'pending',
+  'approved',
+  'sending',
+  'sent',
+  'rejected',
+  'failed',
+  'none',
+] as const;
+export const DraftStatusSchema = z.enum(DRAFT_STATUSES);
+export type DraftStatus = z.infer<typeof DraftStatusSchema>;
+
+export const DraftSchema = z.object({
+  subject: z.string(),
+  body: z.string(),
+  language: LanguageSchema,
+  status: DraftStatusSchema,
+  handoff: HandoffModeSchema,
+  guardrail: z.object({ passed: z.boolean(), issues: z.array(z.string()) }),
+  provider: z.enum(['openai', 'template']),
+  promptVersion: z.string(),
+  createdAt: z.string(),
+});
+export type Draft = z.infer<typeof DraftSchema>;
+
+export const LEAD_STATUSES = [
+  'received', // stored, not yet on the queue
+  'queued', // on the qualify queue
+  'routed', // scored and routed to an owner; draft not yet written
+  'nurture', // scored below threshold: nurture sequence, no rep
+  'drafted', // rationale and draft written, waiting for the handoff decision / approval
+  'sent', // first email sent
+  'spam', // honeypot or time trap: stored, never qualified
+  'failed', // ended in a DLQ; `error` says why
+] as const;
+export const LeadStatusSchema = z.enum(LEAD_STATUSES);
+export type LeadStatus = z.infer<typeof LeadStatusSchema>;

@@ -1,0 +1,196 @@
+/**
+ * The one definition of the data plane and the functions wired to it. The CDK stack (infra/) and the
+ * local stack (local/) both read this file, so tables, indexes, TTL attributes, queues, DLQs, redrive
+ * settings, routes and event sources cannot drift between AWS and a laptop. Plain data: no CDK import.
+ */
+
+export type AttributeType = 'S' | 'N';
+export interface KeyDef {
+  readonly name: string;
+  readonly type: AttributeType;
+}
+export interface IndexDef {
+  readonly indexName: string;
+  readonly partitionKey: KeyDef;
+  readonly sortKey?: KeyDef;
+}
+export interface TableDef {
+  /** CDK construct id. */
+  readonly id: string;
+  /** Table name on the local stack (CDK lets CloudFormation name it). */
+  readonly localName: string;
+  /** Environment variable that carries the table name to a function. */
+  readonly envVar: string;
+  readonly partitionKey: KeyDef;
+  readonly sortKey?: KeyDef;
+  readonly timeToLiveAttribute?: string;
+  readonly globalSecondaryIndexes: readonly IndexDef[];
+}
+
+export interface QueueDef {
+  readonly id: string;
+  readonly localName: string;
+  readonly envVar: string;
+  /** Must be ≥ 6× the consumer's timeout (AWS guidance for SQS event sources). */
+  readonly visibilityTimeoutSeconds: number;
+  /** Receives before a message moves to the DLQ. */
+  readonly maxReceiveCount: number;
+  readonly retentionDays: number;
+  readonly dlqRetentionDays: number;
+}
+
+export type TableName = keyof typeof TABLES;
+export type QueueName = keyof typeof QUEUES;
+
+export const TABLES = {
+  /**
+   * Single table. Items (pk / sk):
+   * - `LEAD#<id>` / `LEAD`: the lead record (status, normalised lead, raw body, enrichment, score, route, …)
+   * - `DEDUP#<key>` / `DEDUP`: intake exactly-once guard → leadId (TTL)
+   * - `CACHE#<tool>#<domain>` / `CACHE`: enrichment cache (TTL)
+   * - `RR#<team>` / `RR`: round-robin sequence and per-rep load for routing
+   * - `CONFIG#<kind>` / `V#<n>`: versioned ops configuration
+   * - `RATE#<source>#<minute>` / `RATE`: intake rate counters (TTL)
+   */
+  leads: {
+    id: 'LeadsTable',
+    localName: 'lead-qualifier-leads',
+    envVar: 'LEADS_TABLE',
+    partitionKey: { name: 'pk', type: 'S' },
+    sortKey: { name: 'sk', type: 'S' },
+    timeToLiveAttribute: 'expiresAt',
+    globalSecondaryIndexes: [
+      /** A rep's / team's inbox: `OWNER#<id>` ordered by `<status>#<slaDueAt>`. */
+      {
+        indexName: 'byOwner',
+        partitionKey: { name: 'ownerPk', type: 'S' },
+        sortKey: { name: 'ownerSk', type: 'S' },
+      },
+      /** Sparse: leads stored but not yet confirmed on the queue (intake outbox, swept). */
+      {
+        indexName: 'outbox',
+        partitionKey: { name: 'outboxPk', type: 'S' },
+        sortKey: { name: 'outboxSk', type: 'S' },
+      },
+    ],
+  },
+} as const satisfies Record<string, TableDef>;
+
+export const QUEUES = {
+  /** intake → qualify (enrich, score, route). */
+  qualify: {
+    id: 'QualifyQueue',
+    localName: 'lead-qualifier-qualify',
+    envVar: 'QUALIFY_QUEUE_URL',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 3,
+    retentionDays: 14,
+    dlqRetentionDays: 14,
+  },
+  /** qualify → draft (rationale and first-response draft). */
+  draft: {
+    id: 'DraftQueue',
+    localName: 'lead-qualifier-draft',
+    envVar: 'DRAFT_QUEUE_URL',
+    visibilityTimeoutSeconds: 360,
+    maxReceiveCount: 3,
+    retentionDays: 14,
+    dlqRetentionDays: 14,
+  },
+  /** approval / auto handoff → send (SES v2). */
+  send: {
+    id: 'SendQueue',
+    localName: 'lead-qualifier-send',
+    envVar: 'SEND_QUEUE_URL',
+    visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    dlqRetentionDays: 14,
+  },
+} as const satisfies Record<string, QueueDef>;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+export interface HttpRouteDef {
+  readonly method: HttpMethod;
+  /** API Gateway route path, e.g. `/leads/{id}`. */
+  readonly path: string;
+  /** Public routes skip the JWT authorizer (the webform intake, the health check, the inbox page). */
+  readonly public: boolean;
+}
+
+export interface FunctionDef {
+  readonly id: string;
+  /** Handler module, relative to the repository root; it exports `handler`. */
+  readonly entry: string;
+  readonly description: string;
+  readonly timeoutSeconds: number;
+  readonly memoryMb: number;
+  readonly http?: readonly HttpRouteDef[];
+  /** SQS event source: the queue this function consumes, with batching. */
+  readonly consumes?: {
+    readonly queue: QueueName;
+    readonly batchSize: number;
+    readonly maxBatchingWindowSeconds: number;
+  };
+  /** Invoked on a schedule. */
+  readonly scheduleMinutes?: number;
+  readonly tables: Partial<Record<TableName, 'read' | 'readwrite'>>;
+  readonly sendsTo: readonly QueueName[];
+  readonly sendsEmail?: boolean;
+}
+
+export const FUNCTIONS = {
+  intake: {
+    id: 'IntakeFunction',
+    entry: 'functions/intake-http.ts',
+    description: 'POST /leads: accept a webform submission, store it and queue it for qualification',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    http: [{ method: 'POST', path: '/leads', public: true }],
+    tables: { leads: 'readwrite' },
+    sendsTo: ['qualify'],
+  },
+  leadRead: {
+    id: 'LeadReadFunction',
+    entry: 'functions/lead-read-http.ts',
+    description: 'GET /leads/{id}: a lead with its enrichment, scores, ledger, route, rationale and draft',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    http: [{ method: 'GET', path: '/leads/{id}', public: false }],
+    tables: { leads: 'read' },
+    sendsTo: [],
+  },
+  outboxSweeper: {
+    id: 'OutboxSweeperFunction',
+    entry: 'functions/outbox-sweeper.ts',
+    description: 'Re-queues leads that were stored but whose enqueue did not complete',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    scheduleMinutes: 1,
+    tables: { leads: 'readwrite' },
+    sendsTo: ['qualify'],
+  },
+  qualify: {
+    id: 'QualifyFunction',
+    entry: 'functions/qualify-sqs.ts',
+    description: 'Enrich, score and route a lead',
+    timeoutSeconds: 30,
+    memoryMb: 1024,
+    consumes: { queue: 'qualify', batchSize: 10, maxBatchingWindowSeconds: 0 },
+    tables: { leads: 'readwrite' },
+    sendsTo: ['draft'],
+  },
+  draft: {
+    id: 'DraftFunction',
+    entry: 'functions/draft-sqs.ts',
+    description: 'Write the rationale and the first-response draft, then apply the handoff point',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    consumes: { queue: 'draft', batchSize: 5, maxBatchingWindowSeconds: 0 },
+    tables: { leads: 'readwrite' },
+    sendsTo: ['send'],
+  },
+} as const satisfies Record<string, FunctionDef>;
+
+export type FunctionName = keyof typeof FUNCTIONS;
+export const dlqLocalName = (queue: QueueDef): string => `${queue.localName}-dlq`;

@@ -1,0 +1,37 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Two projects: `unit` (pure code beside its source, no emulators) and `integration` (under test/, with the
+ * emulators started once per run by test/global-setup.ts). `npx vitest run <path>` picks the right one.
+ */
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: [
+            'functions/**/*.test.ts',
+            'infra/**/*.test.ts',
+            'local/**/*.test.ts',
+            'bench/**/*.test.ts',
+          ],
+          environment: 'node',
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['test/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['test/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          // Emulators are shared; keep file-level parallelism modest on 2 cores.
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
