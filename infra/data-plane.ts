@@ -60,7 +60,7 @@ export const TABLES = {
     sortKey: { name: 'sk', type: 'S' },
     timeToLiveAttribute: 'expiresAt',
     globalSecondaryIndexes: [
-      /** A rep's / team's inbox: `OWNER#<id>` ordered by `<status>#<slaDueAt>`. */
+      /** A rep's inbox: `OWNER#<id>` ordered by `<slaDueAt>#<leadId>` (most urgent first). */
       {
         indexName: 'byOwner',
         partitionKey: { name: 'ownerPk', type: 'S' },

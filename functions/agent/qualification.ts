@@ -117,8 +117,7 @@ export const DraftSchema = z.object({
 export type Draft = z.infer<typeof DraftSchema>;
 
 export const LEAD_STATUSES = [
-  'received', // stored, not yet on the queue
-  'queued', // on the qualify queue
+  'received', // stored and queued for qualification (in the outbox until qualified)
   'routed', // scored and routed to an owner; draft not yet written
   'nurture', // scored below threshold: nurture sequence, no rep
   'drafted', // rationale and draft written, waiting for the handoff decision / approval

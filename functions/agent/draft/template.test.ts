@@ -1,0 +1,155 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildAllowList } from './allow-list';
+import { checkDraft, emailAllowed, findBareHosts, findEmails, findUrls, urlAllowed } from './guardrails';
+import { TEMPLATE_VERSION, writeTemplate } from './template';
+import { FIXED_NOW, REP, sampleInput } from './test-fixtures';
+import { countHidden } from './text';
+import { writeRationaleAndDraft } from './write';
+
+describe('template writer', () => {
+  it('is deterministic: the same input gives the same output', async () => {
+    // Prepare
+    const input = sampleInput();
+    const deps = { now: FIXED_NOW, allowList: buildAllowList(input) };
+    // Act
+    const a = await writeRationaleAndDraft(input, deps);
+    const b = await writeRationaleAndDraft(sampleInput(), deps);
+    // Assess
+    expect(a).toEqual(b);
+    expect(a.rationale.provider).toBe('template');
+    expect(a.rationale.promptVersion).toBe(TEMPLATE_VERSION);
+    expect(a.rationale.fallbackReason).toBe('llm_not_configured');
+    expect(a.draft?.guardrail).toEqual({ passed: true, issues: [] });
+    expect(a.humanReviewRequired).toBe(false);
+  });
+
+  it('cites the fired ledger lines with points, names tier and quadrant, and asks about missing BANT items', async () => {
+    // Prepare
+    const input = sampleInput({}, 'en');
+    // Act
+    const r = await writeRationaleAndDraft(input, { now: FIXED_NOW, allowList: buildAllowList(input) });
+    // Assess
+    const text = r.rationale.text;
+    expect(text).toContain('Fit 30: 10–200 employees (+20), NL or BE (+10)');
+    expect(text).toContain('Intent 10: hiring (+10)');
+    expect(text).toContain('Engagement 25: demo request (+20), submitted during office hours (+5)');
+    expect(text).not.toContain('SaaS, e-commerce or software'); // not fired
+    expect(text).not.toContain('free mail domain (');
+    expect(text).toContain('warm lead (65 points), quadrant proactive outreach');
+    expect(text).toContain('45 employees (KvK)');
+    expect(text).toContain('Routed to Anna de Vries by rule route.nl-smb');
+    expect(r.questionsForFirstCall).toHaveLength(2); // budget and timing are missing
+    expect(text).toContain(r.questionsForFirstCall[0]);
+    expect(r.nextAction).toContain('propose a demo time');
+  });
+
+  it('writes the rationale in Dutch when asked', async () => {
+    // Prepare
+    const input = sampleInput({ rationaleLanguage: 'nl' });
+    // Act
+    const r = await writeRationaleAndDraft(input, { now: FIXED_NOW, allowList: buildAllowList(input) });
+    // Assess
+    expect(r.rationale.text).toContain('warm lead (65 punten), kwadrant proactief benaderen');
+    expect(r.rationale.text).toContain('Betrokkenheid 25: demo request (+20)');
+    expect(r.rationale.text).toContain('Vragen voor het eerste gesprek:');
+    expect(r.nextAction).toMatch(/^Neem contact op/);
+  });
+
+  it('writes a Dutch demo reply with the booking link, addressed by first name, signed by the rep', () => {
+    // Prepare
+    const input = sampleInput({}, 'nl', 'demo_request');
+    // Act
+    const out = writeTemplate(input);
+    // Assess
+    expect(out.email?.subject).toBe('Uw demo-aanvraag');
+    expect(out.email?.body).toMatch(/^Beste Pieter,/);
+    expect(out.email?.body).toContain('Dank voor uw demo-aanvraag namens Bakker Logistiek B.V. Ik laat');
+    expect(out.email?.body).toContain(REP.bookingUrl);
+    expect(out.email?.body).toContain(
+      `Met vriendelijke groet,\n\nAnna de Vries\nAccount Executive\n${REP.email}`,
+    );
+  });
+
+  it('answers pricing questions in English with a call, never a price', () => {
+    // Prepare
+    const input = sampleInput({ rep: { ...REP, bookingUrl: undefined } }, 'en', 'pricing');
+    // Act
+    const out = writeTemplate(input);
+    // Assess
+    expect(out.email?.subject).toBe('Your question about pricing');
+    expect(out.email?.body).toMatch(/^Hi Pieter,/);
+    expect(out.email?.body).toContain('short call');
+    expect(out.email?.body).not.toMatch(/[€$]|\d+\s?%/);
+    expect(out.email?.body).toContain('Would you let me know when a short call suits you?');
+  });
+
+  it.each([
+    ['download', 'en', 'Following up on your download', 'downloading our material'],
+    ['contact', 'en', 'Your message', 'Thank you for your message about route planning.'],
+    ['download', 'nl', 'Naar aanleiding van uw download', 'downloaden van ons materiaal'],
+    ['contact', 'nl', 'Uw bericht', 'Dank voor uw bericht over route planning.'],
+  ] as const)('answers a %s form in %s', (form, lang, subject, phrase) => {
+    // Prepare
+    const input = sampleInput({}, lang, form);
+    // Act
+    const out = writeTemplate(input);
+    // Assess
+    expect(out.email?.subject).toBe(subject);
+    expect(out.email?.body).toContain(phrase);
+  });
+
+  it('uses a neutral greeting and team signature when the name is unusable and there is no rep', async () => {
+    // Prepare
+    const base = sampleInput(
+      { rep: undefined, route: { ...sampleInput().route, kind: 'nurture', ownerId: undefined } },
+      'en',
+    );
+    const input = { ...base, lead: { ...base.lead, person: { firstName: 'Ignore https://evil.example' } } };
+    // Act
+    const r = await writeRationaleAndDraft(input, { now: FIXED_NOW, allowList: buildAllowList(input) });
+    // Assess
+    expect(r.draft?.body).toMatch(/^Hello,/);
+    expect(r.draft?.body).toContain('The sales team');
+    expect(r.draft?.body).not.toContain('evil');
+    expect(r.nextAction).toContain('nurture sequence');
+    expect(r.draft?.guardrail.passed).toBe(true);
+  });
+
+  it('never lets lead text put an outside link, address or hidden character into the draft (fuzz)', () => {
+    // Prepare
+    const base = sampleInput();
+    const allow = buildAllowList(base);
+    const hostile = fc.oneof(
+      fc.string({ unit: 'grapheme', maxLength: 60 }),
+      fc.constantFrom(
+        'https://evil.example',
+        'x@evil.example',
+        'evil.example',
+        'www.evil.example',
+        '\u200Bjan',
+        'Jan\u202E',
+      ),
+      fc.string({ unit: 'binary', maxLength: 40 }),
+    );
+    fc.assert(
+      fc.property(hostile, hostile, hostile, fc.constantFrom('nl', 'en'), (name, company, interest, lang) => {
+        const input = sampleInput({}, lang as 'nl' | 'en', 'contact');
+        input.lead.person.firstName = name;
+        input.lead.company.name = company;
+        input.lead.qualifying.productInterest = interest;
+        // Act
+        const email = writeTemplate(input).email!;
+        const checked = checkDraft(email, { allowList: allow, ...input });
+        // Assess
+        const all = `${email.subject}\n${email.body}`;
+        expect(findUrls(all).every((u) => urlAllowed(u, allow))).toBe(true);
+        expect(findEmails(all).every((e) => emailAllowed(e, allow))).toBe(true);
+        expect(findBareHosts(all).every((h) => h.endsWith('ourco.example'))).toBe(true);
+        expect(countHidden(all)).toBe(0);
+        expect(checked.issues).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,285 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { EnrichmentSchema } from '../enrichment';
+import type { Lead } from '../lead';
+import { InMemoryEnrichmentCache } from './cache';
+import { computeGeo } from './geo';
+import { DEFAULT_TOOLS, enrichLead } from './run-tools';
+import { fakeDns } from './testing/fake-dns';
+import type { TestServer } from './testing/http-server';
+import { KVK_TEST_KEY, startKvkServer } from './testing/kvk-server';
+import { SITE_HOSTS, startSiteServer } from './testing/site-server';
+import type { EnrichDeps, EnrichmentCache, EnrichTool } from './types';
+
+let site: TestServer;
+let kvk: TestServer;
+let dns: ReturnType<typeof fakeDns>;
+
+beforeAll(async () => {
+  [site, kvk] = await Promise.all([startSiteServer({ slowMs: 3_000 }), startKvkServer()]);
+  dns = fakeDns({
+    a: { ...Object.fromEntries(Object.values(SITE_HOSTS).map((h) => [h, ['127.0.0.1']])) },
+    mx: {
+      'roostr.test': [{ exchange: 'mx.roostr.test', priority: 10 }],
+      'gmail.com': [{ exchange: 'gmail-smtp-in.l.google.com', priority: 5 }],
+    },
+  });
+});
+afterAll(() => Promise.all([site.close(), kvk.close()]));
+
+function lead(overrides: { person?: Lead['person']; company?: Lead['company'] } = {}): Lead {
+  return {
+    person: {
+      firstName: 'Sanne',
+      lastName: 'de Boer',
+      email: 'sanne@roostr.test',
+      phone: '+31301234567',
+      ...overrides.person,
+    },
+    company: {
+      name: 'Roostr',
+      domain: 'roostr.test',
+      website: `http://roostr.test:${site.port}/`,
+      ...overrides.company,
+    },
+    message: 'Graag een demo voor 40 medewerkers',
+    formType: 'demo_request',
+    qualifying: {},
+    consent: { marketingOptIn: true },
+    source: { provider: 'json' },
+    utm: {},
+    language: 'nl',
+    submittedAt: '2026-11-20T10:00:00+01:00',
+    activities: [],
+    extra: {},
+  };
+}
+
+const baseDeps = (): EnrichDeps => ({
+  dns,
+  allowPrivateTargets: true,
+  kvk: { baseUrl: kvk.origin, apiKey: KVK_TEST_KEY },
+});
+
+function sleepTool(name: string, ms: number, weight = 1): EnrichTool<{ x: number }, { slept: number }> {
+  return {
+    name,
+    input: z.object({ x: z.number() }),
+    output: z.object({ slept: z.number() }),
+    timeoutMs: 1_000,
+    weight,
+    prepare: () => ({ x: 1 }),
+    run: (_input, ctx) =>
+      new Promise((resolve, reject) => {
+        const t = setTimeout(() => resolve({ slept: ms }), ms);
+        ctx.signal.addEventListener('abort', () => {
+          clearTimeout(t);
+          reject(new Error('aborted'));
+        });
+      }),
+  };
+}
+
+describe('enrichLead', () => {
+  it('enriches a Dutch SaaS lead from website, KvK, email, phone and intent, all answered', async () => {
+    // Prepare: the KvK stand-in knows "Roostr" (website roostr.nl), the site server serves roostr.test
+    const l = lead();
+    // Act
+    const e = await enrichLead(l, baseDeps());
+    // Assess
+    expect(EnrichmentSchema.safeParse(e).success).toBe(true);
+    expect(e.tools.email?.status).toBe('ok');
+    expect(e.email).toMatchObject({ domain: 'roostr.test', freeMail: false, mx: true, businessDomain: true });
+    expect(e.website?.crm).toEqual(['HubSpot']);
+    expect(e.registry).toMatchObject({
+      source: 'kvk',
+      kvkNumber: '68750110',
+      industry: 'saas',
+      employees: 67,
+    });
+    expect(e.phone).toEqual({ e164: '+31301234567', country: 'NL', type: 'fixed_line' });
+    expect(e.intent).toEqual({ signals: [] });
+    expect(e.geo).toEqual({ country: 'NL', sources: ['registry', 'phone'] });
+    expect(e.confidence).toBe(1);
+  });
+
+  it('uses the embedded directory and its intent signals when no KvK key is configured', async () => {
+    // Prepare: a lead of a directory company, website unreachable in this test (no DNS entry)
+    const l = lead({
+      person: { email: 'info@betaalbrug.nl' },
+      company: { domain: 'betaalbrug.nl', name: 'Betaalbrug' },
+    });
+    // Act
+    const e = await enrichLead(l, { dns }, { only: ['registry', 'intent', 'email'] });
+    // Assess
+    expect(e.registry).toMatchObject({
+      source: 'directory',
+      legalName: 'Betaalbrug B.V.',
+      industry: 'finance',
+    });
+    expect(e.intent?.signals.map((s) => s.type)).toEqual(['hiring', 'funding']);
+    expect(e.tools.website?.status).toBe('skipped');
+    expect(e.email?.roleAddress).toBe(true);
+  });
+
+  it('runs tools in parallel: total time is about the slowest tool, not the sum', async () => {
+    // Prepare: three tools of 300 ms each
+    const tools = [sleepTool('a', 300), sleepTool('b', 300), sleepTool('c', 300)];
+    const started = performance.now();
+    // Act
+    const e = await enrichLead(lead(), baseDeps(), { tools });
+    // Assess
+    const took = performance.now() - started;
+    expect(Object.values(e.tools).map((t) => t.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(took).toBeGreaterThanOrEqual(290);
+    expect(took).toBeLessThan(850);
+  });
+
+  it('records a slow tool as timeout, lowers confidence and keeps the others', async () => {
+    // Prepare: website of a site that answers after 3 s, with a 300 ms budget
+    const l = lead({
+      company: { domain: 'slow.test', website: `http://slow.test:${site.port}/`, name: 'Traag BV' },
+    });
+    const started = performance.now();
+    // Act
+    const e = await enrichLead(l, baseDeps(), { timeoutMs: { website: 300 } });
+    // Assess
+    expect(e.tools.website?.status).toBe('timeout');
+    expect(e.tools.website?.error).toBe('no answer within 300 ms');
+    expect(e.website).toBeNull();
+    expect(e.phone?.e164).toBe('+31301234567');
+    expect(e.confidence).toBeLessThan(1);
+    expect(e.confidence).toBeGreaterThan(0);
+    expect(performance.now() - started).toBeLessThan(1_500);
+  });
+
+  it('serves the second lead of the same company domain from the cache', async () => {
+    // Prepare
+    const cache = new InMemoryEnrichmentCache();
+    const deps = { ...baseDeps(), cache };
+    await enrichLead(lead(), deps);
+    const siteRequests = site.requests.length;
+    const kvkRequests = kvk.requests.length;
+    // Act: a colleague from the same company fills in the form
+    const e = await enrichLead(lead({ person: { email: 'pieter@roostr.test' } }), deps);
+    // Assess
+    expect(e.tools.website).toMatchObject({ status: 'ok', cached: true });
+    expect(e.tools.registry).toMatchObject({ status: 'ok', cached: true });
+    expect(e.website?.name).toBe('Roostr');
+    expect(site.requests.length).toBe(siteRequests);
+    expect(kvk.requests.length).toBe(kvkRequests);
+  });
+
+  it('keeps going when the cache throws or hangs', async () => {
+    // Prepare
+    const throwing: EnrichmentCache = {
+      get: async () => {
+        throw new Error('ProvisionedThroughputExceededException');
+      },
+      put: async () => {
+        throw new Error('ProvisionedThroughputExceededException');
+      },
+    };
+    const hanging: EnrichmentCache = { get: () => new Promise(() => {}), put: () => new Promise(() => {}) };
+    // Act
+    const a = await enrichLead(lead(), { ...baseDeps(), cache: throwing });
+    const started = performance.now();
+    const b = await enrichLead(lead(), { ...baseDeps(), cache: hanging });
+    // Assess
+    expect(a.tools.website).toMatchObject({ status: 'ok', cached: false });
+    expect(a.confidence).toBe(1);
+    expect(b.tools.registry?.status).toBe('ok');
+    expect(b.confidence).toBe(1);
+    expect(performance.now() - started).toBeLessThan(2_000);
+  });
+
+  it('never records personal data in a tool error', async () => {
+    // Prepare: a tool that fails with the lead's address in its message
+    const leaky: EnrichTool<{ email: string }, unknown> = {
+      name: 'leaky',
+      input: z.object({ email: z.string() }),
+      output: z.unknown(),
+      timeoutMs: 500,
+      weight: 1,
+      prepare: (l) => ({ email: l.person.email ?? '' }),
+      run: async (input) => {
+        throw new Error(`mailbox ${input.email} rejected`);
+      },
+    };
+    // Act
+    const e = await enrichLead(lead(), baseDeps(), { tools: [leaky, sleepTool('ok', 1)] });
+    // Assess
+    expect(e.tools.leaky).toMatchObject({ status: 'error', error: 'unexpected Error' });
+    expect(JSON.stringify(e)).not.toContain('sanne@roostr.test');
+    expect(e.confidence).toBe(0.5);
+  });
+
+  it('never rejects and always returns a valid Enrichment, whatever the lead looks like', async () => {
+    // Prepare: arbitrary (often nonsensical) leads; no DNS entries, so no network is touched
+    const noDns = fakeDns({});
+    const deps: EnrichDeps = { dns: noDns, allowPrivateTargets: false };
+    const hostLike = fc.string().filter((w) => !/\d|:|\[|%/.test(w));
+    const arbLead = fc.record({
+      person: fc.oneof(
+        fc.record(
+          { email: fc.oneof(fc.emailAddress(), fc.string()), phone: fc.string(), firstName: fc.string() },
+          { requiredKeys: [] },
+        ),
+        fc.anything(),
+      ),
+      company: fc.oneof(
+        fc.record(
+          {
+            // No digits, colons, brackets or escapes: never an IP literal (incl. decimal/hex forms), so the fuzzer
+            // cannot aim the website tool at a real address.
+            domain: fc.oneof(fc.domain(), hostLike),
+            website: fc.oneof(fc.webUrl(), hostLike),
+            name: fc.string(),
+            country: fc.string(),
+          },
+          { requiredKeys: [] },
+        ),
+        fc.anything(),
+      ),
+    });
+    // Act / Assess
+    await fc.assert(
+      fc.asyncProperty(arbLead, async (l) => {
+        const e = await enrichLead(l as unknown as Lead, deps, {
+          timeoutMs: { website: 200, registry: 200, email: 200 },
+        });
+        expect(EnrichmentSchema.safeParse(e).success).toBe(true);
+        expect(Object.keys(e.tools).sort()).toEqual(DEFAULT_TOOLS.map((t) => t.name).sort());
+      }),
+      { numRuns: 60 },
+    );
+    // and for undefined / null input
+    expect(EnrichmentSchema.safeParse(await enrichLead(undefined as unknown as Lead, deps)).success).toBe(
+      true,
+    );
+  });
+});
+
+describe('geo', () => {
+  it('prefers form over registry over phone over TLD and lists the agreeing sources', () => {
+    // Prepare / Act / Assess
+    expect(
+      computeGeo({
+        formCountry: 'BE',
+        registry: null,
+        phone: { e164: '+31201234567', country: 'NL' },
+        domain: 'x.be',
+      }),
+    ).toEqual({
+      country: 'BE',
+      sources: ['form', 'tld'],
+    });
+    expect(computeGeo({ phone: { e164: '+4930901820', country: 'DE' }, domain: 'x.com' })).toEqual({
+      country: 'DE',
+      sources: ['phone'],
+    });
+    expect(computeGeo({ domain: 'shop.co.uk' })).toEqual({ country: 'GB', sources: ['tld'] });
+    expect(computeGeo({ domain: 'startup.io' })).toEqual({ country: null, sources: [] });
+  });
+});

@@ -1,0 +1,30 @@
+/** Public API of the intake domain (what the POST /leads handler calls). */
+export { contentHash, DEFAULT_DEDUP_WINDOW_MS, dedupKey } from './dedup';
+export { parseSubmission } from './parse-submission';
+export {
+  CANONICAL_FIELDS,
+  type CanonicalField,
+  DEFAULT_INTAKE_SETTINGS,
+  type FieldAliases,
+  type IntakeSettings,
+  IntakeSettingsSchema,
+  parseIntakeSettings,
+} from './settings';
+export { readIntakeSettingsFile } from './settings-file';
+export {
+  SIGNATURE_MAX_AGE_MS,
+  type SignatureFailureReason,
+  type SignatureInput,
+  type SignatureResult,
+  signGeneric,
+  verifySignature,
+} from './signatures';
+export type {
+  ErrorStatus,
+  Issue,
+  ParseFailure,
+  ParseResult,
+  ParseSuccess,
+  SpamReason,
+  SubmissionInput,
+} from './types';

@@ -1,0 +1,67 @@
+/**
+ * The lead as stored: the normalised submission plus what each pipeline step added. One record per lead;
+ * every step writes only its own part, conditionally, so a redelivered message cannot overwrite a later
+ * state. Pure types, no AWS.
+ */
+import type { Enrichment } from './enrichment';
+import type { Lead, Provider } from './lead';
+import type { Draft, LeadStatus, Rationale, Route, Score } from './qualification';
+
+export const PIPELINE_STEPS = [
+  'intake',
+  'enrich',
+  'score',
+  'route',
+  'rationale',
+  'draft',
+  'handoff',
+  'send',
+] as const;
+export type PipelineStep = (typeof PIPELINE_STEPS)[number];
+
+export interface StepTiming {
+  /** Milliseconds the step took. */
+  readonly ms: number;
+  /** When it finished (ISO). */
+  readonly at: string;
+}
+
+export interface LeadError {
+  readonly step: PipelineStep;
+  /** Error class and a non-personal message. */
+  readonly message: string;
+  readonly attempts: number;
+  readonly at: string;
+}
+
+export interface RawSubmission {
+  readonly contentType: string;
+  /** The body exactly as received (base64 when `isBase64Encoded`). */
+  readonly body: string;
+  readonly isBase64Encoded: boolean;
+}
+
+export interface LeadRecord {
+  readonly leadId: string;
+  readonly status: LeadStatus;
+  readonly receivedAt: string;
+  readonly provider: Provider;
+  readonly submissionId?: string;
+  readonly dedupKey: string;
+  readonly lead: Lead;
+  readonly raw: RawSubmission;
+  readonly spam?: { readonly reason: string };
+  readonly enrichment?: Enrichment;
+  readonly score?: Score;
+  readonly route?: Route;
+  readonly rationale?: Rationale;
+  readonly draft?: Draft;
+  readonly steps: Partial<Record<PipelineStep, StepTiming>>;
+  readonly error?: LeadError;
+}
+
+/** What GET /leads/{id} shows: everything but the raw body, unless asked for. */
+export const toLeadView = (record: LeadRecord, includeRaw = false) => {
+  const { raw, dedupKey: _dedupKey, ...rest } = record;
+  return includeRaw ? { ...rest, raw } : rest;
+};

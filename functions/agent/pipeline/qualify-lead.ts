@@ -1,0 +1,85 @@
+/**
+ * Qualification of one lead: enrich (tools in parallel) → score (pure rules, ledger) → route (rules, then a
+ * fair rotation) → hand over to drafting. Idempotent: each step's result is stored once, conditionally, and
+ * a redelivered message resumes where the last delivery stopped — it never re-scores a scored lead, never
+ * assigns a second owner and never advances a rotation twice.
+ */
+import type { Enrichment } from '../enrichment';
+import type { Lead } from '../lead';
+import type { PipelineStep, StepTiming } from '../lead-record';
+import type { LeadStore, MessageQueue } from '../ports';
+import type { Route, Score, Tier } from '../qualification';
+import { matchRoute, type RouteMatch, type RoutingSetup } from '../route';
+import { type CompiledRules, deriveFacts, type RulesFile, scoreLead } from '../score';
+
+export interface QualifyDeps {
+  readonly store: LeadStore;
+  readonly enrich: (lead: Lead) => Promise<Enrichment>;
+  readonly rules: RulesFile | CompiledRules;
+  readonly routing: RoutingSetup;
+  /** Stores the route on the lead atomically with any rotation step; returns the stored route. */
+  readonly assign: (input: {
+    leadId: string;
+    match: RouteMatch;
+    tier: Tier;
+    submittedAt: string;
+  }) => Promise<Route>;
+  readonly draftQueue: MessageQueue;
+  readonly now: () => Date;
+  /** Monotonic milliseconds, for step timings. */
+  readonly clock: () => number;
+}
+
+export type QualifyOutcome =
+  | { readonly outcome: 'routed' | 'nurture'; readonly route: Route; readonly score: Score }
+  | { readonly outcome: 'skipped'; readonly reason: 'missing' | 'spam' | 'failed' };
+
+/** The message on the draft queue: ids only. */
+export interface DraftMessage {
+  readonly leadId: string;
+}
+
+const timing = (ms: number, now: Date): StepTiming => ({
+  ms: Math.round(ms * 100) / 100,
+  at: now.toISOString(),
+});
+
+export const qualifyLead = async (leadId: string, deps: QualifyDeps): Promise<QualifyOutcome> => {
+  let record = await deps.store.get(leadId);
+  if (!record) return { outcome: 'skipped', reason: 'missing' };
+  if (record.status === 'spam' || record.status === 'failed')
+    return { outcome: 'skipped', reason: record.status };
+
+  let { enrichment, score } = record;
+  if (!enrichment || !score) {
+    const t0 = deps.clock();
+    enrichment = await deps.enrich(record.lead);
+    const t1 = deps.clock();
+    const now = deps.now();
+    score = scoreLead(deriveFacts(record.lead, enrichment, now), deps.rules, now);
+    const t2 = deps.clock();
+    const steps: Partial<Record<PipelineStep, StepTiming>> = {
+      enrich: timing(t1 - t0, now),
+      score: timing(t2 - t1, now),
+    };
+    const saved = await deps.store.saveQualification(leadId, { enrichment, score, steps });
+    if (!saved) {
+      // A concurrent delivery scored it first: continue with what is stored, so everyone agrees.
+      record = (await deps.store.get(leadId)) ?? record;
+      enrichment = record.enrichment ?? enrichment;
+      score = record.score ?? score;
+    }
+  }
+
+  let route = record.route;
+  if (!route) {
+    const t0 = deps.clock();
+    const match = matchRoute({ lead: record.lead, enrichment, score }, deps.routing);
+    route = await deps.assign({ leadId, match, tier: score.tier, submittedAt: record.lead.submittedAt });
+    await deps.store.recordSteps(leadId, { route: timing(deps.clock() - t0, deps.now()) });
+  }
+
+  // Drafting is idempotent too; re-sending on redelivery guarantees the hand-over is never lost.
+  if (!record.rationale) await deps.draftQueue.send({ leadId } satisfies DraftMessage);
+  return { outcome: route.kind === 'nurture' ? 'nurture' : 'routed', route, score };
+};

@@ -1,0 +1,71 @@
+/** fast-check arbitraries for Facts (used by the property tests and the benchmark's input generator). */
+import fc from 'fast-check';
+import { INDUSTRIES } from '../enrichment';
+import { FORM_TYPES, LANGUAGES } from '../lead';
+import type { Facts } from './facts';
+
+const age = fc.option(fc.integer({ min: 0, max: 400 }), { nil: null });
+const countries = fc.constantFrom('NL', 'BE', 'DE', 'GB', 'US', 'FR');
+
+export const factsArb: fc.Arbitrary<Facts> = fc.record({
+  employees: fc.option(fc.integer({ min: 0, max: 5000 }), { nil: null }),
+  employeesSource: fc.constantFrom('registry' as const, 'form' as const, null),
+  industry: fc.constantFrom(...INDUSTRIES),
+  industrySource: fc.constantFrom('registry' as const, 'inferred' as const, 'none' as const),
+  country: fc.option(countries, { nil: null }),
+  countrySource: fc.constantFrom(
+    'form' as const,
+    'registry' as const,
+    'phone' as const,
+    'tld' as const,
+    null,
+  ),
+  freeMail: fc.boolean(),
+  disposableEmail: fc.boolean(),
+  roleAddress: fc.boolean(),
+  businessEmail: fc.boolean(),
+  emailMx: fc.option(fc.boolean(), { nil: null }),
+  hasCrm: fc.boolean(),
+  crm: fc.uniqueArray(fc.constantFrom('hubspot', 'salesforce', 'pipedrive'), { maxLength: 3 }),
+  usesMarketingAutomation: fc.boolean(),
+  marketingAutomation: fc.uniqueArray(fc.constantFrom('mailchimp', 'activecampaign', 'marketo'), {
+    maxLength: 2,
+  }),
+  ecommercePlatform: fc.boolean(),
+  technologies: fc.uniqueArray(fc.constantFrom('wordpress', 'shopify', 'react', 'hubspot'), { maxLength: 4 }),
+  decisionMakerTitle: fc.boolean(),
+  formType: fc.constantFrom(...FORM_TYPES),
+  language: fc.constantFrom(...LANGUAGES),
+  submittedInOfficeHours: fc.boolean(),
+  submittedAgeDays: fc.integer({ min: 0, max: 400 }),
+  hiring: fc.boolean(),
+  hiringAgeDays: age,
+  funding: fc.boolean(),
+  fundingAgeDays: age,
+  newSystem: fc.boolean(),
+  newSystemAgeDays: age,
+  growth: fc.boolean(),
+  growthAgeDays: age,
+  intentSignals: fc.integer({ min: 0, max: 8 }),
+  demoRequest: fc.boolean(),
+  demoRequestAgeDays: age,
+  pricingPageVisit: fc.boolean(),
+  pricingPageVisitAgeDays: age,
+  download: fc.boolean(),
+  downloadAgeDays: age,
+  webinar: fc.boolean(),
+  webinarAgeDays: age,
+  emailClick: fc.boolean(),
+  emailClickAgeDays: age,
+  pageViews: fc.integer({ min: 0, max: 30 }),
+  pageViewAgeDays: age,
+  lastActivityAgeDays: fc.integer({ min: 0, max: 400 }),
+  hasBudget: fc.boolean(),
+  hasTimeline: fc.boolean(),
+  hasAuthority: fc.boolean(),
+  hasNeed: fc.boolean(),
+  timelineMonths: fc.option(fc.constantFrom(0, 0.5, 1, 2, 3, 4, 6, 12, 24), { nil: null }),
+  marketingOptIn: fc.boolean(),
+  dataConfidence: fc.double({ min: 0, max: 1, noNaN: true }),
+  messageLength: fc.integer({ min: 0, max: 10_000 }),
+});

@@ -1,0 +1,536 @@
+/**
+ * Facts: the flat, typed, non-personal view of a lead + its enrichment that the scoring rules speak of.
+ * `deriveFacts` is pure: `now` and the settings are passed in; no I/O, no clock.
+ *
+ * Missing values are `null` (never `undefined`), so `exists` has one meaning and Facts serialise to JSON.
+ * Ages are whole days (floored) between the newest matching activity/signal and `now`; 0 when in the future.
+ * No personal data lives here: no email address, name, phone number or message text (only its length).
+ */
+import type { Enrichment, Industry } from '../enrichment';
+import type { FormType, Language, Lead } from '../lead';
+
+export interface Facts {
+  /** Registry employee count, else the form's (lower bound of a range); null when unknown. */
+  employees: number | null;
+  employeesSource: 'registry' | 'form' | null;
+  /** Registry industry, else inferred from website technologies / description keywords, else 'other'. */
+  industry: Industry;
+  industrySource: 'registry' | 'inferred' | 'none';
+  /** ISO 3166-1 alpha-2: form > registry > phone > tld (enrichment.geo). */
+  country: string | null;
+  countrySource: 'form' | 'registry' | 'phone' | 'tld' | null;
+  freeMail: boolean;
+  disposableEmail: boolean;
+  roleAddress: boolean;
+  businessEmail: boolean;
+  /** MX record found for the email domain; null when not checked. */
+  emailMx: boolean | null;
+  hasCrm: boolean;
+  /** Detected CRM products, lower case (e.g. ['hubspot']). */
+  crm: string[];
+  usesMarketingAutomation: boolean;
+  marketingAutomation: string[];
+  /** Website runs an e-commerce platform (Shopify, WooCommerce, …). */
+  ecommercePlatform: boolean;
+  /** Detected technologies, lower case. */
+  technologies: string[];
+  /** The job title names a decision maker (owner, director, head of, C-level, …); the title itself is not kept. */
+  decisionMakerTitle: boolean;
+  formType: FormType;
+  language: Language;
+  /** Mon–Fri 09:00–17:30 (configurable) in the lead's time zone (by country, default Europe/Amsterdam). */
+  submittedInOfficeHours: boolean;
+  submittedAgeDays: number;
+  hiring: boolean;
+  hiringAgeDays: number | null;
+  funding: boolean;
+  fundingAgeDays: number | null;
+  newSystem: boolean;
+  newSystemAgeDays: number | null;
+  growth: boolean;
+  growthAgeDays: number | null;
+  intentSignals: number;
+  /** A demo request activity, or the form itself is a demo/trial request. */
+  demoRequest: boolean;
+  demoRequestAgeDays: number | null;
+  /** A pricing-page visit, or the form itself is the pricing/quote form. */
+  pricingPageVisit: boolean;
+  pricingPageVisitAgeDays: number | null;
+  download: boolean;
+  downloadAgeDays: number | null;
+  webinar: boolean;
+  webinarAgeDays: number | null;
+  emailClick: boolean;
+  emailClickAgeDays: number | null;
+  pageViews: number;
+  pageViewAgeDays: number | null;
+  /** Age of the newest own-channel activity of any kind; the submission counts, so never null. */
+  lastActivityAgeDays: number;
+  hasBudget: boolean;
+  hasTimeline: boolean;
+  hasAuthority: boolean;
+  hasNeed: boolean;
+  /** Months until the stated timeline ("asap" → 0, "binnen 3 maanden" → 3, "Q3" → months to Q3 start). */
+  timelineMonths: number | null;
+  marketingOptIn: boolean;
+  dataConfidence: number;
+  messageLength: number;
+}
+
+export type FactName = keyof Facts;
+export type FactKind = 'number' | 'boolean' | 'string' | 'string[]';
+
+/** The kind of every fact and whether it can be null; the rules schema and validator speak of these. */
+export const FACT_KINDS: { readonly [K in FactName]: { kind: FactKind; nullable: boolean } } = {
+  employees: { kind: 'number', nullable: true },
+  employeesSource: { kind: 'string', nullable: true },
+  industry: { kind: 'string', nullable: false },
+  industrySource: { kind: 'string', nullable: false },
+  country: { kind: 'string', nullable: true },
+  countrySource: { kind: 'string', nullable: true },
+  freeMail: { kind: 'boolean', nullable: false },
+  disposableEmail: { kind: 'boolean', nullable: false },
+  roleAddress: { kind: 'boolean', nullable: false },
+  businessEmail: { kind: 'boolean', nullable: false },
+  emailMx: { kind: 'boolean', nullable: true },
+  hasCrm: { kind: 'boolean', nullable: false },
+  crm: { kind: 'string[]', nullable: false },
+  usesMarketingAutomation: { kind: 'boolean', nullable: false },
+  marketingAutomation: { kind: 'string[]', nullable: false },
+  ecommercePlatform: { kind: 'boolean', nullable: false },
+  technologies: { kind: 'string[]', nullable: false },
+  decisionMakerTitle: { kind: 'boolean', nullable: false },
+  formType: { kind: 'string', nullable: false },
+  language: { kind: 'string', nullable: false },
+  submittedInOfficeHours: { kind: 'boolean', nullable: false },
+  submittedAgeDays: { kind: 'number', nullable: false },
+  hiring: { kind: 'boolean', nullable: false },
+  hiringAgeDays: { kind: 'number', nullable: true },
+  funding: { kind: 'boolean', nullable: false },
+  fundingAgeDays: { kind: 'number', nullable: true },
+  newSystem: { kind: 'boolean', nullable: false },
+  newSystemAgeDays: { kind: 'number', nullable: true },
+  growth: { kind: 'boolean', nullable: false },
+  growthAgeDays: { kind: 'number', nullable: true },
+  intentSignals: { kind: 'number', nullable: false },
+  demoRequest: { kind: 'boolean', nullable: false },
+  demoRequestAgeDays: { kind: 'number', nullable: true },
+  pricingPageVisit: { kind: 'boolean', nullable: false },
+  pricingPageVisitAgeDays: { kind: 'number', nullable: true },
+  download: { kind: 'boolean', nullable: false },
+  downloadAgeDays: { kind: 'number', nullable: true },
+  webinar: { kind: 'boolean', nullable: false },
+  webinarAgeDays: { kind: 'number', nullable: true },
+  emailClick: { kind: 'boolean', nullable: false },
+  emailClickAgeDays: { kind: 'number', nullable: true },
+  pageViews: { kind: 'number', nullable: false },
+  pageViewAgeDays: { kind: 'number', nullable: true },
+  lastActivityAgeDays: { kind: 'number', nullable: false },
+  hasBudget: { kind: 'boolean', nullable: false },
+  hasTimeline: { kind: 'boolean', nullable: false },
+  hasAuthority: { kind: 'boolean', nullable: false },
+  hasNeed: { kind: 'boolean', nullable: false },
+  timelineMonths: { kind: 'number', nullable: true },
+  marketingOptIn: { kind: 'boolean', nullable: false },
+  dataConfidence: { kind: 'number', nullable: false },
+  messageLength: { kind: 'number', nullable: false },
+};
+
+export const FACT_NAMES = Object.keys(FACT_KINDS) as [FactName, ...FactName[]];
+
+/** Settings deriveFacts needs (the rules file's `settings` block satisfies this). */
+export interface FactSettings {
+  /** IANA zone used when the lead's country has no entry in `timeZonesByCountry`. */
+  timeZone: string;
+  timeZonesByCountry?: Record<string, string>;
+  /** ISO weekdays 1 (Mon) … 7 (Sun); start inclusive, end exclusive, "HH:MM" local time. */
+  officeHours: { days: number[]; start: string; end: string };
+}
+
+export const DEFAULT_FACT_SETTINGS: FactSettings = {
+  timeZone: 'Europe/Amsterdam',
+  timeZonesByCountry: { BE: 'Europe/Brussels', DE: 'Europe/Berlin', GB: 'Europe/London' },
+  officeHours: { days: [1, 2, 3, 4, 5], start: '09:00', end: '17:30' },
+};
+
+const DAY_MS = 86_400_000;
+const INTENT_KEYS = ['hiring', 'funding', 'new_system', 'growth'] as const;
+
+function ageDays(at: string | undefined, nowMs: number): number | null {
+  if (!at) return null;
+  const t = Date.parse(at);
+  if (Number.isNaN(t)) return null;
+  return Math.max(0, Math.floor((nowMs - t) / DAY_MS));
+}
+
+function minAge(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return a < b ? a : b;
+}
+
+// --- industry inference -------------------------------------------------------------------------------
+
+/** Keyword → industry, checked in order against website title/description/name and technology categories. */
+const INDUSTRY_KEYWORDS: ReadonlyArray<[Industry, RegExp]> = [
+  [
+    'saas',
+    /\b(saas|software[- ]as[- ]a[- ]service|cloud[- ]?(platform|software)|subscription software|b2b software)\b/i,
+  ],
+  ['ecommerce', /\b(e-?commerce|webshop|web shop|online shop|onlinewinkel|online winkel|webwinkel)\b/i],
+  [
+    'logistics',
+    /\b(logisti(ek|cs|que)|transport|warehous\w*|fulfil?ment|expeditie|freight|shipping|vervoer)\b/i,
+  ],
+  ['software', /\b(software|app development|softwareontwikkeling|it[- ]services|ict)\b/i],
+  ['manufacturing', /\b(manufactur\w*|productie|fabrikant|machinebouw|factory|fabriek|industrial)\b/i],
+  ['wholesale', /\b(wholesale|groothandel|distribut\w*)\b/i],
+  ['finance', /\b(fintech|bank|finance|financ\w+|insurance|verzekering\w*|accountan\w*)\b/i],
+  ['healthcare', /\b(health\s?care|zorg|medical|medisch|clinic|kliniek|pharma\w*)\b/i],
+  ['education', /\b(education|onderwijs|school|university|universiteit|training|opleiding\w*)\b/i],
+  ['consulting', /\b(consult\w*|advies\w*|adviseur\w*)\b/i],
+  ['marketing', /\b(marketing|reclame|advertising|agency|bureau)\b/i],
+  ['construction', /\b(construction|bouw\w*|aannem\w*|installat\w*)\b/i],
+  ['hospitality', /\b(hotel|restaurant|horeca|hospitality|catering)\b/i],
+  ['retail', /\b(retail|winkel\w*|store)\b/i],
+];
+
+function inferIndustry(enrichment: Enrichment): Industry | null {
+  const site = enrichment.website;
+  if (!site) return null;
+  if (site.ecommerce.length > 0) return 'ecommerce';
+  const categories = site.technologies.flatMap((t) => t.categories).join(' ');
+  if (/\b(ecommerce|e-commerce)\b/i.test(categories)) return 'ecommerce';
+  const text = [site.title, site.name, site.description].filter(Boolean).join(' ');
+  if (!text) return null;
+  for (const [industry, re] of INDUSTRY_KEYWORDS) if (re.test(text)) return industry;
+  return null;
+}
+
+// --- answers ------------------------------------------------------------------------------------------
+
+/** An answer that says nothing: empty, a dash, "n/a", "geen", "no", "unknown", "weet ik niet", … */
+const NON_ANSWER =
+  /^\s*(|-+|\.+|\?+|x|n\.?\s?v\.?\s?t\.?|n\/?a|none|nothing|no|nee|geen(\s.*)?|not\s.*|niet\s.*|no\s.*|unknown|onbekend|tbd|nvt|weet\s(ik\s)?niet|geen idee|don'?t know|i don'?t know|idk)\s*[.!]?\s*$/i;
+
+export function meaningfulAnswer(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const v = value.trim();
+  if (v.length < 2) return false;
+  return !NON_ANSWER.test(v);
+}
+
+const DECISION_MAKER =
+  /\b(ceo|cto|cfo|coo|cmo|cio|chief|founder|co-?founder|oprichter|owner|eigenaar|directeur|director|managing|head of|hoofd|vp|vice president|partner|dga|bestuurder|manager)\b/i;
+
+const NUMBER_WORDS: Record<string, number> = {
+  een: 1,
+  één: 1,
+  one: 1,
+  a: 1,
+  an: 1,
+  twee: 2,
+  two: 2,
+  drie: 3,
+  three: 3,
+  vier: 4,
+  four: 4,
+  vijf: 5,
+  five: 5,
+  zes: 6,
+  six: 6,
+  zeven: 7,
+  seven: 7,
+  acht: 8,
+  eight: 8,
+  negen: 9,
+  nine: 9,
+  tien: 10,
+  ten: 10,
+  elf: 11,
+  eleven: 11,
+  twaalf: 12,
+  twelve: 12,
+};
+
+const NUM = `(\\d+(?:[.,]\\d+)?|${Object.keys(NUMBER_WORDS).join('|')})`;
+const TIMELINE_AMOUNT = new RegExp(
+  `(?:^|[^\\p{L}\\d])${NUM}\\s*(?:(?:-|–|tot|to)\\s*${NUM}\\s*)?(maanden|maand|months?|mnd|weken|week|weeks?|wk|dagen|dag|days?|jaar|years?)(?![\\p{L}])`,
+  'u',
+);
+
+/**
+ * Months until the stated timeline, or null when it cannot be read. Whole months where possible; weeks and
+ * days become fractions rounded to one decimal. Ranges ("3-6 months") use their lower bound.
+ */
+export function parseTimelineMonths(text: string | undefined, now: Date): number | null {
+  if (!text) return null;
+  const t = text.trim().toLowerCase();
+  if (!t) return null;
+  if (
+    /\b(asap|a\.s\.a\.p|z\.?s\.?m\.?|zo snel mogelijk|as soon as possible|immediately|direct|meteen|nu|now|urgent|spoed)\b/.test(
+      t,
+    )
+  )
+    return 0;
+  if (/\b(this|deze) (month|maand)\b/.test(t)) return 0;
+  if (/\b(next|volgende) (month|maand)\b/.test(t)) return 1;
+  if (/\b(this|deze) (week)\b/.test(t) || /\b(next|volgende) week\b/.test(t)) return 0;
+  if (/\b(this|deze|dit) (quarter|kwartaal)\b/.test(t)) return 0;
+  if (/\b(next|volgend|volgende) (quarter|kwartaal)\b/.test(t)) return 3;
+  const q = /\bq([1-4])\b/.exec(t);
+  if (q) {
+    const month = now.getUTCMonth();
+    const startMonth = (Number(q[1]) - 1) * 3;
+    const currentQ = Math.floor(month / 3);
+    if (Number(q[1]) - 1 === currentQ) return 0;
+    let diff = startMonth - month;
+    if (diff < 0) diff += 12;
+    return diff;
+  }
+  if (/\b(half (a )?year|half jaar|halfjaar)\b/.test(t)) return 6;
+  if (/\b(this|dit) (year|jaar)\b/.test(t)) return 11 - now.getUTCMonth();
+  if (/\b(next|volgend) (year|jaar)\b/.test(t)) return 12;
+  const m = TIMELINE_AMOUNT.exec(t);
+  if (m) {
+    const raw = m[1]!;
+    const n = /\d/.test(raw) ? Number(raw.replace(',', '.')) : NUMBER_WORDS[raw];
+    if (n === undefined || !Number.isFinite(n)) return null;
+    const unit = m[3]!;
+    if (unit.startsWith('maand') || unit.startsWith('month') || unit === 'mnd') return n;
+    if (unit.startsWith('we') || unit === 'wk') return Math.round((n / 4.345) * 10) / 10;
+    if (unit.startsWith('da')) return Math.round((n / 30.44) * 10) / 10;
+    return n * 12;
+  }
+  return null;
+}
+
+// --- office hours -------------------------------------------------------------------------------------
+
+const formatters = new Map<string, Intl.DateTimeFormat>();
+const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let f = formatters.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      weekday: 'short',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    formatters.set(timeZone, f);
+  }
+  return f;
+}
+
+function minutesOf(hhmm: string): number {
+  const [h, m] = hhmm.split(':');
+  return Number(h) * 60 + Number(m);
+}
+
+/** Whether `at` falls in office hours in `timeZone`. */
+export function inOfficeHours(at: Date, timeZone: string, hours: FactSettings['officeHours']): boolean {
+  let weekday = 0;
+  let hour = 0;
+  let minute = 0;
+  for (const part of formatterFor(timeZone).formatToParts(at)) {
+    if (part.type === 'weekday') weekday = WEEKDAYS[part.value] ?? 0;
+    else if (part.type === 'hour') hour = Number(part.value);
+    else if (part.type === 'minute') minute = Number(part.value);
+  }
+  if (!hours.days.includes(weekday)) return false;
+  const mins = hour * 60 + minute;
+  return mins >= minutesOf(hours.start) && mins < minutesOf(hours.end);
+}
+
+// --- deriveFacts --------------------------------------------------------------------------------------
+
+export function deriveFacts(
+  lead: Lead,
+  enrichment: Enrichment,
+  now: Date,
+  settings: FactSettings = DEFAULT_FACT_SETTINGS,
+): Facts {
+  const nowMs = now.getTime();
+  const registry = enrichment.registry;
+  const site = enrichment.website;
+  const email = enrichment.email;
+
+  // Size: the registry is authoritative; the form is self-reported.
+  let employees: number | null = null;
+  let employeesSource: Facts['employeesSource'] = null;
+  if (registry?.employees !== undefined) {
+    employees = registry.employees;
+    employeesSource = 'registry';
+  } else if (lead.company.employees !== undefined) {
+    employees = lead.company.employees;
+    employeesSource = 'form';
+  }
+
+  // Industry: registry (SBI-based) unless it said 'other', then the website, then 'other'.
+  let industry: Industry = 'other';
+  let industrySource: Facts['industrySource'] = 'none';
+  if (registry && registry.industry !== 'other') {
+    industry = registry.industry;
+    industrySource = 'registry';
+  } else {
+    const inferred = inferIndustry(enrichment);
+    if (inferred) {
+      industry = inferred;
+      industrySource = 'inferred';
+    }
+  }
+
+  // Country: form > registry > phone > tld.
+  let country: string | null = null;
+  let countrySource: Facts['countrySource'] = null;
+  if (lead.company.country) {
+    country = lead.company.country;
+    countrySource = 'form';
+  } else if (registry?.address?.country) {
+    country = registry.address.country;
+    countrySource = 'registry';
+  } else if (enrichment.phone?.country) {
+    country = enrichment.phone.country;
+    countrySource = 'phone';
+  } else if (enrichment.geo.country) {
+    country = enrichment.geo.country;
+    countrySource = enrichment.geo.sources[0] ?? 'tld';
+  }
+
+  // Intent signals: newest of each type.
+  const intent = { hiring: null, funding: null, new_system: null, growth: null } as Record<
+    'hiring' | 'funding' | 'new_system' | 'growth',
+    number | null
+  >;
+  const seen = { hiring: false, funding: false, new_system: false, growth: false };
+  const signals = enrichment.intent?.signals ?? [];
+  // An undated signal counts as current (null age = not decayed) and wins over dated ones of its type, so
+  // learning of another signal can never lower the score.
+  const undated = { hiring: false, funding: false, new_system: false, growth: false };
+  for (const s of signals) {
+    const age = ageDays(s.at, nowMs);
+    if (age === null) undated[s.type] = true;
+    intent[s.type] = seen[s.type] ? minAge(intent[s.type], age) : age;
+    seen[s.type] = true;
+  }
+  for (const k of INTENT_KEYS) if (undated[k]) intent[k] = null;
+
+  // Own-channel activity; the submission itself counts as its form type.
+  const submittedAgeDays = ageDays(lead.submittedAt, nowMs) ?? 0;
+  let demo: number | null = null;
+  let pricing: number | null = null;
+  let download: number | null = null;
+  let webinar: number | null = null;
+  let click: number | null = null;
+  let pageView: number | null = null;
+  let pageViews = 0;
+  let last: number = submittedAgeDays;
+  let hasDemo = lead.formType === 'demo_request' || lead.formType === 'trial';
+  let hasPricing = lead.formType === 'pricing';
+  let hasDownload = lead.formType === 'download';
+  let hasWebinar = false;
+  let hasClick = false;
+  if (hasDemo) demo = submittedAgeDays;
+  if (hasPricing) pricing = submittedAgeDays;
+  if (hasDownload) download = submittedAgeDays;
+  for (const a of lead.activities) {
+    const age = ageDays(a.at, nowMs);
+    if (age !== null && age < last) last = age;
+    switch (a.type) {
+      case 'demo_request':
+        hasDemo = true;
+        demo = minAge(demo, age);
+        break;
+      case 'pricing_page':
+        hasPricing = true;
+        pricing = minAge(pricing, age);
+        break;
+      case 'download':
+        hasDownload = true;
+        download = minAge(download, age);
+        break;
+      case 'webinar':
+        hasWebinar = true;
+        webinar = minAge(webinar, age);
+        break;
+      case 'email_click':
+        hasClick = true;
+        click = minAge(click, age);
+        break;
+      case 'page_view':
+        pageViews++;
+        pageView = minAge(pageView, age);
+        break;
+      default:
+        break;
+    }
+  }
+
+  const timeZone =
+    (country ? settings.timeZonesByCountry?.[country] : undefined) ?? settings.timeZone ?? 'Europe/Amsterdam';
+  const submitted = new Date(lead.submittedAt);
+
+  const q = lead.qualifying;
+  const timelineMonths = parseTimelineMonths(q.timeline, now);
+  const lower = (xs: string[]) => xs.map((x) => x.toLowerCase()).sort();
+
+  return {
+    employees,
+    employeesSource,
+    industry,
+    industrySource,
+    country,
+    countrySource,
+    freeMail: email?.freeMail ?? false,
+    disposableEmail: email?.disposable ?? false,
+    roleAddress: email?.roleAddress ?? false,
+    businessEmail: email?.businessDomain ?? false,
+    emailMx: email?.mx ?? null,
+    hasCrm: (site?.crm.length ?? 0) > 0,
+    crm: lower(site?.crm ?? []),
+    usesMarketingAutomation: (site?.marketingAutomation.length ?? 0) > 0,
+    marketingAutomation: lower(site?.marketingAutomation ?? []),
+    ecommercePlatform: (site?.ecommerce.length ?? 0) > 0,
+    technologies: lower(site?.technologies.map((t) => t.name) ?? []),
+    decisionMakerTitle: DECISION_MAKER.test(lead.person.jobTitle ?? ''),
+    formType: lead.formType,
+    language: lead.language,
+    submittedInOfficeHours: Number.isNaN(submitted.getTime())
+      ? false
+      : inOfficeHours(submitted, timeZone, settings.officeHours),
+    submittedAgeDays,
+    hiring: seen.hiring,
+    hiringAgeDays: intent.hiring,
+    funding: seen.funding,
+    fundingAgeDays: intent.funding,
+    newSystem: seen.new_system,
+    newSystemAgeDays: intent.new_system,
+    growth: seen.growth,
+    growthAgeDays: intent.growth,
+    intentSignals: signals.length,
+    demoRequest: hasDemo,
+    demoRequestAgeDays: demo,
+    pricingPageVisit: hasPricing,
+    pricingPageVisitAgeDays: pricing,
+    download: hasDownload,
+    downloadAgeDays: download,
+    webinar: hasWebinar,
+    webinarAgeDays: webinar,
+    emailClick: hasClick,
+    emailClickAgeDays: click,
+    pageViews,
+    pageViewAgeDays: pageView,
+    lastActivityAgeDays: last,
+    hasBudget: meaningfulAnswer(q.budget),
+    hasTimeline: meaningfulAnswer(q.timeline) || timelineMonths !== null,
+    hasAuthority: meaningfulAnswer(q.authority),
+    hasNeed: meaningfulAnswer(q.need),
+    timelineMonths,
+    marketingOptIn: lead.consent.marketingOptIn,
+    dataConfidence: enrichment.confidence,
+    messageLength: lead.message?.length ?? 0,
+  };
+}

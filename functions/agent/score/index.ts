@@ -1,0 +1,45 @@
+/**
+ * Transparent, deterministic lead scoring on fit / intent / engagement with a ledger.
+ *   const facts = deriveFacts(lead, enrichment, now, rules.settings);
+ *   const score = scoreLead(facts, rules, now);
+ * `DEFAULT_RULES` (config/scoring-rules.yaml) lives in './default-rules' (reads the file at module load).
+ */
+export {
+  type CompiledRule,
+  type CompiledRules,
+  compileRules,
+  FLOOR_RULE_ID,
+  firedRuleIds,
+  fnv1a,
+  quadrantOf,
+  type ScoreOptions,
+  scoreLead,
+} from './engine';
+export {
+  DEFAULT_FACT_SETTINGS,
+  deriveFacts,
+  FACT_KINDS,
+  FACT_NAMES,
+  type FactKind,
+  type FactName,
+  type FactSettings,
+  type Facts,
+  inOfficeHours,
+  meaningfulAnswer,
+  parseTimelineMonths,
+} from './facts';
+export {
+  type Condition,
+  ConditionSchema,
+  conditionFacts,
+  type Decay,
+  inferAgeFact,
+  loadRules,
+  OPERATORS,
+  type Operator,
+  parseRules,
+  type Rule,
+  type RulesFile,
+  RulesFileSchema,
+  RulesValidationError,
+} from './rules';

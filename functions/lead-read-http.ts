@@ -1,0 +1,16 @@
+/** GET /leads/{id}: the lead's current state — status, enrichment, scores with ledger, route, rationale, draft. */
+import { toLeadView } from './agent/lead-record';
+import { HttpError, httpHandler, json } from './platform/http';
+import { leadStore } from './platform/leads-table';
+
+const store = leadStore();
+const LEAD_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+export const handler = httpHandler(async (event) => {
+  const id = event.pathParameters?.id ?? '';
+  if (!LEAD_ID.test(id))
+    throw new HttpError(400, 'Not a lead id', [{ field: 'id', message: 'expected a 26-character ULID' }]);
+  const record = await store.get(id);
+  if (!record) throw new HttpError(404, 'No lead with this id', [{ field: 'id', message: 'not found' }]);
+  return json(200, toLeadView(record, event.queryStringParameters?.include === 'raw'));
+});

@@ -1,0 +1,92 @@
+/**
+ * Configuration, read once from the environment and validated by zod. A missing or malformed variable
+ * fails at cold start with its name, never later with an `undefined` somewhere deep in a request.
+ */
+import { z } from 'zod';
+import { QUEUES, TABLES } from '../../infra/data-plane';
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const csv = z
+  .string()
+  .optional()
+  .transform((v) =>
+    (v ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+const bool = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+/** Variables every function may use; all optional with defaults. */
+export const CommonConfigSchema = z.object({
+  STAGE: z.enum(['local', 'aws']).default('aws'),
+  /** Origins allowed to post forms from the browser (CORS), comma separated. `*` allows any. */
+  ALLOWED_ORIGINS: csv,
+  /** Origins a plain HTML form may redirect back to after posting. */
+  REDIRECT_ORIGINS: csv,
+  /** JSON object: source → HMAC secret, e.g. {"typeform":"…","hubspot":"…"}. */
+  INTAKE_SECRETS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return {} as Record<string, string>;
+      try {
+        return z.record(z.string(), z.string().min(1)).parse(JSON.parse(v));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of source → secret' });
+        return z.NEVER;
+      }
+    }),
+  /** Requests per minute per source before 429. */
+  INTAKE_RATE_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  /** Same-content resubmissions inside this window return the first lead. */
+  DEDUP_WINDOW_SECONDS: z.coerce.number().int().positive().default(600),
+  /** Allow enrichment to fetch private/loopback addresses (local stack and tests only). */
+  ALLOW_PRIVATE_TARGETS: bool,
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  KVK_API_URL: z.url().optional(),
+  KVK_API_KEY: z.string().optional(),
+  /** Our own website: the only outside link a draft may carry besides the rep's booking link. */
+  COMPANY_SITE_URL: z.url().optional(),
+  SES_FROM_ADDRESS: z.email().default('sales@example.com'),
+  SES_CONFIGURATION_SET: z.string().optional(),
+});
+export type CommonConfig = z.infer<typeof CommonConfigSchema>;
+
+/** Parses `env` with `schema` or throws one ConfigError naming every bad variable. */
+export const parseConfig = <S extends z.ZodType>(
+  schema: S,
+  env: Record<string, string | undefined>,
+): z.infer<S> => {
+  const result = schema.safeParse(env);
+  if (result.success) return result.data;
+  const lines = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+  throw new ConfigError(`Invalid configuration — ${lines.join('; ')}`);
+};
+
+const required = (name: string) =>
+  z
+    .string({ error: `${name} is required (set by the CDK stack or the local stack)` })
+    .min(1, `${name} is empty`);
+
+/** The env var carrying a table's name, required. */
+export const tableVar = (t: keyof typeof TABLES) => ({ [TABLES[t].envVar]: required(TABLES[t].envVar) });
+/** The env var carrying a queue's URL, required. */
+export const queueVar = (q: keyof typeof QUEUES) => ({ [QUEUES[q].envVar]: required(QUEUES[q].envVar) });
+
+let common: CommonConfig | undefined;
+/** Common config, parsed on first use and cached for the life of the container. */
+export const commonConfig = (): CommonConfig => {
+  common ??= parseConfig(CommonConfigSchema, process.env);
+  return common;
+};

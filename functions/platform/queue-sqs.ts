@@ -1,0 +1,9 @@
+/** MessageQueue on SQS (standard queue; consumers are idempotent, so duplicates are harmless). */
+import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import type { MessageQueue } from '../agent/ports';
+
+export const sqsQueue = (client: SQSClient, queueUrl: string): MessageQueue => ({
+  async send(body) {
+    await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(body) }));
+  },
+});

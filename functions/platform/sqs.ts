@@ -1,0 +1,76 @@
+/**
+ * SQS consumer plumbing shared by the pipeline Lambdas: Powertools partial batch responses (only failed
+ * records come back), ids-only message parsing, and failures recorded on the lead so a poison lead that
+ * ends in the DLQ shows why on the lead itself.
+ */
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { QUEUES, type QueueName } from '../../infra/data-plane';
+import type { PipelineStep } from '../agent/lead-record';
+import type { LeadStore } from '../agent/ports';
+import { describeError, logger } from './observability';
+
+const MessageSchema = z.object({ leadId: z.string().min(1).max(64) });
+
+export interface LeadMessageOptions {
+  readonly queue: QueueName;
+  readonly step: PipelineStep;
+  readonly store: LeadStore;
+  readonly process: (leadId: string, record: SQSRecord) => Promise<void>;
+}
+
+/** A handler for a queue of `{ leadId }` messages with partial batch failures. */
+export const leadMessageHandler = (options: LeadMessageOptions) => {
+  const processor = new BatchProcessor(EventType.SQS);
+  const maxReceiveCount = QUEUES[options.queue].maxReceiveCount;
+
+  const recordHandler = async (record: SQSRecord): Promise<void> => {
+    const parsed = MessageSchema.safeParse(safeJson(record.body));
+    if (!parsed.success) {
+      // Not ours to retry: a malformed message would only loop into the DLQ. Log and drop it.
+      logger.error('Malformed message dropped', { messageId: record.messageId, queue: options.queue });
+      return;
+    }
+    const { leadId } = parsed.data;
+    try {
+      await options.process(leadId, record);
+    } catch (error) {
+      const attempts = Number(record.attributes.ApproximateReceiveCount ?? '1');
+      const final = attempts >= maxReceiveCount;
+      logger.error('Step failed', {
+        leadId,
+        step: options.step,
+        attempts,
+        final,
+        error: describeError(error),
+      });
+      await options.store
+        .recordError(
+          leadId,
+          { step: options.step, message: describeError(error), attempts, at: new Date().toISOString() },
+          final,
+        )
+        .catch((e) =>
+          logger.error('Could not record the error on the lead', { leadId, error: describeError(e) }),
+        );
+      throw error;
+    }
+  };
+
+  return middy<SQSEvent, SQSBatchResponse>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event: SQSEvent, context: Context) =>
+      processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false }),
+    );
+};
+
+const safeJson = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};

@@ -1,0 +1,55 @@
+/** SQS qualify queue → enrich, score and route each lead, then hand it to drafting. */
+import { enrichLead } from './agent/enrich';
+import { qualifyLead } from './agent/pipeline/qualify-lead';
+import { defaultRoutingSetup } from './agent/route/config-file';
+import { compileRules } from './agent/score';
+import { DEFAULT_RULES } from './agent/score/default-rules';
+import { dynamo } from './platform/aws-clients';
+import { commonConfig } from './platform/config';
+import { dynamoEnrichmentCache } from './platform/enrichment-cache-dynamodb';
+import { leadStore, leadsTableName, queue } from './platform/leads-table';
+import { logger } from './platform/observability';
+import { createRoundRobin } from './platform/round-robin-dynamodb';
+import { leadMessageHandler } from './platform/sqs';
+
+const config = commonConfig();
+const store = leadStore();
+const table = leadsTableName();
+const rules = compileRules(DEFAULT_RULES);
+const routing = defaultRoutingSetup();
+const rotation = createRoundRobin({ db: dynamo, table, setup: routing });
+const draftQueue = queue('draft');
+const enrichDeps = {
+  cache: dynamoEnrichmentCache(dynamo, table),
+  allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,
+  ...(config.KVK_API_URL && config.KVK_API_KEY
+    ? { kvk: { baseUrl: config.KVK_API_URL, apiKey: config.KVK_API_KEY } }
+    : {}),
+};
+
+export const handler = leadMessageHandler({
+  queue: 'qualify',
+  step: 'enrich',
+  store,
+  process: async (leadId) => {
+    const result = await qualifyLead(leadId, {
+      store,
+      enrich: (lead) => enrichLead(lead, enrichDeps),
+      rules,
+      routing,
+      assign: (input) => rotation.assignOwner(input),
+      draftQueue,
+      now: () => new Date(),
+      clock: () => performance.now(),
+    });
+    if (result.outcome === 'skipped') logger.info('Lead skipped', { leadId, reason: result.reason });
+    else
+      logger.info('Lead qualified', {
+        leadId,
+        outcome: result.outcome,
+        tier: result.score.tier,
+        total: result.score.total,
+        ownerId: result.route.ownerId,
+      });
+  },
+});

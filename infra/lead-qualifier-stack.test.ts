@@ -1,0 +1,483 @@
+import { execSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FUNCTIONS, type FunctionDef, QUEUES, type QueueDef, TABLES, type TableDef } from './data-plane';
+import {
+  copyRuntimeFoldersCommands,
+  grantSesSend,
+  LeadFunction,
+  missingEntries,
+  REPO_ROOT,
+  SES_CONFIGURATION_SET_ENV,
+  SES_FROM_ADDRESS_ENV,
+} from './lead-function';
+import { LeadQualifierStack, ROUTE_THROTTLE, STAGE_THROTTLE } from './lead-qualifier-stack';
+
+/*
+ * Bundling is skipped (context aws:cdk:bundling-stacks = []), but NodejsFunction still requires each entry
+ * file to exist and to sit under the project root. The handlers are pointed at stub modules under
+ * node_modules/.cache so these tests do not depend on functions/*.ts; a separate test checks the real
+ * entries exist, and `npm run synth` bundles the real handlers.
+ */
+const STUB_ROOT = join(REPO_ROOT, 'node_modules', '.cache', 'lead-qualifier-infra-test');
+const functionDefs: Record<string, FunctionDef> = FUNCTIONS;
+const tableDefs: Record<string, TableDef> = TABLES;
+const queueDefs: Record<string, QueueDef> = QUEUES;
+
+function stubEntry(_name: string, def: FunctionDef): string {
+  const path = join(STUB_ROOT, def.entry);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, 'export const handler = async () => ({ statusCode: 200 });\n');
+  return path;
+}
+
+function synth(context: Record<string, unknown> = {}) {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const stack = new LeadQualifierStack(app, 'TestStack', {
+    env: { account: '123456789012', region: 'eu-west-1' },
+    entryFor: stubEntry,
+  });
+  return { stack, template: Template.fromStack(stack) };
+}
+
+const logicalId = (stack: Stack, construct: { node: { defaultChild?: unknown } }): string =>
+  stack.resolve((construct.node.defaultChild as CfnElement).logicalId) as string;
+
+// biome-ignore lint/suspicious/noExplicitAny: CloudFormation template JSON is untyped; assertions narrow it.
+type Resources = Record<string, { Type: string; Properties: Record<string, any> }>;
+
+let stack: LeadQualifierStack;
+let template: Template;
+let resources: Resources;
+
+beforeAll(() => {
+  // Prepare
+  ({ stack, template } = synth());
+  resources = template.toJSON().Resources as Resources;
+});
+
+afterAll(() => {
+  rmSync(STUB_ROOT, { recursive: true, force: true });
+});
+
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+
+describe('data plane equals infra/data-plane.ts', () => {
+  it('has exactly the tables of TABLES with their keys, GSIs and TTL attribute', () => {
+    // Act: read the tables back from the template in the shape of TableDef
+    const fromTemplate = Object.fromEntries(
+      Object.entries(tableDefs).map(([name]) => {
+        const props =
+          resources[logicalId(stack, stack.tables[name as keyof typeof TABLES])]?.Properties ?? {};
+        const typeOf = (attr: string) =>
+          props.AttributeDefinitions.find((a: { AttributeName: string }) => a.AttributeName === attr)
+            ?.AttributeType;
+        const keys = (schema: { AttributeName: string; KeyType: string }[]) => {
+          const hash = schema.find((k) => k.KeyType === 'HASH');
+          const range = schema.find((k) => k.KeyType === 'RANGE');
+          return {
+            partitionKey: hash && { name: hash.AttributeName, type: typeOf(hash.AttributeName) },
+            ...(range ? { sortKey: { name: range.AttributeName, type: typeOf(range.AttributeName) } } : {}),
+          };
+        };
+        return [
+          name,
+          {
+            ...keys(props.KeySchema),
+            timeToLiveAttribute: props.TimeToLiveSpecification?.Enabled
+              ? props.TimeToLiveSpecification.AttributeName
+              : undefined,
+            globalSecondaryIndexes: (props.GlobalSecondaryIndexes ?? []).map(
+              (g: { IndexName: string; KeySchema: { AttributeName: string; KeyType: string }[] }) => ({
+                indexName: g.IndexName,
+                ...keys(g.KeySchema),
+              }),
+            ),
+          },
+        ];
+      }),
+    );
+    const expected = Object.fromEntries(
+      Object.entries(tableDefs).map(([name, def]) => [
+        name,
+        {
+          partitionKey: def.partitionKey,
+          ...(def.sortKey ? { sortKey: def.sortKey } : {}),
+          timeToLiveAttribute: def.timeToLiveAttribute,
+          globalSecondaryIndexes: def.globalSecondaryIndexes.map((g) => ({
+            indexName: g.indexName,
+            partitionKey: g.partitionKey,
+            ...(g.sortKey ? { sortKey: g.sortKey } : {}),
+          })),
+        },
+      ]),
+    );
+
+    // Assess
+    expect(fromTemplate).toEqual(expected);
+    expect(ofType('AWS::DynamoDB::Table')).toHaveLength(Object.keys(tableDefs).length);
+  });
+
+  it('has exactly the queues of QUEUES, each with its own DLQ, redrive, visibility and retention', () => {
+    // Act
+    const fromTemplate = Object.fromEntries(
+      Object.keys(queueDefs).map((name) => {
+        const pair = stack.queues[name as keyof typeof QUEUES];
+        const queue = resources[logicalId(stack, pair.queue)]?.Properties ?? {};
+        const dlqId = logicalId(stack, pair.dlq);
+        const dlq = resources[dlqId]?.Properties ?? {};
+        return [
+          name,
+          {
+            visibilityTimeoutSeconds: queue.VisibilityTimeout,
+            maxReceiveCount: queue.RedrivePolicy?.maxReceiveCount,
+            retentionDays: queue.MessageRetentionPeriod / 86_400,
+            dlqRetentionDays: dlq.MessageRetentionPeriod / 86_400,
+            dlqTarget: queue.RedrivePolicy?.deadLetterTargetArn,
+          },
+        ];
+      }),
+    );
+    const expected = Object.fromEntries(
+      Object.entries(queueDefs).map(([name, def]) => [
+        name,
+        {
+          visibilityTimeoutSeconds: def.visibilityTimeoutSeconds,
+          maxReceiveCount: def.maxReceiveCount,
+          retentionDays: def.retentionDays,
+          dlqRetentionDays: def.dlqRetentionDays,
+          dlqTarget: {
+            'Fn::GetAtt': [logicalId(stack, stack.queues[name as keyof typeof QUEUES].dlq), 'Arn'],
+          },
+        },
+      ]),
+    );
+
+    // Assess: one main queue and one DLQ per definition, nothing else
+    expect(fromTemplate).toEqual(expected);
+    expect(ofType('AWS::SQS::Queue')).toHaveLength(2 * Object.keys(queueDefs).length);
+  });
+
+  it('every FUNCTIONS entry exists on disk (the real synth bundles them)', () => {
+    // Act
+    const missing = missingEntries(Object.values(functionDefs));
+
+    // Assess
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('tables', () => {
+  it('are on-demand, PITR on, encrypted, retained and deletion-protected', () => {
+    // Assess
+    for (const [, table] of ofType('AWS::DynamoDB::Table')) {
+      expect(table.Properties).toMatchObject({
+        BillingMode: 'PAY_PER_REQUEST',
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        SSESpecification: { SSEEnabled: true },
+        DeletionProtectionEnabled: true,
+      });
+    }
+    template.allResources('AWS::DynamoDB::Table', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+    });
+  });
+});
+
+describe('queues', () => {
+  it('are all encrypted and deny non-TLS access', () => {
+    // Assess
+    for (const [, queue] of ofType('AWS::SQS::Queue')) {
+      expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+    }
+    const sslPolicies = ofType('AWS::SQS::QueuePolicy').filter(([, p]) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('"aws:SecureTransport":"false"'),
+    );
+    const covered = sslPolicies.flatMap(([, p]) => p.Properties.Queues.map((q: { Ref: string }) => q.Ref));
+    expect(new Set(covered)).toEqual(new Set(ofType('AWS::SQS::Queue').map(([id]) => id)));
+  });
+
+  it('have an alarm on every DLQ that notifies the encrypted alarm topic', () => {
+    // Assess
+    const topicId = logicalId(stack, stack.alarmTopic);
+    for (const pair of Object.values(stack.queues)) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Namespace: 'AWS/SQS',
+        Dimensions: [
+          { Name: 'QueueName', Value: { 'Fn::GetAtt': [logicalId(stack, pair.dlq), 'QueueName'] } },
+        ],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: topicId }],
+      });
+    }
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+  });
+});
+
+describe('functions', () => {
+  const lambdas = () => ofType('AWS::Lambda::Function');
+
+  it('are generated from FUNCTIONS with the project defaults', () => {
+    // Assess
+    expect(lambdas()).toHaveLength(Object.keys(functionDefs).length);
+    for (const [name, def] of Object.entries(functionDefs)) {
+      const fn = resources[logicalId(stack, stack.functions[name as keyof typeof FUNCTIONS].fn)]?.Properties;
+      expect(fn).toMatchObject({
+        Architectures: ['arm64'],
+        Runtime: 'nodejs22.x',
+        Handler: 'index.handler',
+        TracingConfig: { Mode: 'Active' },
+        MemorySize: def.memoryMb,
+        Timeout: def.timeoutSeconds,
+        LoggingConfig: { LogGroup: { Ref: expect.any(String) } },
+        Environment: {
+          Variables: expect.objectContaining({
+            NODE_OPTIONS: '--enable-source-maps',
+            POWERTOOLS_SERVICE_NAME: 'lead-qualifier',
+          }),
+        },
+      });
+    }
+  });
+
+  it('get an env var for every table and queue they are granted, and none they are not', () => {
+    // Assess
+    for (const [name, def] of Object.entries(functionDefs)) {
+      const vars = resources[logicalId(stack, stack.functions[name as keyof typeof FUNCTIONS].fn)]?.Properties
+        .Environment.Variables as Record<string, unknown>;
+      for (const [tableName, table] of Object.entries(tableDefs)) {
+        const granted = tableName in def.tables;
+        expect(vars[table.envVar], `${def.id} ${table.envVar}`).toEqual(
+          granted ? { Ref: logicalId(stack, stack.tables[tableName as keyof typeof TABLES]) } : undefined,
+        );
+      }
+      for (const [queueName, queue] of Object.entries(queueDefs)) {
+        const granted = (def.sendsTo as readonly string[]).includes(queueName);
+        expect(vars[queue.envVar], `${def.id} ${queue.envVar}`).toEqual(
+          granted
+            ? { Ref: logicalId(stack, stack.queues[queueName as keyof typeof QUEUES].queue) }
+            : undefined,
+        );
+      }
+    }
+  });
+
+  it('consume their queues with ReportBatchItemFailures and the defined batch size', () => {
+    // Assess
+    const consumers = Object.entries(functionDefs).filter(([, def]) => def.consumes);
+    expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(consumers.length);
+    for (const [name, def] of consumers) {
+      const consumes = def.consumes as NonNullable<FunctionDef['consumes']>;
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: logicalId(stack, stack.functions[name as keyof typeof FUNCTIONS].fn) },
+        EventSourceArn: { 'Fn::GetAtt': [logicalId(stack, stack.queues[consumes.queue].queue), 'Arn'] },
+        BatchSize: consumes.batchSize,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        ...(consumes.maxBatchingWindowSeconds > 0
+          ? { MaximumBatchingWindowInSeconds: consumes.maxBatchingWindowSeconds }
+          : {}),
+      });
+    }
+  });
+
+  it('run scheduled functions from an EventBridge rule', () => {
+    // Assess
+    const scheduled = Object.entries(functionDefs).filter(([, def]) => def.scheduleMinutes !== undefined);
+    for (const [name, def] of scheduled) {
+      const minutes = def.scheduleMinutes as number;
+      template.hasResourceProperties('AWS::Events::Rule', {
+        ScheduleExpression: `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`,
+        Targets: [
+          Match.objectLike({
+            Arn: {
+              'Fn::GetAtt': [logicalId(stack, stack.functions[name as keyof typeof FUNCTIONS].fn), 'Arn'],
+            },
+          }),
+        ],
+      });
+    }
+    expect(ofType('AWS::Events::Rule')).toHaveLength(scheduled.length);
+  });
+});
+
+describe('HTTP API', () => {
+  it('has exactly the routes of FUNCTIONS, with the JWT authorizer on every non-public one', () => {
+    // Prepare
+    const expected = Object.values(functionDefs)
+      .flatMap((def) => (def.http ?? []).map((r) => ({ key: `${r.method} ${r.path}`, public: r.public })))
+      .sort((a, b) => a.key.localeCompare(b.key));
+
+    // Act
+    const routes = ofType('AWS::ApiGatewayV2::Route')
+      .map(([, r]) => ({
+        key: r.Properties.RouteKey as string,
+        public: r.Properties.AuthorizationType === 'NONE' || r.Properties.AuthorizationType === undefined,
+        authorizer: r.Properties.AuthorizerId,
+        type: r.Properties.AuthorizationType,
+      }))
+      .sort((a, b) => a.key.localeCompare(b.key));
+
+    // Assess
+    expect(routes.map(({ key, public: isPublic }) => ({ key, public: isPublic }))).toEqual(expected);
+    const authorizerId = ofType('AWS::ApiGatewayV2::Authorizer')[0]?.[0];
+    for (const route of routes.filter((r) => !r.public)) {
+      expect(route).toMatchObject({ type: 'JWT', authorizer: { Ref: authorizerId } });
+    }
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Audience: [{ Ref: logicalId(stack, stack.userPoolClient) }] },
+    });
+    template.allResourcesProperties('AWS::ApiGatewayV2::Integration', { PayloadFormatVersion: '2.0' });
+  });
+
+  it('throttles the stage, throttles POST /leads tighter, and writes access logs', () => {
+    // Assess
+    const routeSettings = Object.fromEntries(
+      Object.entries(ROUTE_THROTTLE).map(([key, l]) => [
+        key,
+        { ThrottlingBurstLimit: l.burstLimit, ThrottlingRateLimit: l.rateLimit },
+      ]),
+    );
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: {
+        ThrottlingBurstLimit: STAGE_THROTTLE.burstLimit,
+        ThrottlingRateLimit: STAGE_THROTTLE.rateLimit,
+      },
+      RouteSettings: routeSettings,
+      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+    });
+    expect(ROUTE_THROTTLE['POST /leads']?.rateLimit).toBeLessThan(STAGE_THROTTLE.rateLimit);
+  });
+
+  it('takes CORS origins from context and subscribes the alarm e-mail from context', () => {
+    // Act
+    const { template: withContext } = synth({
+      allowedOrigins: 'https://www.example.com,https://app.example.com',
+      alarmEmail: 'ops@example.com',
+    });
+
+    // Assess
+    withContext.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: ['https://www.example.com', 'https://app.example.com'],
+      }),
+    });
+    withContext.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+    });
+    template.resourceCountIs('AWS::SNS::Subscription', 0);
+  });
+});
+
+describe('Cognito', () => {
+  it('has a staff user pool with MFA required and the sales, manager and ops groups', () => {
+    // Assess
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      MfaConfiguration: 'ON',
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+    });
+    const groups = ofType('AWS::Cognito::UserPoolGroup').map(([, g]) => g.Properties.GroupName);
+    expect(groups.sort()).toEqual(['manager', 'ops', 'sales']);
+    template.resourceCountIs('AWS::Cognito::UserPoolClient', 1);
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('reports zero unacknowledged findings', () => {
+    // Act
+    const report = new AwsSolutionsChecks().validateScope(stack);
+
+    // Assess
+    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources[0]?.constructPath}`)).toEqual(
+      [],
+    );
+    expect(report.success).toBe(true);
+  });
+
+  it('still reports a finding that nobody acknowledged (the check is live)', () => {
+    // Prepare
+    const { stack: other } = synth();
+    new Queue(other, 'UnprotectedQueue');
+
+    // Act
+    const report = new AwsSolutionsChecks().validateScope(other);
+
+    // Assess
+    expect(report.violations.map((v) => v.ruleName)).toEqual(
+      expect.arrayContaining(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']),
+    );
+  });
+});
+
+describe('lead-function helpers', () => {
+  it('grantSesSend grants ses:SendEmail on the sender identities and sets the SES env vars', () => {
+    // Prepare
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const sesStack = new Stack(app, 'SesStack', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const def = Object.values(functionDefs)[0] as FunctionDef;
+    const fn = new LeadFunction(sesStack, 'Sender', { def, entry: stubEntry('sender', def) });
+
+    // Act
+    grantSesSend(fn, { fromAddress: 'leads@example.com', configurationSet: 'lead-qualifier' });
+
+    // Assess
+    const t = Template.fromStack(sesStack);
+    t.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          [SES_FROM_ADDRESS_ENV]: 'leads@example.com',
+          [SES_CONFIGURATION_SET_ENV]: 'lead-qualifier',
+        }),
+      },
+    });
+    const statements = JSON.stringify(t.findResources('AWS::IAM::Policy'));
+    expect(statements).toContain('ses:SendEmail');
+    expect(statements).toContain(':identity/example.com');
+    expect(statements).toContain(':identity/leads@example.com');
+    expect(statements).toContain(':configuration-set/lead-qualifier');
+    expect(() => grantSesSend(fn, { fromAddress: 'not-an-address' })).toThrow(/name@domain/);
+  });
+
+  it('the afterBundling commands copy config/, prompts/ and data/ beside the bundle', () => {
+    // Prepare
+    const root = mkdtempSync(join(tmpdir(), 'lq-bundle-'));
+    const input = join(root, 'in');
+    const output = join(root, 'out');
+    for (const [folder, file] of [
+      ['config', 'scoring.yaml'],
+      ['prompts', 'rationale.v1.md'],
+      ['data', 'free-mail.json'],
+    ] as const) {
+      mkdirSync(join(input, folder, 'nested'), { recursive: true });
+      writeFileSync(join(input, folder, 'nested', file), `${folder} content`);
+    }
+    mkdirSync(output);
+
+    try {
+      // Act
+      for (const command of copyRuntimeFoldersCommands(input, output))
+        execSync(command, { shell: '/bin/sh' });
+
+      // Assess
+      expect(readFileSync(join(output, 'config', 'nested', 'scoring.yaml'), 'utf8')).toBe('config content');
+      expect(readFileSync(join(output, 'prompts', 'nested', 'rationale.v1.md'), 'utf8')).toBe(
+        'prompts content',
+      );
+      expect(readFileSync(join(output, 'data', 'nested', 'free-mail.json'), 'utf8')).toBe('data content');
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

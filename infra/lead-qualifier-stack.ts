@@ -1,0 +1,390 @@
+/**
+ * The AWS side of the data plane. Everything here is generated from infra/data-plane.ts (TABLES, QUEUES,
+ * FUNCTIONS): add a table, queue, route or consumer there, not here.
+ */
+import { join } from 'node:path';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import {
+  type CfnStage,
+  CorsHttpMethod,
+  HttpApi,
+  HttpMethod,
+  type HttpStage,
+  LogGroupLogDestination,
+} from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import {
+  AccountRecovery,
+  FeaturePlan,
+  Mfa,
+  StandardThreatProtectionMode,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import {
+  FUNCTIONS,
+  type FunctionDef,
+  type FunctionName,
+  QUEUES,
+  type QueueDef,
+  type QueueName,
+  TABLES,
+  type TableDef,
+  type TableName,
+} from './data-plane';
+import { grantQueueSend, grantSesSend, grantTable, LeadFunction, REPO_ROOT } from './lead-function';
+
+/** Default stage throttling for the whole HTTP API. */
+export const STAGE_THROTTLE = { burstLimit: 200, rateLimit: 100 } as const;
+/** Tighter limits per route key (`METHOD /path`); every key must be an HTTP route in FUNCTIONS. */
+export const ROUTE_THROTTLE: Readonly<Record<string, { burstLimit: number; rateLimit: number }>> = {
+  'POST /leads': { burstLimit: 20, rateLimit: 10 },
+};
+
+/** Context keys read by the stack (`cdk synth -c key=value` or cdk.json). */
+export const CONTEXT = {
+  /** Optional: e-mail address subscribed to the DLQ alarm topic. */
+  alarmEmail: 'alarmEmail',
+  /** Comma-separated list (or JSON array) of origins allowed by CORS; default: none. */
+  allowedOrigins: 'allowedOrigins',
+  /** Required only when a function has `sendsEmail`: the verified SES sender. */
+  sesFromAddress: 'sesFromAddress',
+  /** Optional SES configuration set for sending functions. */
+  sesConfigurationSet: 'sesConfigurationSet',
+} as const;
+
+export interface LeadQualifierStackProps extends StackProps {
+  /**
+   * Absolute handler path per function; default `REPO_ROOT/def.entry`. Unit tests use it to point at
+   * stub modules when bundling is skipped.
+   */
+  readonly entryFor?: (name: FunctionName, def: FunctionDef) => string;
+}
+
+export interface QueuePair {
+  readonly queue: Queue;
+  readonly dlq: Queue;
+  readonly alarm: Alarm;
+}
+
+const tableDefs: Record<TableName, TableDef> = TABLES;
+const queueDefs: Record<QueueName, QueueDef> = QUEUES;
+const functionDefs: Record<FunctionName, FunctionDef> = FUNCTIONS;
+
+const attributeType = (type: 'S' | 'N'): AttributeType =>
+  type === 'S' ? AttributeType.STRING : AttributeType.NUMBER;
+
+function contextList(value: unknown): string[] {
+  if (value === undefined || value === null || value === '') return [];
+  if (Array.isArray(value)) return value.map(String);
+  const text = String(value).trim();
+  if (text.startsWith('[')) return (JSON.parse(text) as unknown[]).map(String);
+  return text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+/** Route key in API Gateway form, e.g. `POST /leads`. */
+export const routeKey = (method: string, path: string): string => `${method} ${path}`;
+
+export class LeadQualifierStack extends Stack {
+  readonly tables: Record<TableName, Table>;
+  readonly queues: Record<QueueName, QueuePair>;
+  readonly functions: Record<FunctionName, LeadFunction>;
+  readonly api: HttpApi;
+  readonly stage: HttpStage;
+  readonly userPool: UserPool;
+  readonly userPoolClient: UserPoolClient;
+  readonly alarmTopic: Topic;
+
+  constructor(scope: Construct, id: string, props: LeadQualifierStackProps = {}) {
+    super(scope, id, props);
+
+    // ---- Alarms: encrypted topic that CloudWatch can publish to -------------------------------------------
+    const alarmKey = new Key(this, 'AlarmTopicKey', {
+      description: 'Encrypts the lead-qualifier alarm topic',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    alarmKey.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    this.alarmTopic = new Topic(this, 'AlarmTopic', {
+      displayName: 'lead-qualifier alarms',
+      masterKey: alarmKey,
+      enforceSSL: true,
+    });
+    // enforceSSL creates a topic policy, which replaces the default one: let CloudWatch alarms of this
+    // account publish explicitly.
+    this.alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        actions: ['sns:Publish'],
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        resources: [this.alarmTopic.topicArn],
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': this.account },
+          ArnLike: {
+            'aws:SourceArn': `arn:${this.partition}:cloudwatch:${this.region}:${this.account}:alarm:*`,
+          },
+        },
+      }),
+    );
+    const alarmEmail = this.node.tryGetContext(CONTEXT.alarmEmail) as string | undefined;
+    if (alarmEmail) this.alarmTopic.addSubscription(new EmailSubscription(alarmEmail));
+    const alarmAction = new SnsAction(this.alarmTopic);
+
+    // ---- Tables --------------------------------------------------------------------------------------------
+    const tables = {} as Record<TableName, Table>;
+    for (const [name, def] of Object.entries(tableDefs) as [TableName, TableDef][]) {
+      const table = new Table(this, def.id, {
+        partitionKey: { name: def.partitionKey.name, type: attributeType(def.partitionKey.type) },
+        sortKey: def.sortKey ? { name: def.sortKey.name, type: attributeType(def.sortKey.type) } : undefined,
+        billingMode: BillingMode.PAY_PER_REQUEST,
+        pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+        encryption: TableEncryption.AWS_MANAGED,
+        timeToLiveAttribute: def.timeToLiveAttribute,
+        deletionProtection: true,
+        removalPolicy: RemovalPolicy.RETAIN,
+      });
+      for (const index of def.globalSecondaryIndexes) {
+        table.addGlobalSecondaryIndex({
+          indexName: index.indexName,
+          partitionKey: { name: index.partitionKey.name, type: attributeType(index.partitionKey.type) },
+          sortKey: index.sortKey
+            ? { name: index.sortKey.name, type: attributeType(index.sortKey.type) }
+            : undefined,
+          projectionType: ProjectionType.ALL,
+        });
+      }
+      tables[name] = table;
+      new CfnOutput(this, `${def.id}Name`, { value: table.tableName, description: `${name} table name` });
+    }
+    this.tables = tables;
+
+    // ---- Queues, DLQs and DLQ alarms ---------------------------------------------------------------------------
+    const queues = {} as Record<QueueName, QueuePair>;
+    for (const [name, def] of Object.entries(queueDefs) as [QueueName, QueueDef][]) {
+      const dlq = new Queue(this, `${def.id}Dlq`, {
+        retentionPeriod: Duration.days(def.dlqRetentionDays),
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+      });
+      const queue = new Queue(this, def.id, {
+        visibilityTimeout: Duration.seconds(def.visibilityTimeoutSeconds),
+        retentionPeriod: Duration.days(def.retentionDays),
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        deadLetterQueue: { queue: dlq, maxReceiveCount: def.maxReceiveCount },
+      });
+      const alarm = new Alarm(this, `${def.id}DlqAlarm`, {
+        alarmDescription: `Messages in the ${name} DLQ: a lead failed ${def.maxReceiveCount} times. Inspect and redrive.`,
+        metric: dlq.metricApproximateNumberOfMessagesVisible({
+          period: Duration.minutes(1),
+          statistic: 'Maximum',
+        }),
+        threshold: 0,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      alarm.addAlarmAction(alarmAction);
+      queues[name] = { queue, dlq, alarm };
+      new CfnOutput(this, `${def.id}Url`, { value: queue.queueUrl, description: `${name} queue URL` });
+    }
+    this.queues = queues;
+
+    // ---- Cognito (staff sign-in for the non-public routes) ------------------------------------------------------
+    this.userPool = new UserPool(this, 'StaffUserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      signInCaseSensitive: false,
+      autoVerify: { email: true },
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    for (const group of ['sales', 'manager', 'ops'] as const) {
+      this.userPool.addGroup(`Group-${group}`, {
+        groupName: group,
+        description: `lead-qualifier ${group} users`,
+      });
+    }
+    this.userPoolClient = this.userPool.addClient('WebClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      preventUserExistenceErrors: true,
+      accessTokenValidity: Duration.hours(1),
+      idTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
+    });
+    const authorizer = new HttpUserPoolAuthorizer('StaffAuthorizer', this.userPool, {
+      userPoolClients: [this.userPoolClient],
+    });
+
+    // ---- HTTP API ----------------------------------------------------------------------------------------------------
+    const allowedOrigins = contextList(this.node.tryGetContext(CONTEXT.allowedOrigins));
+    const httpMethods = new Set(
+      Object.values(functionDefs).flatMap((def) => (def.http ?? []).map((route) => route.method)),
+    );
+    this.api = new HttpApi(this, 'HttpApi', {
+      description: 'lead-qualifier: webform intake and the staff API',
+      createDefaultStage: false,
+      corsPreflight:
+        allowedOrigins.length > 0
+          ? {
+              allowOrigins: allowedOrigins,
+              allowMethods: [...httpMethods].map((m) => CorsHttpMethod[m]),
+              allowHeaders: ['content-type', 'authorization', 'idempotency-key'],
+              maxAge: Duration.hours(1),
+            }
+          : undefined,
+    });
+    const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    // No source IP or user agent: access logs must not carry personal data.
+    const accessLogFormat = AccessLogFormat.custom(
+      JSON.stringify({
+        requestId: '$context.requestId',
+        requestTime: '$context.requestTimeEpoch',
+        routeKey: '$context.routeKey',
+        status: '$context.status',
+        responseLength: '$context.responseLength',
+        responseLatency: '$context.responseLatency',
+        integrationLatency: '$context.integrationLatency',
+        integrationError: '$context.integrationErrorMessage',
+        authorizerError: '$context.authorizer.error',
+      }),
+    );
+    this.stage = this.api.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: STAGE_THROTTLE,
+      accessLogSettings: { destination: new LogGroupLogDestination(accessLogs), format: accessLogFormat },
+    });
+
+    // ---- Functions ---------------------------------------------------------------------------------------------------
+    const functions = {} as Record<FunctionName, LeadFunction>;
+    const declaredRouteKeys = new Set<string>();
+    for (const [name, def] of Object.entries(functionDefs) as [FunctionName, FunctionDef][]) {
+      const leadFunction = new LeadFunction(this, def.id, {
+        def,
+        entry: props.entryFor ? props.entryFor(name, def) : join(REPO_ROOT, def.entry),
+      });
+      functions[name] = leadFunction;
+
+      for (const [tableName, mode] of Object.entries(def.tables) as [TableName, 'read' | 'readwrite'][]) {
+        grantTable(leadFunction, tableName, tables[tableName], mode);
+      }
+      for (const queueName of def.sendsTo) grantQueueSend(leadFunction, queueName, queues[queueName].queue);
+      if (def.sendsEmail) {
+        const fromAddress = this.node.tryGetContext(CONTEXT.sesFromAddress) as string | undefined;
+        if (!fromAddress) {
+          throw new Error(
+            `${def.id} sends e-mail: set context "${CONTEXT.sesFromAddress}" (cdk.json or -c ${CONTEXT.sesFromAddress}=leads@your-domain)`,
+          );
+        }
+        grantSesSend(leadFunction, {
+          fromAddress,
+          configurationSet: this.node.tryGetContext(CONTEXT.sesConfigurationSet) as string | undefined,
+        });
+      }
+
+      if (def.consumes) {
+        const queueDef = queueDefs[def.consumes.queue];
+        if (queueDef.visibilityTimeoutSeconds < 6 * def.timeoutSeconds) {
+          throw new Error(
+            `${queueDef.id} visibility timeout ${queueDef.visibilityTimeoutSeconds}s must be >= 6 x ${def.id} timeout (${def.timeoutSeconds}s)`,
+          );
+        }
+        leadFunction.fn.addEventSource(
+          new SqsEventSource(queues[def.consumes.queue].queue, {
+            batchSize: def.consumes.batchSize,
+            maxBatchingWindow:
+              def.consumes.maxBatchingWindowSeconds > 0
+                ? Duration.seconds(def.consumes.maxBatchingWindowSeconds)
+                : undefined,
+            reportBatchItemFailures: true,
+          }),
+        );
+      }
+
+      if (def.scheduleMinutes !== undefined) {
+        new Rule(this, `${def.id}Schedule`, {
+          description: `Runs ${def.id} every ${def.scheduleMinutes} minute(s)`,
+          schedule: Schedule.rate(Duration.minutes(def.scheduleMinutes)),
+          targets: [new LambdaFunction(leadFunction.fn, { retryAttempts: 0 })],
+        });
+      }
+
+      if (def.http && def.http.length > 0) {
+        const integration = new HttpLambdaIntegration(`${def.id}Integration`, leadFunction.fn);
+        for (const route of def.http) {
+          const key = routeKey(route.method, route.path);
+          declaredRouteKeys.add(key);
+          const [httpRoute] = this.api.addRoutes({
+            path: route.path,
+            methods: [HttpMethod[route.method]],
+            integration,
+            authorizer: route.public ? undefined : authorizer,
+          });
+          if (!httpRoute) throw new Error(`No route created for ${key}`);
+          if (route.public) {
+            Validations.of(httpRoute).acknowledge({
+              id: 'AwsSolutions-APIG4',
+              reason: `${key} is public by design in FUNCTIONS (webform intake / health / inbox page); it is protected by stage and route throttling and input validation in the handler instead of a JWT.`,
+            });
+          }
+          // Route-level throttling settings need the route to exist first.
+          this.stage.node.addDependency(httpRoute);
+        }
+      }
+    }
+    this.functions = functions;
+
+    // Route-level throttling (tighter than the stage default).
+    for (const key of Object.keys(ROUTE_THROTTLE)) {
+      if (!declaredRouteKeys.has(key))
+        throw new Error(`ROUTE_THROTTLE has ${key}, which is not a route in FUNCTIONS`);
+    }
+    const cfnStage = this.stage.node.defaultChild as CfnStage;
+    cfnStage.routeSettings = Object.fromEntries(
+      Object.entries(ROUTE_THROTTLE).map(([key, limit]) => [
+        key,
+        { ThrottlingBurstLimit: limit.burstLimit, ThrottlingRateLimit: limit.rateLimit },
+      ]),
+    );
+
+    new CfnOutput(this, 'ApiUrl', { value: this.stage.url, description: 'HTTP API base URL' });
+    new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+  }
+}

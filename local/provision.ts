@@ -1,0 +1,210 @@
+/**
+ * Creates the data plane of `infra/data-plane.ts` on the local emulators: every table (keys, GSIs, TTL) and
+ * every queue with its DLQ, redrive policy and visibility timeout. Idempotent: existing tables and queues are
+ * kept (missing GSIs / TTL are added, queue attributes are re-applied), so a persisted `.local-data/` upgrades.
+ */
+import {
+  type AttributeDefinition,
+  CreateTableCommand,
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  type DynamoDBClient,
+  type GlobalSecondaryIndex,
+  type KeySchemaElement,
+  ResourceInUseException,
+  UpdateTableCommand,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import {
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  GetQueueUrlCommand,
+  QueueDoesNotExist,
+  SetQueueAttributesCommand,
+  type SQSClient,
+} from '@aws-sdk/client-sqs';
+import {
+  dlqLocalName,
+  type IndexDef,
+  type KeyDef,
+  QUEUES,
+  type QueueDef,
+  type QueueName,
+  TABLES,
+  type TableDef,
+  type TableName,
+} from '../infra/data-plane';
+import { type EmulatorEndpoints, LOCAL_CREDENTIALS, LOCAL_REGION, localDynamoDb, localSqs } from './aws';
+
+export interface ProvisionedDataPlane {
+  /** Table name per logical table. */
+  readonly tables: Record<TableName, string>;
+  readonly queueUrls: Record<QueueName, string>;
+  readonly dlqUrls: Record<QueueName, string>;
+  /** Environment for the functions: see `envFor`. */
+  readonly env: Record<string, string>;
+}
+
+const DAY = 86_400;
+
+const keySchema = (pk: KeyDef, sk?: KeyDef): KeySchemaElement[] => [
+  { AttributeName: pk.name, KeyType: 'HASH' },
+  ...(sk ? [{ AttributeName: sk.name, KeyType: 'RANGE' as const }] : []),
+];
+
+const gsi = (index: IndexDef): GlobalSecondaryIndex => ({
+  IndexName: index.indexName,
+  KeySchema: keySchema(index.partitionKey, index.sortKey),
+  Projection: { ProjectionType: 'ALL' },
+});
+
+const attributeDefinitions = (keys: readonly (KeyDef | undefined)[]): AttributeDefinition[] => {
+  const byName = new Map<string, AttributeDefinition>();
+  for (const key of keys) if (key) byName.set(key.name, { AttributeName: key.name, AttributeType: key.type });
+  return [...byName.values()];
+};
+
+const ensureTable = async (ddb: DynamoDBClient, def: TableDef): Promise<string> => {
+  const TableName = def.localName;
+  try {
+    await ddb.send(
+      new CreateTableCommand({
+        TableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: keySchema(def.partitionKey, def.sortKey),
+        AttributeDefinitions: attributeDefinitions([
+          def.partitionKey,
+          def.sortKey,
+          ...def.globalSecondaryIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+        ]),
+        ...(def.globalSecondaryIndexes.length > 0
+          ? { GlobalSecondaryIndexes: def.globalSecondaryIndexes.map(gsi) }
+          : {}),
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+    // Existing (persisted) table: add indexes the definition gained since it was created.
+    const { Table } = await ddb.send(new DescribeTableCommand({ TableName }));
+    const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    for (const index of def.globalSecondaryIndexes.filter((i) => !existing.has(i.indexName))) {
+      await ddb.send(
+        new UpdateTableCommand({
+          TableName,
+          AttributeDefinitions: attributeDefinitions([index.partitionKey, index.sortKey]),
+          GlobalSecondaryIndexUpdates: [{ Create: gsi(index) }],
+        }),
+      );
+    }
+  }
+  if (def.timeToLiveAttribute) {
+    const { TimeToLiveDescription } = await ddb.send(new DescribeTimeToLiveCommand({ TableName }));
+    const enabled =
+      TimeToLiveDescription?.TimeToLiveStatus === 'ENABLED' ||
+      TimeToLiveDescription?.TimeToLiveStatus === 'ENABLING';
+    if (!enabled) {
+      await ddb.send(
+        new UpdateTimeToLiveCommand({
+          TableName,
+          TimeToLiveSpecification: { AttributeName: def.timeToLiveAttribute, Enabled: true },
+        }),
+      );
+    }
+  }
+  return TableName;
+};
+
+const ensureQueue = async (
+  sqs: SQSClient,
+  name: string,
+  attributes: Record<string, string>,
+): Promise<string> => {
+  try {
+    const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: name }));
+    if (!QueueUrl) throw new Error(`GetQueueUrl returned no URL for ${name}`);
+    await sqs.send(new SetQueueAttributesCommand({ QueueUrl, Attributes: attributes }));
+    return QueueUrl;
+  } catch (error) {
+    if (!(error instanceof QueueDoesNotExist) && (error as Error).name !== 'QueueDoesNotExist') throw error;
+  }
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes: attributes }));
+  if (!QueueUrl) throw new Error(`CreateQueue returned no URL for ${name}`);
+  return QueueUrl;
+};
+
+const ensureQueueWithDlq = async (
+  sqs: SQSClient,
+  def: QueueDef,
+): Promise<{ url: string; dlqUrl: string }> => {
+  const dlqUrl = await ensureQueue(sqs, dlqLocalName(def), {
+    MessageRetentionPeriod: String(def.dlqRetentionDays * DAY),
+  });
+  const { Attributes } = await sqs.send(
+    new GetQueueAttributesCommand({ QueueUrl: dlqUrl, AttributeNames: ['QueueArn'] }),
+  );
+  const dlqArn = Attributes?.QueueArn;
+  if (!dlqArn) throw new Error(`No ARN for ${dlqLocalName(def)}`);
+  const url = await ensureQueue(sqs, def.localName, {
+    VisibilityTimeout: String(def.visibilityTimeoutSeconds),
+    MessageRetentionPeriod: String(def.retentionDays * DAY),
+    RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: def.maxReceiveCount }),
+  });
+  return { url, dlqUrl };
+};
+
+/**
+ * The environment every function sees on the local stack: each `TABLES[x].envVar` → table name, each
+ * `QUEUES[x].envVar` → queue URL, the service endpoints (the SDK reads `AWS_ENDPOINT_URL_*` itself), region and
+ * dummy credentials.
+ */
+export const envFor = (
+  endpoints: EmulatorEndpoints,
+  provisioned: Pick<ProvisionedDataPlane, 'tables' | 'queueUrls'>,
+): Record<string, string> => {
+  const env: Record<string, string> = {
+    AWS_REGION: LOCAL_REGION,
+    AWS_DEFAULT_REGION: LOCAL_REGION,
+    AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+    AWS_ENDPOINT_URL_SQS: endpoints.sqs,
+    AWS_ENDPOINT_URL_SESV2: endpoints.sesv2,
+  };
+  for (const [name, def] of Object.entries(TABLES) as [TableName, TableDef][]) {
+    env[def.envVar] = provisioned.tables[name];
+  }
+  for (const [name, def] of Object.entries(QUEUES) as [QueueName, QueueDef][]) {
+    env[def.envVar] = provisioned.queueUrls[name];
+  }
+  return env;
+};
+
+export const provisionDataPlane = async (endpoints: EmulatorEndpoints): Promise<ProvisionedDataPlane> => {
+  const ddb = localDynamoDb(endpoints.dynamodb);
+  const sqs = localSqs(endpoints.sqs);
+  try {
+    const tableEntries = await Promise.all(
+      (Object.entries(TABLES) as [TableName, TableDef][]).map(
+        async ([name, def]) => [name, await ensureTable(ddb, def)] as const,
+      ),
+    );
+    const queueEntries = await Promise.all(
+      (Object.entries(QUEUES) as [QueueName, QueueDef][]).map(
+        async ([name, def]) => [name, await ensureQueueWithDlq(sqs, def)] as const,
+      ),
+    );
+    const tables = Object.fromEntries(tableEntries) as Record<TableName, string>;
+    const queueUrls = Object.fromEntries(queueEntries.map(([n, q]) => [n, q.url])) as Record<
+      QueueName,
+      string
+    >;
+    const dlqUrls = Object.fromEntries(queueEntries.map(([n, q]) => [n, q.dlqUrl])) as Record<
+      QueueName,
+      string
+    >;
+    return { tables, queueUrls, dlqUrls, env: envFor(endpoints, { tables, queueUrls }) };
+  } finally {
+    ddb.destroy();
+    sqs.destroy();
+  }
+};

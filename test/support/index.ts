@@ -1,0 +1,2 @@
+export * from './local-aws';
+export type { LocalStackContext } from './local-stack-context';
