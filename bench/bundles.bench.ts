@@ -1,0 +1,98 @@
+/**
+ * Per-function bundle size and cold init time. Each handler in FUNCTIONS is bundled the way the CDK does it
+ * (infra/lead-function.ts: ESM, minified, source map, `@aws-sdk/*` external, the createRequire banner, with
+ * config/, prompts/ and data/ copied beside it); then a fresh `node` process imports the bundle with the env
+ * the handler needs and reports how long the import (module init: clients, config, rules, data) took.
+ * Median of 5 cold starts. Run: `npm run bench:bundles`. Writes bench/results/bundles.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import { FUNCTIONS, QUEUES, TABLES } from '../infra/data-plane';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const RUNS = 5;
+const BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/** Env a handler reads at init; endpoints point at a closed port: init must not need the network. */
+const env = {
+  ...process.env,
+  AWS_REGION: 'eu-west-1',
+  AWS_ACCESS_KEY_ID: 'bench',
+  AWS_SECRET_ACCESS_KEY: 'bench',
+  AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+  LOG_LEVEL: 'SILENT',
+  ...Object.fromEntries(Object.values(TABLES).map((t) => [t.envVar, t.localName])),
+  ...Object.fromEntries(
+    Object.values(QUEUES).map((q) => [q.envVar, `http://127.0.0.1:9/000000000000/${q.localName}`]),
+  ),
+};
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+// Inside the repo's node_modules, so the external `@aws-sdk/*` imports resolve as the Lambda runtime provides them.
+mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
+const work = mkdtempSync(join(ROOT, 'node_modules/.cache/lq-bundles-'));
+const rows: { function: string; bundleKiB: number; coldInitMsMedian: number; coldInitMsRuns: number[] }[] =
+  [];
+try {
+  for (const [name, def] of Object.entries(FUNCTIONS)) {
+    const out = join(work, name);
+    mkdirSync(out, { recursive: true });
+    await build({
+      entryPoints: [join(ROOT, def.entry)],
+      outfile: join(out, 'index.mjs'),
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node22',
+      mainFields: ['module', 'main'],
+      minify: true,
+      sourcemap: 'external',
+      sourcesContent: false,
+      external: ['@aws-sdk/*'],
+      banner: { js: BANNER },
+      logLevel: 'silent',
+    });
+    for (const folder of ['config', 'prompts', 'data'])
+      cpSync(join(ROOT, folder), join(out, folder), { recursive: true });
+    const runs: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const script = `const t=performance.now();await import(${JSON.stringify(join(out, 'index.mjs'))});process.stdout.write(String(performance.now()-t));`;
+      const ms = Number(
+        execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+          env,
+          cwd: out,
+          encoding: 'utf8',
+          stdio: ['ignore', 'pipe', 'ignore'],
+        }),
+      );
+      runs.push(Math.round(ms * 10) / 10);
+    }
+    rows.push({
+      function: name,
+      bundleKiB: Math.round(statSync(join(out, 'index.mjs')).size / 1024),
+      coldInitMsMedian: median(runs),
+      coldInitMsRuns: runs,
+    });
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+console.log('\nfunction            bundle KiB   cold init ms (median of 5)');
+for (const r of rows)
+  console.log(`${r.function.padEnd(20)}${String(r.bundleKiB).padStart(10)}   ${r.coldInitMsMedian}`);
+const machine = {
+  cpu: cpus()[0]?.model,
+  cores: cpus().length,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+};
+mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+writeFileSync(
+  join(ROOT, 'bench/results/bundles.json'),
+  `${JSON.stringify({ bench: 'bundles', date: new Date().toISOString(), machine, runs: RUNS, functions: rows }, null, 2)}\n`,
+);

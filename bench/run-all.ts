@@ -1,0 +1,87 @@
+/**
+ * `npm run bench`: runs every benchmark (`bench/*.bench.ts`) one after another in its own process, then
+ * writes a combined report — `bench/results/REPORT.md` and `bench/results/report.json` — from the JSON each
+ * benchmark left in bench/results/, with the machine they ran on and how to reproduce them.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const RESULTS = join(ROOT, 'bench/results');
+const only = process.argv.slice(2);
+
+const benches = readdirSync(join(ROOT, 'bench'))
+  .filter((f) => f.endsWith('.bench.ts'))
+  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+  .sort();
+
+const outcomes: { bench: string; exitCode: number | null; seconds: number }[] = [];
+for (const file of benches) {
+  console.log(`\n=== ${file}`);
+  const started = Date.now();
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join('bench', file)], {
+    cwd: ROOT,
+    stdio: 'inherit',
+  });
+  outcomes.push({
+    bench: file,
+    exitCode: run.status,
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+  });
+}
+
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  node: process.version,
+  platform: `${process.platform}-${process.arch}`,
+};
+const results = Object.fromEntries(
+  readdirSync(RESULTS)
+    .filter((f) => f.endsWith('.json') && f !== 'report.json')
+    .map((f) => [basename(f, '.json'), JSON.parse(readFileSync(join(RESULTS, f), 'utf8')) as unknown]),
+);
+
+/** Renders a result object: scalars as a list, arrays of flat objects as tables. */
+const render = (value: unknown, depth = 0): string => {
+  if (Array.isArray(value) && value.every((v) => v && typeof v === 'object' && !Array.isArray(v))) {
+    const cols = [...new Set(value.flatMap((v) => Object.keys(v as object)))];
+    const cell = (v: unknown) => (v !== null && typeof v === 'object' ? JSON.stringify(v) : String(v ?? ''));
+    return [
+      `| ${cols.join(' | ')} |`,
+      `| ${cols.map(() => '---').join(' | ')} |`,
+      ...value.map((row) => `| ${cols.map((c) => cell((row as Record<string, unknown>)[c])).join(' | ')} |`),
+    ].join('\n');
+  }
+  if (value && typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) =>
+        v && typeof v === 'object'
+          ? `${'  '.repeat(depth)}- **${k}**:\n\n${render(v, depth + 1)}\n`
+          : `${'  '.repeat(depth)}- **${k}**: ${String(v)}`,
+      )
+      .join('\n');
+  }
+  return String(value);
+};
+
+const lines = [
+  '# Benchmark report',
+  '',
+  `Generated ${new Date().toISOString()} by \`npm run bench\`.`,
+  '',
+  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node} (${machine.platform}).`,
+  '',
+  '| benchmark | exit | seconds | reproduce |',
+  '| --- | --- | --- | --- |',
+  ...outcomes.map((o) => `| ${o.bench} | ${o.exitCode} | ${o.seconds} | \`npx tsx bench/${o.bench}\` |`),
+  '',
+  ...Object.entries(results).flatMap(([name, value]) => [`## ${name}`, '', render(value), '']),
+];
+writeFileSync(join(RESULTS, 'REPORT.md'), `${lines.join('\n')}\n`);
+writeFileSync(join(RESULTS, 'report.json'), `${JSON.stringify({ machine, outcomes, results }, null, 2)}\n`);
+console.log(`\nReport: ${join('bench/results', 'REPORT.md')}`);
+if (!existsSync(join(RESULTS, 'REPORT.md')) || outcomes.some((o) => o.exitCode !== 0)) process.exitCode = 1;
