@@ -41,6 +41,8 @@ export interface LocalStackOptions {
   readonly routes?: readonly GatewayRoute[];
   /** Override the SQS consumers (default: FUNCTIONS with `consumes`). */
   readonly consumers?: readonly SqsConsumer[];
+  /** Wraps the consumers (default or overridden) — e.g. fault injection by the whole-chain proof. */
+  readonly wrapConsumers?: (consumers: readonly SqsConsumer[]) => readonly SqsConsumer[];
   /** Override the scheduled jobs (default: FUNCTIONS with `scheduleMinutes`). */
   readonly schedules?: readonly ScheduledJob[];
   /** LOCAL-ONLY: failed SQS records become visible again after this many seconds (see sqs-poller.ts). */
@@ -149,8 +151,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       ? await loadableFunctions(root, log)
       : { ok: {}, failed: {} as Record<string, string> };
 
-    const consumers =
-      options.consumers ?? (await loadFunctionConsumers(provisioned.queueUrls, functions, root));
+    const loaded = options.consumers ?? (await loadFunctionConsumers(provisioned.queueUrls, functions, root));
+    const consumers = options.wrapConsumers ? options.wrapConsumers(loaded) : loaded;
     const pollers = startSqsPollers({
       sqsEndpoint: emulators.endpoints.sqs,
       consumers,

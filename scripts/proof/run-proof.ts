@@ -1,0 +1,494 @@
+/**
+ * The whole-chain proof: runs the local stack in process, submits N varied leads (webform shapes,
+ * duplicates, spam, hostile text) while injecting faults — handler crashes before AND after doing their work,
+ * duplicate SQS deliveries, an LLM that answers 500, times out or returns garbage, slow websites — approves
+ * the drafts that wait for review (several times at once, where the review API exists), waits until the
+ * system is quiet, and then checks the invariants from the stores themselves (DynamoDB, the DLQs, the SES
+ * store): nothing lost or silently stuck, one owner per lead, one email per address and draft.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { SQSEvent } from 'aws-lambda';
+import { INJECTION_CORPUS } from '../../functions/agent/draft/injection-corpus';
+import { chatCompletion, startChatServer } from '../../functions/agent/draft/test-llm-server';
+import type { LeadRecord } from '../../functions/agent/lead-record';
+import { sweepOutbox } from '../../functions/agent/pipeline/accept-lead';
+import { DynamoLeadStore } from '../../functions/platform/lead-store-dynamodb';
+import { sqsQueue } from '../../functions/platform/queue-sqs';
+import { FUNCTIONS, QUEUES } from '../../infra/data-plane';
+import type { SqsConsumer } from '../../local/sqs-poller';
+import { startLocalStack } from '../../local/start';
+
+export interface ProofOptions {
+  readonly leads: number;
+  readonly seed: number;
+  /** Submissions per second. */
+  readonly rate: number;
+  /** Probability of each injected fault (per batch / per call). */
+  readonly faultRate: number;
+  readonly log: (line: string) => void;
+}
+
+export interface ProofSummary {
+  submitted: number;
+  accepted: number;
+  lost: number;
+  duplicateEmails: number;
+  faultsInjected: number;
+  dlq: number;
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+  /** Details (not part of the one-line contract, printed before it). */
+  details: Record<string, unknown>;
+}
+
+/** Deterministic PRNG (mulberry32) so a seed reproduces the same submissions and faults. */
+const prng = (seed: number) => {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0);
+
+const FIRST = [
+  'Sanne',
+  'Daan',
+  'Emma',
+  'Lucas',
+  'Noor',
+  'Finn',
+  'Julia',
+  'Sem',
+  'Tess',
+  'Bram',
+  'Lotte',
+  'Jesse',
+];
+const COMPANIES = [
+  'Koel Logistiek',
+  'Bakkerij De Vries',
+  'Fietsfabriek Noord',
+  'Datastroom',
+  'Zorgplein',
+  'Bouwbedrijf Jansen',
+];
+const SIZES = ['1-10', '11-50', '51-200', '201-500', '1000+'];
+const COUNTRIES = ['NL', 'NL', 'NL', 'BE', 'DE', 'GB'];
+const FORMS = ['demo', 'contact', 'pricing', 'download', 'trial'];
+
+interface Submission {
+  readonly id: number;
+  readonly contentType: string;
+  readonly body: string;
+  readonly kind: 'lead' | 'duplicate' | 'spam' | 'hostile';
+  /** For duplicates: the submission it repeats. */
+  readonly of?: number;
+}
+
+/** A varied submission: own JSON, plain HTML (urlencoded), or a Typeform webhook. */
+const makeSubmission = (i: number, rnd: () => number, siteUrl: string, run: string): Submission => {
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)] as T;
+  const first = pick(FIRST);
+  const freeMail = rnd() < 0.2;
+  const email = `${first.toLowerCase()}.${run}.${i}@${freeMail ? 'gmail.com' : `company${i % 40}.example`}`;
+  const hostile = rnd() < 0.05;
+  const spam = !hostile && rnd() < 0.03;
+  const message = hostile
+    ? pick(INJECTION_CORPUS).text
+    : pick([
+        'Graag een demo',
+        'What does it cost for 20 users?',
+        'Kunnen jullie ons helpen?',
+        'Send me the whitepaper',
+      ]);
+  const fields: Record<string, string> = {
+    email,
+    firstName: first,
+    lastName: 'Tester',
+    company: pick(COMPANIES),
+    website: siteUrl,
+    employees: pick(SIZES),
+    country: pick(COUNTRIES),
+    formType: pick(FORMS),
+    message,
+    language: rnd() < 0.5 ? 'nl' : 'en',
+  };
+  const shape = rnd();
+  if (spam) {
+    return {
+      id: i,
+      kind: 'spam',
+      contentType: 'application/x-www-form-urlencoded',
+      body: new URLSearchParams({ ...fields, _gotcha: 'http://spam.example' }).toString(),
+    };
+  }
+  if (shape < 0.6) {
+    return {
+      id: i,
+      kind: hostile ? 'hostile' : 'lead',
+      contentType: 'application/json',
+      body: JSON.stringify(fields),
+    };
+  }
+  if (shape < 0.85) {
+    return {
+      id: i,
+      kind: hostile ? 'hostile' : 'lead',
+      contentType: 'application/x-www-form-urlencoded',
+      body: new URLSearchParams(fields).toString(),
+    };
+  }
+  const token = `proof-${run}-${i}`;
+  return {
+    id: i,
+    kind: hostile ? 'hostile' : 'lead',
+    contentType: 'application/json',
+    body: JSON.stringify({
+      event_id: `evt-${token}`,
+      event_type: 'form_response',
+      form_response: {
+        form_id: 'proofForm',
+        token,
+        submitted_at: new Date().toISOString(),
+        definition: {
+          id: 'proofForm',
+          title: 'Demo aanvragen',
+          fields: [
+            { id: 'f1', ref: 'email', type: 'email', title: 'Work email' },
+            { id: 'f2', ref: 'name', type: 'short_text', title: 'Your name' },
+            { id: 'f3', ref: 'company', type: 'short_text', title: 'Company' },
+            { id: 'f4', ref: 'message', type: 'long_text', title: 'How can we help?' },
+          ],
+        },
+        answers: [
+          { type: 'email', email, field: { id: 'f1', type: 'email', ref: 'email' } },
+          { type: 'text', text: first, field: { id: 'f2', type: 'short_text', ref: 'name' } },
+          { type: 'text', text: fields.company, field: { id: 'f3', type: 'short_text', ref: 'company' } },
+          { type: 'text', text: message, field: { id: 'f4', type: 'long_text', ref: 'message' } },
+        ],
+      },
+    }),
+  };
+};
+
+/** A company website that is sometimes too slow for the website tool's timeout. */
+const startSite = async (rnd: () => number, slowRate: number, counters: { slow: number }) => {
+  const server: Server = createServer((_req, res) => {
+    const slow = rnd() < slowRate;
+    if (slow) counters.slow++;
+    setTimeout(
+      () => {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        res.end(
+          '<html lang="nl"><head><title>Proef BV</title><meta name="description" content="Software voor logistiek">' +
+            '<script src="https://js.hs-scripts.com/1.js"></script></head><body><a href="/prijzen">Prijzen</a></body></html>',
+        );
+      },
+      slow ? 5_000 : 0,
+    );
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/` };
+};
+
+export const runProof = async (options: ProofOptions): Promise<ProofSummary> => {
+  const rnd = prng(options.seed);
+  const faultRnd = prng(options.seed ^ 0x5eed);
+  const run = `${options.seed.toString(36)}${Date.now().toString(36)}`;
+  const faults = {
+    crashBefore: 0,
+    crashAfter: 0,
+    duplicateDelivery: 0,
+    llm500: 0,
+    llmTimeout: 0,
+    llmGarbage: 0,
+    slow: 0,
+  };
+  const p = options.faultRate;
+
+  const site = await startSite(faultRnd, p, faults);
+  const llm = await startChatServer(({ body }) => {
+    const r = faultRnd();
+    if (r < p) {
+      faults.llm500++;
+      return { status: 500, body: { error: { message: 'boom', type: 'server_error', code: null } } };
+    }
+    if (r < 2 * p) {
+      faults.llmTimeout++;
+      return { delayMs: 3_000, body: chatCompletion('{}') };
+    }
+    if (r < 3 * p) {
+      faults.llmGarbage++;
+      return { body: chatCompletion('this is { not json') };
+    }
+    const wantsEmail = JSON.stringify(body.messages).includes('"wantsEmail":true');
+    return {
+      body: chatCompletion(
+        JSON.stringify({
+          rationale: 'The ledger shows which rules fired; see the score breakdown for the points per axis.',
+          questionsForFirstCall: ['What is your timeline?'],
+          nextAction: 'Call within the SLA.',
+          email: wantsEmail
+            ? { subject: 'Your request', body: 'Thank you for your request. When suits you for a call?' }
+            : null,
+        }),
+      ),
+    };
+  });
+
+  let sqs: SQSClient | undefined;
+  /** Fault injection around each consumer: crash before or after the real work; re-deliver a record. */
+  const wrapConsumers = (consumers: readonly SqsConsumer[]) =>
+    consumers.map((c) => ({
+      ...c,
+      // Short timeouts → a crashed batch is back in seconds (and a slow one may be delivered twice at once).
+      timeoutSeconds: 5,
+      handler: async (event: SQSEvent, context: unknown) => {
+        const r = faultRnd();
+        if (r < p) {
+          faults.crashBefore++;
+          throw new Error(`injected crash before ${c.functionName}`);
+        }
+        const result = await (c.handler as (e: SQSEvent, ctx: unknown) => Promise<unknown>)(event, context);
+        if (r < 2 * p) {
+          faults.crashAfter++;
+          throw new Error(`injected crash after ${c.functionName}`);
+        }
+        for (const record of event.Records) {
+          if (faultRnd() < p && sqs) {
+            faults.duplicateDelivery++;
+            await sqs.send(new SendMessageCommand({ QueueUrl: c.queueUrl, MessageBody: record.body }));
+          }
+        }
+        return result;
+      },
+    }));
+
+  const quietLog = (line: string) => {
+    if (!line.startsWith('[http]')) options.log(line);
+  };
+  const stack = await startLocalStack({
+    dataDir: null,
+    port: 0,
+    emulatorPorts: { dynamodb: 0, sqs: 0, sesv2: 0 },
+    retryVisibilitySeconds: 1,
+    log: quietLog,
+    wrapConsumers,
+    env: {
+      OPENAI_API_KEY: 'proof-key',
+      OPENAI_BASE_URL: llm.baseURL,
+      LLM_TIMEOUT_MS: '1500',
+      LLM_MAX_RETRIES: '1',
+      ALLOW_PRIVATE_TARGETS: 'true',
+      INTAKE_RATE_PER_MINUTE: '1000000',
+      LOG_LEVEL: 'ERROR',
+    },
+  });
+  sqs = new SQSClient({ endpoint: stack.endpoints.sqs });
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.endpoints.dynamodb }));
+  const table = stack.provisioned.tables.leads;
+
+  try {
+    // --- submit ---------------------------------------------------------------------------------------
+    const submissions: Submission[] = [];
+    for (let i = 0; i < options.leads; i++) {
+      const earlier = submissions.filter((s) => s.kind !== 'duplicate');
+      if (earlier.length > 0 && rnd() < 0.1) {
+        const orig = earlier[Math.floor(rnd() * earlier.length)] as Submission;
+        submissions.push({ ...orig, id: i, kind: 'duplicate', of: orig.id });
+      } else submissions.push(makeSubmission(i, rnd, site.url, run));
+    }
+    const leadIdOf = new Map<number, string>();
+    const statusCounts: Record<string, number> = {};
+    let next = 0;
+    const started = Date.now();
+    const post = async (s: Submission) => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const res = await fetch(`${stack.url}/leads`, {
+          method: 'POST',
+          headers: { 'content-type': s.contentType },
+          body: s.body,
+        });
+        statusCounts[res.status] = (statusCounts[res.status] ?? 0) + 1;
+        if (res.status === 202) {
+          leadIdOf.set(s.id, ((await res.json()) as { leadId: string }).leadId);
+          return;
+        }
+        await res.arrayBuffer();
+        if (res.status < 500) return;
+      }
+    };
+    const inFlight = new Set<Promise<void>>();
+    while (next < submissions.length) {
+      const due = Math.floor(((Date.now() - started) / 1000) * options.rate) + 1;
+      while (next < Math.min(due, submissions.length) && inFlight.size < 64) {
+        const job = post(submissions[next++] as Submission).finally(() => inFlight.delete(job));
+        inFlight.add(job);
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    await Promise.all(inFlight);
+    options.log(`[proof] submitted ${submissions.length} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+    // --- approve what waits for review (if the review API exists) --------------------------------------
+    const hasReview = Object.values(FUNCTIONS).some((f) =>
+      ((f as { http?: readonly { path: string }[] }).http ?? []).some((r) => r.path.includes('/approve')),
+    );
+
+    // --- wait until quiet ------------------------------------------------------------------------------
+    const queueUrls = [...Object.values(stack.provisioned.queueUrls)];
+    const depth = async (url: string) => {
+      const out = await (sqs as SQSClient).send(
+        new GetQueueAttributesCommand({
+          QueueUrl: url,
+          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+        }),
+      );
+      return (
+        Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) +
+        Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+      );
+    };
+    const waitQuiet = async () => {
+      let quietChecks = 0;
+      const deadline = Date.now() + Math.max(120_000, options.leads * 100);
+      while (quietChecks < 3 && Date.now() < deadline) {
+        const depths = await Promise.all(queueUrls.map(depth));
+        quietChecks = depths.every((d) => d === 0) ? quietChecks + 1 : 0;
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    };
+    await waitQuiet();
+    // The outbox sweeper's job: anything stored but never qualified is queued again (a lost message).
+    const store = new DynamoLeadStore(db, table);
+    const swept = await sweepOutbox(
+      { store, qualifyQueue: sqsQueue(sqs, stack.provisioned.queueUrls.qualify) },
+      { olderThanSeconds: 0, limit: 1000 },
+    );
+    if (swept > 0) await waitQuiet();
+
+    // --- invariants, from the stores ---------------------------------------------------------------------
+    const items: Record<string, unknown>[] = [];
+    let lastKey: Record<string, unknown> | undefined;
+    do {
+      const page = await db.send(new ScanCommand({ TableName: table, ExclusiveStartKey: lastKey }));
+      items.push(...(page.Items ?? []));
+      lastKey = page.LastEvaluatedKey;
+    } while (lastKey);
+    const leads = new Map(
+      items
+        .filter((i) => String(i.pk).startsWith('LEAD#'))
+        .map((i) => [String(i.leadId), i as unknown as LeadRecord]),
+    );
+    const rr = items.filter((i) => String(i.pk).startsWith('RR#'));
+
+    const accepted = new Set(leadIdOf.values());
+    let lost = 0;
+    const stuck: string[] = [];
+    const finalStates: Record<string, number> = {};
+    for (const leadId of accepted) {
+      const lead = leads.get(leadId);
+      if (!lead) {
+        lost++;
+        continue;
+      }
+      finalStates[lead.status] = (finalStates[lead.status] ?? 0) + 1;
+      const final =
+        lead.status === 'spam' ||
+        lead.status === 'sent' ||
+        (lead.status === 'failed' && lead.error !== undefined) ||
+        ((lead.status === 'drafted' || lead.status === 'nurture') && lead.rationale !== undefined);
+      if (!final) stuck.push(`${leadId}:${lead.status}`);
+    }
+    const duplicatesMismatched = submissions.filter(
+      (s) => s.kind === 'duplicate' && s.of !== undefined && leadIdOf.get(s.id) !== leadIdOf.get(s.of),
+    ).length;
+    const spamQualified = submissions.filter(
+      (s) => s.kind === 'spam' && leads.get(leadIdOf.get(s.id) ?? '')?.status !== 'spam',
+    ).length;
+    // One owner per lead: every rotation step belongs to exactly one routed lead of that team.
+    const teamRouted: Record<string, number> = {};
+    for (const lead of leads.values()) {
+      const team = lead.route?.team;
+      if (team && lead.route?.kind === 'owner') teamRouted[team] = (teamRouted[team] ?? 0) + 1;
+    }
+    const rotationMismatch = rr.filter((item) => {
+      const team = String(item.pk).slice('RR#'.length);
+      return Number(item.seq ?? 0) !== (teamRouted[team] ?? 0);
+    }).length;
+    const dlqDepths = await Promise.all(Object.values(stack.provisioned.dlqUrls).map(depth));
+    const dlq = dlqDepths.reduce((a, b) => a + b, 0);
+    const failed = [...leads.values()].filter((l) => l.status === 'failed').length;
+
+    const mail = (await (await fetch(new URL('/store', stack.endpoints.sesv2))).json()) as {
+      emails: { destination: { to: string[] }; subject: string }[];
+    };
+    const perAddress = new Map<string, number>();
+    for (const e of mail.emails) {
+      const key = `${e.destination.to.join(',')}|${e.subject}`;
+      perAddress.set(key, (perAddress.get(key) ?? 0) + 1);
+    }
+    const duplicateEmails = [...perAddress.values()].filter((n) => n > 1).length;
+
+    const latencies = [...leads.values()]
+      .filter((l) => l.route?.assignedAt && accepted.has(l.leadId))
+      .map((l) => Date.parse(l.route?.assignedAt as string) - Date.parse(l.receivedAt))
+      .sort((a, b) => a - b);
+
+    const faultsInjected = Object.values(faults).reduce((a, b) => a + b, 0);
+    return {
+      submitted: submissions.length,
+      accepted: accepted.size,
+      lost: lost + stuck.length,
+      duplicateEmails,
+      faultsInjected,
+      dlq,
+      p50Ms: percentile(latencies, 50),
+      p95Ms: percentile(latencies, 95),
+      p99Ms: percentile(latencies, 99),
+      details: {
+        httpStatuses: statusCounts,
+        finalStates,
+        stuck: stuck.slice(0, 10),
+        duplicatesMismatched,
+        spamQualified,
+        rotationMismatch,
+        failedLeads: failed,
+        swept,
+        emailsSent: mail.emails.length,
+        approvalsExercised: hasReview,
+        faults,
+        queues: Object.keys(QUEUES),
+      },
+    };
+  } finally {
+    await stack.stop();
+    await llm.close();
+    await new Promise<void>((resolve) => site.server.close(() => resolve()));
+    sqs?.destroy();
+  }
+};
+
+/** The invariants that must hold; returns the broken ones (empty = the proof passed). */
+export const brokenInvariants = (s: ProofSummary): string[] => {
+  const broken: string[] = [];
+  if (s.lost > 0) broken.push(`${s.lost} accepted lead(s) lost or stuck in a non-final state`);
+  if (s.duplicateEmails > 0) broken.push(`${s.duplicateEmails} address(es) got the same email twice`);
+  if (Number(s.details.duplicatesMismatched) > 0) broken.push('a resubmission got a different leadId');
+  if (Number(s.details.spamQualified) > 0) broken.push('a spam submission was qualified');
+  if (Number(s.details.rotationMismatch) > 0)
+    broken.push('a rotation advanced more often than leads were routed');
+  if (s.accepted === 0) broken.push('no lead was accepted');
+  return broken;
+};
