@@ -70,10 +70,15 @@ export const errorResponse = (error: unknown, requestId?: string): HttpResult =>
     return json(400, { message: 'The request is not valid', issues: zodIssues(error) });
   }
   logger.error('Unhandled error', { error: describeError(error) });
-  return json(500, {
-    message: 'Something went wrong on our side; nothing was lost, please try again',
-    requestId,
-  });
+  // An AWS service error (storage or queue unavailable): nothing was accepted, the client should retry.
+  if (error && typeof error === 'object' && '$metadata' in error) {
+    return json(
+      503,
+      { message: 'Temporarily unavailable; nothing was stored, please try again', requestId },
+      { 'retry-after': '2' },
+    );
+  }
+  return json(500, { message: 'Something went wrong on our side; please try again', requestId });
 };
 
 const corsHeaders = (origin: string | undefined): Record<string, string> => {

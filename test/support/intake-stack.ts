@@ -1,0 +1,231 @@
+/**
+ * An isolated intake stack for the `test/intake-*.test.ts` files, on the emulators of test/global-setup.ts:
+ * a fresh leads table (same keys, GSIs as infra/data-plane.ts) and fresh queues per stack, the real handlers
+ * of FUNCTIONS loaded with that environment, served by the local API Gateway on a free port, plus (optionally)
+ * the qualify poller and the outbox sweeper. Starting one takes milliseconds (no second DynamoDB Local), and
+ * nothing is shared with other test files (counters, dedup items, queues).
+ *
+ * Handlers read their configuration at module load: `startIntakeStack` calls `vi.resetModules()` first, so
+ * each stack in one file gets its own module instances with its own `env`.
+ */
+import { randomUUID } from 'node:crypto';
+import { CreateTableCommand, DeleteTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { CreateQueueCommand, DeleteQueueCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { vi } from 'vitest';
+import { FUNCTIONS, TABLES } from '../../infra/data-plane';
+import { type GatewayRoute, loadFunctionRoutes, startHttpGateway } from '../../local/http-gateway';
+import { createLambdaContext } from '../../local/lambda-context';
+import { type AnyLambdaHandler, importHandler } from '../../local/load-handler';
+import { type RunningPollers, startSqsPollers } from '../../local/sqs-poller';
+import { createTestQueue, dynamoClient, sqsClient } from './local-aws';
+
+export interface IntakeStackOptions {
+  /** Extra function environment (INTAKE_SECRETS, INTAKE_RATE_PER_MINUTE, DEDUP_WINDOW_SECONDS, …). */
+  readonly env?: Record<string, string>;
+  /** Run the qualify consumer (enrich, score, route) on the stack's qualify queue. Default false. */
+  readonly qualify?: boolean;
+}
+
+export interface TableItems {
+  readonly leads: Record<string, unknown>[];
+  readonly dedup: Record<string, unknown>[];
+  readonly other: Record<string, unknown>[];
+}
+
+export interface IntakeStack {
+  /** API base URL (POST /leads, GET /leads/{id}). */
+  readonly url: string;
+  readonly table: string;
+  readonly queues: { readonly qualify: string; readonly draft: string; readonly send: string };
+  readonly db: DynamoDBDocumentClient;
+  /** The intake handler itself, for in-process calls with built events. */
+  readonly intake: AnyLambdaHandler;
+  readonly pollers: RunningPollers | undefined;
+  /** Runs the outbox sweeper handler once. */
+  sweep(): Promise<{ queued: number }>;
+  /** Every item of the stack's table, split by kind. */
+  items(): Promise<TableItems>;
+  lead(leadId: string): Promise<Record<string, unknown> | undefined>;
+  /** How many qualify messages the poller processed successfully so far. */
+  qualified(): number;
+  /** Drops the table (a storage outage); `restoreTable` creates it again, empty. */
+  dropTable(): Promise<void>;
+  restoreTable(): Promise<void>;
+  /** Deletes the qualify queue (an SQS outage); `restoreQualifyQueue` creates it again under the same URL. */
+  dropQualifyQueue(): Promise<void>;
+  restoreQualifyQueue(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const createLeadsTable = async (ddb: DynamoDBClient, name: string) => {
+  const def = TABLES.leads;
+  const keys = [
+    def.partitionKey,
+    def.sortKey,
+    ...def.globalSecondaryIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
+  const attrs = new Map(keys.map((k) => [k.name, { AttributeName: k.name, AttributeType: k.type }]));
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: def.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: def.sortKey.name, KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [...attrs.values()],
+      GlobalSecondaryIndexes: def.globalSecondaryIndexes.map((i) => ({
+        IndexName: i.indexName,
+        KeySchema: [
+          { AttributeName: i.partitionKey.name, KeyType: 'HASH' as const },
+          { AttributeName: i.sortKey.name, KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'ALL' as const },
+      })),
+    }),
+  );
+};
+
+export const startIntakeStack = async (options: IntakeStackOptions = {}): Promise<IntakeStack> => {
+  const suffix = randomUUID().slice(0, 8);
+  const table = `intake-test-${suffix}`;
+  const ddb = dynamoClient();
+  const sqs = sqsClient();
+  await createLeadsTable(ddb, table);
+  const [qualify, draft, send] = await Promise.all(
+    ['qualify', 'draft', 'send'].map((q) =>
+      createTestQueue(`intake-${q}`, { visibilityTimeoutSeconds: 5, maxReceiveCount: 3, sqs }),
+    ),
+  );
+  const queues = { qualify: qualify!.url, draft: draft!.url, send: send!.url };
+  Object.assign(process.env, {
+    STAGE: 'local',
+    LEADS_TABLE: table,
+    QUALIFY_QUEUE_URL: queues.qualify,
+    DRAFT_QUEUE_URL: queues.draft,
+    SEND_QUEUE_URL: queues.send,
+    // Defaults a test may override; reset so a previous stack's env does not leak into this one.
+    INTAKE_SECRETS: '',
+    INTAKE_RATE_PER_MINUTE: '100000',
+    DEDUP_WINDOW_SECONDS: '600',
+    ALLOWED_ORIGINS: '',
+    LOG_LEVEL: process.env.LOCAL_STACK_DEBUG ? 'INFO' : 'ERROR',
+    REDIRECT_ORIGINS: '',
+    ...(options.env ?? {}),
+  });
+  vi.resetModules();
+
+  const routes: GatewayRoute[] = await loadFunctionRoutes({
+    intake: FUNCTIONS.intake,
+    leadRead: FUNCTIONS.leadRead,
+  });
+  const gateway = await startHttpGateway({
+    port: 0,
+    routes,
+    authorize: () => ({ claims: { sub: 'test-manager', 'cognito:groups': ['managers'] } }),
+  });
+  const intake = await importHandler(FUNCTIONS.intake.entry);
+  const sweeper = await importHandler(FUNCTIONS.outboxSweeper.entry);
+  let pollers: RunningPollers | undefined;
+  if (options.qualify) {
+    const def = FUNCTIONS.qualify;
+    pollers = startSqsPollers({
+      sqsEndpoint: process.env.AWS_ENDPOINT_URL_SQS as string,
+      consumers: [
+        {
+          functionName: def.id,
+          queueUrl: queues.qualify,
+          handler: await importHandler(def.entry),
+          batchSize: def.consumes.batchSize,
+          maxBatchingWindowSeconds: def.consumes.maxBatchingWindowSeconds,
+          timeoutSeconds: def.timeoutSeconds,
+          memoryMb: def.memoryMb,
+        },
+      ],
+      retryVisibilitySeconds: 1,
+      log: () => {},
+    });
+  }
+  const db = DynamoDBDocumentClient.from(ddb);
+
+  const items = async (): Promise<TableItems> => {
+    const all: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await db.send(
+        new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: start }),
+      );
+      all.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    const kind = (i: Record<string, unknown>) => String(i.pk).split('#')[0];
+    return {
+      leads: all.filter((i) => kind(i) === 'LEAD'),
+      dedup: all.filter((i) => kind(i) === 'DEDUP'),
+      other: all.filter((i) => kind(i) !== 'LEAD' && kind(i) !== 'DEDUP'),
+    };
+  };
+
+  return {
+    url: gateway.url,
+    table,
+    queues,
+    db,
+    intake,
+    pollers,
+    sweep: async () =>
+      (await sweeper({}, createLambdaContext({ functionName: FUNCTIONS.outboxSweeper.id }))) as {
+        queued: number;
+      },
+    items,
+    lead: async (leadId) =>
+      (
+        await db.send(
+          new GetCommand({
+            TableName: table,
+            Key: { pk: `LEAD#${leadId}`, sk: 'LEAD' },
+            ConsistentRead: true,
+          }),
+        )
+      ).Item,
+    qualified: () => pollers?.status()[FUNCTIONS.qualify.id]?.succeeded ?? 0,
+    dropTable: async () => {
+      await ddb.send(new DeleteTableCommand({ TableName: table }));
+    },
+    restoreTable: () => createLeadsTable(ddb, table),
+    dropQualifyQueue: async () => {
+      await sqs.send(new DeleteQueueCommand({ QueueUrl: queues.qualify }));
+    },
+    restoreQualifyQueue: async () => {
+      await sqs.send(
+        new CreateQueueCommand({ QueueName: qualify!.name, Attributes: { VisibilityTimeout: '5' } }),
+      );
+    },
+    stop: async () => {
+      await pollers?.stop();
+      await gateway.stop();
+      await ddb.send(new DeleteTableCommand({ TableName: table })).catch(() => {});
+      db.destroy();
+      sqs.destroy();
+    },
+  };
+};
+
+/** POSTs to `/leads` and returns status, headers and the parsed JSON body (or text). */
+export const postLead = async (
+  url: string,
+  body: string,
+  headers: Record<string, string> = {},
+  path = '/leads',
+): Promise<{ status: number; headers: Headers; body: Record<string, unknown> & { leadId?: string } }> => {
+  const res = await fetch(new URL(path, url), { method: 'POST', body, headers, redirect: 'manual' });
+  const text = await res.text();
+  let parsed: Record<string, unknown> = {};
+  try {
+    parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+  } catch {
+    parsed = { text };
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
+};
