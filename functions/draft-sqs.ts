@@ -1,9 +1,13 @@
 /** SQS draft queue → rationale and first-response draft for each routed lead, then the handoff point. */
 import { buildAllowList, writeRationaleAndDraft } from './agent/draft';
-import { draftLead, type HandoffDecision } from './agent/pipeline/draft-lead';
+import { defaultHandoffPolicy, teamCalendar } from './agent/handoff/config-file';
+import { decideHandoff } from './agent/handoff/policy';
+import { draftLead } from './agent/pipeline/draft-lead';
 import { defaultRoutingSetup } from './agent/route/config-file';
+import { dynamo } from './platform/aws-clients';
 import { commonConfig } from './platform/config';
-import { leadStore, queue } from './platform/leads-table';
+import { cachedActivePolicy, HandoffStore } from './platform/handoff-store-dynamodb';
+import { leadStore, leadsTableName, queue } from './platform/leads-table';
 import { logger } from './platform/observability';
 import { leadMessageHandler } from './platform/sqs';
 
@@ -21,18 +25,19 @@ const llm = config.OPENAI_API_KEY
     }
   : undefined;
 
-/** Every draft waits for its owner's approval: the safe default handoff point. */
-const reviewEverything = (): HandoffDecision => ({
-  mode: 'review',
-  reason: 'default: review every draft',
-  version: 'default',
-});
+/** The active handoff version (ops API), seeded from config/handoff.yaml; re-read at most every 5 s. */
+const activeHandoffPolicy = cachedActivePolicy(
+  new HandoffStore(dynamo, leadsTableName(), defaultHandoffPolicy),
+  5_000,
+);
+const calendarOf = teamCalendar(defaultRoutingSetup().teams);
 
 export const handler = leadMessageHandler({
   queue: 'draft',
   step: 'draft',
   store,
   process: async (leadId) => {
+    const handoffPolicy = await activeHandoffPolicy();
     const result = await draftLead(leadId, {
       store,
       write: (input) =>
@@ -54,7 +59,8 @@ export const handler = leadMessageHandler({
           : undefined;
       },
       ...(config.COMPANY_SITE_URL ? { companySiteUrl: config.COMPANY_SITE_URL } : {}),
-      handoff: reviewEverything,
+      handoff: (record, drafting) =>
+        decideHandoff(record, drafting, handoffPolicy, new Date(), { calendar: calendarOf }),
       sendQueue,
       clock: () => performance.now(),
       now: () => new Date(),

@@ -38,7 +38,9 @@ function stubEntry(_name: string, def: FunctionDef): string {
 }
 
 function synth(context: Record<string, unknown> = {}) {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const app = new App({
+    context: { 'aws:cdk:bundling-stacks': [], sesFromAddress: 'sales@example.com', ...context },
+  });
   const stack = new LeadQualifierStack(app, 'TestStack', {
     env: { account: '123456789012', region: 'eu-west-1' },
     entryFor: stubEntry,

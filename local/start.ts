@@ -13,6 +13,16 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import {
+  createDevKey,
+  DEV_KEY_ENV,
+  type DevKey,
+  devKeyFile,
+  readDevKey,
+  removeDevKey,
+  verifyDevToken,
+  writeDevKey,
+} from '../functions/platform/local-jwt';
 import { FUNCTIONS, type FunctionDef } from '../infra/data-plane';
 import type { EmulatorEndpoints } from './aws';
 import { type EmulatorPorts, type RunningEmulators, startEmulators } from './emulators';
@@ -47,7 +57,11 @@ export interface LocalStackOptions {
   readonly schedules?: readonly ScheduledJob[];
   /** LOCAL-ONLY: failed SQS records become visible again after this many seconds (see sqs-poller.ts). */
   readonly retryVisibilitySeconds?: number;
-  /** JWT authorizer seam of the gateway (default: none). */
+  /**
+   * JWT authorizer seam of the gateway. Default: verifies `Authorization: Bearer` dev tokens signed with the
+   * stack's ES256 key (POST /auth/dev-login, `npm run token`) into Cognito-shaped claims — see
+   * functions/platform/local-jwt.ts.
+   */
   readonly authorize?: Authorize;
   readonly log?: (line: string) => void;
   /** Called once everything runs (e.g. to seed sample leads), before `startLocalStack` resolves. */
@@ -74,6 +88,8 @@ export interface LocalStack {
   readonly env: Record<string, string>;
   readonly provisioned: ProvisionedDataPlane;
   readonly dataDir: string | null;
+  /** Where `npm run token` finds the dev signing key (see functions/platform/local-jwt.ts). */
+  readonly devKeyFile: string;
   /** SES v2 inbox viewer (aws-ses-v2-local's web UI). */
   readonly inboxUrl: string;
   health(): Promise<HealthReport>;
@@ -139,8 +155,17 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
   try {
     const provisioned = await provisionDataPlane(emulators.endpoints);
+    // Dev sign-in key: persisted with the data (tokens survive restarts), else per run.
+    const persistedKeyFile = dataDir ? devKeyFile(dataDir, 0) : undefined;
+    let devKey: DevKey | undefined = persistedKeyFile ? readDevKey(persistedKeyFile) : undefined;
+    if (!devKey) {
+      devKey = await createDevKey();
+      if (persistedKeyFile) writeDevKey(persistedKeyFile, devKey);
+    }
+    const publicJwk = devKey.publicJwk;
     const env: Record<string, string> = {
       STAGE: process.env.STAGE ?? 'local',
+      [DEV_KEY_ENV]: JSON.stringify(devKey.privateJwk),
       ...(options.env ?? {}),
       ...provisioned.env,
     };
@@ -203,8 +228,18 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       port: apiPort,
       routes: [healthRoute, ...functionRoutes.filter((r) => !(r.method === 'GET' && r.path === '/health'))],
       log,
-      ...(options.authorize ? { authorize: options.authorize } : {}),
+      authorize:
+        options.authorize ??
+        (async (event) => {
+          const claims = await verifyDevToken(publicJwk, event.headers.authorization);
+          return claims ? { claims } : null;
+        }),
     });
+    const keyFile = persistedKeyFile ?? devKeyFile(null, Number(new URL(gateway.url).port));
+    if (!persistedKeyFile) {
+      writeDevKey(keyFile, devKey);
+      stoppers.push(async () => removeDevKey(keyFile));
+    }
     // Stop order (reverse of push): gateway first, then schedules, pollers, emulators.
     stoppers.push(() => gateway.stop());
 
@@ -215,6 +250,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       env,
       provisioned,
       dataDir,
+      devKeyFile: keyFile,
       inboxUrl: `${emulators.endpoints.sesv2}/`,
       health,
       stop() {

@@ -5,7 +5,7 @@
  */
 import type { Enrichment } from './enrichment';
 import type { Lead, Provider } from './lead';
-import type { Draft, LeadStatus, Rationale, Route, Score } from './qualification';
+import type { Draft, LeadStatus, Rationale, Route, Score, Tier } from './qualification';
 
 export const PIPELINE_STEPS = [
   'intake',
@@ -58,6 +58,28 @@ export interface LeadRecord {
   readonly draft?: Draft;
   readonly steps: Partial<Record<PipelineStep, StepTiming>>;
   readonly error?: LeadError;
+  /** Every human action on the lead (edit, approve, reject, reassign, override), oldest first. */
+  readonly audit?: readonly AuditEntry[];
+  /** A person's override of tier/total; the computed `score` stays untouched. */
+  readonly override?: ScoreOverride;
+}
+
+export interface AuditEntry {
+  readonly at: string;
+  /** team.yaml person id. */
+  readonly by: string;
+  readonly action: 'edit_draft' | 'approve' | 'reject' | 'reassign' | 'override';
+  readonly reason?: string;
+  /** Non-personal detail, e.g. `{ from: 'rep-anna', to: 'rep-bram' }` or `{ edited: true }`. */
+  readonly detail?: Record<string, unknown>;
+}
+
+export interface ScoreOverride {
+  readonly tier?: Tier;
+  readonly total?: number;
+  readonly reason: string;
+  readonly by: string;
+  readonly at: string;
 }
 
 /** What GET /leads/{id} shows: everything but the raw body, unless asked for. */

@@ -3,7 +3,7 @@
  * tests and the ops CLI can use in-memory ones. Pure types, no AWS.
  */
 import type { Enrichment } from './enrichment';
-import type { LeadError, LeadRecord, PipelineStep, StepTiming } from './lead-record';
+import type { AuditEntry, LeadError, LeadRecord, PipelineStep, StepTiming } from './lead-record';
 import type { Draft, LeadStatus, Rationale, Score } from './qualification';
 
 export type CreateLeadResult =
@@ -49,4 +49,84 @@ export interface LeadStore {
 
 export interface MessageQueue {
   send(body: unknown): Promise<void>;
+}
+
+/* ------------------------------------------------------------------ send (functions/agent/pipeline/send-draft) */
+
+export type BeginSendResult = 'started' | 'conflict';
+
+/** The draft send state machine on the lead: approved → sending → sent | failed. All transitions conditional. */
+export interface SendStore {
+  get(leadId: string): Promise<LeadRecord | undefined>;
+  /** approved → sending with this attempt (written before the mail goes out); `conflict` if not approved. */
+  beginSend(leadId: string, attempt: { attemptId: string; startedAt: string }): Promise<BeginSendResult>;
+  /** sending (this attempt) → sent, with the SES message id; lead status → `sent`. False if the attempt lost. */
+  completeSend(
+    leadId: string,
+    attemptId: string,
+    result: { messageId: string; sentAt: string },
+  ): Promise<boolean>;
+  /**
+   * → failed with a reason. `from` is the draft status expected (`sending` with the attempt id, or `approved`
+   * for a recipient that is suppressed). False when the draft moved on meanwhile.
+   */
+  failSend(
+    leadId: string,
+    from: { status: 'approved' } | { status: 'sending'; attemptId: string },
+    failure: { error: string; failedAt: string },
+  ): Promise<boolean>;
+  /** sending (this attempt) → approved again: SES refused for a retryable reason (throttling), nothing sent. */
+  releaseSend(leadId: string, attemptId: string): Promise<boolean>;
+  /** Whether the address's `SUPPRESS#<sha256(lower-cased email)>` item exists. */
+  isSuppressed(emailSha256: string): Promise<boolean>;
+}
+
+export interface OutgoingMail {
+  readonly fromAddress: string;
+  readonly fromName: string;
+  readonly replyTo: string;
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+}
+
+/** Sends one email; resolves with the provider's message id. */
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<{ messageId: string }>;
+}
+
+/**
+ * A mailer failure. `retryable`: the provider answered and sent nothing (throttled, unavailable), so trying
+ * again later is safe. Otherwise the outcome may be unknown (timeout, connection lost) or final (rejected).
+ */
+export class MailerError extends Error {
+  override readonly name = 'MailerError';
+  constructor(
+    message: string,
+    readonly kind: 'retryable' | 'rejected' | 'unknown',
+  ) {
+    super(message);
+  }
+}
+
+/* ------------------------------------------------------------------ review (functions/agent/pipeline/review) */
+
+/**
+ * One conditional change of a lead: `set` attribute paths (dotted, e.g. `draft.status`) to values, only if
+ * every `expect` path currently holds its value; the audit entry is appended in the same write.
+ */
+export interface LeadChange {
+  readonly set: Readonly<Record<string, unknown>>;
+  readonly expect: Readonly<Record<string, string>>;
+  readonly audit: AuditEntry;
+}
+
+export interface ReviewStore {
+  get(leadId: string): Promise<LeadRecord | undefined>;
+  /** Leads owned by a person (GSI byOwner), most urgent SLA first. */
+  listByOwner(ownerId: string): Promise<LeadRecord[]>;
+  /** Every lead that has a draft (managers). */
+  listWithDrafts(): Promise<LeadRecord[]>;
+  /** False when an `expect` did not hold (someone else changed the lead first). */
+  applyChange(leadId: string, change: LeadChange): Promise<boolean>;
 }

@@ -113,6 +113,30 @@ export const DraftSchema = z.object({
   provider: z.enum(['openai', 'template']),
   promptVersion: z.string(),
   createdAt: z.string(),
+  /** Which handoff setting decided (`handoff@3`) and why, in words. */
+  handoffVersion: z.string().optional(),
+  handoffReason: z.string().optional(),
+  /** The subject/body were edited by a person after drafting. */
+  editedBy: z.string().optional(),
+  editedAt: z.string().optional(),
+  /** Who approved or rejected it, when, and why (reject). */
+  reviewedBy: z.string().optional(),
+  reviewedAt: z.string().optional(),
+  rejectReason: z.string().optional(),
+  /**
+   * The send state machine (functions/agent/pipeline/send-draft.ts): the attempt is written before SES is
+   * called; `messageId` once SES accepted; `error` when it failed.
+   */
+  send: z
+    .object({
+      attemptId: z.string(),
+      startedAt: z.string(),
+      messageId: z.string().optional(),
+      sentAt: z.string().optional(),
+      error: z.string().optional(),
+      failedAt: z.string().optional(),
+    })
+    .optional(),
 });
 export type Draft = z.infer<typeof DraftSchema>;
 

@@ -7,17 +7,27 @@ import {
   type DynamoDBDocumentClient,
   GetCommand,
   QueryCommand,
+  ScanCommand,
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Enrichment } from '../agent/enrichment';
 import type { LeadError, LeadRecord, PipelineStep, StepTiming } from '../agent/lead-record';
-import type { CreateLeadResult, LeadStore } from '../agent/ports';
+import type {
+  BeginSendResult,
+  CreateLeadResult,
+  LeadChange,
+  LeadStore,
+  ReviewStore,
+  SendStore,
+} from '../agent/ports';
 import type { Draft, LeadStatus, Rationale, Score } from '../agent/qualification';
 
 export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
 const dedupKey = (key: string) => ({ pk: `DEDUP#${key}`, sk: 'DEDUP' });
 const OUTBOX = 'OUTBOX';
+/** Tries of `create` when concurrent identical submissions conflict (see `create`). */
+const CREATE_ATTEMPTS = 5;
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
@@ -36,7 +46,7 @@ export const toLeadRecord = (item: Record<string, unknown>): LeadRecord => {
   return record as unknown as LeadRecord;
 };
 
-export class DynamoLeadStore implements LeadStore {
+export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
@@ -44,6 +54,26 @@ export class DynamoLeadStore implements LeadStore {
   ) {}
 
   async create(
+    record: LeadRecord,
+    options: { dedupWindowSeconds: number; pendingEnqueue: boolean },
+  ): Promise<CreateLeadResult> {
+    // Identical submissions at the same moment race on one DEDUP item. DynamoDB cancels all but one of the
+    // concurrent transactions with `TransactionConflict` (not `ConditionalCheckFailed`); retried after a short
+    // jitter, they find the winner's DEDUP item and answer with its lead instead of failing with a 500.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.createOnce(record, options);
+      } catch (error) {
+        const conflict =
+          error instanceof TransactionCanceledException &&
+          (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
+        if (!conflict || attempt >= CREATE_ATTEMPTS) throw error;
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+      }
+    }
+  }
+
+  private async createOnce(
     record: LeadRecord,
     options: { dedupWindowSeconds: number; pendingEnqueue: boolean },
   ): Promise<CreateLeadResult> {
@@ -253,5 +283,182 @@ export class DynamoLeadStore implements LeadStore {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  /* ---------------------------------------------------------------- send state machine (send-draft.ts) */
+
+  private async conditional(input: ConstructorParameters<typeof UpdateCommand>[0]): Promise<boolean> {
+    try {
+      await this.db.send(new UpdateCommand(input));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async beginSend(
+    leadId: string,
+    attempt: { attemptId: string; startedAt: string },
+  ): Promise<BeginSendResult> {
+    const ok = await this.conditional({
+      TableName: this.table,
+      Key: leadKey(leadId),
+      UpdateExpression: 'SET draft.#st = :sending, draft.#send = :send',
+      ConditionExpression: 'draft.#st = :approved',
+      ExpressionAttributeNames: { '#st': 'status', '#send': 'send' },
+      ExpressionAttributeValues: { ':sending': 'sending', ':approved': 'approved', ':send': attempt },
+    });
+    return ok ? 'started' : 'conflict';
+  }
+
+  async completeSend(
+    leadId: string,
+    attemptId: string,
+    result: { messageId: string; sentAt: string },
+  ): Promise<boolean> {
+    return this.conditional({
+      TableName: this.table,
+      Key: leadKey(leadId),
+      UpdateExpression:
+        'SET draft.#st = :sent, draft.#send.messageId = :m, draft.#send.sentAt = :at, #status = :sent',
+      ConditionExpression: 'draft.#st = :sending AND draft.#send.attemptId = :a',
+      ExpressionAttributeNames: { '#st': 'status', '#send': 'send', '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':sent': 'sent',
+        ':sending': 'sending',
+        ':a': attemptId,
+        ':m': result.messageId,
+        ':at': result.sentAt,
+      },
+    });
+  }
+
+  async failSend(
+    leadId: string,
+    from: { status: 'approved' } | { status: 'sending'; attemptId: string },
+    failure: { error: string; failedAt: string },
+  ): Promise<boolean> {
+    if (from.status === 'sending') {
+      return this.conditional({
+        TableName: this.table,
+        Key: leadKey(leadId),
+        UpdateExpression: 'SET draft.#st = :failed, draft.#send.#err = :e, draft.#send.failedAt = :at',
+        ConditionExpression: 'draft.#st = :sending AND draft.#send.attemptId = :a',
+        ExpressionAttributeNames: { '#st': 'status', '#send': 'send', '#err': 'error' },
+        ExpressionAttributeValues: {
+          ':failed': 'failed',
+          ':sending': 'sending',
+          ':a': from.attemptId,
+          ':e': failure.error,
+          ':at': failure.failedAt,
+        },
+      });
+    }
+    return this.conditional({
+      TableName: this.table,
+      Key: leadKey(leadId),
+      UpdateExpression: 'SET draft.#st = :failed, draft.#send = :send',
+      ConditionExpression: 'draft.#st = :approved',
+      ExpressionAttributeNames: { '#st': 'status', '#send': 'send' },
+      ExpressionAttributeValues: {
+        ':failed': 'failed',
+        ':approved': 'approved',
+        ':send': { attemptId: 'none', startedAt: failure.failedAt, ...failure },
+      },
+    });
+  }
+
+  async releaseSend(leadId: string, attemptId: string): Promise<boolean> {
+    return this.conditional({
+      TableName: this.table,
+      Key: leadKey(leadId),
+      UpdateExpression: 'SET draft.#st = :approved REMOVE draft.#send',
+      ConditionExpression: 'draft.#st = :sending AND draft.#send.attemptId = :a',
+      ExpressionAttributeNames: { '#st': 'status', '#send': 'send' },
+      ExpressionAttributeValues: { ':approved': 'approved', ':sending': 'sending', ':a': attemptId },
+    });
+  }
+
+  async isSuppressed(emailSha256: string): Promise<boolean> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: { pk: `SUPPRESS#${emailSha256}`, sk: 'SUPPRESS' },
+        ProjectionExpression: 'pk',
+      }),
+    );
+    return out.Item !== undefined;
+  }
+
+  /* ---------------------------------------------------------------- review (review.ts) */
+
+  async listByOwner(ownerId: string): Promise<LeadRecord[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          IndexName: 'byOwner',
+          KeyConditionExpression: 'ownerPk = :o',
+          ExpressionAttributeValues: { ':o': `OWNER#${ownerId}` },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start && items.length < 1000);
+    return items.map(toLeadRecord);
+  }
+
+  /** A scan: fine for a team's volume (thousands of leads); a sparse `byStatus` GSI is the next step. */
+  async listWithDrafts(): Promise<LeadRecord[]> {
+    const items: Record<string, unknown>[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'sk = :lead AND attribute_exists(draft)',
+          ExpressionAttributeValues: { ':lead': 'LEAD' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start && items.length < 5000);
+    return items.map(toLeadRecord);
+  }
+
+  async applyChange(leadId: string, change: LeadChange): Promise<boolean> {
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = { ':audit': [change.audit], ':empty': [] };
+    const pathOf = (path: string) =>
+      path
+        .split('.')
+        .map((part) => {
+          const key = `#${part.replace(/[^A-Za-z0-9_]/g, '_')}`;
+          names[key] = part;
+          return key;
+        })
+        .join('.');
+    const sets = Object.entries(change.set).map(([path, value], i) => {
+      values[`:v${i}`] = value;
+      return `${pathOf(path)} = :v${i}`;
+    });
+    const conditions = Object.entries(change.expect).map(([path, value], i) => {
+      values[`:x${i}`] = value;
+      return `${pathOf(path)} = :x${i}`;
+    });
+    names['#audit'] = 'audit';
+    return this.conditional({
+      TableName: this.table,
+      Key: leadKey(leadId),
+      UpdateExpression: `SET ${[...sets, '#audit = list_append(if_not_exists(#audit, :empty), :audit)'].join(', ')}`,
+      ConditionExpression: ['attribute_exists(pk)', ...conditions].join(' AND '),
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    });
   }
 }

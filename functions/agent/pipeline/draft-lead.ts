@@ -85,6 +85,8 @@ export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftO
         provider: drafting.draft.provider,
         promptVersion: drafting.draft.promptVersion,
         createdAt: drafting.draft.createdAt,
+        handoffVersion: decision.version,
+        handoffReason: decision.reason,
       }
     : undefined;
   const status: LeadStatus = record.route.kind === 'nurture' ? 'nurture' : 'drafted';

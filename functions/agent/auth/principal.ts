@@ -1,0 +1,66 @@
+/**
+ * Who is calling, from verified JWT claims. On AWS the API Gateway Cognito JWT authorizer verifies the token
+ * and passes its claims in `requestContext.authorizer.jwt.claims`; locally the gateway's `authorize` hook
+ * verifies a dev token (functions/platform/local-jwt.ts) into the same claims. Pure, no I/O.
+ *
+ * Claims used:
+ * - role: `cognito:groups` — one of the Cognito groups `sales`, `manager`, `ops` (when several, the most
+ *   powerful wins: manager > ops > sales). API Gateway flattens arrays into a string like `[sales manager]`;
+ *   both forms are accepted.
+ * - person: `custom:personId` (a custom user-pool attribute holding the team.yaml id), else
+ *   `cognito:username` (create Cognito users named after their team.yaml id). The person must exist in
+ *   team.yaml: that is where names, emails and lead ownership live.
+ */
+import type { Person } from '../route/team';
+
+export const APP_ROLES = ['sales', 'manager', 'ops'] as const;
+export type AppRole = (typeof APP_ROLES)[number];
+
+export interface Principal {
+  readonly personId: string;
+  readonly role: AppRole;
+  readonly name: string;
+  readonly email: string;
+}
+
+export type Claims = Record<string, string | number | boolean | string[]>;
+
+/** `cognito:groups` as a list: a JSON array, API Gateway's `[a b]` string, or a comma/space separated one. */
+export const groupsOf = (claims: Claims): string[] => {
+  const raw = claims['cognito:groups'];
+  if (Array.isArray(raw)) return raw.map(String);
+  if (typeof raw !== 'string') return [];
+  return raw
+    .replace(/^\[|\]$/g, '')
+    .split(/[\s,]+/)
+    .map((g) => g.trim())
+    .filter(Boolean);
+};
+
+const PRECEDENCE: readonly AppRole[] = ['manager', 'ops', 'sales'];
+
+export const roleOf = (groups: readonly string[]): AppRole | undefined =>
+  PRECEDENCE.find((r) => groups.includes(r));
+
+/** The app role a team.yaml role gets (used to mint local dev tokens): rep → sales, marketing → ops. */
+export const appRoleForTeamRole = (role: Person['role']): AppRole =>
+  role === 'manager' ? 'manager' : role === 'rep' ? 'sales' : 'ops';
+
+export type PrincipalResult =
+  | { readonly ok: true; readonly principal: Principal }
+  | { readonly ok: false; readonly status: 401 | 403; readonly message: string };
+
+export const principalFromClaims = (
+  claims: Claims | undefined,
+  people: ReadonlyMap<string, Person>,
+): PrincipalResult => {
+  if (!claims) return { ok: false, status: 401, message: 'Sign in first: no verified token' };
+  const id = claims['custom:personId'] ?? claims['cognito:username'];
+  const person = typeof id === 'string' ? people.get(id) : undefined;
+  if (!person)
+    return { ok: false, status: 403, message: 'Your account is not linked to a person in team.yaml' };
+  const role = roleOf(groupsOf(claims));
+  if (!role)
+    return { ok: false, status: 403, message: 'Your account has no role (group sales, manager or ops)' };
+  return { ok: true, principal: { personId: person.id, role, name: person.name, email: person.email } };
+};

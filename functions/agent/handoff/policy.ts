@@ -1,0 +1,177 @@
+/**
+ * The handoff point (PRODUCT.md §7): per tier, quadrant, route, country or draft quality, ops decide whether a
+ * drafted first email waits for the owner's approval (`review`), goes out at once (`auto`, optionally only
+ * inside the team's business hours) or is not sent at all (`none`). Rules are read top to bottom; the first
+ * rule whose `when` matches decides, else `default`. Pure: no I/O, no AWS.
+ *
+ * Safety rails that no setting can switch off: a draft that failed a guardrail (`humanReviewRequired`) is
+ * never `auto`; an `auto` rule with `businessHoursOnly` outside business hours becomes `review`.
+ */
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import type { DraftingResult } from '../draft';
+import type { LeadRecord } from '../lead-record';
+import { type HandoffMode, HandoffModeSchema, QuadrantSchema, TierSchema } from '../qualification';
+import { type Calendar, inBusinessHours } from '../route/calendar';
+
+const nonEmpty = <T extends z.ZodType>(item: T) => z.array(item).min(1);
+
+export const HandoffWhenSchema = z
+  .strictObject({
+    tier: nonEmpty(TierSchema).optional(),
+    quadrant: nonEmpty(QuadrantSchema).optional(),
+    routeKind: nonEmpty(z.enum(['owner', 'nurture'])).optional(),
+    team: nonEmpty(z.string().min(1)).optional(),
+    /** ISO 3166-1 alpha-2 of the lead's company, upper case. */
+    country: nonEmpty(z.string().regex(/^[A-Z]{2}$/, 'use ISO 3166-1 alpha-2 codes like NL')).optional(),
+    /** Whether the draft passed every guardrail. */
+    guardrailPassed: z.boolean().optional(),
+    /** The score's data confidence (0..1) is below this value. */
+    dataConfidenceBelow: z.number().min(0).max(1).optional(),
+    /** The score's data confidence (0..1) is at least this value. */
+    dataConfidenceAtLeast: z.number().min(0).max(1).optional(),
+  })
+  .default({});
+export type HandoffWhen = z.infer<typeof HandoffWhenSchema>;
+
+export const HandoffRuleSchema = z.strictObject({
+  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case letters, digits and dashes'),
+  description: z.string().optional(),
+  when: HandoffWhenSchema,
+  mode: HandoffModeSchema,
+  /** Only for `auto`: outside the owner's team business hours the draft waits for review instead. */
+  businessHoursOnly: z.boolean().optional(),
+});
+export type HandoffRule = z.infer<typeof HandoffRuleSchema>;
+
+export const HandoffPolicySchema = z
+  .strictObject({
+    version: z.string().min(1),
+    default: HandoffModeSchema.default('review'),
+    rules: z.array(HandoffRuleSchema).default([]),
+  })
+  .superRefine((policy, ctx) => {
+    const seen = new Set<string>();
+    policy.rules.forEach((rule, i) => {
+      if (seen.has(rule.id))
+        ctx.addIssue({ code: 'custom', path: ['rules', i, 'id'], message: `duplicate rule id "${rule.id}"` });
+      seen.add(rule.id);
+      if (rule.businessHoursOnly && rule.mode !== 'auto')
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rules', i, 'businessHoursOnly'],
+          message: 'only applies to mode auto',
+        });
+    });
+  });
+export type HandoffPolicy = z.infer<typeof HandoffPolicySchema>;
+export type HandoffPolicyInput = z.input<typeof HandoffPolicySchema>;
+
+export class HandoffPolicyError extends Error {
+  override readonly name = 'HandoffPolicyError';
+  constructor(readonly issues: string[]) {
+    super(`Invalid handoff policy:\n  ${issues.join('\n  ')}`);
+  }
+}
+
+/** `rules[2] (warm-smb).when.tier[0]`: names the rule right after its index. */
+const formatPath = (path: ReadonlyArray<PropertyKey>, raw: unknown): string => {
+  let out = '';
+  let node: unknown = raw;
+  for (const key of path) {
+    if (typeof key === 'number') {
+      out += `[${key}]`;
+      node = Array.isArray(node) ? node[key] : undefined;
+      if (node && typeof node === 'object' && 'id' in node)
+        out += ` (${String((node as { id: unknown }).id)})`;
+    } else {
+      out += out ? `.${String(key)}` : String(key);
+      node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key as string] : undefined;
+    }
+  }
+  return out || '(file)';
+};
+
+/** Validates a parsed policy; throws HandoffPolicyError naming each rule and field at fault. */
+export const parseHandoffPolicy = (raw: unknown): HandoffPolicy => {
+  const result = HandoffPolicySchema.safeParse(raw);
+  if (result.success) return result.data;
+  throw new HandoffPolicyError(
+    result.error.issues.map((issue) => {
+      const message =
+        issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message;
+      return `handoff: ${formatPath(issue.path, raw)}: ${message}`;
+    }),
+  );
+};
+
+export const parseHandoffYaml = (text: string): HandoffPolicy => {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text, { prettyErrors: true });
+  } catch (error) {
+    throw new HandoffPolicyError([`handoff: YAML: ${(error as Error).message}`]);
+  }
+  return parseHandoffPolicy(raw);
+};
+
+export interface HandoffDecision {
+  readonly mode: HandoffMode;
+  /** Which setting decided, in words, for the audit trail: `handoff@3 rule hot-review: tier hot → review`. */
+  readonly reason: string;
+  readonly version: string;
+  /** The rule that matched; undefined when the default decided. */
+  readonly ruleId?: string;
+}
+
+export interface HandoffContext {
+  /** Business calendar of the owner's team (for `businessHoursOnly`); without one, auto is never delayed. */
+  readonly calendar?: (record: LeadRecord) => Calendar | undefined;
+}
+
+const inList = <T>(list: readonly T[] | undefined, value: T | undefined) =>
+  list === undefined || (value !== undefined && list.includes(value));
+
+export const matchesHandoffWhen = (
+  when: HandoffWhen,
+  record: LeadRecord,
+  drafting: Pick<DraftingResult, 'draft'>,
+): boolean => {
+  const confidence = record.score?.dataConfidence;
+  return (
+    inList(when.tier, record.score?.tier) &&
+    inList(when.quadrant, record.score?.quadrant) &&
+    inList(when.routeKind, record.route?.kind) &&
+    inList(when.team, record.route?.team) &&
+    inList(when.country, record.lead.company.country?.toUpperCase()) &&
+    (when.guardrailPassed === undefined || drafting.draft?.guardrail.passed === when.guardrailPassed) &&
+    (when.dataConfidenceBelow === undefined ||
+      (confidence !== undefined && confidence < when.dataConfidenceBelow)) &&
+    (when.dataConfidenceAtLeast === undefined ||
+      (confidence !== undefined && confidence >= when.dataConfidenceAtLeast))
+  );
+};
+
+/** The handoff decision for one drafted lead. Pure and deterministic for a given `now`. */
+export const decideHandoff = (
+  record: LeadRecord,
+  drafting: Pick<DraftingResult, 'draft' | 'humanReviewRequired'>,
+  policy: HandoffPolicy,
+  now: Date,
+  context: HandoffContext = {},
+): HandoffDecision => {
+  const version = policy.version;
+  if (!drafting.draft) return { mode: 'none', reason: `${version}: no draft written`, version };
+  const rule = policy.rules.find((r) => matchesHandoffWhen(r.when, record, drafting));
+  const by = rule ? `${version} rule ${rule.id}` : `${version} default`;
+  const mode = rule ? rule.mode : policy.default;
+  const base = { version, ...(rule ? { ruleId: rule.id } : {}) };
+  if (mode === 'auto' && drafting.humanReviewRequired)
+    return { ...base, mode: 'review', reason: `${by}: auto, but the draft failed a guardrail → review` };
+  if (mode === 'auto' && rule?.businessHoursOnly) {
+    const calendar = context.calendar?.(record);
+    if (calendar && !inBusinessHours(now, calendar))
+      return { ...base, mode: 'review', reason: `${by}: auto only in business hours, now outside → review` };
+  }
+  return { ...base, mode, reason: `${by} → ${mode}` };
+};

@@ -1,0 +1,288 @@
+/**
+ * The review API's domain: the inbox of drafts, edit / approve / reject, reassign and score override, with
+ * the authorization rules. Pure: ports only. Errors are `ReviewError(status, message, field?)`; the HTTP
+ * handler maps them.
+ *
+ * Authorization (roles from functions/agent/auth/principal.ts):
+ * | action                         | sales              | manager | ops |
+ * | GET /me                        | yes                | yes     | yes |
+ * | GET /drafts                    | own leads          | all     | 403 |
+ * | GET /leads/{id}                | own leads (else 404)| all    | all |
+ * | edit / approve / reject draft  | own leads (else 404)| all    | 403 |
+ * | override score                 | own leads (else 404)| all    | 403 |
+ * | reassign                       | 403                | all     | 403 |
+ * Another rep's lead answers 404, not 403: a rep cannot probe which lead ids exist.
+ */
+import type { Principal } from '../auth/principal';
+import type { LeadRecord } from '../lead-record';
+import type { MessageQueue, ReviewStore } from '../ports';
+import { DRAFT_STATUSES, type DraftStatus, type Tier } from '../qualification';
+import type { Person } from '../route/team';
+
+export class ReviewError extends Error {
+  override readonly name = 'ReviewError';
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ReviewDeps {
+  readonly store: ReviewStore;
+  readonly sendQueue: MessageQueue;
+  readonly people: ReadonlyMap<string, Person>;
+  readonly now: () => Date;
+}
+
+const TIER_RANK: Record<Tier, number> = { hot: 0, warm: 1, cold: 2 };
+
+const isOwn = (p: Principal, r: LeadRecord) => r.route?.ownerId === p.personId;
+
+/** The lead if this person may see it; 404 otherwise (also for another rep's lead). */
+export const readableLead = async (deps: ReviewDeps, p: Principal, leadId: string): Promise<LeadRecord> => {
+  const record = await deps.store.get(leadId);
+  if (!record || (p.role === 'sales' && !isOwn(p, record)))
+    throw new ReviewError(404, 'No lead with this id', 'id');
+  return record;
+};
+
+const forbidOps = (p: Principal) => {
+  if (p.role === 'ops') throw new ReviewError(403, 'Ops cannot review drafts');
+};
+
+const draftOf = async (deps: ReviewDeps, p: Principal, leadId: string) => {
+  forbidOps(p);
+  const record = await readableLead(deps, p, leadId);
+  if (!record.draft) throw new ReviewError(404, 'This lead has no draft', 'id');
+  return { record, draft: record.draft };
+};
+
+const personName = (r: LeadRecord) => {
+  const person = r.lead.person;
+  return person.fullName ?? ([person.firstName, person.lastName].filter(Boolean).join(' ') || undefined);
+};
+
+export const inboxItem = (r: LeadRecord, people: ReadonlyMap<string, Person>) => ({
+  leadId: r.leadId,
+  status: r.draft?.status ?? 'none',
+  leadStatus: r.status,
+  subject: r.draft?.subject ?? '',
+  tier: r.override?.tier ?? r.score?.tier,
+  total: r.override?.total ?? r.score?.total,
+  quadrant: r.score?.quadrant,
+  fit: r.score?.fit,
+  intent: r.score?.intent,
+  engagement: r.score?.engagement,
+  slaDueAt: r.route?.slaDueAt,
+  ownerId: r.route?.ownerId,
+  ownerName: r.route?.ownerId ? people.get(r.route.ownerId)?.name : undefined,
+  company: r.lead.company.name,
+  personName: personName(r),
+  language: r.draft?.language ?? r.lead.language,
+  submittedAt: r.lead.submittedAt ?? r.receivedAt,
+  humanReviewRequired: r.draft ? !r.draft.guardrail.passed : false,
+});
+export type InboxItem = ReturnType<typeof inboxItem>;
+
+export const listDrafts = async (
+  deps: ReviewDeps,
+  p: Principal,
+  status: string | undefined,
+): Promise<{ items: InboxItem[] }> => {
+  forbidOps(p);
+  const wanted = status ?? 'pending';
+  if (wanted !== 'all' && !(DRAFT_STATUSES as readonly string[]).includes(wanted))
+    throw new ReviewError(400, `status must be one of ${DRAFT_STATUSES.join(', ')} or all`, 'status');
+  const records =
+    p.role === 'manager' ? await deps.store.listWithDrafts() : await deps.store.listByOwner(p.personId);
+  const items = records
+    .filter((r) => r.draft && (wanted === 'all' || r.draft.status === (wanted as DraftStatus)))
+    .filter((r) => p.role === 'manager' || isOwn(p, r))
+    .map((r) => inboxItem(r, deps.people))
+    .sort(
+      (a, b) =>
+        (TIER_RANK[a.tier ?? 'cold'] ?? 3) - (TIER_RANK[b.tier ?? 'cold'] ?? 3) ||
+        (a.slaDueAt ?? '9999').localeCompare(b.slaDueAt ?? '9999') ||
+        a.leadId.localeCompare(b.leadId),
+    );
+  return { items };
+};
+
+const text = (value: unknown, field: string, max: number): string => {
+  if (typeof value !== 'string' || !value.trim()) throw new ReviewError(400, `${field} is required`, field);
+  if (value.length > max) throw new ReviewError(400, `${field} is longer than ${max} characters`, field);
+  return value;
+};
+
+export interface DraftEdit {
+  readonly subject?: unknown;
+  readonly body?: unknown;
+}
+
+const editOf = (edit: DraftEdit, required: boolean) => {
+  if (!required && edit.subject === undefined && edit.body === undefined) return undefined;
+  const subject = text(edit.subject, 'subject', 200);
+  if (/[\r\n]/.test(subject)) throw new ReviewError(400, 'subject must be one line', 'subject');
+  return { subject, body: text(edit.body, 'body', 20_000) };
+};
+
+const conflict = (status: string) =>
+  new ReviewError(409, `The draft is ${status} and can no longer be changed`);
+
+export const editDraft = async (deps: ReviewDeps, p: Principal, leadId: string, edit: DraftEdit) => {
+  const { draft } = await draftOf(deps, p, leadId);
+  const content = editOf(edit, true)!;
+  if (draft.status !== 'pending') throw conflict(draft.status);
+  const at = deps.now().toISOString();
+  const ok = await deps.store.applyChange(leadId, {
+    set: {
+      'draft.subject': content.subject,
+      'draft.body': content.body,
+      'draft.editedBy': p.personId,
+      'draft.editedAt': at,
+    },
+    expect: { 'draft.status': 'pending' },
+    audit: { at, by: p.personId, action: 'edit_draft' },
+  });
+  if (!ok) throw conflict((await deps.store.get(leadId))?.draft?.status ?? 'changed');
+  return { leadId, status: 'pending' as const };
+};
+
+/**
+ * pending → approved (conditional), then one send message. A second approval finds the draft no longer
+ * pending: it answers the current status and queues nothing (`accepted: false`).
+ */
+export const approveDraft = async (deps: ReviewDeps, p: Principal, leadId: string, edit: DraftEdit = {}) => {
+  const { draft } = await draftOf(deps, p, leadId);
+  const content = editOf(edit, false);
+  if (draft.status !== 'pending') {
+    if (['approved', 'sending', 'sent'].includes(draft.status))
+      return { accepted: false, leadId, status: draft.status };
+    throw conflict(draft.status);
+  }
+  const at = deps.now().toISOString();
+  const ok = await deps.store.applyChange(leadId, {
+    set: {
+      'draft.status': 'approved',
+      'draft.reviewedBy': p.personId,
+      'draft.reviewedAt': at,
+      ...(content
+        ? {
+            'draft.subject': content.subject,
+            'draft.body': content.body,
+            'draft.editedBy': p.personId,
+            'draft.editedAt': at,
+          }
+        : {}),
+    },
+    expect: { 'draft.status': 'pending' },
+    audit: { at, by: p.personId, action: 'approve', ...(content ? { detail: { edited: true } } : {}) },
+  });
+  if (!ok) {
+    const current = (await deps.store.get(leadId))?.draft?.status ?? 'changed';
+    if (['approved', 'sending', 'sent'].includes(current))
+      return { accepted: false, leadId, status: current };
+    throw conflict(current);
+  }
+  await deps.sendQueue.send({ leadId });
+  return { accepted: true, leadId, status: 'approved' as const };
+};
+
+export const rejectDraft = async (
+  deps: ReviewDeps,
+  p: Principal,
+  leadId: string,
+  body: { reason?: unknown },
+) => {
+  const { draft } = await draftOf(deps, p, leadId);
+  const reason = text(body.reason, 'reason', 1000);
+  if (draft.status !== 'pending') throw conflict(draft.status);
+  const at = deps.now().toISOString();
+  const ok = await deps.store.applyChange(leadId, {
+    set: {
+      'draft.status': 'rejected',
+      'draft.reviewedBy': p.personId,
+      'draft.reviewedAt': at,
+      'draft.rejectReason': reason,
+    },
+    expect: { 'draft.status': 'pending' },
+    audit: { at, by: p.personId, action: 'reject', reason },
+  });
+  if (!ok) throw conflict((await deps.store.get(leadId))?.draft?.status ?? 'changed');
+  return { leadId, status: 'rejected' as const };
+};
+
+export const reassignLead = async (
+  deps: ReviewDeps,
+  p: Principal,
+  leadId: string,
+  body: { ownerId?: unknown; reason?: unknown },
+) => {
+  if (p.role !== 'manager') throw new ReviewError(403, 'Only managers reassign leads');
+  const reason = text(body.reason, 'reason', 1000);
+  const ownerId = text(body.ownerId, 'ownerId', 64);
+  const target = deps.people.get(ownerId);
+  if (!target || (target.role !== 'rep' && target.role !== 'manager'))
+    throw new ReviewError(400, 'ownerId must be a rep or manager of team.yaml', 'ownerId');
+  const record = await readableLead(deps, p, leadId);
+  if (!record.route || record.route.kind !== 'owner')
+    throw new ReviewError(409, 'This lead has no owner to change');
+  const from = record.route.ownerId ?? '';
+  if (from === ownerId) return { leadId, ownerId };
+  const at = deps.now().toISOString();
+  const ok = await deps.store.applyChange(leadId, {
+    set: {
+      'route.ownerId': ownerId,
+      ownerPk: `OWNER#${ownerId}`,
+      ownerSk: `${record.route.slaDueAt ?? '9999'}#${leadId}`,
+    },
+    expect: { 'route.ownerId': from },
+    audit: { at, by: p.personId, action: 'reassign', reason, detail: { from, to: ownerId } },
+  });
+  if (!ok) throw new ReviewError(409, 'The lead changed meanwhile; reload and try again');
+  return { leadId, ownerId };
+};
+
+export const overrideScore = async (
+  deps: ReviewDeps,
+  p: Principal,
+  leadId: string,
+  body: { tier?: unknown; total?: unknown; reason?: unknown },
+) => {
+  forbidOps(p);
+  const record = await readableLead(deps, p, leadId);
+  const reason = text(body.reason, 'reason', 1000);
+  if (body.tier !== undefined && !['cold', 'warm', 'hot'].includes(body.tier as string))
+    throw new ReviewError(400, 'tier must be cold, warm or hot', 'tier');
+  if (
+    body.total !== undefined &&
+    (typeof body.total !== 'number' || !Number.isFinite(body.total) || body.total < 0 || body.total > 300)
+  )
+    throw new ReviewError(400, 'total must be a number 0..300', 'total');
+  if (body.tier === undefined && body.total === undefined)
+    throw new ReviewError(400, 'give a tier or a total', 'tier');
+  if (!record.score) throw new ReviewError(409, 'This lead is not scored yet');
+  const at = deps.now().toISOString();
+  const override = {
+    ...(body.tier !== undefined ? { tier: body.tier as Tier } : {}),
+    ...(body.total !== undefined ? { total: body.total as number } : {}),
+    reason,
+    by: p.personId,
+    at,
+  };
+  await deps.store.applyChange(leadId, {
+    set: { override },
+    expect: {},
+    audit: {
+      at,
+      by: p.personId,
+      action: 'override',
+      reason,
+      detail: { fromTier: record.score.tier, fromTotal: record.score.total, ...override },
+    },
+  });
+  return { leadId, override };
+};

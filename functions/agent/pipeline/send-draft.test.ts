@@ -1,0 +1,128 @@
+import { describe, expect, it } from 'vitest';
+import type { LeadRecord } from '../lead-record';
+import { MailerError, type SendStore } from '../ports';
+import type { Draft } from '../qualification';
+import { DELIVERY_UNKNOWN, sendDraft } from './send-draft';
+
+/** An in-memory SendStore with the same conditional transitions as the DynamoDB adapter. */
+const memoryStore = (draft: Partial<Draft>) => {
+  const record = {
+    leadId: 'L1',
+    status: 'drafted',
+    lead: { person: { email: 'pieter@example.test' } },
+    route: { kind: 'owner', ownerId: 'rep-bram' },
+    draft: { subject: 'Hallo', body: 'Tekst', status: 'approved', ...draft },
+  } as unknown as LeadRecord & { draft: Draft; status: string };
+  const store: SendStore = {
+    get: async () => structuredClone(record),
+    beginSend: async (_id, attempt) => {
+      if (record.draft.status !== 'approved') return 'conflict';
+      Object.assign(record.draft, { status: 'sending', send: attempt });
+      return 'started';
+    },
+    completeSend: async (_id, attemptId, result) => {
+      if (record.draft.status !== 'sending' || record.draft.send?.attemptId !== attemptId) return false;
+      Object.assign(record.draft, { status: 'sent', send: { ...record.draft.send, ...result } });
+      record.status = 'sent';
+      return true;
+    },
+    failSend: async (_id, from, failure) => {
+      if (record.draft.status !== from.status) return false;
+      Object.assign(record.draft, { status: 'failed', send: { ...(record.draft.send ?? {}), ...failure } });
+      return true;
+    },
+    releaseSend: async () => {
+      record.draft.status = 'approved';
+      return true;
+    },
+    isSuppressed: async () => false,
+  };
+  return { record, store };
+};
+
+const deps = (store: SendStore, send: () => Promise<{ messageId: string }>, mails: unknown[] = []) => ({
+  store,
+  mailer: {
+    send: async (m: unknown) => {
+      mails.push(m);
+      return send();
+    },
+  },
+  fromAddress: 'sales@example.com',
+  rep: () => ({ name: 'Bram Jansen', email: 'bram@example.com' }),
+  now: () => new Date('2026-03-02T10:00:00.000Z'),
+  stuckAfterSeconds: 120,
+});
+
+describe('sendDraft', () => {
+  it('sends an approved draft once; a second delivery is a no-op', async () => {
+    // Prepare
+    const { record, store } = memoryStore({});
+    const mails: unknown[] = [];
+    const d = deps(store, async () => ({ messageId: 'ses-1' }), mails);
+    // Act
+    const first = await sendDraft('L1', d);
+    const second = await sendDraft('L1', d);
+    // Assess
+    expect(first).toEqual({ outcome: 'sent', messageId: 'ses-1' });
+    expect(second).toEqual({ outcome: 'skipped', reason: 'already_sent' });
+    expect(mails).toEqual([
+      {
+        fromAddress: 'sales@example.com',
+        fromName: 'Bram Jansen',
+        replyTo: 'bram@example.com',
+        to: 'pieter@example.test',
+        subject: 'Hallo',
+        text: 'Tekst',
+      },
+    ]);
+    expect(record.status).toBe('sent');
+  });
+
+  it('marks a sending draft older than the timeout failed (delivery unknown) without mailing; a young one is left alone', async () => {
+    // Prepare
+    const old = memoryStore({
+      status: 'sending',
+      send: { attemptId: 'a', startedAt: '2026-03-02T09:55:00.000Z' },
+    });
+    const young = memoryStore({
+      status: 'sending',
+      send: { attemptId: 'a', startedAt: '2026-03-02T09:59:30.000Z' },
+    });
+    const mails: unknown[] = [];
+    // Act
+    const a = await sendDraft(
+      'L1',
+      deps(old.store, async () => ({ messageId: 'x' }), mails),
+    );
+    const b = await sendDraft(
+      'L1',
+      deps(young.store, async () => ({ messageId: 'x' }), mails),
+    );
+    // Assess
+    expect(a).toEqual({ outcome: 'failed', reason: 'delivery_unknown' });
+    expect(old.record.draft.send?.error).toBe(DELIVERY_UNKNOWN);
+    expect(b).toEqual({ outcome: 'skipped', reason: 'in_flight' });
+    expect(mails).toHaveLength(0);
+  });
+
+  it('puts a throttled draft back to approved and throws for a retry; a timeout is delivery unknown', async () => {
+    // Prepare
+    const throttled = memoryStore({});
+    const timedOut = memoryStore({});
+    // Act
+    const retry = sendDraft(
+      'L1',
+      deps(throttled.store, async () => Promise.reject(new MailerError('TooManyRequests', 'retryable'))),
+    );
+    const unknown = await sendDraft(
+      'L1',
+      deps(timedOut.store, async () => Promise.reject(new Error('socket hang up'))),
+    );
+    // Assess
+    await expect(retry).rejects.toThrow('TooManyRequests');
+    expect(throttled.record.draft.status).toBe('approved');
+    expect(unknown).toEqual({ outcome: 'failed', reason: 'delivery_unknown' });
+    expect(timedOut.record.draft).toMatchObject({ status: 'failed', send: { error: DELIVERY_UNKNOWN } });
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * Sending one approved draft, exactly once. The draft moves through a conditional state machine on the lead:
+ *
+ *   approved ──beginSend(attempt id + time, written BEFORE calling SES)──▶ sending
+ *   sending ──SES accepted──▶ sent (SES MessageId stored; lead status → sent)
+ *   sending ──SES rejected──▶ failed (reason)        sending ──SES throttled──▶ approved (retried via SQS)
+ *
+ * Why this is exactly-once: only one delivery can win approved → sending. A redelivered message finds
+ * `sent` (no-op) or `sending`. A `sending` draft younger than `stuckAfterSeconds` belongs to an attempt that
+ * may still be running: no-op. An older one means the worker died between writing `sending` and recording
+ * the result — the mail may or may not have gone out. We cannot ask SES, so instead of risking a duplicate
+ * the draft is marked failed "delivery unknown — check before resending"; a person decides (the SES
+ * emulator's store or the SES console / sent folder tells them). Keep `stuckAfterSeconds` below the send
+ * queue's visibility timeout so the dead attempt's own redelivery resolves it.
+ *
+ * A suppressed recipient (`SUPPRESS#<sha256(email)>`: bounced, complained, unsubscribed) is never mailed.
+ * Pure: ports only, no AWS.
+ */
+import { createHash } from 'node:crypto';
+import { ulid } from 'ulid';
+import { type Mailer, MailerError, type SendStore } from '../ports';
+
+export interface SendDeps {
+  readonly store: SendStore;
+  readonly mailer: Mailer;
+  /** The verified SES sender (SES_FROM_ADDRESS); the rep's name is its display name, the rep is Reply-To. */
+  readonly fromAddress: string;
+  /** The owner as a sender, from team.yaml. */
+  readonly rep: (ownerId: string | undefined) => { name: string; email: string } | undefined;
+  readonly now: () => Date;
+  readonly stuckAfterSeconds: number;
+  readonly newAttemptId?: () => string;
+}
+
+export type SendOutcome =
+  | { readonly outcome: 'sent'; readonly messageId: string }
+  | {
+      readonly outcome: 'skipped';
+      readonly reason: 'missing' | 'no_draft' | 'already_sent' | 'not_approved' | 'in_flight' | 'lost_race';
+    }
+  | {
+      readonly outcome: 'failed';
+      readonly reason: 'suppressed' | 'no_recipient' | 'no_sender' | 'rejected' | 'delivery_unknown';
+    };
+
+export const DELIVERY_UNKNOWN = 'delivery unknown — check before resending';
+
+export const emailHash = (email: string): string =>
+  createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+
+export const sendDraft = async (leadId: string, deps: SendDeps): Promise<SendOutcome> => {
+  const record = await deps.store.get(leadId);
+  if (!record) return { outcome: 'skipped', reason: 'missing' };
+  const draft = record.draft;
+  if (!draft) return { outcome: 'skipped', reason: 'no_draft' };
+  const nowIso = () => deps.now().toISOString();
+
+  if (draft.status === 'sent') return { outcome: 'skipped', reason: 'already_sent' };
+  if (draft.status === 'sending') {
+    const started = Date.parse(draft.send?.startedAt ?? '');
+    const ageSeconds = (deps.now().getTime() - started) / 1000;
+    if (Number.isFinite(ageSeconds) && ageSeconds < deps.stuckAfterSeconds)
+      return { outcome: 'skipped', reason: 'in_flight' };
+    await deps.store.failSend(
+      leadId,
+      { status: 'sending', attemptId: draft.send?.attemptId ?? '' },
+      { error: DELIVERY_UNKNOWN, failedAt: nowIso() },
+    );
+    return { outcome: 'failed', reason: 'delivery_unknown' };
+  }
+  if (draft.status !== 'approved') return { outcome: 'skipped', reason: 'not_approved' };
+
+  const fail = async (reason: 'suppressed' | 'no_recipient' | 'no_sender', error: string) => {
+    await deps.store.failSend(leadId, { status: 'approved' }, { error, failedAt: nowIso() });
+    return { outcome: 'failed', reason } as const;
+  };
+  const to = record.lead.person.email;
+  if (!to) return fail('no_recipient', 'the lead has no email address');
+  if (await deps.store.isSuppressed(emailHash(to)))
+    return fail('suppressed', 'the recipient is on the suppression list (bounce, complaint or unsubscribe)');
+  const rep = deps.rep(record.route?.ownerId);
+  if (!rep) return fail('no_sender', 'the owner is not in team.yaml');
+
+  const attemptId = deps.newAttemptId?.() ?? ulid();
+  const begun = await deps.store.beginSend(leadId, { attemptId, startedAt: nowIso() });
+  if (begun === 'conflict') return { outcome: 'skipped', reason: 'lost_race' };
+
+  let messageId: string;
+  try {
+    ({ messageId } = await deps.mailer.send({
+      fromAddress: deps.fromAddress,
+      fromName: rep.name,
+      replyTo: rep.email,
+      to,
+      subject: draft.subject,
+      text: draft.body,
+    }));
+  } catch (error) {
+    const kind = error instanceof MailerError ? error.kind : 'unknown';
+    if (kind === 'retryable') {
+      // Nothing was sent: back to approved, and let SQS deliver the message again.
+      await deps.store.releaseSend(leadId, attemptId);
+      throw error;
+    }
+    const message =
+      kind === 'rejected' ? `rejected by the mail service: ${(error as Error).message}` : DELIVERY_UNKNOWN;
+    await deps.store.failSend(
+      leadId,
+      { status: 'sending', attemptId },
+      { error: message, failedAt: nowIso() },
+    );
+    return { outcome: 'failed', reason: kind === 'rejected' ? 'rejected' : 'delivery_unknown' };
+  }
+  await deps.store.completeSend(leadId, attemptId, { messageId, sentAt: nowIso() });
+  return { outcome: 'sent', messageId };
+};

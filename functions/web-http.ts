@@ -1,0 +1,61 @@
+/**
+ * GET / (the sales inbox) and GET /ops (handoff points): static HTML pages with their script and styles
+ * inline, served with a strict Content-Security-Policy. The pages call the JSON API on the same origin with
+ * the signed-in person's bearer token. On the local stack the sign-in lists the demo people of
+ * config/team.yaml (they sign in through POST /auth/dev-login).
+ */
+import { parse } from 'yaml';
+import { readBundledFile } from './agent/bundled-file';
+import { commonConfig } from './platform/config';
+import { HttpError, httpHandler } from './platform/http';
+import { type DemoPerson, type PageConfig, type PageName, type RenderedPage, renderPage } from './web/pages';
+
+const ROLE_LABEL: Record<string, string> = {
+  rep: 'sales',
+  manager: 'manager',
+  ops: 'ops',
+  marketing: 'marketing',
+};
+
+/** The people of config/team.yaml (id, name, role), for the local sign-in only; none when unreadable. */
+const demoPeople = (): DemoPerson[] => {
+  try {
+    const team = parse(readBundledFile('config/team.yaml', process.env.TEAM_FILE, 'TEAM_FILE')) as {
+      people?: { id: string; name: string; role: string }[];
+    };
+    return (team.people ?? []).map((p) => ({
+      personId: p.id,
+      name: p.name,
+      role: ROLE_LABEL[p.role] ?? p.role,
+    }));
+  } catch {
+    return [];
+  }
+};
+
+const stage = commonConfig().STAGE;
+const config: PageConfig = { stage, demoPeople: stage === 'local' ? demoPeople() : [] };
+const pages: Record<PageName, RenderedPage> = {
+  inbox: renderPage('inbox', config),
+  ops: renderPage('ops', config),
+};
+const PATHS: Record<string, PageName> = { '/': 'inbox', '/ops': 'ops' };
+
+export const handler = httpHandler(async (event) => {
+  const page = PATHS[event.rawPath.replace(/(.)\/$/, '$1')];
+  if (!page || event.requestContext.http.method !== 'GET') throw new HttpError(404, 'Not Found');
+  const { html, csp, etag } = pages[page];
+  const headers: Record<string, string> = {
+    'content-security-policy': csp,
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+    'permissions-policy': 'camera=(), microphone=(), geolocation=()',
+    // Small page, changes with every deploy: always revalidate (the ETag makes that a 304).
+    'cache-control': 'no-cache',
+    etag,
+  };
+  if (event.headers['if-none-match'] === etag) return { statusCode: 304, headers };
+  return { statusCode: 200, headers: { 'content-type': 'text/html; charset=utf-8', ...headers }, body: html };
+});

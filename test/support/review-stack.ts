@@ -1,0 +1,224 @@
+/**
+ * An isolated draft → review → send stack for test/review-*.test.ts and test/send-*.test.ts, on the emulators
+ * of test/global-setup.ts: a fresh leads table and queues, the real handlers of FUNCTIONS (draft, send, review,
+ * lead read, dev login) with that environment, the local API Gateway with the local JWT authorizer hook, and
+ * the draft + send pollers. Leads are seeded already routed (score, route, enrichment) and put on the draft
+ * queue, so the chain from drafting on is the product's own.
+ */
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { ulid } from 'ulid';
+import { vi } from 'vitest';
+import {
+  sampleEnrichment,
+  sampleLead,
+  sampleRoute,
+  sampleScore,
+} from '../../functions/agent/draft/test-fixtures';
+import type { LeadRecord } from '../../functions/agent/lead-record';
+import type { Tier } from '../../functions/agent/qualification';
+import { createDevKey, DEV_KEY_ENV, verifyDevToken } from '../../functions/platform/local-jwt';
+import { FUNCTIONS, TABLES } from '../../infra/data-plane';
+import { loadFunctionRoutes, startHttpGateway } from '../../local/http-gateway';
+import { importHandler } from '../../local/load-handler';
+import { startSqsPollers } from '../../local/sqs-poller';
+import { createTestQueue, dynamoClient, sesStore } from './local-aws';
+
+export interface SeedOptions {
+  readonly ownerId?: string;
+  readonly team?: string;
+  readonly tier?: Tier;
+  readonly email?: string;
+  readonly slaDueAt?: string;
+}
+
+const createTable = async (name: string) => {
+  const ddb = dynamoClient();
+  const def = TABLES.leads;
+  const keys = [
+    def.partitionKey,
+    def.sortKey,
+    ...def.globalSecondaryIndexes.flatMap((i) => [i.partitionKey, i.sortKey]),
+  ];
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: name,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [
+        { AttributeName: def.partitionKey.name, KeyType: 'HASH' },
+        { AttributeName: def.sortKey.name, KeyType: 'RANGE' },
+      ],
+      AttributeDefinitions: [
+        ...new Map(keys.map((k) => [k.name, { AttributeName: k.name, AttributeType: k.type }])).values(),
+      ],
+      GlobalSecondaryIndexes: def.globalSecondaryIndexes.map((i) => ({
+        IndexName: i.indexName,
+        KeySchema: [
+          { AttributeName: i.partitionKey.name, KeyType: 'HASH' as const },
+          { AttributeName: i.sortKey.name, KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'ALL' as const },
+      })),
+    }),
+  );
+  return ddb;
+};
+
+/** `handoff` sets the handoff policy: every owner lead `auto` or `review`. */
+export const startReviewStack = async (options: { handoff: 'auto' | 'review' }) => {
+  const table = `review-${randomUUID().slice(0, 8)}`;
+  const ddb = await createTable(table);
+  const db = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
+  const [draftQ, sendQ, qualifyQ] = await Promise.all([
+    createTestQueue('draft', { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 }),
+    createTestQueue('send', { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 }),
+    createTestQueue('qualify'),
+  ]);
+  const handoffFile = join(tmpdir(), `handoff-${randomUUID()}.yaml`);
+  writeFileSync(handoffFile, `version: test@1\ndefault: ${options.handoff}\nrules: []\n`);
+  const key = await createDevKey();
+  Object.assign(process.env, {
+    STAGE: 'local',
+    LEADS_TABLE: table,
+    QUALIFY_QUEUE_URL: qualifyQ.url,
+    DRAFT_QUEUE_URL: draftQ.url,
+    SEND_QUEUE_URL: sendQ.url,
+    HANDOFF_FILE: handoffFile,
+    OPENAI_API_KEY: '',
+    SES_FROM_ADDRESS: 'sales@example.com',
+    [DEV_KEY_ENV]: JSON.stringify(key.privateJwk),
+    LOG_LEVEL: process.env.LOCAL_STACK_DEBUG ? 'INFO' : 'ERROR',
+  });
+  delete process.env.OPENAI_API_KEY;
+  vi.resetModules();
+
+  const routes = await loadFunctionRoutes({
+    review: FUNCTIONS.review,
+    leadRead: FUNCTIONS.leadRead,
+    authDev: FUNCTIONS.authDev,
+    ops: FUNCTIONS.ops,
+  });
+  const gateway = await startHttpGateway({
+    port: 0,
+    routes,
+    authorize: async (event) => {
+      const claims = await verifyDevToken(key.publicJwk, event.headers.authorization);
+      return claims ? { claims } : null;
+    },
+  });
+  const consumer = async (def: typeof FUNCTIONS.draft | typeof FUNCTIONS.send, queueUrl: string) => ({
+    functionName: def.id,
+    queueUrl,
+    handler: await importHandler(def.entry),
+    batchSize: def.consumes.batchSize,
+    maxBatchingWindowSeconds: def.consumes.maxBatchingWindowSeconds,
+    timeoutSeconds: def.timeoutSeconds,
+    memoryMb: def.memoryMb,
+  });
+  const pollers = startSqsPollers({
+    sqsEndpoint: process.env.AWS_ENDPOINT_URL_SQS as string,
+    consumers: [await consumer(FUNCTIONS.draft, draftQ.url), await consumer(FUNCTIONS.send, sendQ.url)],
+    retryVisibilitySeconds: 1,
+    log: () => {},
+  });
+  const sqs = (await import('./local-aws')).sqsClient();
+
+  const lead = async (leadId: string) =>
+    (
+      await db.send(
+        new GetCommand({ TableName: table, Key: { pk: `LEAD#${leadId}`, sk: 'LEAD' }, ConsistentRead: true }),
+      )
+    ).Item as (LeadRecord & Record<string, unknown>) | undefined;
+
+  /** A routed lead, put on the draft queue; resolves once the draft is stored. */
+  const seed = async (o: SeedOptions = {}): Promise<string> => {
+    const leadId = ulid();
+    const ownerId = o.ownerId ?? 'rep-bram';
+    const slaDueAt = o.slaDueAt ?? '2030-01-01T10:00:00.000Z';
+    const base = sampleLead('nl');
+    const record: LeadRecord = {
+      leadId,
+      status: 'routed',
+      receivedAt: new Date().toISOString(),
+      provider: 'json',
+      dedupKey: leadId,
+      lead: {
+        ...base,
+        person: { ...base.person, email: o.email ?? `lead-${leadId.toLowerCase()}@example.test` },
+      },
+      raw: { contentType: 'application/json', body: '{}', isBase64Encoded: false },
+      enrichment: sampleEnrichment(),
+      score: { ...sampleScore(), tier: o.tier ?? 'warm' },
+      route: { ...sampleRoute(), ownerId, team: o.team ?? 'smb', slaDueAt },
+      steps: {},
+    };
+    await db.send(
+      new PutCommand({
+        TableName: table,
+        Item: {
+          pk: `LEAD#${leadId}`,
+          sk: 'LEAD',
+          ownerPk: `OWNER#${ownerId}`,
+          ownerSk: `${slaDueAt}#${leadId}`,
+          ...record,
+        },
+      }),
+    );
+    await sqs.send(new SendMessageCommand({ QueueUrl: draftQ.url, MessageBody: JSON.stringify({ leadId }) }));
+    return leadId;
+  };
+
+  const token = async (personId: string): Promise<string> => {
+    const res = await fetch(`${gateway.url}/auth/dev-login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ personId }),
+    });
+    if (!res.ok) throw new Error(`dev-login answered ${res.status}`);
+    return ((await res.json()) as { token: string }).token;
+  };
+
+  const api = async (method: string, path: string, auth?: string, body?: unknown) => {
+    const res = await fetch(`${gateway.url}${path}`, {
+      method,
+      headers: {
+        ...(auth ? { authorization: `Bearer ${auth}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  };
+
+  const mailsTo = async (to: string) =>
+    (await sesStore()).emails.filter((e) => e.destination.to.includes(to));
+
+  return {
+    url: gateway.url,
+    table,
+    queues: { draft: draftQ.url, send: sendQ.url },
+    db,
+    lead,
+    seed,
+    token,
+    api,
+    mailsTo,
+    sendMessage: (leadId: string) =>
+      sqs.send(new SendMessageCommand({ QueueUrl: sendQ.url, MessageBody: JSON.stringify({ leadId }) })),
+    sendStatus: () => pollers.status()[FUNCTIONS.send.id],
+    stop: async () => {
+      await pollers.stop();
+      await gateway.stop();
+      await ddb.send(new DeleteTableCommand({ TableName: table })).catch(() => {});
+      sqs.destroy();
+      db.destroy();
+    },
+  };
+};
+export type ReviewStack = Awaited<ReturnType<typeof startReviewStack>>;
