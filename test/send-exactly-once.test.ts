@@ -34,7 +34,7 @@ describe('send (auto handoff)', () => {
     expect(mails[0]!.from).toContain('Bram Jansen');
     expect(mails[0]!.replyTo).toEqual(['bram.jansen@example.com']);
     expect(mails[0]!.subject).toBe(sent.draft?.subject);
-    expect(sent.draft).toMatchObject({ status: 'sent', handoff: 'auto', handoffVersion: 'test@1' });
+    expect(sent.draft).toMatchObject({ status: 'sent', handoff: 'auto', handoffVersion: 'handoff@v1' });
     expect(sent.draft?.send?.messageId).toBe(mails[0]!.messageId);
   });
 
