@@ -57,6 +57,8 @@ export interface LocalStackOptions {
   readonly schedules?: readonly ScheduledJob[];
   /** LOCAL-ONLY: failed SQS records become visible again after this many seconds (see sqs-poller.ts). */
   readonly retryVisibilitySeconds?: number;
+  /** The pollers' idle back-off (default 50 → 500 ms); benchmarks lower it to see the pipeline's own latency. */
+  readonly idleBackoffMs?: { readonly min: number; readonly max: number };
   /**
    * JWT authorizer seam of the gateway. Default: verifies `Authorization: Bearer` dev tokens signed with the
    * stack's ES256 key (POST /auth/dev-login, `npm run token`) into Cognito-shaped claims — see
@@ -185,6 +187,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       ...(options.retryVisibilitySeconds !== undefined
         ? { retryVisibilitySeconds: options.retryVisibilitySeconds }
         : {}),
+      ...(options.idleBackoffMs ? { idleBackoffMs: options.idleBackoffMs } : {}),
     });
     stoppers.push(() => pollers.stop());
 

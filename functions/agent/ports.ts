@@ -14,19 +14,19 @@ export interface LeadStore {
   /**
    * Stores a new lead and its dedup guard atomically. When the dedup key is already taken (a resubmission
    * inside the window), nothing is written and the existing lead's id is returned.
-   * `pendingEnqueue` puts the lead in the outbox; it leaves the outbox when qualification records its
-   * result (or its final error), so a lost queue message is re-sent by the sweeper.
+   * `pendingEnqueue` puts the lead in the outbox; it leaves the outbox when drafting records its result (or
+   * a step records its final error), so a lost or dead-lettered message at any step is re-sent by the sweeper.
    */
   create(
     record: LeadRecord,
     options: { dedupWindowSeconds: number; pendingEnqueue: boolean },
   ): Promise<CreateLeadResult>;
   get(leadId: string): Promise<LeadRecord | undefined>;
-  /** Moves an outbox entry's clock to now after the sweeper re-sent it (no-op once qualified). */
-  rearmOutbox(leadId: string): Promise<void>;
-  /** Leads in the outbox for more than `olderThanSeconds`: never qualified, maybe never queued. */
+  /** Moves an outbox entry's clock to now after the sweeper re-sent it; returns how often it was swept (0 once done). */
+  rearmOutbox(leadId: string): Promise<number>;
+  /** Leads in the outbox for more than `olderThanSeconds`: not yet drafted, maybe never queued or a message lost. */
   listOutbox(olderThanSeconds: number, limit: number): Promise<string[]>;
-  /** Records enrichment and score and leaves the outbox (idempotent: a second call keeps the first). */
+  /** Records enrichment and score and restarts the outbox clock (idempotent: a second call keeps the first). */
   saveQualification(
     leadId: string,
     result: { enrichment: Enrichment; score: Score; steps: Partial<Record<PipelineStep, StepTiming>> },

@@ -129,20 +129,23 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
     return out.Item ? toLeadRecord(out.Item) : undefined;
   }
 
-  async rearmOutbox(leadId: string): Promise<void> {
+  async rearmOutbox(leadId: string): Promise<number> {
     try {
-      await this.db.send(
+      const out = await this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: leadKey(leadId),
           UpdateExpression: 'SET outboxSk = :sk ADD outboxSweeps :one',
           ConditionExpression: 'attribute_exists(outboxPk)',
           ExpressionAttributeValues: { ':sk': `${this.now().toISOString()}#${leadId}`, ':one': 1 },
+          ReturnValues: 'UPDATED_NEW',
         }),
       );
+      return Number(out.Attributes?.outboxSweeps ?? 1);
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
-      // Qualification picked it up meanwhile: nothing to re-arm.
+      // Drafting finished meanwhile: nothing to re-arm.
+      return 0;
     }
   }
 
@@ -174,12 +177,14 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
         new UpdateCommand({
           TableName: this.table,
           Key: leadKey(leadId),
-          UpdateExpression: `SET enrichment = :e, score = :s${stepNames.map((_, i) => `, steps.#st${i} = :st${i}`).join('')} REMOVE outboxPk, outboxSk`,
+          UpdateExpression: `SET enrichment = :e, score = :s${stepNames.map((_, i) => `, steps.#st${i} = :st${i}`).join('')}, outboxSk = :rearm`,
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(score)',
           ExpressionAttributeNames: Object.fromEntries(stepNames.map((n, i) => [`#st${i}`, n])),
           ExpressionAttributeValues: {
             ':e': result.enrichment,
             ':s': result.score,
+            // Still in the outbox until drafted; the sweeper's clock restarts now that qualification is done.
+            ':rearm': `${this.now().toISOString()}#${leadId}`,
             ...Object.fromEntries(stepNames.map((n, i) => [`:st${i}`, result.steps[n as PipelineStep]])),
           },
         }),
@@ -224,7 +229,7 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
         new UpdateCommand({
           TableName: this.table,
           Key: leadKey(leadId),
-          UpdateExpression: `SET rationale = :r, #s = :s${result.draft ? ', draft = :d' : ''}${names.map((_, i) => `, steps.#st${i} = :st${i}`).join('')}`,
+          UpdateExpression: `SET rationale = :r, #s = :s${result.draft ? ', draft = :d' : ''}${names.map((_, i) => `, steps.#st${i} = :st${i}`).join('')} REMOVE outboxPk, outboxSk, outboxSweeps`,
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rationale)',
           ExpressionAttributeNames: {
             '#s': 'status',

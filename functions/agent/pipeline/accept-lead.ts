@@ -74,15 +74,39 @@ export const acceptLead = async (input: AcceptInput, deps: AcceptDeps): Promise<
   }
 };
 
-/** The sweeper: re-queue leads that waited too long in the outbox. Returns how many it queued. */
+/** After this many re-queues a lead that still does not finish is marked failed, visibly, instead of looping. */
+export const MAX_OUTBOX_SWEEPS = 5;
+
+/**
+ * The sweeper: re-queue leads that waited too long in the outbox — never queued, a message lost, or a message
+ * dead-lettered by crashes that could not record an error (a timeout, an out-of-memory). Qualification is
+ * idempotent and hands the lead on to drafting again. Returns how many it queued.
+ */
 export const sweepOutbox = async (
-  deps: { store: LeadStore; qualifyQueue: MessageQueue },
+  deps: { store: LeadStore; qualifyQueue: MessageQueue; now?: () => Date },
   options: { olderThanSeconds: number; limit: number },
 ): Promise<number> => {
   const ids = await deps.store.listOutbox(options.olderThanSeconds, options.limit);
+  let queued = 0;
   for (const leadId of ids) {
+    const sweeps = await deps.store.rearmOutbox(leadId);
+    if (sweeps === 0) continue;
+    if (sweeps > MAX_OUTBOX_SWEEPS) {
+      const lead = await deps.store.get(leadId);
+      await deps.store.recordError(
+        leadId,
+        {
+          step: lead?.score ? 'draft' : 'enrich',
+          message: `StuckLead: not finished after ${MAX_OUTBOX_SWEEPS} re-queues; see the DLQ`,
+          attempts: sweeps,
+          at: (deps.now?.() ?? new Date()).toISOString(),
+        },
+        true,
+      );
+      continue;
+    }
     await deps.qualifyQueue.send({ leadId } satisfies QualifyMessage);
-    await deps.store.rearmOutbox(leadId);
+    queued++;
   }
-  return ids.length;
+  return queued;
 };

@@ -56,7 +56,9 @@ export const qualifyLead = async (leadId: string, deps: QualifyDeps): Promise<Qu
     enrichment = await deps.enrich(record.lead);
     const t1 = deps.clock();
     const now = deps.now();
-    score = scoreLead(deriveFacts(record.lead, enrichment, now), deps.rules, now);
+    // The rules file's own settings (time zones, office hours) decide the time-based facts.
+    const settings = 'rulesVersion' in deps.rules ? deps.rules.file.settings : deps.rules.settings;
+    score = scoreLead(deriveFacts(record.lead, enrichment, now, settings), deps.rules, now);
     const t2 = deps.clock();
     const steps: Partial<Record<PipelineStep, StepTiming>> = {
       enrich: timing(t1 - t0, now),

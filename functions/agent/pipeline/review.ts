@@ -228,8 +228,7 @@ export const reassignLead = async (
   if (!target || (target.role !== 'rep' && target.role !== 'manager'))
     throw new ReviewError(400, 'ownerId must be a rep or manager of team.yaml', 'ownerId');
   const record = await readableLead(deps, p, leadId);
-  if (!record.route || record.route.kind !== 'owner')
-    throw new ReviewError(409, 'This lead has no owner to change');
+  if (record.route?.kind !== 'owner') throw new ReviewError(409, 'This lead has no owner to change');
   const from = record.route.ownerId ?? '';
   if (from === ownerId) return { leadId, ownerId };
   const at = deps.now().toISOString();
