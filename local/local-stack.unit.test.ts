@@ -120,9 +120,14 @@ describe('sqs-poller batch responses', () => {
 describe('start CLI', () => {
   it('parses --in-memory and --port, with PORT as default', () => {
     // Act / Assess
-    expect(parseArgs([], {})).toEqual({ inMemory: false, port: 3000 });
-    expect(parseArgs(['--in-memory', '--port', '4000'], {})).toEqual({ inMemory: true, port: 4000 });
-    expect(parseArgs([], { PORT: '5000' })).toEqual({ inMemory: false, port: 5000 });
+    expect(parseArgs([], {})).toEqual({ inMemory: false, port: 3000, seed: false });
+    expect(parseArgs(['--in-memory', '--port', '4000'], {})).toEqual({
+      inMemory: true,
+      port: 4000,
+      seed: false,
+    });
+    expect(parseArgs(['--seed'], {}).seed).toBe(true);
+    expect(parseArgs([], { PORT: '5000' })).toEqual({ inMemory: false, port: 5000, seed: false });
     expect(() => parseArgs(['--bogus'], {})).toThrow(/Unknown option/);
   });
 });

@@ -10,6 +10,8 @@
  * Ctrl-C / SIGTERM: pollers drain, servers close, SQS is snapshotted (persistent mode), Java is killed.
  * In-process use (tests, benchmarks, seeding): `startLocalStack(options)`.
  */
+
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
@@ -31,6 +33,7 @@ import { importHandler } from './load-handler';
 import { freePort, isPortFree } from './ports';
 import { type ProvisionedDataPlane, provisionDataPlane } from './provision';
 import { loadScheduledJobs, type ScheduledJob, startSchedules } from './scheduler';
+import { seedSampleLeads } from './seed-samples';
 import { loadFunctionConsumers, type SqsConsumer, startSqsPollers } from './sqs-poller';
 
 export const DEFAULT_PORTS = { api: 3000, dynamodb: 8000, sqs: 9324, sesv2: 8005 } as const;
@@ -274,23 +277,27 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 export const parseArgs = (
   argv: readonly string[],
   env: Record<string, string | undefined> = process.env,
-): { inMemory: boolean; port: number } => {
+): { inMemory: boolean; port: number; seed: boolean } => {
   let inMemory = false;
+  let seed = false;
   let port = env.PORT ? Number(env.PORT) : DEFAULT_PORTS.api;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--in-memory') inMemory = true;
+    else if (arg === '--seed') seed = true;
     else if (arg === '--port') port = Number(argv[++i]);
     else if (arg.startsWith('--port=')) port = Number(arg.slice('--port='.length));
-    else throw new Error(`Unknown option ${arg} (use --in-memory, --port <n>)`);
+    else throw new Error(`Unknown option ${arg} (use --in-memory, --seed, --port <n>)`);
   }
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error('--port must be 0..65535');
-  return { inMemory, port };
+  return { inMemory, port, seed };
 };
 
 const main = async () => {
   const started = Date.now();
   const args = parseArgs(process.argv.slice(2));
+  // Sample leads go in on the first start (no data yet), in memory (always empty), or with --seed.
+  const firstStart = args.inMemory || !existsSync(resolve(DEFAULT_DATA_DIR));
   const stack = await startLocalStack({ dataDir: args.inMemory ? null : DEFAULT_DATA_DIR, port: args.port });
   const health = await stack.health();
   const ms = Date.now() - started;
@@ -303,10 +310,19 @@ const main = async () => {
       `  DynamoDB      ${stack.endpoints.dynamodb}`,
       `  SQS           ${stack.endpoints.sqs}`,
       `  Data          ${stack.dataDir ?? 'in memory (nothing persists)'}`,
+      `  Inbox         ${stack.url}/   (sign in as a demo rep, e.g. Bram; ops page: ${stack.url}/ops)`,
+      '  API token     npm run -s token -- rep-bram   (then: curl -H "authorization: Bearer $TOKEN" …/drafts)',
       '  Ctrl-C stops everything.',
       '',
     ].join('\n'),
   );
+  if (firstStart || args.seed) {
+    const seeded = await seedSampleLeads(stack.url, resolve('samples/leads'));
+    const accepted = seeded.filter((r) => r.status === 202).length;
+    console.log(
+      `Submitted ${accepted}/${seeded.length} sample leads from samples/leads/ — they appear in the inbox within seconds.\n`,
+    );
+  }
   let signals = 0;
   const shutdown = (signal: string) => {
     signals++;
