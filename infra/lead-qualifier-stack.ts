@@ -22,6 +22,7 @@ import {
   FeaturePlan,
   Mfa,
   StandardThreatProtectionMode,
+  StringAttribute,
   UserPool,
   type UserPoolClient,
 } from 'aws-cdk-lib/aws-cognito';
@@ -225,6 +226,9 @@ export class LeadQualifierStack extends Stack {
         requireSymbols: true,
         tempPasswordValidity: Duration.days(3),
       },
+      // The team.yaml person id (rep-anna, mgr-sofie, …) that the API maps a signed-in user to; it is in the ID
+      // token, which the HTTP API's JWT authorizer accepts (audience = the web client).
+      customAttributes: { personId: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }) },
       featurePlan: FeaturePlan.PLUS,
       standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
       removalPolicy: RemovalPolicy.RETAIN,
