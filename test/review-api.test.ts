@@ -1,4 +1,5 @@
 /** The review API: authorization matrix, approve → exactly one mail under concurrency, reject, reassign, override. */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './support/local-aws';
 import { type ReviewStack, startReviewStack } from './support/review-stack';
@@ -135,6 +136,29 @@ describe('approve and send', () => {
     expect(mails).toHaveLength(1);
     expect(sent.draft?.status).toBe('sent');
     expect((sent.audit ?? []).filter((a) => a.action === 'approve')).toHaveLength(1);
+  });
+
+  it('re-approving a draft whose send message was lost sends it, still exactly once', async () => {
+    // Prepare: approved in the store, but the send message never made it to the queue
+    const leadId = await pendingLead('lost-message@example.test');
+    await stack.db.send(
+      new UpdateCommand({
+        TableName: stack.table,
+        Key: { pk: `LEAD#${leadId}`, sk: 'LEAD' },
+        UpdateExpression: 'SET #d.#s = :approved',
+        ExpressionAttributeNames: { '#d': 'draft', '#s': 'status' },
+        ExpressionAttributeValues: { ':approved': 'approved' },
+      }),
+    );
+    // Act: the rep clicks approve again (twice)
+    const again = await Promise.all(
+      [1, 2].map(() => stack.api('POST', `/drafts/${leadId}/approve`, tokens.bram)),
+    );
+    await waitFor(async () => (await stack.lead(leadId))?.draft?.status === 'sent', 20_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    // Assess
+    expect(again.map((r) => r.status)).toEqual([200, 200]);
+    expect(await stack.mailsTo('lost-message@example.test')).toHaveLength(1);
   });
 
   it('rejects only with a reason and then refuses approval', async () => {

@@ -153,12 +153,15 @@ export const editDraft = async (deps: ReviewDeps, p: Principal, leadId: string, 
 
 /**
  * pending → approved (conditional), then one send message. A second approval finds the draft no longer
- * pending: it answers the current status and queues nothing (`accepted: false`).
+ * pending and answers the current status (`accepted: false`). While the draft is still `approved` (its send
+ * message may have been lost between the approval write and the enqueue) it queues the message again: safe,
+ * because the send step lets exactly one attempt move a draft from approved to sending.
  */
 export const approveDraft = async (deps: ReviewDeps, p: Principal, leadId: string, edit: DraftEdit = {}) => {
   const { draft } = await draftOf(deps, p, leadId);
   const content = editOf(edit, false);
   if (draft.status !== 'pending') {
+    if (draft.status === 'approved') await deps.sendQueue.send({ leadId });
     if (['approved', 'sending', 'sent'].includes(draft.status))
       return { accepted: false, leadId, status: draft.status };
     throw conflict(draft.status);
