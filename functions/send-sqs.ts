@@ -1,9 +1,10 @@
 /** SQS send queue → the approved first email goes out through SES v2, exactly once per draft (send-draft.ts). */
+import { delayUntil } from './agent/pipeline/draft-lead';
 import { sendDraft } from './agent/pipeline/send-draft';
 import { defaultRoutingSetup } from './agent/route/config-file';
 import { ses } from './platform/aws-clients';
 import { commonConfig } from './platform/config';
-import { leadStore } from './platform/leads-table';
+import { leadStore, queue } from './platform/leads-table';
 import { sesMailer } from './platform/mailer-ses';
 import { logger } from './platform/observability';
 import { leadMessageHandler } from './platform/sqs';
@@ -12,6 +13,7 @@ const config = commonConfig();
 const store = leadStore();
 const mailer = sesMailer(ses, config.SES_CONFIGURATION_SET);
 const people = defaultRoutingSetup().teams.people;
+const sendQueue = queue('send');
 /**
  * A `sending` draft older than this is a dead attempt (see send-draft.ts). Below the send queue's visibility
  * timeout (180 s), so the dead attempt's own redelivery resolves it.
@@ -34,6 +36,8 @@ export const handler = leadMessageHandler({
       now: () => new Date(),
       stuckAfterSeconds: STUCK_AFTER_SECONDS,
     });
+    if (result.outcome === 'scheduled')
+      await sendQueue.send({ leadId }, { delaySeconds: delayUntil(result.sendAfter, new Date()) });
     logger.info('Send step done', { leadId, ...result });
   },
 });

@@ -158,7 +158,7 @@ export const FUNCTIONS = {
     memoryMb: 256,
     http: [{ method: 'GET', path: '/leads/{id}', public: false }],
     tables: { leads: 'read' },
-    sendsTo: [],
+    sendsTo: ['send'],
   },
   outboxSweeper: {
     id: 'OutboxSweeperFunction',

@@ -48,7 +48,8 @@ export interface LeadStore {
 }
 
 export interface MessageQueue {
-  send(body: unknown): Promise<void>;
+  /** `delaySeconds` (0–900) holds the message back, e.g. for a send scheduled at the next business opening. */
+  send(body: unknown, options?: { delaySeconds?: number }): Promise<void>;
 }
 
 /* ------------------------------------------------------------------ send (functions/agent/pipeline/send-draft) */

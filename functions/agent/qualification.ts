@@ -116,6 +116,8 @@ export const DraftSchema = z.object({
   /** Which handoff setting decided (`handoff@3`) and why, in words. */
   handoffVersion: z.string().optional(),
   handoffReason: z.string().optional(),
+  /** Auto-send scheduled for the next business opening (handoff `businessHoursOnly`). */
+  sendAfter: z.string().optional(),
   /** The subject/body were edited by a person after drafting. */
   editedBy: z.string().optional(),
   editedAt: z.string().optional(),

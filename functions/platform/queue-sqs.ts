@@ -3,7 +3,13 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { MessageQueue } from '../agent/ports';
 
 export const sqsQueue = (client: SQSClient, queueUrl: string): MessageQueue => ({
-  async send(body) {
-    await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify(body) }));
+  async send(body, options) {
+    await client.send(
+      new SendMessageCommand({
+        QueueUrl: queueUrl,
+        MessageBody: JSON.stringify(body),
+        ...(options?.delaySeconds ? { DelaySeconds: options.delaySeconds } : {}),
+      }),
+    );
   },
 });

@@ -83,12 +83,16 @@ describe('decideHandoff', () => {
     expect(decision.reason).toContain('guardrail');
   });
 
-  it('turns a business-hours-only auto into review outside business hours', () => {
+  it('schedules a business-hours-only auto for the next opening when decided outside business hours', () => {
     // Prepare / Act
-    const decision = decideHandoff(record(), drafting(), policy, SUNDAY, { calendar: () => calendar });
+    const outside = decideHandoff(record(), drafting(), policy, SUNDAY, { calendar: () => calendar });
+    const inside = decideHandoff(record(), drafting(), policy, MONDAY_10, { calendar: () => calendar });
     // Assess
-    expect(decision.mode).toBe('review');
-    expect(decision.reason).toContain('business hours');
+    expect(outside.mode).toBe('auto');
+    expect(outside.reason).toContain('scheduled');
+    expect(Date.parse(outside.sendAfter ?? '')).toBeGreaterThan(SUNDAY.getTime());
+    expect(new Date(outside.sendAfter ?? '').getUTCDay()).toBe(1);
+    expect(inside.sendAfter).toBeUndefined();
   });
 
   it('answers none when no draft was written, and none for a none rule', () => {

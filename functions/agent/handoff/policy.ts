@@ -12,7 +12,7 @@ import { z } from 'zod';
 import type { DraftingResult } from '../draft';
 import type { LeadRecord } from '../lead-record';
 import { type HandoffMode, HandoffModeSchema, QuadrantSchema, TierSchema } from '../qualification';
-import { type Calendar, inBusinessHours } from '../route/calendar';
+import { type Calendar, inBusinessHours, nextBusinessMoment } from '../route/calendar';
 
 const nonEmpty = <T extends z.ZodType>(item: T) => z.array(item).min(1);
 
@@ -122,6 +122,8 @@ export interface HandoffDecision {
   readonly version: string;
   /** The rule that matched; undefined when the default decided. */
   readonly ruleId?: string;
+  /** `auto` only inside business hours, decided outside them: send at this moment (the next opening). */
+  readonly sendAfter?: string;
 }
 
 export interface HandoffContext {
@@ -170,8 +172,15 @@ export const decideHandoff = (
     return { ...base, mode: 'review', reason: `${by}: auto, but the draft failed a guardrail → review` };
   if (mode === 'auto' && rule?.businessHoursOnly) {
     const calendar = context.calendar?.(record);
-    if (calendar && !inBusinessHours(now, calendar))
-      return { ...base, mode: 'review', reason: `${by}: auto only in business hours, now outside → review` };
+    if (calendar && !inBusinessHours(now, calendar)) {
+      const sendAfter = nextBusinessMoment(now, calendar).toISOString();
+      return {
+        ...base,
+        mode,
+        sendAfter,
+        reason: `${by}: auto in business hours → scheduled for ${sendAfter}`,
+      };
+    }
   }
   return { ...base, mode, reason: `${by} → ${mode}` };
 };

@@ -22,7 +22,10 @@ export interface DraftDeps {
   /** The owner as a signer, from the team file; undefined for unknown ids. */
   readonly rep: (ownerId: string | undefined) => RepInfo | undefined;
   readonly companySiteUrl?: string;
-  readonly handoff: (record: LeadRecord, drafting: DraftingResult) => HandoffDecision;
+  readonly handoff: (
+    record: LeadRecord,
+    drafting: DraftingResult,
+  ) => HandoffDecision & { sendAfter?: string };
   readonly sendQueue: MessageQueue;
   readonly clock: () => number;
   readonly now: () => Date;
@@ -35,6 +38,11 @@ export type DraftOutcome =
       readonly draftStatus: Draft['status'] | 'none';
     }
   | { readonly outcome: 'skipped'; readonly reason: 'missing' | 'not_routed' | 'already_drafted' };
+
+/** SQS delays a message by at most 15 minutes; a later send is re-queued by the send step until due. */
+export const MAX_DELAY_SECONDS = 900;
+export const delayUntil = (at: string | undefined, now: Date): number =>
+  at ? Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.ceil((Date.parse(at) - now.getTime()) / 1000))) : 0;
 
 /** The message on the send queue: ids only. */
 export interface SendMessage {
@@ -87,6 +95,7 @@ export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftO
         createdAt: drafting.draft.createdAt,
         handoffVersion: decision.version,
         handoffReason: decision.reason,
+        ...(mode === 'auto' && decision.sendAfter ? { sendAfter: decision.sendAfter } : {}),
       }
     : undefined;
   const status: LeadStatus = record.route.kind === 'nurture' ? 'nurture' : 'drafted';
@@ -100,6 +109,9 @@ export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftO
     },
   });
   if (!saved) return { outcome: 'skipped', reason: 'already_drafted' };
-  if (draftStatus === 'approved') await deps.sendQueue.send({ leadId } satisfies SendMessage);
+  if (draftStatus === 'approved')
+    await deps.sendQueue.send({ leadId } satisfies SendMessage, {
+      delaySeconds: delayUntil(draft?.sendAfter, deps.now()),
+    });
   return { outcome: 'drafted', handoff: mode, draftStatus };
 };

@@ -55,6 +55,29 @@ const deps = (store: SendStore, send: () => Promise<{ messageId: string }>, mail
 });
 
 describe('sendDraft', () => {
+  it('holds a draft scheduled for the next business opening until it is due', async () => {
+    // Prepare: now is 2026-03-02T10:00Z; one draft is due later, one was due earlier
+    const mails: unknown[] = [];
+    const later = memoryStore({ sendAfter: '2026-03-02T12:00:00.000Z' });
+    const due = memoryStore({ sendAfter: '2026-03-02T08:00:00.000Z' });
+
+    // Act
+    const held = await sendDraft(
+      'L1',
+      deps(later.store, async () => ({ messageId: 'm-1' }), mails),
+    );
+    const sent = await sendDraft(
+      'L1',
+      deps(due.store, async () => ({ messageId: 'm-2' }), mails),
+    );
+
+    // Assess
+    expect(held).toEqual({ outcome: 'scheduled', sendAfter: '2026-03-02T12:00:00.000Z' });
+    expect(later.record.draft.status).toBe('approved');
+    expect(sent).toEqual({ outcome: 'sent', messageId: 'm-2' });
+    expect(mails).toHaveLength(1);
+  });
+
   it('sends an approved draft once; a second delivery is a no-op', async () => {
     // Prepare
     const { record, store } = memoryStore({});

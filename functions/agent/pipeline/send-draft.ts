@@ -38,6 +38,7 @@ export type SendOutcome =
       readonly outcome: 'skipped';
       readonly reason: 'missing' | 'no_draft' | 'already_sent' | 'not_approved' | 'in_flight' | 'lost_race';
     }
+  | { readonly outcome: 'scheduled'; readonly sendAfter: string }
   | {
       readonly outcome: 'failed';
       readonly reason: 'suppressed' | 'no_recipient' | 'no_sender' | 'rejected' | 'delivery_unknown';
@@ -69,6 +70,9 @@ export const sendDraft = async (leadId: string, deps: SendDeps): Promise<SendOut
     return { outcome: 'failed', reason: 'delivery_unknown' };
   }
   if (draft.status !== 'approved') return { outcome: 'skipped', reason: 'not_approved' };
+  // Auto-send only in business hours: not yet due → the handler puts the message back until it is.
+  if (draft.sendAfter && Date.parse(draft.sendAfter) > deps.now().getTime())
+    return { outcome: 'scheduled', sendAfter: draft.sendAfter };
 
   const fail = async (reason: 'suppressed' | 'no_recipient' | 'no_sender', error: string) => {
     await deps.store.failSend(leadId, { status: 'approved' }, { error, failedAt: nowIso() });
