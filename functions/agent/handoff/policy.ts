@@ -9,6 +9,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { namedPath } from '../config-path';
 import type { DraftingResult } from '../draft';
 import type { LeadRecord } from '../lead-record';
 import { type HandoffMode, HandoffModeSchema, QuadrantSchema, TierSchema } from '../qualification';
@@ -74,23 +75,7 @@ export class HandoffPolicyError extends Error {
   }
 }
 
-/** `rules[2] (warm-smb).when.tier[0]`: names the rule right after its index. */
-const formatPath = (path: ReadonlyArray<PropertyKey>, raw: unknown): string => {
-  let out = '';
-  let node: unknown = raw;
-  for (const key of path) {
-    if (typeof key === 'number') {
-      out += `[${key}]`;
-      node = Array.isArray(node) ? node[key] : undefined;
-      if (node && typeof node === 'object' && 'id' in node)
-        out += ` (${String((node as { id: unknown }).id)})`;
-    } else {
-      out += out ? `.${String(key)}` : String(key);
-      node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key as string] : undefined;
-    }
-  }
-  return out || '(file)';
-};
+const formatPath = namedPath;
 
 /** Validates a parsed policy; throws HandoffPolicyError naming each rule and field at fault. */
 export const parseHandoffPolicy = (raw: unknown): HandoffPolicy => {

@@ -8,6 +8,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { namedPath } from '../config-path';
 import { INDUSTRIES } from '../enrichment';
 import { FORM_TYPES, LANGUAGES } from '../lead';
 import { QUADRANTS, TIERS, type Tier } from '../qualification';
@@ -172,23 +173,7 @@ export class RoutingValidationError extends Error {
   }
 }
 
-/** `rules[3] (enterprise-benelux).to.team`: names the rule / team / person right after its index. */
-function formatPath(path: ReadonlyArray<PropertyKey>, raw: unknown): string {
-  let out = '';
-  let node: unknown = raw;
-  for (const key of path) {
-    if (typeof key === 'number') {
-      out += `[${key}]`;
-      node = Array.isArray(node) ? node[key] : undefined;
-      if (node && typeof node === 'object' && 'id' in node)
-        out += ` (${String((node as { id: unknown }).id)})`;
-    } else {
-      out += out ? `.${String(key)}` : String(key);
-      node = node && typeof node === 'object' ? (node as Record<string, unknown>)[key as string] : undefined;
-    }
-  }
-  return out || '(file)';
-}
+const formatPath = namedPath;
 
 function issuesOf(error: z.ZodError, raw: unknown, file: string): string[] {
   return error.issues.map((issue) => {
