@@ -2,7 +2,8 @@
  * The whole-chain proof at a small N: leads flow through intake → qualify → draft while handlers crash
  * before and after their work, SQS delivers twice, the LLM fails in three ways and websites are slow — and
  * afterwards nothing is lost or stuck, duplicates map to one lead, spam is never qualified, every rotation
- * step belongs to exactly one routed lead and no address gets the same email twice.
+ * step belongs to exactly one routed lead, drafts approved several times at once are sent once, and no
+ * address gets the same email twice.
  */
 import { describe, expect, it } from 'vitest';
 import { brokenInvariants, runProof } from '../scripts/proof/run-proof';
@@ -22,5 +23,8 @@ describe('whole-chain proof', () => {
     expect(summary.duplicateEmails).toBe(0);
     expect(summary.faultsInjected).toBeGreaterThan(0);
     expect(summary.accepted).toBeGreaterThan(30);
+    // Drafts waiting for review were approved (several times at once) and each sent exactly once.
+    expect(Number(summary.details.emailsSent)).toBeGreaterThan(0);
+    expect(Number(summary.details.approvals)).toBeGreaterThan(Number(summary.details.emailsSent));
   }, 180_000);
 });

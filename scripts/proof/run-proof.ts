@@ -214,6 +214,7 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
     llmTimeout: 0,
     llmGarbage: 0,
     slow: 0,
+    concurrentApprovals: 0,
   };
   const p = options.faultRate;
 
@@ -378,6 +379,41 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
     );
     if (swept > 0) await waitQuiet();
 
+    // A manager approves every draft waiting for review, each one 1–3 times at the same moment (double clicks,
+    // two approvers); exactly one email may come of it.
+    let approvals = 0;
+    if (hasReview) {
+      const login = await fetch(`${stack.url}/auth/dev-login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ personId: 'mgr-sofie' }),
+      });
+      const { token } = (await login.json()) as { token: string };
+      const auth = { authorization: `Bearer ${token}` };
+      const pending = (
+        (await (await fetch(`${stack.url}/drafts?status=pending`, { headers: auth })).json()) as {
+          items: { leadId: string }[];
+        }
+      ).items;
+      for (let i = 0; i < pending.length; i += 16) {
+        await Promise.all(
+          pending.slice(i, i + 16).flatMap(({ leadId }) => {
+            const times = 1 + Math.floor(rnd() * 3);
+            faults.concurrentApprovals += times - 1;
+            approvals += times;
+            return Array.from({ length: times }, async () => {
+              const res = await fetch(`${stack.url}/drafts/${leadId}/approve`, {
+                method: 'POST',
+                headers: auth,
+              });
+              await res.arrayBuffer();
+            });
+          }),
+        );
+      }
+      await waitQuiet();
+    }
+
     // --- invariants, from the stores ---------------------------------------------------------------------
     const items: Record<string, unknown>[] = [];
     let lastKey: Record<string, unknown> | undefined;
@@ -404,11 +440,16 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
         continue;
       }
       finalStates[lead.status] = (finalStates[lead.status] ?? 0) + 1;
+      const draftStatus = lead.draft?.status;
+      const scheduled = draftStatus === 'approved' && Date.parse(lead.draft?.sendAfter ?? '') > Date.now();
+      const draftSettled = draftStatus !== 'approved' && draftStatus !== 'sending';
       const final =
         lead.status === 'spam' ||
         lead.status === 'sent' ||
         (lead.status === 'failed' && lead.error !== undefined) ||
-        ((lead.status === 'drafted' || lead.status === 'nurture') && lead.rationale !== undefined);
+        ((lead.status === 'drafted' || lead.status === 'nurture') &&
+          lead.rationale !== undefined &&
+          (draftSettled || scheduled));
       if (!final) stuck.push(`${leadId}:${lead.status}`);
     }
     const duplicatesMismatched = submissions.filter(
@@ -467,7 +508,7 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
         failedLeads: failed,
         swept,
         emailsSent: mail.emails.length,
-        approvalsExercised: hasReview,
+        approvals,
         faults,
         queues: Object.keys(QUEUES),
       },
