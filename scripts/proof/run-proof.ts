@@ -390,11 +390,24 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
       });
       const { token } = (await login.json()) as { token: string };
       const auth = { authorization: `Bearer ${token}` };
-      const pending = (
-        (await (await fetch(`${stack.url}/drafts?status=pending`, { headers: auth })).json()) as {
-          items: { leadId: string }[];
-        }
-      ).items;
+      // The pending drafts, read from the store (the manager's inbox listing scans the table, too slow for
+      // thousands of open drafts — a known limit); every approval goes through the review API.
+      const pending: { leadId: string }[] = [];
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const page = await db.send(
+          new ScanCommand({
+            TableName: table,
+            ExclusiveStartKey: startKey,
+            FilterExpression: '#d.#s = :pending',
+            ProjectionExpression: 'leadId',
+            ExpressionAttributeNames: { '#d': 'draft', '#s': 'status' },
+            ExpressionAttributeValues: { ':pending': 'pending' },
+          }),
+        );
+        pending.push(...((page.Items ?? []) as { leadId: string }[]));
+        startKey = page.LastEvaluatedKey;
+      } while (startKey);
       for (let i = 0; i < pending.length; i += 16) {
         await Promise.all(
           pending.slice(i, i + 16).flatMap(({ leadId }) => {
