@@ -1,12 +1,12 @@
 /**
- * Matches Wappalyzer-format fingerprints (data/tech-fingerprints.json, extracted from enthec/webappanalyzer)
- * against what a plain HTTP fetch sees: the HTML, script src URLs, inline scripts, meta tags, response
- * headers, cookies and the final URL.
+ * Matches Wappalyzer-format fingerprints (data/tech-fingerprints.json, extracted from enthec/webappanalyzer,
+ * read from the shipped data/ folder on first use) against what a plain HTTP fetch sees: the HTML, script
+ * src URLs, inline scripts, meta tags, response headers, cookies and the final URL.
  *
  * Pattern syntax: `regex\;version:\1\;confidence:50`. The regex is case-insensitive; an empty regex matches
  * mere presence (of a header, cookie or meta tag). Confidence adds up per technology, capped at 100.
  */
-import fingerprints from '../../../data/tech-fingerprints.json';
+import { readBundledFile } from '../bundled-file';
 
 export interface TechPage {
   url: string;
@@ -110,13 +110,26 @@ function compileRecord(rec: Record<string, string[]> | undefined): [string, Patt
   return Object.entries(rec ?? {}).map(([k, v]) => [k.toLowerCase(), compileList(v)]);
 }
 
+interface FingerprintFile {
+  categories: Record<string, string>;
+  technologies: Record<string, RawTech>;
+}
+
+/**
+ * Read (not bundled) on first use: as a bundled import the 240 KB file became an object literal that every
+ * cold start parsed, also for leads without a website; JSON.parse of the shipped file is cheaper still.
+ */
+let fingerprintFile: FingerprintFile | undefined;
+function fingerprints(): FingerprintFile {
+  fingerprintFile ??= JSON.parse(readBundledFile('data/tech-fingerprints.json')) as FingerprintFile;
+  return fingerprintFile;
+}
+
 let compiled: CompiledTech[] | undefined;
-const categoryNames: Record<string, string> = fingerprints.categories;
 
 function compileAll(): CompiledTech[] {
   if (compiled) return compiled;
-  const techs = fingerprints.technologies as unknown as Record<string, RawTech>;
-  compiled = Object.entries(techs).map(([name, t]) => ({
+  compiled = Object.entries(fingerprints().technologies).map(([name, t]) => ({
     name,
     cats: t.cats,
     html: compileList(t.html),
@@ -134,6 +147,7 @@ function compileAll(): CompiledTech[] {
 }
 
 export function categoryNamesOf(cats: number[]): string[] {
+  const categoryNames = fingerprints().categories;
   return cats.map((c) => categoryNames[String(c)]).filter((n): n is string => Boolean(n));
 }
 

@@ -3,17 +3,26 @@
  * `email-providers` package, throwaway domains from `disposable-email-domains` (exact list + wildcard list),
  * role addresses from a short well-known list; MX presence via the injectable resolver (null when the
  * lookup fails or times out).
+ *
+ * The two big lists are not bundled: they ship as sorted text files generated from those packages
+ * (scripts/update-email-domain-lists.ts; a unit test fails when they no longer match the installed
+ * packages) and are read on the first lookup. The 6 KB wildcard list is imported as is.
  */
-import disposableList from 'disposable-email-domains/index.json';
 import disposableWildcards from 'disposable-email-domains/wildcard.json';
-import freeMailList from 'email-providers/all.json';
 import { z } from 'zod';
 import { type EmailFacts, EmailFactsSchema } from '../../enrichment';
 import type { DnsResolver, EnrichTool } from '../types';
 import { defaultDns } from './defaults';
+import { lazyDomainList } from './domain-list';
 
-const FREE_MAIL = new Set<string>(freeMailList as string[]);
-let disposableSet: Set<string> | undefined;
+/** The shipped domain lists (paths relative to the repository / bundle root) and the package file each comes from. */
+export const EMAIL_DOMAIN_LISTS = {
+  disposable: { file: 'data/disposable-email-domains.txt', source: 'disposable-email-domains/index.json' },
+  freeMail: { file: 'data/free-mail-domains.txt', source: 'email-providers/all.json' },
+} as const;
+
+const FREE_MAIL = lazyDomainList(EMAIL_DOMAIN_LISTS.freeMail.file);
+const DISPOSABLE = lazyDomainList(EMAIL_DOMAIN_LISTS.disposable.file);
 const DISPOSABLE_WILDCARDS = disposableWildcards as string[];
 
 /** Role (non-personal) mailbox names, Dutch and English. */
@@ -59,8 +68,7 @@ export const ROLE_LOCAL_PARTS = new Set([
 ]);
 
 function isDisposable(domain: string): boolean {
-  disposableSet ??= new Set(disposableList as string[]);
-  if (disposableSet.has(domain)) return true;
+  if (DISPOSABLE.has(domain)) return true;
   return DISPOSABLE_WILDCARDS.some((w) => domain === w || domain.endsWith(`.${w}`));
 }
 
