@@ -52,7 +52,7 @@ export const handler = httpHandler(async (event) => {
       case 'GET /me':
         return json(200, p);
       case 'GET /drafts':
-        return json(200, await listDrafts(deps, p, event.queryStringParameters?.status));
+        return json(200, await listDrafts(deps, p, event.queryStringParameters ?? {}));
       case 'PUT /drafts/{id}':
         return json(200, await editDraft(deps, p, leadId(event), body(event)));
       case 'POST /drafts/{id}/approve': {

@@ -66,6 +66,15 @@ export const TABLES = {
         partitionKey: { name: 'ownerPk', type: 'S' },
         sortKey: { name: 'ownerSk', type: 'S' },
       },
+      /**
+       * Sparse: leads with a draft, one partition per draft status (`DRAFT#<status>`), in inbox order
+       * (`<tier rank>#<slaDueAt>#<leadId>`, functions/agent/inbox-order.ts) — the manager's inbox, paged.
+       */
+      {
+        indexName: 'drafts',
+        partitionKey: { name: 'draftPk', type: 'S' },
+        sortKey: { name: 'draftSk', type: 'S' },
+      },
       /** Sparse: leads stored but not yet confirmed on the queue (intake outbox, swept). */
       {
         indexName: 'outbox',

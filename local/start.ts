@@ -14,7 +14,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { DynamoLeadStore } from '../functions/platform/lead-store-dynamodb';
 import {
   createDevKey,
   DEV_KEY_ENV,
@@ -26,7 +28,7 @@ import {
   writeDevKey,
 } from '../functions/platform/local-jwt';
 import { FUNCTIONS, type FunctionDef } from '../infra/data-plane';
-import type { EmulatorEndpoints } from './aws';
+import { type EmulatorEndpoints, localDynamoDb } from './aws';
 import { type EmulatorPorts, type RunningEmulators, startEmulators } from './emulators';
 import { type Authorize, type GatewayRoute, loadFunctionRoutes, startHttpGateway } from './http-gateway';
 import { importHandler } from './load-handler';
@@ -160,6 +162,17 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 
   try {
     const provisioned = await provisionDataPlane(emulators.endpoints);
+    if (dataDir) {
+      // Persisted data from before the drafts index existed: give those leads their index keys.
+      const ddb = localDynamoDb(emulators.endpoints.dynamodb);
+      try {
+        const store = new DynamoLeadStore(DynamoDBDocumentClient.from(ddb), provisioned.tables.leads);
+        const backfilled = await store.backfillDraftIndex();
+        if (backfilled > 0) log(`[local] indexed ${backfilled} earlier draft(s) for the inbox`);
+      } finally {
+        ddb.destroy();
+      }
+    }
     // Dev sign-in key: persisted with the data (tokens survive restarts), else per run.
     const persistedKeyFile = dataDir ? devKeyFile(dataDir, 0) : undefined;
     let devKey: DevKey | undefined = persistedKeyFile ? readDevKey(persistedKeyFile) : undefined;

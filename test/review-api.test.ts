@@ -1,6 +1,7 @@
 /** The review API: authorization matrix, approve → exactly one mail under concurrency, reject, reassign, override. */
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DynamoLeadStore } from '../functions/platform/lead-store-dynamodb';
 import { waitFor } from './support/local-aws';
 import { type ReviewStack, startReviewStack } from './support/review-stack';
 
@@ -199,5 +200,171 @@ describe('approve and send', () => {
     expect((lead?.audit ?? []).map((a) => a.action)).toEqual(['reassign', 'override']);
     const item = (evaInbox.body.items as { leadId: string; tier: string }[]).find((i) => i.leadId === leadId);
     expect(item?.tier).toBe('hot');
+  });
+});
+
+describe('the inbox, paged from the drafts index', () => {
+  type Item = { leadId: string; tier: string; slaDueAt?: string; status: string };
+  const TIER_RANK: Record<string, number> = { hot: 0, warm: 1, cold: 2 };
+  /** Every page of a listing, following `nextCursor`. */
+  const allPages = async (token: string, query: string) => {
+    const pages: Item[][] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await stack.api(
+        'GET',
+        `/drafts?${query}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        token,
+      );
+      expect(res.status).toBe(200);
+      pages.push(res.body.items as Item[]);
+      cursor = res.body.nextCursor as string | undefined;
+    } while (cursor && pages.length < 100);
+    return pages;
+  };
+  const inOrder = (items: Item[]) =>
+    items.every((item, i) => {
+      const prev = items[i - 1];
+      if (!prev) return true;
+      const a = TIER_RANK[prev.tier] ?? 3;
+      const b = TIER_RANK[item.tier] ?? 3;
+      return a < b || (a === b && (prev.slaDueAt ?? '9999') <= (item.slaDueAt ?? '9999'));
+    });
+  const seedPending = async (o: Parameters<ReviewStack['seed']>[0]) => {
+    const leadId = await stack.seed(o);
+    await waitFor(async () => (await stack.lead(leadId))?.draft?.status === 'pending', 20_000);
+    return leadId;
+  };
+
+  it('pages a manager through every pending draft once, hot first then the SLA due soonest', async () => {
+    // Prepare
+    const seeded = [
+      await seedPending({ ownerId: 'rep-eva', tier: 'cold', slaDueAt: '2030-01-01T08:00:00.000Z' }),
+      await seedPending({ ownerId: 'rep-bram', tier: 'hot', slaDueAt: '2030-01-02T08:00:00.000Z' }),
+      await seedPending({ ownerId: 'rep-eva', tier: 'warm', slaDueAt: '2029-12-31T08:00:00.000Z' }),
+      await seedPending({ ownerId: 'rep-bram', tier: 'hot', slaDueAt: '2030-01-01T08:00:00.000Z' }),
+      await seedPending({ ownerId: 'rep-bram', tier: 'warm', slaDueAt: '2030-01-03T08:00:00.000Z' }),
+    ];
+    // Act
+    const pages = await allPages(tokens.sofie, 'status=pending&limit=2');
+    // Assess
+    const items = pages.flat();
+    const ids = items.map((i) => i.leadId);
+    expect(pages.slice(0, -1).every((p) => p.length === 2)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toEqual(expect.arrayContaining(seeded));
+    expect(items.every((i) => i.status === 'pending')).toBe(true);
+    expect(inOrder(items)).toBe(true);
+    expect(ids.indexOf(seeded[3] as string)).toBeLessThan(ids.indexOf(seeded[1] as string));
+  });
+
+  it('a rep pages through their own pending drafts only', async () => {
+    // Prepare
+    const own = [await seedPending({ ownerId: 'rep-eva' }), await seedPending({ ownerId: 'rep-eva' })];
+    const other = await seedPending({ ownerId: 'rep-bram' });
+    // Act
+    const pages = await allPages(tokens.eva, 'limit=1');
+    // Assess
+    const ids = pages.flat().map((i) => i.leadId);
+    expect(pages.every((p) => p.length <= 1)).toBe(true);
+    expect(ids).toEqual(expect.arrayContaining(own));
+    expect(ids).not.toContain(other);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(inOrder(pages.flat())).toBe(true);
+  });
+
+  it('an approved draft leaves the pending list and is listed as sent once sent', async () => {
+    // Prepare
+    const leadId = await seedPending({ ownerId: 'rep-bram', email: `paged-${Date.now()}@example.test` });
+    // Act
+    const approve = await stack.api('POST', `/drafts/${leadId}/approve`, tokens.bram);
+    await waitFor(async () => (await stack.lead(leadId))?.draft?.status === 'sent', 20_000);
+    const pending = (await allPages(tokens.sofie, 'status=pending&limit=50')).flat();
+    const sent = (await allPages(tokens.sofie, 'status=sent&limit=50')).flat();
+    const all = (await allPages(tokens.bram, 'status=all&limit=50')).flat();
+    // Assess
+    expect(approve.status).toBe(202);
+    expect(pending.map((i) => i.leadId)).not.toContain(leadId);
+    expect(sent.find((i) => i.leadId === leadId)?.status).toBe('sent');
+    expect(all.filter((i) => i.leadId === leadId)).toHaveLength(1);
+  });
+
+  it('an override to hot moves a warm draft up among the hot ones in the manager’s list', async () => {
+    // Prepare
+    const leadId = await seedPending({
+      ownerId: 'rep-eva',
+      tier: 'warm',
+      slaDueAt: '2031-01-01T08:00:00.000Z',
+    });
+    // Act
+    const override = await stack.api('POST', `/leads/${leadId}/override`, tokens.sofie, {
+      tier: 'hot',
+      reason: 'Signed letter of intent',
+    });
+    const items = (await allPages(tokens.sofie, 'status=pending&limit=200')).flat();
+    // Assess
+    expect(override.status).toBe(200);
+    const at = items.findIndex((i) => i.leadId === leadId);
+    expect(items[at]?.tier).toBe('hot');
+    expect(items.slice(0, at).every((i) => i.tier === 'hot')).toBe(true);
+    expect(inOrder(items)).toBe(true);
+  });
+
+  it('answers 400 naming the field for a bad limit, status or cursor', async () => {
+    // Prepare
+    const repCursor = Buffer.from(JSON.stringify({ o: 1 })).toString('base64url');
+    const forged = Buffer.from(
+      JSON.stringify({ s: 'pending', k: { pk: 'LEAD#x', sk: 'LEAD', draftPk: 'DRAFT#sent', draftSk: 'x' } }),
+    ).toString('base64url');
+    // Act
+    const answers = await Promise.all(
+      [
+        'limit=0',
+        'limit=201',
+        'limit=abc',
+        'status=open',
+        'cursor=not-a-cursor',
+        `cursor=${repCursor}`,
+        `cursor=${forged}`,
+      ].map((q) => stack.api('GET', `/drafts?${q}`, tokens.sofie)),
+    );
+    // Assess
+    expect(answers.map((a) => a.status)).toEqual([400, 400, 400, 400, 400, 400, 400]);
+    expect(answers.map((a) => (a.body.issues as { field: string }[])[0]?.field)).toEqual([
+      'limit',
+      'limit',
+      'limit',
+      'status',
+      'cursor',
+      'cursor',
+      'cursor',
+    ]);
+  });
+});
+
+describe('leads stored before the drafts index', () => {
+  it('are indexed by the backfill and then listed once', async () => {
+    // Prepare: a pending draft whose index keys are missing (as written by an earlier version)
+    const leadId = await stack.seed({ ownerId: 'rep-youssef' });
+    await waitFor(async () => (await stack.lead(leadId))?.draft?.status === 'pending', 20_000);
+    await stack.db.send(
+      new UpdateCommand({
+        TableName: stack.table,
+        Key: { pk: `LEAD#${leadId}`, sk: 'LEAD' },
+        UpdateExpression: 'REMOVE draftPk, draftSk',
+      }),
+    );
+    const youssef = await stack.token('rep-youssef');
+    const before = await stack.api('GET', '/drafts', youssef);
+    // Act
+    const store = new DynamoLeadStore(stack.db, stack.table);
+    const first = await store.backfillDraftIndex();
+    const second = await store.backfillDraftIndex();
+    const after = await stack.api('GET', '/drafts', youssef);
+    // Assess
+    expect(before.body.items).toEqual([]);
+    expect(first).toBe(1);
+    expect(second).toBe(0);
+    expect((after.body.items as { leadId: string }[]).map((i) => i.leadId)).toEqual([leadId]);
   });
 });

@@ -4,7 +4,7 @@
  */
 import type { Enrichment } from './enrichment';
 import type { AuditEntry, LeadError, LeadRecord, PipelineStep, StepTiming } from './lead-record';
-import type { Draft, LeadStatus, Rationale, Score } from './qualification';
+import type { Draft, DraftStatus, LeadStatus, Rationale, Score } from './qualification';
 
 export type CreateLeadResult =
   | { readonly created: true; readonly leadId: string }
@@ -122,12 +122,26 @@ export interface LeadChange {
   readonly audit: AuditEntry;
 }
 
+/** Where a page of a store listing ended; opaque to callers, handed back to get the next page. */
+export type StoreCursor = Readonly<Record<string, string>>;
+
+/** A cursor that this store did not hand out (forged, corrupted, or for another listing). */
+export class InvalidCursorError extends Error {
+  override readonly name = 'InvalidCursorError';
+}
+
 export interface ReviewStore {
   get(leadId: string): Promise<LeadRecord | undefined>;
-  /** Leads owned by a person (GSI byOwner), most urgent SLA first. */
-  listByOwner(ownerId: string): Promise<LeadRecord[]>;
-  /** Every lead that has a draft (managers). */
-  listWithDrafts(): Promise<LeadRecord[]>;
+  /** A person's leads that have a draft in this status (`all`: any draft); every one, in no particular order. */
+  listByOwner(ownerId: string, draftStatus: DraftStatus | 'all'): Promise<LeadRecord[]>;
+  /**
+   * One page of the leads whose draft is in `status`, in inbox order (functions/agent/inbox-order.ts), for
+   * managers. `after` is the `next` of the previous page; `next` is absent on the last page.
+   */
+  listDrafts(
+    status: DraftStatus,
+    page: { readonly limit: number; readonly after?: StoreCursor },
+  ): Promise<{ records: LeadRecord[]; next?: StoreCursor }>;
   /** False when an `expect` did not hold (someone else changed the lead first). */
   applyChange(leadId: string, change: LeadChange): Promise<boolean>;
 }

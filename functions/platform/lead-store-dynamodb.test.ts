@@ -1,7 +1,8 @@
 /**
- * The one behaviour of DynamoLeadStore that DynamoDB Local does not reproduce: concurrent identical
- * submissions cancelled with `TransactionConflict` (AWS does this; Local serialises). The rest of the store is
- * covered against DynamoDB Local by test/intake-*.test.ts.
+ * The behaviours of DynamoLeadStore that DynamoDB Local cannot be made to show on demand: concurrent identical
+ * submissions cancelled with `TransactionConflict` (AWS does this; Local serialises), and an override landing
+ * between saveDraft's read and its write. The rest of the store is covered against DynamoDB Local by
+ * test/intake-*.test.ts and test/review-api.test.ts.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -66,5 +67,51 @@ describe('DynamoLeadStore.create under a transaction conflict', () => {
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(TransactionCanceledException);
     expect(sent.length).toBe(5);
+  });
+});
+
+describe('DynamoLeadStore.saveDraft while a person overrides the tier', () => {
+  it('reads again and files the draft in the inbox under the overridden tier', async () => {
+    // Prepare: the first write loses to an override to hot that landed after the read
+    const { ConditionalCheckFailedException } = await import('@aws-sdk/client-dynamodb');
+    const writes: Record<string, unknown>[] = [];
+    const answers: unknown[] = [
+      { Item: { leadId: 'L3', score: { tier: 'warm' }, route: { slaDueAt: '2030-01-01T10:00:00.000Z' } } },
+      new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} }),
+      {
+        Item: {
+          leadId: 'L3',
+          score: { tier: 'warm' },
+          override: { tier: 'hot', at: '2026-12-01T10:00:00.000Z' },
+          route: { slaDueAt: '2030-01-01T10:00:00.000Z' },
+        },
+      },
+      {},
+    ];
+    const db = {
+      send: async (command: { constructor: { name: string }; input: Record<string, unknown> }) => {
+        if (command.constructor.name === 'UpdateCommand') writes.push(command.input);
+        const next = answers.shift();
+        if (next instanceof Error) throw next;
+        return next;
+      },
+    } as unknown as DynamoDBDocumentClient;
+    const draft = { status: 'pending', subject: 'S', body: 'B' } as never;
+    // Act
+    const saved = await new DynamoLeadStore(db, 't').saveDraft('L3', {
+      rationale: { text: 'r' } as never,
+      draft,
+      status: 'drafted',
+      steps: {},
+    });
+    // Assess
+    expect(saved).toBe(true);
+    const values = writes.map((w) => w.ExpressionAttributeValues as Record<string, unknown>);
+    expect(values.map((v) => v[':dsk'])).toEqual([
+      '1#2030-01-01T10:00:00.000Z#L3',
+      '0#2030-01-01T10:00:00.000Z#L3',
+    ]);
+    expect(values[1]?.[':oat']).toBe('2026-12-01T10:00:00.000Z');
+    expect(values[1]?.[':dpk']).toBe('DRAFT#pending');
   });
 });

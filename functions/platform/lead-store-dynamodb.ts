@@ -12,22 +12,47 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Enrichment } from '../agent/enrichment';
+import { type InboxOrderInput, inboxOrderKey } from '../agent/inbox-order';
 import type { LeadError, LeadRecord, PipelineStep, StepTiming } from '../agent/lead-record';
-import type {
-  BeginSendResult,
-  CreateLeadResult,
-  LeadChange,
-  LeadStore,
-  ReviewStore,
-  SendStore,
+import {
+  type BeginSendResult,
+  type CreateLeadResult,
+  InvalidCursorError,
+  type LeadChange,
+  type LeadStore,
+  type ReviewStore,
+  type SendStore,
+  type StoreCursor,
 } from '../agent/ports';
-import type { Draft, LeadStatus, Rationale, Score } from '../agent/qualification';
+import type { Draft, DraftStatus, LeadStatus, Rationale, Score } from '../agent/qualification';
 
 export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
 const dedupKey = (key: string) => ({ pk: `DEDUP#${key}`, sk: 'DEDUP' });
 const OUTBOX = 'OUTBOX';
 /** Tries of `create` when concurrent identical submissions conflict (see `create`). */
 const CREATE_ATTEMPTS = 5;
+/** Tries of a write whose index keys were computed from a read that a concurrent write made stale. */
+const REORDER_ATTEMPTS = 5;
+
+/**
+ * The sparse `drafts` index (infra/data-plane.ts): a lead with a draft carries `draftPk = DRAFT#<status>`,
+ * maintained by every write that moves the draft status, and `draftSk` = its inbox order key, maintained by
+ * every write that changes the effective tier or SLA due time (draft saved, score overridden).
+ */
+export const draftIndexPk = (status: DraftStatus) => `DRAFT#${status}`;
+/** What a read needs to compute `draftSk`. */
+const ORDER_PROJECTION = {
+  ProjectionExpression: 'leadId, #score.#tier, #override, #route.#sla, #rationale.#writtenAt, draftSk',
+  ExpressionAttributeNames: {
+    '#score': 'score',
+    '#tier': 'tier',
+    '#override': 'override',
+    '#route': 'route',
+    '#sla': 'slaDueAt',
+    '#rationale': 'rationale',
+    '#writtenAt': 'writtenAt',
+  },
+} as const;
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
@@ -41,6 +66,8 @@ export const toLeadRecord = (item: Record<string, unknown>): LeadRecord => {
     outboxSweeps: _o3,
     ownerPk: _w1,
     ownerSk: _w2,
+    draftPk: _d1,
+    draftSk: _d2,
     ...record
   } = item;
   return record as unknown as LeadRecord;
@@ -224,30 +251,79 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
     },
   ): Promise<boolean> {
     const names = Object.keys(result.steps);
-    try {
-      await this.db.send(
-        new UpdateCommand({
-          TableName: this.table,
-          Key: leadKey(leadId),
-          UpdateExpression: `SET rationale = :r, #s = :s${result.draft ? ', draft = :d' : ''}${names.map((_, i) => `, steps.#st${i} = :st${i}`).join('')} REMOVE outboxPk, outboxSk, outboxSweeps`,
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rationale)',
-          ExpressionAttributeNames: {
-            '#s': 'status',
-            ...Object.fromEntries(names.map((n, i) => [`#st${i}`, n])),
-          },
-          ExpressionAttributeValues: {
-            ':r': result.rationale,
-            ':s': result.status,
-            ...(result.draft ? { ':d': result.draft } : {}),
-            ...Object.fromEntries(names.map((n, i) => [`:st${i}`, result.steps[n as PipelineStep]])),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (!isConditionFailure(error)) throw error;
-      return false;
+    const base = {
+      UpdateExpression: `SET rationale = :r, #s = :s${result.draft ? ', draft = :d, draftPk = :dpk, draftSk = :dsk' : ''}${names.map((_, i) => `, steps.#st${i} = :st${i}`).join('')} REMOVE outboxPk, outboxSk, outboxSweeps`,
+      ExpressionAttributeNames: {
+        '#s': 'status',
+        ...Object.fromEntries(names.map((n, i) => [`#st${i}`, n])),
+      },
+      ExpressionAttributeValues: {
+        ':r': result.rationale,
+        ':s': result.status,
+        ...(result.draft ? { ':d': result.draft } : {}),
+        ...Object.fromEntries(names.map((n, i) => [`:st${i}`, result.steps[n as PipelineStep]])),
+      },
+    };
+    if (!result.draft) {
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: leadKey(leadId),
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rationale)',
+            ...base,
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        return false;
+      }
     }
+    // With a draft, the inbox order key needs the effective tier: read it, and write only if no override
+    // changed it meanwhile (else read again).
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.readOrder(leadId);
+      if (!current || current.rationale) return false;
+      const override = current.override as { at?: string } | undefined;
+      try {
+        await this.db.send(
+          new UpdateCommand({
+            TableName: this.table,
+            Key: leadKey(leadId),
+            ...base,
+            ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(rationale) AND ${override?.at ? '#override.#at = :oat' : 'attribute_not_exists(#override)'}`,
+            ExpressionAttributeNames: {
+              ...base.ExpressionAttributeNames,
+              '#override': 'override',
+              ...(override?.at ? { '#at': 'at' } : {}),
+            },
+            ExpressionAttributeValues: {
+              ...base.ExpressionAttributeValues,
+              ':dpk': draftIndexPk(result.draft.status),
+              ':dsk': inboxOrderKey({ ...(current as InboxOrderInput), leadId }),
+              ...(override?.at ? { ':oat': override.at } : {}),
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (!isConditionFailure(error) || attempt >= REORDER_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  /** The attributes the inbox order depends on (consistent read). */
+  private async readOrder(leadId: string): Promise<Record<string, unknown> | undefined> {
+    const out = await this.db.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: leadKey(leadId),
+        ConsistentRead: true,
+        ...ORDER_PROJECTION,
+      }),
+    );
+    return out.Item;
   }
 
   async recordError(leadId: string, error: LeadError, final: boolean): Promise<void> {
@@ -309,10 +385,15 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
     const ok = await this.conditional({
       TableName: this.table,
       Key: leadKey(leadId),
-      UpdateExpression: 'SET draft.#st = :sending, draft.#send = :send',
+      UpdateExpression: 'SET draft.#st = :sending, draft.#send = :send, draftPk = :dpk',
       ConditionExpression: 'draft.#st = :approved',
       ExpressionAttributeNames: { '#st': 'status', '#send': 'send' },
-      ExpressionAttributeValues: { ':sending': 'sending', ':approved': 'approved', ':send': attempt },
+      ExpressionAttributeValues: {
+        ':sending': 'sending',
+        ':approved': 'approved',
+        ':send': attempt,
+        ':dpk': draftIndexPk('sending'),
+      },
     });
     return ok ? 'started' : 'conflict';
   }
@@ -326,11 +407,12 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
       TableName: this.table,
       Key: leadKey(leadId),
       UpdateExpression:
-        'SET draft.#st = :sent, draft.#send.messageId = :m, draft.#send.sentAt = :at, #status = :sent',
+        'SET draft.#st = :sent, draft.#send.messageId = :m, draft.#send.sentAt = :at, #status = :sent, draftPk = :dpk',
       ConditionExpression: 'draft.#st = :sending AND draft.#send.attemptId = :a',
       ExpressionAttributeNames: { '#st': 'status', '#send': 'send', '#status': 'status' },
       ExpressionAttributeValues: {
         ':sent': 'sent',
+        ':dpk': draftIndexPk('sent'),
         ':sending': 'sending',
         ':a': attemptId,
         ':m': result.messageId,
@@ -348,11 +430,13 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
       return this.conditional({
         TableName: this.table,
         Key: leadKey(leadId),
-        UpdateExpression: 'SET draft.#st = :failed, draft.#send.#err = :e, draft.#send.failedAt = :at',
+        UpdateExpression:
+          'SET draft.#st = :failed, draft.#send.#err = :e, draft.#send.failedAt = :at, draftPk = :dpk',
         ConditionExpression: 'draft.#st = :sending AND draft.#send.attemptId = :a',
         ExpressionAttributeNames: { '#st': 'status', '#send': 'send', '#err': 'error' },
         ExpressionAttributeValues: {
           ':failed': 'failed',
+          ':dpk': draftIndexPk('failed'),
           ':sending': 'sending',
           ':a': from.attemptId,
           ':e': failure.error,
@@ -363,11 +447,12 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
     return this.conditional({
       TableName: this.table,
       Key: leadKey(leadId),
-      UpdateExpression: 'SET draft.#st = :failed, draft.#send = :send',
+      UpdateExpression: 'SET draft.#st = :failed, draft.#send = :send, draftPk = :dpk',
       ConditionExpression: 'draft.#st = :approved',
       ExpressionAttributeNames: { '#st': 'status', '#send': 'send' },
       ExpressionAttributeValues: {
         ':failed': 'failed',
+        ':dpk': draftIndexPk('failed'),
         ':approved': 'approved',
         ':send': { attemptId: 'none', startedAt: failure.failedAt, ...failure },
       },
@@ -378,10 +463,15 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
     return this.conditional({
       TableName: this.table,
       Key: leadKey(leadId),
-      UpdateExpression: 'SET draft.#st = :approved REMOVE draft.#send',
+      UpdateExpression: 'SET draft.#st = :approved, draftPk = :dpk REMOVE draft.#send',
       ConditionExpression: 'draft.#st = :sending AND draft.#send.attemptId = :a',
       ExpressionAttributeNames: { '#st': 'status', '#send': 'send' },
-      ExpressionAttributeValues: { ':approved': 'approved', ':sending': 'sending', ':a': attemptId },
+      ExpressionAttributeValues: {
+        ':approved': 'approved',
+        ':sending': 'sending',
+        ':a': attemptId,
+        ':dpk': draftIndexPk('approved'),
+      },
     });
   }
 
@@ -398,7 +488,7 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
 
   /* ---------------------------------------------------------------- review (review.ts) */
 
-  async listByOwner(ownerId: string): Promise<LeadRecord[]> {
+  async listByOwner(ownerId: string, draftStatus: DraftStatus | 'all'): Promise<LeadRecord[]> {
     const items: Record<string, unknown>[] = [];
     let start: Record<string, unknown> | undefined;
     do {
@@ -407,36 +497,81 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
           TableName: this.table,
           IndexName: 'byOwner',
           KeyConditionExpression: 'ownerPk = :o',
-          ExpressionAttributeValues: { ':o': `OWNER#${ownerId}` },
+          FilterExpression: draftStatus === 'all' ? 'attribute_exists(draftPk)' : 'draftPk = :dpk',
+          ExpressionAttributeValues: {
+            ':o': `OWNER#${ownerId}`,
+            ...(draftStatus === 'all' ? {} : { ':dpk': draftIndexPk(draftStatus) }),
+          },
           ExclusiveStartKey: start,
         }),
       );
       items.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;
-    } while (start && items.length < 1000);
+    } while (start);
     return items.map(toLeadRecord);
   }
 
-  /** A scan: fine for a team's volume (thousands of leads); a sparse `byStatus` GSI is the next step. */
-  async listWithDrafts(): Promise<LeadRecord[]> {
-    const items: Record<string, unknown>[] = [];
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await this.db.send(
-        new ScanCommand({
-          TableName: this.table,
-          FilterExpression: 'sk = :lead AND attribute_exists(draft)',
-          ExpressionAttributeValues: { ':lead': 'LEAD' },
-          ExclusiveStartKey: start,
-        }),
-      );
-      items.push(...(out.Items ?? []));
-      start = out.LastEvaluatedKey;
-    } while (start && items.length < 5000);
-    return items.map(toLeadRecord);
+  async listDrafts(
+    status: DraftStatus,
+    page: { readonly limit: number; readonly after?: StoreCursor },
+  ): Promise<{ records: LeadRecord[]; next?: StoreCursor }> {
+    const pk = draftIndexPk(status);
+    if (page.after !== undefined) {
+      const keys = Object.keys(page.after).sort().join(',');
+      if (
+        keys !== 'draftPk,draftSk,pk,sk' ||
+        page.after.draftPk !== pk ||
+        !page.after.pk?.startsWith('LEAD#')
+      )
+        throw new InvalidCursorError('not a cursor of this listing');
+    }
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: 'drafts',
+        KeyConditionExpression: 'draftPk = :p',
+        ExpressionAttributeValues: { ':p': pk },
+        Limit: page.limit,
+        ...(page.after ? { ExclusiveStartKey: page.after } : {}),
+      }),
+    );
+    const next = out.LastEvaluatedKey as StoreCursor | undefined;
+    return { records: (out.Items ?? []).map(toLeadRecord), ...(next ? { next } : {}) };
   }
 
+  /**
+   * One conditional change. A new `draft.status` moves the lead to that status's partition of the drafts
+   * index; a change of the override, route or score re-computes its inbox order key from a fresh read, and
+   * the write then also requires that key to be unchanged (a concurrent reorder makes it read again).
+   */
   async applyChange(leadId: string, change: LeadChange): Promise<boolean> {
+    const reorders = Object.keys(change.set).some((path) => /^(override|route|score)(\.|$)/.test(path));
+    for (let attempt = 1; ; attempt++) {
+      const current = reorders ? await this.readOrder(leadId) : undefined;
+      if (reorders && !current) return false;
+      const extra: Record<string, unknown> = {};
+      const status = change.set['draft.status'];
+      if (typeof status === 'string') extra.draftPk = draftIndexPk(status as DraftStatus);
+      let guard: { sk: string | undefined } | undefined;
+      if (current) {
+        const next = withPaths(current, change.set);
+        guard = { sk: current.draftSk as string | undefined };
+        if (guard.sk !== undefined) extra.draftSk = inboxOrderKey({ ...(next as InboxOrderInput), leadId });
+      }
+      const ok = await this.applyOnce(leadId, change, extra, guard);
+      if (ok || !guard || attempt >= REORDER_ATTEMPTS) return ok;
+      // Lost to a concurrent write: a real conflict when the expectations no longer hold, else re-read.
+      const now = await this.get(leadId);
+      if (!now || !Object.entries(change.expect).every(([path, v]) => valueAt(now, path) === v)) return false;
+    }
+  }
+
+  private async applyOnce(
+    leadId: string,
+    change: LeadChange,
+    extra: Record<string, unknown>,
+    guard: { sk: string | undefined } | undefined,
+  ): Promise<boolean> {
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = { ':audit': [change.audit], ':empty': [] };
     const pathOf = (path: string) =>
@@ -448,7 +583,7 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
           return key;
         })
         .join('.');
-    const sets = Object.entries(change.set).map(([path, value], i) => {
+    const sets = Object.entries({ ...change.set, ...extra }).map(([path, value], i) => {
       values[`:v${i}`] = value;
       return `${pathOf(path)} = :v${i}`;
     });
@@ -456,6 +591,13 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
       values[`:x${i}`] = value;
       return `${pathOf(path)} = :x${i}`;
     });
+    if (guard) {
+      if (guard.sk === undefined) conditions.push(`attribute_not_exists(${pathOf('draftSk')})`);
+      else {
+        values[':gsk'] = guard.sk;
+        conditions.push(`${pathOf('draftSk')} = :gsk`);
+      }
+    }
     names['#audit'] = 'audit';
     return this.conditional({
       TableName: this.table,
@@ -466,4 +608,67 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
       ExpressionAttributeValues: values,
     });
   }
+
+  /**
+   * Gives leads stored before the drafts index existed their index keys (the local stack runs it at start;
+   * on AWS run `npx tsx scripts/backfill-draft-index.ts`). Idempotent; returns how many leads it changed.
+   */
+  async backfillDraftIndex(): Promise<number> {
+    let changed = 0;
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new ScanCommand({
+          TableName: this.table,
+          FilterExpression: 'sk = :lead AND attribute_exists(draft) AND attribute_not_exists(draftPk)',
+          ExpressionAttributeValues: { ':lead': 'LEAD' },
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const item of out.Items ?? []) {
+        const record = toLeadRecord(item);
+        if (!record.draft) continue;
+        const ok = await this.conditional({
+          TableName: this.table,
+          Key: leadKey(record.leadId),
+          UpdateExpression: 'SET draftPk = :pk, draftSk = :sk',
+          ConditionExpression: 'attribute_not_exists(draftPk) AND draft.#st = :st',
+          ExpressionAttributeNames: { '#st': 'status' },
+          ExpressionAttributeValues: {
+            ':pk': draftIndexPk(record.draft.status),
+            ':sk': inboxOrderKey(record),
+            ':st': record.draft.status,
+          },
+        });
+        if (ok) changed++;
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return changed;
+  }
 }
+
+/** The value at a dotted path of a plain object. */
+const valueAt = (item: unknown, path: string): unknown =>
+  path
+    .split('.')
+    .reduce<unknown>(
+      (v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
+      item,
+    );
+
+/** A copy of `item` with each dotted path set to its value (what an UpdateExpression SET would make of it). */
+const withPaths = (item: Record<string, unknown>, set: Readonly<Record<string, unknown>>) => {
+  const copy = structuredClone(item);
+  for (const [path, value] of Object.entries(set)) {
+    const parts = path.split('.');
+    let target: Record<string, unknown> = copy;
+    for (const part of parts.slice(0, -1)) {
+      const inner = target[part];
+      target[part] = inner && typeof inner === 'object' ? inner : {};
+      target = target[part] as Record<string, unknown>;
+    }
+    target[parts[parts.length - 1] as string] = value;
+  }
+  return copy;
+};

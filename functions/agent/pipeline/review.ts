@@ -13,10 +13,12 @@
  * | reassign                       | 403                | all     | 403 |
  * Another rep's lead answers 404, not 403: a rep cannot probe which lead ids exist.
  */
+import { z } from 'zod';
 import type { Principal } from '../auth/principal';
+import { effectiveTier, inboxOrderKey } from '../inbox-order';
 import type { LeadRecord } from '../lead-record';
-import type { MessageQueue, ReviewStore } from '../ports';
-import { DRAFT_STATUSES, type DraftStatus, type Tier } from '../qualification';
+import { InvalidCursorError, type MessageQueue, type ReviewStore } from '../ports';
+import { DRAFT_STATUSES, type DraftStatus, DraftStatusSchema, type Tier } from '../qualification';
 import type { Person } from '../route/team';
 
 export class ReviewError extends Error {
@@ -36,8 +38,6 @@ export interface ReviewDeps {
   readonly people: ReadonlyMap<string, Person>;
   readonly now: () => Date;
 }
-
-const TIER_RANK: Record<Tier, number> = { hot: 0, warm: 1, cold: 2 };
 
 const isOwn = (p: Principal, r: LeadRecord) => r.route?.ownerId === p.personId;
 
@@ -70,7 +70,7 @@ export const inboxItem = (r: LeadRecord, people: ReadonlyMap<string, Person>) =>
   status: r.draft?.status ?? 'none',
   leadStatus: r.status,
   subject: r.draft?.subject ?? '',
-  tier: r.override?.tier ?? r.score?.tier,
+  tier: effectiveTier(r),
   total: r.override?.total ?? r.score?.total,
   quadrant: r.score?.quadrant,
   fit: r.score?.fit,
@@ -87,28 +87,127 @@ export const inboxItem = (r: LeadRecord, people: ReadonlyMap<string, Person>) =>
 });
 export type InboxItem = ReturnType<typeof inboxItem>;
 
+/** Page sizes of GET /drafts. */
+export const DRAFT_PAGE = { defaultLimit: 50, maxLimit: 200 } as const;
+
+export interface DraftQuery {
+  readonly status?: string | undefined;
+  readonly limit?: string | undefined;
+  readonly cursor?: string | undefined;
+}
+
+export interface DraftPage {
+  readonly items: InboxItem[];
+  /** Pass as `cursor` for the next page; absent on the last page. */
+  readonly nextCursor?: string;
+}
+
+/**
+ * The page position, opaque to the client: a manager's listing walks the store's per-status index
+ * (`s` status, `k` where the store stopped); a rep's own leads are few and paged by offset (`o`).
+ */
+const CursorSchema = z.union([
+  z.strictObject({ s: DraftStatusSchema, k: z.record(z.string(), z.string()).optional() }),
+  z.strictObject({ o: z.number().int().min(0) }),
+]);
+type Cursor = z.infer<typeof CursorSchema>;
+
+const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
+const badCursor = () =>
+  new ReviewError(400, 'cursor is not one this listing handed out; start again without it', 'cursor');
+const decodeCursor = (raw: string): Cursor => {
+  try {
+    return CursorSchema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
+  } catch {
+    throw badCursor();
+  }
+};
+
+const pageLimit = (raw: string | undefined) => {
+  if (raw === undefined || raw === '') return DRAFT_PAGE.defaultLimit;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > DRAFT_PAGE.maxLimit)
+    throw new ReviewError(400, `limit must be a whole number 1..${DRAFT_PAGE.maxLimit}`, 'limit');
+  return n;
+};
+
+/** A manager's page: the store's index per status, in inbox order; `all` walks the statuses in turn. */
+const managerPage = async (
+  deps: ReviewDeps,
+  wanted: DraftStatus | 'all',
+  limit: number,
+  cursor: Cursor | undefined,
+): Promise<{ records: LeadRecord[]; next?: Cursor }> => {
+  if (cursor && !('s' in cursor)) throw badCursor();
+  const statuses = wanted === 'all' ? DRAFT_STATUSES : [wanted];
+  let index = cursor ? statuses.indexOf(cursor.s) : 0;
+  if (index < 0) throw badCursor();
+  let after = cursor && 's' in cursor ? cursor.k : undefined;
+  const records: LeadRecord[] = [];
+  while (index < statuses.length) {
+    const status = statuses[index] as DraftStatus;
+    let page: Awaited<ReturnType<ReviewStore['listDrafts']>>;
+    try {
+      page = await deps.store.listDrafts(status, {
+        limit: limit - records.length,
+        ...(after ? { after } : {}),
+      });
+    } catch (error) {
+      if (error instanceof InvalidCursorError) throw badCursor();
+      throw error;
+    }
+    records.push(...page.records);
+    if (page.next) return { records, next: { s: status, k: page.next } };
+    index++;
+    after = undefined;
+    if (records.length >= limit)
+      return index < statuses.length ? { records, next: { s: statuses[index] as DraftStatus } } : { records };
+  }
+  return { records };
+};
+
+/** A rep's page: their own leads with a draft in that status, sorted here in inbox order, paged by offset. */
+const repPage = async (
+  deps: ReviewDeps,
+  p: Principal,
+  wanted: DraftStatus | 'all',
+  limit: number,
+  cursor: Cursor | undefined,
+): Promise<{ records: LeadRecord[]; next?: Cursor }> => {
+  if (cursor && !('o' in cursor)) throw badCursor();
+  const offset = cursor && 'o' in cursor ? cursor.o : 0;
+  const own = (await deps.store.listByOwner(p.personId, wanted))
+    .filter((r) => r.draft && isOwn(p, r) && (wanted === 'all' || r.draft.status === wanted))
+    .sort((a, b) => inboxOrderKey(a).localeCompare(inboxOrderKey(b)));
+  const records = own.slice(offset, offset + limit);
+  return offset + limit < own.length ? { records, next: { o: offset + limit } } : { records };
+};
+
+/**
+ * GET /drafts: the inbox, hot first, then the SLA due soonest (functions/agent/inbox-order.ts). A rep sees
+ * their own leads, a manager everyone's. `status` (default pending, or `all`), `limit` (1..200, default 50)
+ * and `cursor` (the previous page's `nextCursor`).
+ */
 export const listDrafts = async (
   deps: ReviewDeps,
   p: Principal,
-  status: string | undefined,
-): Promise<{ items: InboxItem[] }> => {
+  query: DraftQuery = {},
+): Promise<DraftPage> => {
   forbidOps(p);
-  const wanted = status ?? 'pending';
+  const wanted = query.status || 'pending';
   if (wanted !== 'all' && !(DRAFT_STATUSES as readonly string[]).includes(wanted))
     throw new ReviewError(400, `status must be one of ${DRAFT_STATUSES.join(', ')} or all`, 'status');
-  const records =
-    p.role === 'manager' ? await deps.store.listWithDrafts() : await deps.store.listByOwner(p.personId);
-  const items = records
-    .filter((r) => r.draft && (wanted === 'all' || r.draft.status === (wanted as DraftStatus)))
-    .filter((r) => p.role === 'manager' || isOwn(p, r))
-    .map((r) => inboxItem(r, deps.people))
-    .sort(
-      (a, b) =>
-        (TIER_RANK[a.tier ?? 'cold'] ?? 3) - (TIER_RANK[b.tier ?? 'cold'] ?? 3) ||
-        (a.slaDueAt ?? '9999').localeCompare(b.slaDueAt ?? '9999') ||
-        a.leadId.localeCompare(b.leadId),
-    );
-  return { items };
+  const status = wanted as DraftStatus | 'all';
+  const limit = pageLimit(query.limit);
+  const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
+  const page =
+    p.role === 'manager'
+      ? await managerPage(deps, status, limit, cursor)
+      : await repPage(deps, p, status, limit, cursor);
+  return {
+    items: page.records.map((r) => inboxItem(r, deps.people)),
+    ...(page.next ? { nextCursor: encodeCursor(page.next) } : {}),
+  };
 };
 
 const text = (value: unknown, field: string, max: number): string => {

@@ -153,7 +153,7 @@ const who = (i: InboxItem) => [i.company, i.personName].filter(Boolean).join(' Â
 
 const renderList = (selected?: string) => {
   const list = byId('leads');
-  byId('count').textContent = `${items.length} waiting`;
+  byId('count').textContent = `${items.length}${nextCursor ? '+' : ''} waiting`;
   if (!items.length) {
     list.replaceChildren(h('li', { class: 'empty' }, 'No drafts waiting for review. Nice work.'));
     return;
@@ -192,10 +192,47 @@ const renderList = (selected?: string) => {
   );
 };
 
+/** Drafts per request; the list grows by a page with "Show more". */
+const PAGE_SIZE = 100;
+/** Where the next page starts (the API's `nextCursor`); undefined when everything is listed. */
+let nextCursor: string | undefined;
+
+const fetchPage = (cursor?: string) =>
+  api<{ items: InboxItem[]; nextCursor?: string }>(
+    'GET',
+    `/drafts?status=pending&limit=${PAGE_SIZE}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+  );
+
+const showMoreButton = () => {
+  const more = document.getElementById('more');
+  if (more) more.hidden = nextCursor === undefined;
+};
+
+/** (Re)loads the list from the top, as many items as are shown now (at least one page). */
 const loadList = async () => {
-  const r = await api<{ items: InboxItem[] }>('GET', '/drafts?status=pending');
-  items = r.items;
+  const want = Math.max(items.length, PAGE_SIZE);
+  const loaded: InboxItem[] = [];
+  let cursor: string | undefined;
+  do {
+    const r = await fetchPage(cursor);
+    loaded.push(...r.items);
+    cursor = r.nextCursor;
+  } while (cursor && loaded.length < want);
+  items = loaded;
+  nextCursor = cursor;
   renderList(currentLeadId());
+  showMoreButton();
+};
+
+const loadMore = async () => {
+  if (!nextCursor) return;
+  const r = await fetchPage(nextCursor);
+  const known = new Set(items.map((i) => i.leadId));
+  items = [...items, ...r.items.filter((i) => !known.has(i.leadId))];
+  nextCursor = r.nextCursor;
+  renderList(currentLeadId());
+  showMoreButton();
+  announce(`${r.items.length} more draft(s) listed`);
 };
 
 /* ------------------------------------------------------------------ lead view ------------------------------- */
@@ -664,6 +701,19 @@ const layout = () =>
         { class: 'list', 'aria-labelledby': 'list-h' },
         h('h1', { id: 'list-h' }, 'Inbox ', h('span', { class: 'muted small', id: 'count' })),
         h('ul', { id: 'leads', class: 'leads' }),
+        h(
+          'button',
+          {
+            type: 'button',
+            id: 'more',
+            hidden: true,
+            onclick: () =>
+              void loadMore().catch((e: unknown) =>
+                announce(`More drafts cannot be loaded: ${(e as Error).message}`, 'error'),
+              ),
+          },
+          'Show more',
+        ),
         h(
           'button',
           {

@@ -1,0 +1,19 @@
+/**
+ * `npx tsx scripts/backfill-draft-index.ts`: gives leads stored before the `drafts` index existed their
+ * index keys, so they show in the paged inbox. Idempotent; run once after deploying the index, with
+ * LEADS_TABLE (and the usual AWS credentials / AWS_ENDPOINT_URL_DYNAMODB) in the environment. The local
+ * stack does this by itself at start.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoLeadStore } from '../functions/platform/lead-store-dynamodb';
+
+const table = process.env.LEADS_TABLE;
+if (!table) {
+  console.error('LEADS_TABLE is not set: the name of the deployed leads table (CDK output LeadsTableName)');
+  process.exit(2);
+}
+const ddb = new DynamoDBClient({});
+const changed = await new DynamoLeadStore(DynamoDBDocumentClient.from(ddb), table).backfillDraftIndex();
+console.log(`indexed ${changed} lead(s) with a draft`);
+ddb.destroy();
