@@ -17,8 +17,12 @@
  * at stop time are not in the snapshot either.
  *
  * SES: the emulator's mail store is module-global, so two emulator sets in one process share one inbox.
+ *
+ * Faults: `restart(name)` takes one emulator away and brings it back on the same endpoint (DynamoDB Local
+ * SIGKILLed and restarted on its files; SQS and SES unreachable for a while with their state kept), for the
+ * whole-chain proof and the tests that show handlers ride out an outage.
  */
-import { type ChildProcess, spawn as spawnChild } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn as spawnChild } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
@@ -63,6 +67,8 @@ export interface EmulatorHealth {
   readonly sesv2: { readonly ok: boolean; readonly endpoint: string };
 }
 
+export type EmulatorName = keyof EmulatorEndpoints;
+
 export interface RunningEmulators {
   readonly endpoints: EmulatorEndpoints;
   /** Process id of the DynamoDB Local wrapper (`sh`); Java is its child. */
@@ -71,6 +77,15 @@ export interface RunningEmulators {
   readonly restoredMessages: number;
   /** Probes each emulator (used by `/health`). */
   health(): Promise<EmulatorHealth>;
+  /**
+   * Fault injection (the whole-chain proof, tests): takes one emulator away and brings it back on the same
+   * endpoint after `downMs` (default 1 s). DynamoDB Local is killed with SIGKILL, like a crashed process, and
+   * started again on its data files, so it needs a data directory (in memory nothing would come back). SQS
+   * and SES stop listening and drop every open connection, then listen again with their state kept: the
+   * durability real SQS gives, and a mail relay that accepted a message keeps it.
+   * Resolves once the emulator answers again, with how long it was unreachable.
+   */
+  restart(name: EmulatorName, options?: { readonly downMs?: number }): Promise<{ unavailableMs: number }>;
   /** Snapshots SQS (when persistent), stops SQS and SES, kills DynamoDB Local. Idempotent. */
   stop(): Promise<void>;
 }
@@ -141,7 +156,21 @@ interface DynamoProcess {
   readonly pid: number | undefined;
   alive(): boolean;
   stop(): Promise<void>;
+  /** SIGKILL to Java itself (not the watchdog): a crash, nothing flushed or closed on the way out. */
+  crash(): Promise<void>;
 }
+
+/** Process ids of the children of `pid` whose name is `name` (`pgrep -P`); empty when there are none. */
+const childPids = (pid: number, name: string): number[] => {
+  try {
+    return execFileSync('pgrep', ['-P', String(pid), name], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return [];
+  }
+};
 
 const startDynamoDb = async (
   port: number,
@@ -188,6 +217,23 @@ const startDynamoDb = async (
     clearTimeout(timer);
   };
 
+  const crash = async () => {
+    process.off('exit', killSync);
+    if (exited) return;
+    const java = child.pid ? childPids(child.pid, 'java') : [];
+    for (const pid of java) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // already gone
+      }
+    }
+    // The watchdog exits when Java does; if Java was not found, stop the wrapper the hard way.
+    const timer = setTimeout(() => !exited && child.kill('SIGKILL'), java.length > 0 ? 5_000 : 0);
+    await exitedPromise;
+    clearTimeout(timer);
+  };
+
   const endpoint = `http://${HOST}:${port}`;
   const client = localDynamoDb(endpoint);
   const deadline = Date.now() + readyTimeoutMs;
@@ -209,7 +255,7 @@ const startDynamoDb = async (
   } finally {
     client.destroy();
   }
-  return { endpoint, pid: child.pid, alive: () => !exited, stop };
+  return { endpoint, pid: child.pid, alive: () => !exited, stop, crash };
 };
 
 const listen = (server: Server): Promise<number> =>
@@ -227,6 +273,16 @@ const closeServer = (server: Server): Promise<void> =>
   new Promise((r) => {
     server.close(() => r());
     server.closeAllConnections();
+  });
+
+/** Listens again on the port the server had (after `closeServer`). */
+const relisten = (server: Server, port: number): Promise<void> =>
+  new Promise((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(port, HOST, () => {
+      server.off('error', reject);
+      resolveListen();
+    });
   });
 
 /* ---------------------------------------------------------------- SQS snapshot ---------------------------- */
@@ -392,37 +448,71 @@ export const startEmulators = async (options: StartEmulatorsOptions): Promise<Ru
     }
     log(`[emulators] ready in ${Date.now() - started} ms`);
 
-    const running = dynamo;
+    let running = dynamo;
     const ses = sesServer;
     let stopping: Promise<void> | undefined;
+    /** A restart in progress; `stop()` waits for it, and one restart runs at a time. */
+    let restarting: Promise<unknown> = Promise.resolve();
+    const health = async (): Promise<EmulatorHealth> => {
+      const [d, s, e] = await Promise.all([
+        running.alive()
+          ? probe(endpoints.dynamodb, {
+              method: 'POST',
+              headers: {
+                'content-type': 'application/x-amz-json-1.0',
+                'x-amz-target': 'DynamoDB_20120810.ListTables',
+                authorization: `AWS4-HMAC-SHA256 Credential=local/20200101/${LOCAL_REGION}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
+              },
+              body: '{"Limit":1}',
+            })
+          : Promise.resolve(false),
+        sqsServer.listening ? probe(endpoints.sqs) : Promise.resolve(false),
+        ses.listening ? probe(`${endpoints.sesv2}/health-check`) : Promise.resolve(false),
+      ]);
+      return {
+        dynamodb: { ok: d, endpoint: endpoints.dynamodb },
+        sqs: { ok: s, endpoint: endpoints.sqs },
+        sesv2: { ok: e, endpoint: endpoints.sesv2 },
+      };
+    };
+    const restartOne = async (name: EmulatorName, downMs: number) => {
+      const started = Date.now();
+      if (name === 'dynamodb') {
+        if (!dataDir)
+          throw new Error('Restarting DynamoDB Local needs a data directory (in memory nothing comes back)');
+        const port = Number(new URL(endpoints.dynamodb).port);
+        await running.crash();
+        log(`[emulators] DynamoDB Local killed (SIGKILL), back in ${downMs} ms`);
+        await sleep(downMs);
+        running = await startDynamoDb(port, dataDir, log, options.readyTimeoutMs ?? 30_000);
+      } else {
+        const server = name === 'sqs' ? sqsServer : ses;
+        await closeServer(server);
+        log(`[emulators] ${name} stopped listening, back in ${downMs} ms`);
+        await sleep(downMs);
+        await relisten(server, name === 'sqs' ? sqsPort : sesPort);
+      }
+      while (!(await health())[name].ok) await sleep(50);
+      const unavailableMs = Date.now() - started;
+      log(`[emulators] ${name} answers again after ${unavailableMs} ms`);
+      return { unavailableMs };
+    };
     return {
       endpoints,
-      dynamodbPid: running.pid,
+      get dynamodbPid() {
+        return running.pid;
+      },
       restoredMessages,
-      async health() {
-        const [d, s, e] = await Promise.all([
-          running.alive()
-            ? probe(endpoints.dynamodb, {
-                method: 'POST',
-                headers: {
-                  'content-type': 'application/x-amz-json-1.0',
-                  'x-amz-target': 'DynamoDB_20120810.ListTables',
-                  authorization: `AWS4-HMAC-SHA256 Credential=local/20200101/${LOCAL_REGION}/dynamodb/aws4_request, SignedHeaders=host, Signature=0`,
-                },
-                body: '{"Limit":1}',
-              })
-            : Promise.resolve(false),
-          sqsServer.listening ? probe(endpoints.sqs) : Promise.resolve(false),
-          ses.listening ? probe(`${endpoints.sesv2}/health-check`) : Promise.resolve(false),
-        ]);
-        return {
-          dynamodb: { ok: d, endpoint: endpoints.dynamodb },
-          sqs: { ok: s, endpoint: endpoints.sqs },
-          sesv2: { ok: e, endpoint: endpoints.sesv2 },
-        };
+      health,
+      restart(name, restartOptions) {
+        if (stopping) return Promise.reject(new Error('The emulators are stopping'));
+        const next = restarting.then(() => restartOne(name, restartOptions?.downMs ?? 1_000));
+        restarting = next.catch(() => {});
+        return next;
       },
       stop() {
         stopping ??= (async () => {
+          await restarting;
           if (snapshotFile && sqsServer.listening) {
             try {
               const snapshot = await snapshotSqs(sqsEndpoint);
@@ -434,7 +524,11 @@ export const startEmulators = async (options: StartEmulatorsOptions): Promise<Ru
               log(`[sqs] snapshot failed: ${(error as Error).name}`);
             }
           }
-          await Promise.all([closeServer(sqsServer), closeServer(ses), running.stop()]);
+          await Promise.all([
+            sqsServer.listening ? closeServer(sqsServer) : Promise.resolve(),
+            ses.listening ? closeServer(ses) : Promise.resolve(),
+            running.stop(),
+          ]);
         })();
         return stopping;
       },

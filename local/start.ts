@@ -100,6 +100,8 @@ export interface LocalStack {
   /** SES v2 inbox viewer (aws-ses-v2-local's web UI). */
   readonly inboxUrl: string;
   health(): Promise<HealthReport>;
+  /** Fault injection: see `RunningEmulators.restart` (DynamoDB needs a data directory). */
+  restartEmulator: RunningEmulators['restart'];
   /** Drains pollers and schedules, closes the gateway, stops the emulators. Idempotent. */
   stop(): Promise<void>;
 }
@@ -272,6 +274,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       devKeyFile: keyFile,
       inboxUrl: `${emulators.endpoints.sesv2}/`,
       health,
+      restartEmulator: (name, restartOptions) => emulators.restart(name, restartOptions),
       stop() {
         stopping ??= stopAll();
         return stopping;

@@ -517,6 +517,92 @@ describe('emulators', () => {
     }
   });
 
+  it('come back on the same endpoint after a restart: DynamoDB after SIGKILL keeps every acknowledged write, SQS and SES keep their state', async () => {
+    // Prepare
+    const dataDir = await mkdtemp(join(tmpdir(), 'lq-restart-'));
+    const emulators = await startEmulators({ dataDir });
+    const plane = await provisionDataPlane(emulators.endpoints);
+    const ddb = dynamoClient(emulators.endpoints.dynamodb);
+    const sqs = sqsClient(emulators.endpoints.sqs);
+    const ses = new SESv2Client({ endpoint: emulators.endpoints.sesv2 });
+    const keys = Array.from({ length: 100 }, (_, i) => `LEAD#crash-${i}`);
+    try {
+      await Promise.all(
+        keys.map((pk) =>
+          ddb.send(
+            new PutItemCommand({ TableName: plane.tables.leads, Item: { pk: { S: pk }, sk: { S: 'LEAD' } } }),
+          ),
+        ),
+      );
+      await sqs.send(
+        new SendMessageCommand({ QueueUrl: plane.queueUrls.send, MessageBody: '{"leadId":"kept"}' }),
+      );
+      await ses.send(
+        new SendEmailCommand({
+          FromEmailAddress: 'sales@example.com',
+          Destination: { ToAddresses: ['kept@example.test'] },
+          Content: { Simple: { Subject: { Data: 'kept' }, Body: { Text: { Data: 'kept' } } } },
+        }),
+      );
+      const pidBefore = emulators.dynamodbPid;
+      // Act
+      const restart = emulators.restart('dynamodb', { downMs: 1_500 });
+      await waitFor(async () => !(await emulators.health()).dynamodb.ok, 5_000);
+      const duringOutage = await ddb
+        .send(
+          new GetItemCommand({
+            TableName: plane.tables.leads,
+            Key: { pk: { S: keys[0]! }, sk: { S: 'LEAD' } },
+          }),
+        )
+        .then(
+          () => 'answered',
+          (e: Error) => e.name,
+        );
+      const { unavailableMs } = await restart;
+      const afterwards = await Promise.all(
+        keys.map(async (pk) => {
+          const { Item } = await ddb.send(
+            new GetItemCommand({ TableName: plane.tables.leads, Key: { pk: { S: pk }, sk: { S: 'LEAD' } } }),
+          );
+          return Item?.pk?.S;
+        }),
+      );
+      await emulators.restart('sqs', { downMs: 200 });
+      const kept = await receiveAll(plane.queueUrls.send, { sqs });
+      await emulators.restart('sesv2', { downMs: 200 });
+      const mail = await sesStore(emulators.endpoints.sesv2);
+      // Assess
+      expect(duringOutage).not.toBe('answered');
+      expect(unavailableMs).toBeGreaterThanOrEqual(1_500);
+      expect(afterwards).toEqual(keys);
+      expect(emulators.dynamodbPid).not.toBe(pidBefore);
+      expect(kept.map((m) => m.Body)).toEqual(['{"leadId":"kept"}']);
+      expect(mail.emails.some((e) => e.destination.to.includes('kept@example.test'))).toBe(true);
+      expect((await emulators.health()).dynamodb.ok).toBe(true);
+    } finally {
+      ddb.destroy();
+      sqs.destroy();
+      ses.destroy();
+      await emulators.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuse to restart an in-memory DynamoDB Local, which would come back empty', async () => {
+    // Prepare
+    const emulators = await startEmulators({ dataDir: null });
+    try {
+      // Act
+      const restart = emulators.restart('dynamodb');
+      // Assess
+      await expect(restart).rejects.toThrow(/needs a data directory/);
+      expect((await emulators.health()).dynamodb.ok).toBe(true);
+    } finally {
+      await emulators.stop();
+    }
+  });
+
   it('persist DynamoDB items and queued SQS messages across a graceful restart', async () => {
     // Prepare
     const dataDir = await mkdtemp(join(tmpdir(), 'lq-local-'));

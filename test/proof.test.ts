@@ -1,7 +1,8 @@
 /**
  * The whole-chain proof at a small N: leads flow through intake → qualify → draft while handlers crash
  * before and after their work, SQS delivers twice, the LLM fails in three ways and websites are slow — and
- * afterwards nothing is lost or stuck, duplicates map to one lead, spam is never qualified, every rotation
+ * each emulator is restarted mid-run (DynamoDB Local killed), and afterwards every submission was answered,
+ * nothing is lost or stuck, duplicates map to one lead, spam is never qualified, every rotation
  * step belongs to exactly one routed lead, drafts approved several times at once are sent once, and no
  * address gets the same email twice.
  */
@@ -23,6 +24,11 @@ describe('whole-chain proof', () => {
     expect(summary.duplicateEmails).toBe(0);
     expect(summary.faultsInjected).toBeGreaterThan(0);
     expect(summary.accepted).toBeGreaterThan(30);
+    // DynamoDB, SQS and SES each went away and came back while leads and approvals flowed.
+    const outages = summary.details.emulatorOutagesMs as Record<string, number>;
+    expect(Object.keys(outages).sort()).toEqual(['dynamodb', 'sesv2', 'sqs']);
+    expect(Object.values(outages).every((ms) => ms >= 500)).toBe(true);
+    expect(summary.details.unanswered).toBe(0);
     // Drafts waiting for review were approved (several times at once) and each sent exactly once.
     expect(Number(summary.details.emailsSent)).toBeGreaterThan(0);
     expect(Number(summary.details.approvals)).toBeGreaterThan(Number(summary.details.emailsSent));

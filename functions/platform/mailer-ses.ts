@@ -2,7 +2,9 @@
  * Mailer on SES v2 SendEmail (simple content, text body). From = the verified sender with the rep's display
  * name (RFC 5322 quoted, RFC 2047 encoded when not ASCII), Reply-To = the rep, so answers reach a person.
  * Errors are classified for the send state machine: SES answered 429/5xx-throttling → retryable (nothing sent);
- * SES answered 4xx → rejected; no answer (timeout, connection) → unknown.
+ * no connection could be made (refused, no route, name not resolved) → retryable (nothing left this machine);
+ * SES answered 4xx → rejected; no answer to a request that went out (timeout, connection reset) → unknown.
+ * The client must not retry by itself (`maxAttempts: 1`): an SDK retry after a reset could send twice.
  */
 import { type SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { type Mailer, MailerError, type OutgoingMail } from '../agent/ports';
@@ -16,6 +18,16 @@ export const formatAddress = (name: string, address: string): string => {
 };
 
 const RETRYABLE = new Set(['TooManyRequestsException', 'LimitExceededException', 'ThrottlingException']);
+/** Network errors raised before the request could be written: SES cannot have received it. */
+const NOT_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** The system error code of a network failure (Node reports a multi-address connect as an AggregateError). */
+const errorCode = (error: unknown): string | undefined => {
+  const e = error as { code?: unknown; errors?: unknown[]; cause?: unknown };
+  if (typeof e?.code === 'string') return e.code;
+  const inner = e?.errors?.[0] ?? e?.cause;
+  return inner && inner !== error ? errorCode(inner) : undefined;
+};
 
 export const sesMailer = (ses: SESv2Client, configurationSet?: string): Mailer => ({
   async send(mail: OutgoingMail) {
@@ -42,6 +54,9 @@ export const sesMailer = (ses: SESv2Client, configurationSet?: string): Mailer =
       const status = e.$metadata?.httpStatusCode;
       const name = e.name ?? 'Error';
       if (RETRYABLE.has(name) || status === 429 || status === 503) throw new MailerError(name, 'retryable');
+      const code = errorCode(error);
+      if (status === undefined && code && NOT_CONNECTED.has(code))
+        throw new MailerError(`${name} ${code}`, 'retryable');
       if (status !== undefined && status >= 400 && status < 500) throw new MailerError(name, 'rejected');
       throw new MailerError(name, 'unknown');
     }

@@ -24,7 +24,6 @@ export interface LeadMessageOptions {
 
 /** A handler for a queue of `{ leadId }` messages with partial batch failures. */
 export const leadMessageHandler = (options: LeadMessageOptions) => {
-  const processor = new BatchProcessor(EventType.SQS);
   const maxReceiveCount = QUEUES[options.queue].maxReceiveCount;
 
   const recordHandler = async (record: SQSRecord): Promise<void> => {
@@ -63,7 +62,12 @@ export const leadMessageHandler = (options: LeadMessageOptions) => {
   return middy<SQSEvent, SQSBatchResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .handler(async (event: SQSEvent, context: Context) =>
-      processPartialResponse(event, recordHandler, processor, { context, throwOnFullBatchFailure: false }),
+      // A processor per invocation: it keeps the batch's records and failures as state, so a shared one mixes
+      // up batches that run at the same time in one process (the local stack runs two per function).
+      processPartialResponse(event, recordHandler, new BatchProcessor(EventType.SQS), {
+        context,
+        throwOnFullBatchFailure: false,
+      }),
     );
 };
 

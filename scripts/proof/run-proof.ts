@@ -1,13 +1,19 @@
 /**
  * The whole-chain proof: runs the local stack in process, submits N varied leads (webform shapes,
  * duplicates, spam, hostile text) while injecting faults — handler crashes before AND after doing their work,
- * duplicate SQS deliveries, an LLM that answers 500, times out or returns garbage, slow websites — approves
- * the drafts that wait for review (several times at once, where the review API exists), waits until the
+ * duplicate SQS deliveries, an LLM that answers 500, times out or returns garbage, slow websites, and each
+ * emulator restarted mid-run (DynamoDB Local SIGKILLed and restarted on its files a third into the
+ * submissions, SQS unreachable two thirds in, SES unreachable while the approved drafts go out) — approves the
+ * drafts that wait for review through the manager's paged inbox (several times at once), waits until the
  * system is quiet, and then checks the invariants from the stores themselves (DynamoDB, the DLQs, the SES
- * store): nothing lost or silently stuck, one owner per lead, one email per address and draft.
+ * store): every submission answered, nothing lost or silently stuck, one owner per lead, one email per
+ * address and draft.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -19,6 +25,7 @@ import { sweepOutbox } from '../../functions/agent/pipeline/accept-lead';
 import { DynamoLeadStore } from '../../functions/platform/lead-store-dynamodb';
 import { sqsQueue } from '../../functions/platform/queue-sqs';
 import { FUNCTIONS, QUEUES } from '../../infra/data-plane';
+import type { EmulatorName } from '../../local/emulators';
 import type { SqsConsumer } from '../../local/sqs-poller';
 import { startLocalStack } from '../../local/start';
 
@@ -29,6 +36,8 @@ export interface ProofOptions {
   readonly rate: number;
   /** Probability of each injected fault (per batch / per call). */
   readonly faultRate: number;
+  /** Restart each emulator once mid-run (default true). */
+  readonly restarts?: boolean;
   readonly log: (line: string) => void;
 }
 
@@ -215,8 +224,10 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
     llmGarbage: 0,
     slow: 0,
     concurrentApprovals: 0,
+    emulatorRestarts: 0,
   };
   const p = options.faultRate;
+  const restartsWanted = options.restarts ?? true;
 
   const site = await startSite(faultRnd, p, faults);
   const llm = await startChatServer(({ body }) => {
@@ -279,8 +290,10 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
   const quietLog = (line: string) => {
     if (!line.startsWith('[http]')) options.log(line);
   };
+  // On disk, so that DynamoDB Local can be killed and come back with its data (a restart in memory loses all).
+  const dataDir = await mkdtemp(join(tmpdir(), 'lq-proof-'));
   const stack = await startLocalStack({
-    dataDir: null,
+    dataDir,
     port: 0,
     emulatorPorts: { dynamodb: 0, sqs: 0, sesv2: 0 },
     retryVisibilitySeconds: 1,
@@ -293,10 +306,26 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
       LLM_MAX_RETRIES: '1',
       ALLOW_PRIVATE_TARGETS: 'true',
       INTAKE_RATE_PER_MINUTE: '1000000',
-      LOG_LEVEL: 'ERROR',
+      // Injected faults make handlers log errors by design; the invariants are read from the stores. LOG_LEVEL=ERROR shows them.
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'SILENT',
     },
   });
   sqs = new SQSClient({ endpoint: stack.endpoints.sqs });
+  /** Emulator restarts in progress or done (each emulator once), with how long each was unreachable. */
+  const restarts: Promise<void>[] = [];
+  const outages: Partial<Record<EmulatorName, number>> = {};
+  const restart = (name: EmulatorName, downMs: number) => {
+    if (!restartsWanted || name in outages) return;
+    outages[name] = -1;
+    faults.emulatorRestarts++;
+    options.log(`[proof] restarting ${name}`);
+    restarts.push(
+      stack.restartEmulator(name, { downMs }).then(({ unavailableMs }) => {
+        outages[name] = unavailableMs;
+        options.log(`[proof] ${name} back after ${unavailableMs} ms`);
+      }),
+    );
+  };
   const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.endpoints.dynamodb }));
   const table = stack.provisioned.tables.leads;
 
@@ -314,24 +343,41 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
     const statusCounts: Record<string, number> = {};
     let next = 0;
     const started = Date.now();
+    /** Submissions that never got a final answer (a form provider would have given up). */
+    let unanswered = 0;
+    /**
+     * Posts like a webform provider's webhook delivery: a 5xx or a dropped connection is retried, after the
+     * Retry-After the intake sends (capped), for up to two minutes; a 202 or a 4xx is final.
+     */
     const post = async (s: Submission) => {
-      for (let attempt = 0; attempt < 5; attempt++) {
-        const res = await fetch(`${stack.url}/leads`, {
-          method: 'POST',
-          headers: { 'content-type': s.contentType },
-          body: s.body,
-        });
-        statusCounts[res.status] = (statusCounts[res.status] ?? 0) + 1;
-        if (res.status === 202) {
-          leadIdOf.set(s.id, ((await res.json()) as { leadId: string }).leadId);
-          return;
+      const giveUpAt = Date.now() + 120_000;
+      while (Date.now() < giveUpAt) {
+        let retryAfterMs = 500;
+        try {
+          const res = await fetch(`${stack.url}/leads`, {
+            method: 'POST',
+            headers: { 'content-type': s.contentType },
+            body: s.body,
+          });
+          statusCounts[res.status] = (statusCounts[res.status] ?? 0) + 1;
+          if (res.status === 202) {
+            leadIdOf.set(s.id, ((await res.json()) as { leadId: string }).leadId);
+            return;
+          }
+          await res.arrayBuffer();
+          if (res.status < 500) return;
+          retryAfterMs = Math.min(5_000, 1000 * Number(res.headers.get('retry-after') ?? 0.5));
+        } catch {
+          statusCounts.network = (statusCounts.network ?? 0) + 1;
         }
-        await res.arrayBuffer();
-        if (res.status < 500) return;
+        await new Promise((r) => setTimeout(r, retryAfterMs));
       }
+      unanswered++;
     };
     const inFlight = new Set<Promise<void>>();
     while (next < submissions.length) {
+      if (next >= submissions.length / 3) restart('dynamodb', 500);
+      if (next >= (2 * submissions.length) / 3) restart('sqs', 1_000);
       const due = Math.floor(((Date.now() - started) / 1000) * options.rate) + 1;
       while (next < Math.min(due, submissions.length) && inFlight.size < 64) {
         const job = post(submissions[next++] as Submission).finally(() => inFlight.delete(job));
@@ -340,6 +386,7 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
       await new Promise((r) => setTimeout(r, 5));
     }
     await Promise.all(inFlight);
+    await Promise.all(restarts);
     options.log(`[proof] submitted ${submissions.length} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     // --- approve what waits for review (if the review API exists) --------------------------------------
@@ -382,6 +429,7 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
     // A manager approves every draft waiting for review, each one 1–3 times at the same moment (double clicks,
     // two approvers); exactly one email may come of it.
     let approvals = 0;
+    let inboxListed = 0;
     if (hasReview) {
       const login = await fetch(`${stack.url}/auth/dev-login`, {
         method: 'POST',
@@ -390,24 +438,22 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
       });
       const { token } = (await login.json()) as { token: string };
       const auth = { authorization: `Bearer ${token}` };
-      // The pending drafts, read from the store (the manager's inbox listing scans the table, too slow for
-      // thousands of open drafts — a known limit); every approval goes through the review API.
+      // The pending drafts, as the manager's inbox lists them (paged from the drafts index); every approval
+      // goes through the review API. SES becomes unreachable for a while as the approved drafts go out.
       const pending: { leadId: string }[] = [];
-      let startKey: Record<string, unknown> | undefined;
+      let cursor: string | undefined;
       do {
-        const page = await db.send(
-          new ScanCommand({
-            TableName: table,
-            ExclusiveStartKey: startKey,
-            FilterExpression: '#d.#s = :pending',
-            ProjectionExpression: 'leadId',
-            ExpressionAttributeNames: { '#d': 'draft', '#s': 'status' },
-            ExpressionAttributeValues: { ':pending': 'pending' },
-          }),
+        const res = await fetch(
+          `${stack.url}/drafts?status=pending&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+          { headers: auth },
         );
-        pending.push(...((page.Items ?? []) as { leadId: string }[]));
-        startKey = page.LastEvaluatedKey;
-      } while (startKey);
+        if (res.status !== 200) throw new Error(`The manager's inbox answered ${res.status}`);
+        const page = (await res.json()) as { items: { leadId: string }[]; nextCursor?: string };
+        pending.push(...page.items);
+        cursor = page.nextCursor;
+      } while (cursor);
+      inboxListed = pending.length;
+      restart('sesv2', 1_000);
       for (let i = 0; i < pending.length; i += 16) {
         await Promise.all(
           pending.slice(i, i + 16).flatMap(({ leadId }) => {
@@ -424,6 +470,7 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
           }),
         );
       }
+      await Promise.all(restarts);
       await waitQuiet();
     }
 
@@ -484,6 +531,10 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
     const dlqDepths = await Promise.all(Object.values(stack.provisioned.dlqUrls).map(depth));
     const dlq = dlqDepths.reduce((a, b) => a + b, 0);
     const failed = [...leads.values()].filter((l) => l.status === 'failed').length;
+    // Every draft that waited for review was in the manager's inbox and approved: none may still wait.
+    const pendingAfterApproval = hasReview
+      ? [...leads.values()].filter((l) => accepted.has(l.leadId) && l.draft?.status === 'pending').length
+      : 0;
 
     const mail = (await (await fetch(new URL('/store', stack.endpoints.sesv2))).json()) as {
       emails: { destination: { to: string[] }; subject: string }[];
@@ -522,12 +573,17 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
         swept,
         emailsSent: mail.emails.length,
         approvals,
+        inboxListed,
+        pendingAfterApproval,
+        unanswered,
+        emulatorOutagesMs: outages,
         faults,
         queues: Object.keys(QUEUES),
       },
     };
   } finally {
     await stack.stop();
+    await rm(dataDir, { recursive: true, force: true });
     await llm.close();
     await new Promise<void>((resolve) => site.server.close(() => resolve()));
     sqs?.destroy();
@@ -544,5 +600,11 @@ export const brokenInvariants = (s: ProofSummary): string[] => {
   if (Number(s.details.rotationMismatch) > 0)
     broken.push('a rotation advanced more often than leads were routed');
   if (s.accepted === 0) broken.push('no lead was accepted');
+  if (Number(s.details.pendingAfterApproval) > 0)
+    broken.push(
+      `${s.details.pendingAfterApproval} draft(s) still wait for review: the manager's inbox missed them`,
+    );
+  if (Number(s.details.unanswered) > 0)
+    broken.push(`${s.details.unanswered} submission(s) never got an answer other than a server error`);
   return broken;
 };
