@@ -4,7 +4,7 @@
  * On AWS people sign in with Cognito; this route exists there but always answers 404.
  */
 import type { JWK } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { appRoleForTeamRole } from './agent/auth/principal';
 import { defaultRoutingSetup } from './agent/route/config-file';
 import { commonConfig } from './platform/config';

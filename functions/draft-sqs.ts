@@ -4,11 +4,12 @@ import { defaultHandoffPolicy, teamCalendar } from './agent/handoff/config-file'
 import { decideHandoff } from './agent/handoff/policy';
 import { draftLead } from './agent/pipeline/draft-lead';
 import { defaultRoutingSetup } from './agent/route/config-file';
-import { dynamo } from './platform/aws-clients';
+import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
 import { cachedActivePolicy, HandoffStore } from './platform/handoff-store-dynamodb';
-import { leadStore, leadsTableName, queue } from './platform/leads-table';
+import { leadStore, leadsTableName } from './platform/leads-table';
 import { logger } from './platform/observability';
+import { queue } from './platform/queues';
 import { leadMessageHandler } from './platform/sqs';
 
 const config = commonConfig();

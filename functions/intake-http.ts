@@ -8,11 +8,12 @@ import type { Issue, ParseSuccess } from './agent/intake';
 import { contentHash, parseSubmission, readIntakeSettingsFile, verifySignature } from './agent/intake';
 import type { Language } from './agent/lead';
 import { acceptLead } from './agent/pipeline/accept-lead';
-import { dynamo } from './platform/aws-clients';
+import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
 import { HttpError, httpHandler, json } from './platform/http';
-import { leadStore, leadsTableName, queue } from './platform/leads-table';
+import { leadStore, leadsTableName } from './platform/leads-table';
 import { describeError, logger } from './platform/observability';
+import { queue } from './platform/queues';
 import { consumeRate } from './platform/rate-limit-dynamodb';
 
 const config = commonConfig();

@@ -2,11 +2,11 @@
  * The ops API (JWT-authorized, role ops): GET /ops/handoff (active version and history), PUT /ops/handoff
  * (validate and publish a new version), POST /ops/handoff/rollback (publish an old version again).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { defaultHandoffPolicy } from './agent/handoff/config-file';
 import { HandoffPolicyError } from './agent/handoff/policy';
 import { principalOf } from './platform/auth';
-import { dynamo } from './platform/aws-clients';
+import { dynamo } from './platform/clients/dynamodb';
 import { HandoffStore } from './platform/handoff-store-dynamodb';
 import { HttpError, type HttpEvent, httpHandler, json, zodIssues } from './platform/http';
 import { leadsTableName } from './platform/leads-table';

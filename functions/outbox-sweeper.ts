@@ -4,8 +4,9 @@
  * Qualification is idempotent, so a lead that was merely slow is not harmed by a second message.
  */
 import { sweepOutbox } from './agent/pipeline/accept-lead';
-import { leadStore, queue } from './platform/leads-table';
+import { leadStore } from './platform/leads-table';
 import { logger } from './platform/observability';
+import { queue } from './platform/queues';
 
 const store = leadStore();
 const qualifyQueue = queue('qualify');

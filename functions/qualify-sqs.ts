@@ -4,11 +4,12 @@ import { qualifyLead } from './agent/pipeline/qualify-lead';
 import { defaultRoutingSetup } from './agent/route/config-file';
 import { compileRules } from './agent/score';
 import { DEFAULT_RULES } from './agent/score/default-rules';
-import { dynamo } from './platform/aws-clients';
+import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
 import { dynamoEnrichmentCache } from './platform/enrichment-cache-dynamodb';
-import { leadStore, leadsTableName, queue } from './platform/leads-table';
+import { leadStore, leadsTableName } from './platform/leads-table';
 import { logger } from './platform/observability';
+import { queue } from './platform/queues';
 import { createRoundRobin } from './platform/round-robin-dynamodb';
 import { leadMessageHandler } from './platform/sqs';
 

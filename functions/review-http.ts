@@ -2,7 +2,7 @@
  * The review API (JWT-authorized): GET /me, GET /drafts, PUT /drafts/{id}, POST /drafts/{id}/approve|reject,
  * POST /leads/{id}/reassign|override. Authorization rules: functions/agent/pipeline/review.ts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   approveDraft,
   editDraft,
@@ -16,7 +16,8 @@ import {
 import { defaultRoutingSetup } from './agent/route/config-file';
 import { principalOf } from './platform/auth';
 import { HttpError, type HttpEvent, httpHandler, json } from './platform/http';
-import { leadStore, queue } from './platform/leads-table';
+import { leadStore } from './platform/leads-table';
+import { queue } from './platform/queues';
 
 const deps: ReviewDeps = {
   store: leadStore(),

@@ -2,11 +2,12 @@
 import { delayUntil } from './agent/pipeline/draft-lead';
 import { sendDraft } from './agent/pipeline/send-draft';
 import { defaultRoutingSetup } from './agent/route/config-file';
-import { ses } from './platform/aws-clients';
+import { ses } from './platform/clients/sesv2';
 import { commonConfig } from './platform/config';
-import { leadStore, queue } from './platform/leads-table';
+import { leadStore } from './platform/leads-table';
 import { sesMailer } from './platform/mailer-ses';
 import { logger } from './platform/observability';
+import { queue } from './platform/queues';
 import { leadMessageHandler } from './platform/sqs';
 
 const config = commonConfig();
@@ -36,8 +37,11 @@ export const handler = leadMessageHandler({
       now: () => new Date(),
       stuckAfterSeconds: STUCK_AFTER_SECONDS,
     });
+    // Not due yet, or held by another attempt: a delayed message brings the draft back here when it matters.
     if (result.outcome === 'scheduled')
       await sendQueue.send({ leadId }, { delaySeconds: delayUntil(result.sendAfter, new Date()) });
+    if (result.outcome === 'skipped' && result.reason === 'in_flight')
+      await sendQueue.send({ leadId }, { delaySeconds: delayUntil(result.recheckAt, new Date()) });
     logger.info('Send step done', { leadId, ...result });
   },
 });

@@ -167,7 +167,7 @@ export const FUNCTIONS = {
     memoryMb: 256,
     http: [{ method: 'GET', path: '/leads/{id}', public: false }],
     tables: { leads: 'read' },
-    sendsTo: ['send'],
+    sendsTo: [],
   },
   outboxSweeper: {
     id: 'OutboxSweeperFunction',
@@ -249,7 +249,8 @@ export const FUNCTIONS = {
     memoryMb: 256,
     consumes: { queue: 'send', batchSize: 5, maxBatchingWindowSeconds: 0 },
     tables: { leads: 'readwrite' },
-    sendsTo: [],
+    /** Re-queues a scheduled send (delayed message) until the draft's sendAfter is due. */
+    sendsTo: ['send'],
     sendsEmail: true,
   },
   web: {

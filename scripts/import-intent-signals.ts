@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { csvRecords } from '../functions/agent/enrich/csv';
 import { normaliseDomain } from '../functions/agent/enrich/registry/directory';
 import { IntentFileSchema } from '../functions/agent/enrich/tools/intent';

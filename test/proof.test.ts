@@ -18,7 +18,7 @@ describe('whole-chain proof', () => {
     const summary = await runProof(options);
 
     // Assess
-    expect(brokenInvariants(summary)).toEqual([]);
+    expect(brokenInvariants(summary), JSON.stringify(summary.details)).toEqual([]);
     expect(summary.submitted).toBe(40);
     expect(summary.lost).toBe(0);
     expect(summary.duplicateEmails).toBe(0);

@@ -14,7 +14,8 @@ const pendingLead = async (email?: string) => {
 };
 
 beforeAll(async () => {
-  stack = await startReviewStack({ handoff: 'review' });
+  // A `sending` draft counts as a dead attempt after 3 s (120 s in production), so the in-flight case is quick.
+  stack = await startReviewStack({ handoff: 'review', sendStuckAfterSeconds: 3 });
   tokens = {
     bram: await stack.token('rep-bram'),
     eva: await stack.token('rep-eva'),
@@ -366,5 +367,38 @@ describe('leads stored before the drafts index', () => {
     expect(first).toBe(1);
     expect(second).toBe(0);
     expect((after.body.items as { leadId: string }[]).map((i) => i.leadId)).toEqual([leadId]);
+  });
+});
+
+describe('a send message that finds another attempt in flight', () => {
+  it('looks again once that attempt would be dead, and sends the draft it handed back exactly once', async () => {
+    // Prepare: another attempt holds the draft (sending, just started)…
+    const email = `in-flight-${Date.now()}@example.test`;
+    const leadId = await pendingLead(email);
+    const setDraft = (status: string, send?: Record<string, string>) =>
+      stack.db.send(
+        new UpdateCommand({
+          TableName: stack.table,
+          Key: { pk: `LEAD#${leadId}`, sk: 'LEAD' },
+          UpdateExpression: send ? 'SET #d.#s = :s, #d.#send = :send' : 'SET #d.#s = :s REMOVE #d.#send',
+          ExpressionAttributeNames: { '#d': 'draft', '#s': 'status', '#send': 'send' },
+          ExpressionAttributeValues: { ':s': status, ...(send ? { ':send': send } : {}) },
+        }),
+      );
+    await setDraft('sending', { attemptId: 'other-attempt', startedAt: new Date().toISOString() });
+    const before = stack.sendStatus()?.succeeded ?? 0;
+    // Act: a (duplicate) send message arrives while it runs; then that attempt is throttled and hands the
+    // draft back as approved, its own message already gone
+    await stack.sendMessage(leadId);
+    await waitFor(() => (stack.sendStatus()?.succeeded ?? 0) > before, 10_000);
+    await setDraft('approved');
+    const sent = await waitFor(async () => {
+      const l = await stack.lead(leadId);
+      return l?.draft?.status === 'sent' ? l : undefined;
+    }, 20_000);
+    await new Promise((r) => setTimeout(r, 1_500));
+    // Assess
+    expect(sent.status).toBe('sent');
+    expect(await stack.mailsTo(email)).toHaveLength(1);
   });
 });

@@ -3,7 +3,7 @@
  * records how each run went, and `confidence` (0..1) drops for every tool that failed or timed out.
  * Pure data, no AWS.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const ToolRunSchema = z.object({
   status: z.enum(['ok', 'error', 'timeout', 'skipped']),

@@ -3,7 +3,7 @@
  * plain HTML) is turned into at intake. Pure data, no AWS. Everything downstream (enrich, score, route,
  * draft) reads this shape only; the provider's raw body is kept verbatim beside it on the lead record.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const PROVIDERS = ['json', 'html', 'hubspot', 'typeform', 'webflow', 'tally', 'jotform'] as const;
 export const ProviderSchema = z.enum(PROVIDERS);

@@ -3,7 +3,7 @@
  * rationale and draft. Shared contract between the scoring, routing, drafting and handoff modules and the
  * API. Pure data, no AWS.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { LanguageSchema } from './lead';
 
 export const AXES = ['fit', 'intent', 'engagement'] as const;

@@ -2,7 +2,7 @@
  * Configuration, read once from the environment and validated by zod. A missing or malformed variable
  * fails at cold start with its name, never later with an `undefined` somewhere deep in a request.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { QUEUES, TABLES } from '../../infra/data-plane';
 
 export class ConfigError extends Error {

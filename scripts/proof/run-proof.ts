@@ -304,6 +304,8 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
       OPENAI_BASE_URL: llm.baseURL,
       LLM_TIMEOUT_MS: '1500',
       LLM_MAX_RETRIES: '1',
+      // A `sending` draft is a dead attempt after 15 s (120 s on AWS), well above a send's few milliseconds.
+      SEND_STUCK_AFTER_SECONDS: '15',
       ALLOW_PRIVATE_TARGETS: 'true',
       INTAKE_RATE_PER_MINUTE: '1000000',
       // Injected faults make handlers log errors by design; the invariants are read from the stores. LOG_LEVEL=ERROR shows them.
@@ -408,18 +410,36 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
         Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
       );
     };
+    const store = new DynamoLeadStore(db, table);
+    /**
+     * Drafts on their way out: sending, or approved and due (an approved draft scheduled for the next business
+     * opening waits in a delayed message on purpose). Read from the drafts index; a delayed re-check of an
+     * attempt in flight is invisible in the queue depths, but its draft is counted here.
+     */
+    const draftsUnderway = async () => {
+      let n = 0;
+      for (const status of ['sending', 'approved'] as const) {
+        let after: Record<string, string> | undefined;
+        do {
+          const page = await store.listDrafts(status, { limit: 500, ...(after ? { after } : {}) });
+          n += page.records.filter((r) => !(Date.parse(r.draft?.sendAfter ?? '') > Date.now())).length;
+          after = page.next;
+        } while (after);
+      }
+      return n;
+    };
     const waitQuiet = async () => {
       let quietChecks = 0;
       const deadline = Date.now() + Math.max(120_000, options.leads * 100);
       while (quietChecks < 3 && Date.now() < deadline) {
         const depths = await Promise.all(queueUrls.map(depth));
-        quietChecks = depths.every((d) => d === 0) ? quietChecks + 1 : 0;
+        const quiet = depths.every((d) => d === 0) && (await draftsUnderway()) === 0;
+        quietChecks = quiet ? quietChecks + 1 : 0;
         await new Promise((r) => setTimeout(r, 500));
       }
     };
     await waitQuiet();
     // The outbox sweeper's job: anything stored but never qualified is queued again (a lost message).
-    const store = new DynamoLeadStore(db, table);
     const swept = await sweepOutbox(
       { store, qualifyQueue: sqsQueue(sqs, stack.provisioned.queueUrls.qualify) },
       { olderThanSeconds: 0, limit: 1000 },
@@ -510,7 +530,10 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
         ((lead.status === 'drafted' || lead.status === 'nurture') &&
           lead.rationale !== undefined &&
           (draftSettled || scheduled));
-      if (!final) stuck.push(`${leadId}:${lead.status}`);
+      if (!final)
+        stuck.push(
+          `${leadId}:${lead.status}/draft=${draftStatus ?? 'none'}/scored=${lead.score !== undefined}/routed=${lead.route !== undefined}/rationale=${lead.rationale !== undefined}/outbox=${'outboxPk' in lead}/error=${lead.error?.message ?? 'none'}`,
+        );
     }
     const duplicatesMismatched = submissions.filter(
       (s) => s.kind === 'duplicate' && s.of !== undefined && leadIdOf.get(s.id) !== leadIdOf.get(s.of),

@@ -69,8 +69,14 @@ const createTable = async (name: string) => {
   return ddb;
 };
 
-/** `handoff` sets the handoff policy: every owner lead `auto` or `review`. */
-export const startReviewStack = async (options: { handoff: 'auto' | 'review' }) => {
+/**
+ * `handoff` sets the handoff policy: every owner lead `auto` or `review`. `sendStuckAfterSeconds` (default 120)
+ * is when a `sending` draft counts as a dead attempt (SEND_STUCK_AFTER_SECONDS of the send function).
+ */
+export const startReviewStack = async (options: {
+  handoff: 'auto' | 'review';
+  sendStuckAfterSeconds?: number;
+}) => {
   const table = `review-${randomUUID().slice(0, 8)}`;
   const ddb = await createTable(table);
   const db = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
@@ -91,6 +97,7 @@ export const startReviewStack = async (options: { handoff: 'auto' | 'review' }) 
     HANDOFF_FILE: handoffFile,
     OPENAI_API_KEY: '',
     SES_FROM_ADDRESS: 'sales@example.com',
+    SEND_STUCK_AFTER_SECONDS: String(options.sendStuckAfterSeconds ?? 120),
     [DEV_KEY_ENV]: JSON.stringify(key.privateJwk),
     LOG_LEVEL: process.env.LOCAL_STACK_DEBUG ? 'INFO' : 'ERROR',
   });

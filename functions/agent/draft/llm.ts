@@ -11,7 +11,7 @@ import {
   LengthFinishReasonError,
 } from 'openai/error';
 import { zodResponseFormat } from 'openai/helpers/zod';
-import { z } from 'zod';
+import * as z from 'zod';
 import { costOf } from './pricing';
 import type { ChatMessages } from './prompt-view';
 import type { LlmConfig, UsageRecord } from './types';

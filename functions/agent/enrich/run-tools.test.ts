@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { EnrichmentSchema } from '../enrichment';
 import type { Lead } from '../lead';
 import { InMemoryEnrichmentCache } from './cache';

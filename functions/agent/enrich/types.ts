@@ -3,7 +3,7 @@
  * only through `fetch`-like code in the tools and the injectable DNS functions below; caching goes through
  * the `EnrichmentCache` port (the platform layer supplies a DynamoDB adapter, tests the in-memory one).
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { Lead } from '../lead';
 import type { CompanyRegistry } from './registry/types';
 import type { IntentSignalSource } from './tools/intent';

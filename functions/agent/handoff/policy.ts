@@ -8,7 +8,7 @@
  * never `auto`; an `auto` rule with `businessHoursOnly` outside business hours becomes `review`.
  */
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { namedPath } from '../config-path';
 import type { DraftingResult } from '../draft';
 import type { LeadRecord } from '../lead-record';

@@ -4,7 +4,7 @@
  */
 import { type CountryCode, parsePhoneNumberFromString } from 'libphonenumber-js';
 import { getDomain } from 'tldts';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { FormType, Language } from '../lead';
 import { normaliseName } from './field-mapping';
 

@@ -4,7 +4,7 @@
  * these defaults (a unit test keeps the two in step).
  */
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { PROVIDERS } from '../lead';
 
 export const CANONICAL_FIELDS = [

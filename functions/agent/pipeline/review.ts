@@ -13,7 +13,7 @@
  * | reassign                       | 403                | all     | 403 |
  * Another rep's lead answers 404, not 403: a rep cannot probe which lead ids exist.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Principal } from '../auth/principal';
 import { effectiveTier, inboxOrderKey } from '../inbox-order';
 import type { LeadRecord } from '../lead-record';

@@ -125,7 +125,7 @@ describe('sendDraft', () => {
     // Assess
     expect(a).toEqual({ outcome: 'failed', reason: 'delivery_unknown' });
     expect(old.record.draft.send?.error).toBe(DELIVERY_UNKNOWN);
-    expect(b).toEqual({ outcome: 'skipped', reason: 'in_flight' });
+    expect(b).toEqual({ outcome: 'skipped', reason: 'in_flight', recheckAt: '2026-03-02T10:01:30.000Z' });
     expect(mails).toHaveLength(0);
   });
 

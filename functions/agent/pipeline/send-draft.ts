@@ -7,7 +7,8 @@
  *
  * Why this is exactly-once: only one delivery can win approved → sending. A redelivered message finds
  * `sent` (no-op) or `sending`. A `sending` draft younger than `stuckAfterSeconds` belongs to an attempt that
- * may still be running: no-op. An older one means the worker died between writing `sending` and recording
+ * may still be running: nothing is sent, and the caller looks again once that attempt would count as dead
+ * (`recheckAt`) — the attempt may yet hand the draft back as approved after its own message is gone. An older one means the worker died between writing `sending` and recording
  * the result — the mail may or may not have gone out. We cannot ask SES, so instead of risking a duplicate
  * the draft is marked failed "delivery unknown — check before resending"; a person decides (the SES
  * emulator's store or the SES console / sent folder tells them). Keep `stuckAfterSeconds` below the send
@@ -36,8 +37,13 @@ export type SendOutcome =
   | { readonly outcome: 'sent'; readonly messageId: string }
   | {
       readonly outcome: 'skipped';
-      readonly reason: 'missing' | 'no_draft' | 'already_sent' | 'not_approved' | 'in_flight' | 'lost_race';
+      readonly reason: 'missing' | 'no_draft' | 'already_sent' | 'not_approved' | 'lost_race';
     }
+  /**
+   * Another attempt holds the draft. Look again at `recheckAt` (when that attempt counts as dead): it may
+   * still put the draft back to approved (throttled) after its own message is gone, so someone must.
+   */
+  | { readonly outcome: 'skipped'; readonly reason: 'in_flight'; readonly recheckAt: string }
   | { readonly outcome: 'scheduled'; readonly sendAfter: string }
   | {
       readonly outcome: 'failed';
@@ -61,7 +67,11 @@ export const sendDraft = async (leadId: string, deps: SendDeps): Promise<SendOut
     const started = Date.parse(draft.send?.startedAt ?? '');
     const ageSeconds = (deps.now().getTime() - started) / 1000;
     if (Number.isFinite(ageSeconds) && ageSeconds < deps.stuckAfterSeconds)
-      return { outcome: 'skipped', reason: 'in_flight' };
+      return {
+        outcome: 'skipped',
+        reason: 'in_flight',
+        recheckAt: new Date(started + deps.stuckAfterSeconds * 1000).toISOString(),
+      };
     await deps.store.failSend(
       leadId,
       { status: 'sending', attemptId: draft.send?.attemptId ?? '' },

@@ -3,7 +3,7 @@
  * teams with weighted members and capacity caps, and working calendars. `TeamFileSchema` validates it;
  * `resolveTeams` turns it into the `Team` / `TeamMember` objects routing works with. Pure: no I/O.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type Absence, type Calendar, isValidTimeZone } from './calendar';
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected HH:MM (24h)' });

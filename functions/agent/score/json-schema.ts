@@ -1,5 +1,5 @@
 /** The JSON Schema of the rules file, generated from the zod schema (editor support for the YAML). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { RulesFileSchema } from './rules';
 
 export function rulesJsonSchema(): Record<string, unknown> {

@@ -6,7 +6,7 @@
  * Pure: no I/O.
  */
 import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
+import * as z from 'zod';
 import { FACT_KINDS, FACT_NAMES, type FactName } from './facts';
 
 const FactNameSchema = z.enum(FACT_NAMES, {

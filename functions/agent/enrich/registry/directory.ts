@@ -2,7 +2,7 @@
  * The embedded company directory (data/company-directory.json): fictional Dutch and Belgian companies,
  * used when no KvK API key is configured (local stack, demos, tests). Same shape the import script writes.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import directoryData from '../../../../data/company-directory.json';
 import type { RegistryFacts } from '../../enrichment';
 import { industryForSbiCodes } from './sbi';

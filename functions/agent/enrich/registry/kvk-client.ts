@@ -7,7 +7,7 @@
  * KvK cannot be searched by domain: `findByDomain` searches the domain's first label as a name and accepts
  * a result only when its basisprofiel lists a website on that domain (at most 2 profiles fetched).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RegistryFacts } from '../../enrichment';
 import { EnrichError, type KvkConfig } from '../types';
 import { normaliseDomain } from './directory';

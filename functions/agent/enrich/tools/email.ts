@@ -9,7 +9,7 @@
  * packages) and are read on the first lookup. The 6 KB wildcard list is imported as is.
  */
 import disposableWildcards from 'disposable-email-domains/wildcard.json';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type EmailFacts, EmailFactsSchema } from '../../enrichment';
 import type { DnsResolver, EnrichTool } from '../types';
 import { defaultDns } from './defaults';

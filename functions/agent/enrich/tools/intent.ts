@@ -3,7 +3,7 @@
  * domain, from an `IntentSignalSource`. The default source is the embedded data/intent-signals.json;
  * signals keep their ISO date, and the scoring decays them by age.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import intentData from '../../../../data/intent-signals.json';
 import { type IntentSignal, IntentSignalSchema } from '../../enrichment';
 import { normaliseDomain } from '../registry/directory';

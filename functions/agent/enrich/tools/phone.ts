@@ -2,7 +2,7 @@
 
 import type { CountryCode } from 'libphonenumber-js';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type PhoneFacts, PhoneFactsSchema } from '../../enrichment';
 import { EnrichError, type EnrichTool } from '../types';
 

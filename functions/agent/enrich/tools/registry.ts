@@ -2,7 +2,7 @@
  * The `registry` tool: the company's registry facts (KvK when an API key is configured, else the embedded
  * directory). Only for Dutch or Belgian companies, or when the country is not known yet.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type RegistryFacts, RegistryFactsSchema } from '../../enrichment';
 import { computeGeo } from '../geo';
 import { embeddedDirectory } from '../registry/directory';

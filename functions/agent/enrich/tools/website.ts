@@ -3,7 +3,7 @@
  * would glance at: title, name, description, language, careers and pricing links, and the tech stack.
  */
 import { parse } from 'node-html-parser';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type WebsiteFacts, WebsiteFactsSchema } from '../../enrichment';
 import { safeGet } from '../net/safe-get';
 import { classify, detectTechnologies, type TechPage } from '../tech-matcher';

@@ -1,0 +1,4 @@
+/** The SQS client, created once per container at module scope (see ./dynamodb.ts for why one module each). */
+import { SQSClient } from '@aws-sdk/client-sqs';
+
+export const sqs = new SQSClient({});
