@@ -2,7 +2,7 @@
  * The whole-chain proof: runs the local stack in process, submits N varied leads (webform shapes,
  * duplicates, spam, hostile text) while injecting faults — handler crashes before AND after doing their work,
  * duplicate SQS deliveries, an LLM that answers 500, times out or returns garbage, slow websites, and each
- * emulator restarted mid-run (DynamoDB Local SIGKILLed and restarted on its files a third into the
+ * emulator restarted mid-run (DynamoDB Local stopped and restarted on its files a third into the
  * submissions, SQS unreachable two thirds in, SES unreachable while the approved drafts go out) — approves the
  * drafts that wait for review through the manager's paged inbox (several times at once), waits until the
  * system is quiet, and then checks the invariants from the stores themselves (DynamoDB, the DLQs, the SES
@@ -513,6 +513,7 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
     let lost = 0;
     const stuck: string[] = [];
     const finalStates: Record<string, number> = {};
+    const draftStates: Record<string, number> = {};
     for (const leadId of accepted) {
       const lead = leads.get(leadId);
       if (!lead) {
@@ -520,6 +521,8 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
         continue;
       }
       finalStates[lead.status] = (finalStates[lead.status] ?? 0) + 1;
+      const draftState = lead.draft?.status ?? 'no draft';
+      draftStates[draftState] = (draftStates[draftState] ?? 0) + 1;
       const draftStatus = lead.draft?.status;
       const scheduled = draftStatus === 'approved' && Date.parse(lead.draft?.sendAfter ?? '') > Date.now();
       const draftSettled = draftStatus !== 'approved' && draftStatus !== 'sending';
@@ -588,6 +591,7 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
       details: {
         httpStatuses: statusCounts,
         finalStates,
+        draftStates,
         stuck: stuck.slice(0, 10),
         duplicatesMismatched,
         spamQualified,
