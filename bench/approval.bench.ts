@@ -52,14 +52,27 @@ try {
       }),
     });
   }
+  /** The manager's whole pending inbox, page by page. */
+  const listPending = async () => {
+    const items: { leadId: string }[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await fetch(
+        `${stack.url}/drafts?status=pending&limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+        { headers: { authorization: `Bearer ${manager}` } },
+      );
+      const page = (await res.json()) as { items: { leadId: string }[]; nextCursor?: string };
+      items.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return items;
+  };
   let pending: { leadId: string }[] = [];
   for (let t = 0; t < 600 && pending.length < N; t++) {
     await sleep(250);
-    const res = await fetch(`${stack.url}/drafts?status=pending`, {
-      headers: { authorization: `Bearer ${manager}` },
-    });
-    pending = ((await res.json()) as { items: { leadId: string }[] }).items;
+    pending = await listPending();
   }
+  if (pending.length < N) throw new Error(`only ${pending.length} of ${N} drafts reached the inbox`);
 
   // Act: approve one at a time and wait until SES has accepted that email.
   const latencies: number[] = [];

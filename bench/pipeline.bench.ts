@@ -6,8 +6,11 @@
  *     send time (both wall clocks of this one process, ms precision);
  *   - POST → drafted = `steps.handoff.at` − the POST's send time.
  * Run twice: with the poller's shipped idle back-off (50 → 500 ms) and with a low one (5 → 20 ms), because the
- * back-off of an idle queue adds up to 500 ms per hop at low rates. Writes bench/results/pipeline.json.
+ * back-off of an idle queue adds up to 500 ms per hop at low rates. Each run is its own process, like a fresh
+ * set of Lambda containers (handlers keep their SDK clients for the life of the process, pointed at the
+ * emulators of the first stack). Writes bench/results/pipeline.json.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { resolve } from 'node:path';
@@ -15,6 +18,12 @@ import { roostrSubmission, startPipelineStack } from '../test/support/pipeline-s
 
 const N = Number(process.argv[2] ?? 200);
 const RATE = Number(process.argv[3] ?? 10);
+/** Set in the child process that measures one variant. */
+const VARIANT = process.argv.find((a) => a.startsWith('--variant='))?.slice('--variant='.length);
+const VARIANTS = {
+  shipped: { label: 'shipped idle back-off' },
+  low: { label: 'low idle back-off', idleBackoffMs: { min: 5, max: 20 } },
+} as const;
 
 const pct = (sorted: number[], p: number) =>
   sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]! : Number.NaN;
@@ -61,11 +70,25 @@ const runOnce = async (label: string, idleBackoffMs?: { min: number; max: number
   }
 };
 
+/** One variant in a fresh process; its result is the last line of the child's stdout. */
+const runInChild = (variant: keyof typeof VARIANTS): Awaited<ReturnType<typeof runOnce>> => {
+  const out = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', import.meta.filename, String(N), String(RATE), `--variant=${variant}`],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 16 * 2 ** 20 },
+  );
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}');
+};
+
 const main = async () => {
-  const results = [
-    await runOnce('shipped idle back-off'),
-    await runOnce('low idle back-off', { min: 5, max: 20 }),
-  ];
+  if (VARIANT) {
+    const v = VARIANTS[VARIANT as keyof typeof VARIANTS];
+    if (!v) throw new Error(`--variant must be one of ${Object.keys(VARIANTS).join(', ')}`);
+    const result = await runOnce(v.label, 'idleBackoffMs' in v ? v.idleBackoffMs : undefined);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    process.exit(0);
+  }
+  const results = [runInChild('shipped'), runInChild('low')];
   console.log(`\nPipeline latency, ${N} leads at ${RATE}/s (ms)`);
   console.log('run                      | step            |    p50 |    p95 |    p99 |    max');
   for (const r of results)
