@@ -79,6 +79,13 @@ const lines = [
   '| --- | --- | --- | --- |',
   ...outcomes.map((o) => `| ${o.bench} | ${o.exitCode} | ${o.seconds} | \`npx tsx bench/${o.bench}\` |`),
   '',
+  ...Object.entries(results)
+    .filter(([, v]) => typeof (v as { command?: unknown }).command === 'string')
+    .map(
+      ([name, v]) =>
+        `\`${name}.json\` is not re-run by \`npm run bench\` (it takes minutes); it comes from \`${(v as { command: string }).command}\`, measured ${(v as { date?: string }).date ?? ''}.`,
+    ),
+  '',
   ...Object.entries(results).flatMap(([name, value]) => [`## ${name}`, '', render(value), '']),
 ];
 writeFileSync(join(RESULTS, 'REPORT.md'), `${lines.join('\n')}\n`);

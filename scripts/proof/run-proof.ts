@@ -521,11 +521,13 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
         continue;
       }
       finalStates[lead.status] = (finalStates[lead.status] ?? 0) + 1;
-      const draftState = lead.draft?.status ?? 'no draft';
-      draftStates[draftState] = (draftStates[draftState] ?? 0) + 1;
+
       const draftStatus = lead.draft?.status;
       const scheduled = draftStatus === 'approved' && Date.parse(lead.draft?.sendAfter ?? '') > Date.now();
       const draftSettled = draftStatus !== 'approved' && draftStatus !== 'sending';
+      // An auto-send outside business hours waits for the next opening: `scheduled`, not stuck.
+      const draftState = scheduled ? 'scheduled' : (draftStatus ?? 'no draft');
+      draftStates[draftState] = (draftStates[draftState] ?? 0) + 1;
       const final =
         lead.status === 'spam' ||
         lead.status === 'sent' ||
