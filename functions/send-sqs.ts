@@ -38,10 +38,13 @@ export const handler = leadMessageHandler({
       stuckAfterSeconds: STUCK_AFTER_SECONDS,
     });
     // Not due yet, or held by another attempt: a delayed message brings the draft back here when it matters.
-    if (result.outcome === 'scheduled')
-      await sendQueue.send({ leadId }, { delaySeconds: delayUntil(result.sendAfter, new Date()) });
-    if (result.outcome === 'skipped' && result.reason === 'in_flight')
-      await sendQueue.send({ leadId }, { delaySeconds: delayUntil(result.recheckAt, new Date()) });
+    const comeBackAt =
+      result.outcome === 'scheduled'
+        ? result.sendAfter
+        : result.outcome === 'skipped' && result.reason === 'in_flight'
+          ? result.recheckAt
+          : undefined;
+    if (comeBackAt) await sendQueue.send({ leadId }, { delaySeconds: delayUntil(comeBackAt, new Date()) });
     logger.info('Send step done', { leadId, ...result });
   },
 });

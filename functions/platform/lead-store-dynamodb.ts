@@ -264,53 +264,34 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
         ...Object.fromEntries(names.map((n, i) => [`:st${i}`, result.steps[n as PipelineStep]])),
       },
     };
-    if (!result.draft) {
-      try {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: leadKey(leadId),
-            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rationale)',
-            ...base,
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        return false;
-      }
-    }
+    const key = { TableName: this.table, Key: leadKey(leadId) };
+    const once = 'attribute_exists(pk) AND attribute_not_exists(rationale)';
+    if (!result.draft) return this.conditional({ ...key, ...base, ConditionExpression: once });
     // With a draft, the inbox order key needs the effective tier: read it, and write only if no override
     // changed it meanwhile (else read again).
-    for (let attempt = 1; ; attempt++) {
+    for (let attempt = 1; attempt <= REORDER_ATTEMPTS; attempt++) {
       const current = await this.readOrder(leadId);
       if (!current || current.rationale) return false;
-      const override = current.override as { at?: string } | undefined;
-      try {
-        await this.db.send(
-          new UpdateCommand({
-            TableName: this.table,
-            Key: leadKey(leadId),
-            ...base,
-            ConditionExpression: `attribute_exists(pk) AND attribute_not_exists(rationale) AND ${override?.at ? '#override.#at = :oat' : 'attribute_not_exists(#override)'}`,
-            ExpressionAttributeNames: {
-              ...base.ExpressionAttributeNames,
-              '#override': 'override',
-              ...(override?.at ? { '#at': 'at' } : {}),
-            },
-            ExpressionAttributeValues: {
-              ...base.ExpressionAttributeValues,
-              ':dpk': draftIndexPk(result.draft.status),
-              ':dsk': inboxOrderKey({ ...(current as InboxOrderInput), leadId }),
-              ...(override?.at ? { ':oat': override.at } : {}),
-            },
-          }),
-        );
-        return true;
-      } catch (error) {
-        if (!isConditionFailure(error) || attempt >= REORDER_ATTEMPTS) throw error;
-      }
+      const overrideAt = (current.override as { at?: string } | undefined)?.at;
+      const saved = await this.conditional({
+        ...key,
+        ...base,
+        ConditionExpression: `${once} AND ${overrideAt ? '#override.#at = :oat' : 'attribute_not_exists(#override)'}`,
+        ExpressionAttributeNames: {
+          ...base.ExpressionAttributeNames,
+          '#override': 'override',
+          ...(overrideAt ? { '#at': 'at' } : {}),
+        },
+        ExpressionAttributeValues: {
+          ...base.ExpressionAttributeValues,
+          ':dpk': draftIndexPk(result.draft.status),
+          ':dsk': inboxOrderKey({ ...(current as InboxOrderInput), leadId }),
+          ...(overrideAt ? { ':oat': overrideAt } : {}),
+        },
+      });
+      if (saved) return true;
     }
+    throw new Error(`The draft of ${leadId} lost ${REORDER_ATTEMPTS} times to a changing score override`);
   }
 
   /** The attributes the inbox order depends on (consistent read). */
@@ -545,7 +526,10 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
    * the write then also requires that key to be unchanged (a concurrent reorder makes it read again).
    */
   async applyChange(leadId: string, change: LeadChange): Promise<boolean> {
-    const reorders = Object.keys(change.set).some((path) => /^(override|route|score)(\.|$)/.test(path));
+    // What the inbox order key is made of: the effective tier (score, override) and the SLA due time.
+    const reorders = Object.keys(change.set).some((path) =>
+      /^(override|score)(\.|$)|^route(\.slaDueAt)?$/.test(path),
+    );
     for (let attempt = 1; ; attempt++) {
       const current = reorders ? await this.readOrder(leadId) : undefined;
       if (reorders && !current) return false;

@@ -176,9 +176,12 @@ const repPage = async (
 ): Promise<{ records: LeadRecord[]; next?: Cursor }> => {
   if (cursor && !('o' in cursor)) throw badCursor();
   const offset = cursor && 'o' in cursor ? cursor.o : 0;
+  // The store returns only leads with a draft in that status; the owner check stays as authorization.
   const own = (await deps.store.listByOwner(p.personId, wanted))
-    .filter((r) => r.draft && isOwn(p, r) && (wanted === 'all' || r.draft.status === wanted))
-    .sort((a, b) => inboxOrderKey(a).localeCompare(inboxOrderKey(b)));
+    .filter((r) => isOwn(p, r))
+    .map((r) => ({ r, key: inboxOrderKey(r) }))
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ r }) => r);
   const records = own.slice(offset, offset + limit);
   return offset + limit < own.length ? { records, next: { o: offset + limit } } : { records };
 };

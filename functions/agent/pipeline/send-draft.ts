@@ -8,9 +8,10 @@
  * Why this is exactly-once: only one delivery can win approved → sending. A redelivered message finds
  * `sent` (no-op) or `sending`. A `sending` draft younger than `stuckAfterSeconds` belongs to an attempt that
  * may still be running: nothing is sent, and the caller looks again once that attempt would count as dead
- * (`recheckAt`) — the attempt may yet hand the draft back as approved after its own message is gone. An older one means the worker died between writing `sending` and recording
- * the result — the mail may or may not have gone out. We cannot ask SES, so instead of risking a duplicate
- * the draft is marked failed "delivery unknown — check before resending"; a person decides (the SES
+ * (`recheckAt`) — the attempt may yet hand the draft back as approved after its own message is gone. An
+ * older one means the worker died between writing `sending` and recording the result — the mail may or may
+ * not have gone out. We cannot ask SES, so instead of risking a duplicate the draft is marked failed
+ * "delivery unknown — check before resending"; a person decides (the SES
  * emulator's store or the SES console / sent folder tells them). Keep `stuckAfterSeconds` below the send
  * queue's visibility timeout so the dead attempt's own redelivery resolves it.
  *
