@@ -6,26 +6,23 @@
 import type { JWK } from 'jose';
 import * as z from 'zod';
 import { appRoleForTeamRole } from './agent/auth/principal';
+import { DomainError } from './agent/errors';
 import { defaultRoutingSetup } from './agent/route/config-file';
 import { commonConfig } from './platform/config';
-import { HttpError, httpHandler, json } from './platform/http';
+import { httpHandler, json, jsonBody } from './platform/http';
 import { DEV_KEY_ENV, signDevToken } from './platform/local-jwt';
 
 const Body = z.object({ personId: z.string().min(1).max(64) });
 
 export const handler = httpHandler(async (event) => {
   const key = process.env[DEV_KEY_ENV];
-  if (commonConfig().STAGE !== 'local' || !key) throw new HttpError(404, 'Not Found');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(event.body ?? '');
-  } catch {
-    throw new HttpError(400, 'The body must be JSON', [{ field: 'body', message: 'not JSON' }]);
-  }
-  const { personId } = Body.parse(raw);
+  if (commonConfig().STAGE !== 'local' || !key) throw new DomainError('not_found', 'Not Found');
+  const { personId } = jsonBody(event, Body);
   const person = defaultRoutingSetup().teams.people.get(personId);
   if (!person)
-    throw new HttpError(404, 'No such person in team.yaml', [{ field: 'personId', message: 'unknown' }]);
+    throw new DomainError('not_found', 'No such person in team.yaml', {
+      issues: [{ field: 'personId', message: 'unknown' }],
+    });
   const token = await signDevToken(JSON.parse(key) as JWK, person);
   return json(200, {
     token,

@@ -1,7 +1,6 @@
 /** SQS draft queue → rationale and first-response draft for each routed lead, then the handoff point. */
 import { buildAllowList, writeRationaleAndDraft } from './agent/draft';
 import { defaultHandoffPolicy, teamCalendar } from './agent/handoff/config-file';
-import { decideHandoff } from './agent/handoff/policy';
 import { draftLead } from './agent/pipeline/draft-lead';
 import { defaultRoutingSetup } from './agent/route/config-file';
 import { dynamo } from './platform/clients/dynamodb';
@@ -38,7 +37,6 @@ export const handler = leadMessageHandler({
   step: 'draft',
   store,
   process: async (leadId) => {
-    const handoffPolicy = await activeHandoffPolicy();
     const result = await draftLead(leadId, {
       store,
       write: (input) =>
@@ -60,8 +58,8 @@ export const handler = leadMessageHandler({
           : undefined;
       },
       ...(config.COMPANY_SITE_URL ? { companySiteUrl: config.COMPANY_SITE_URL } : {}),
-      handoff: (record, drafting) =>
-        decideHandoff(record, drafting, handoffPolicy, new Date(), { calendar: calendarOf }),
+      handoffPolicy: activeHandoffPolicy,
+      calendar: calendarOf,
       sendQueue,
       clock: () => performance.now(),
       now: () => new Date(),

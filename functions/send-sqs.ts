@@ -1,5 +1,4 @@
 /** SQS send queue → the approved first email goes out through SES v2, exactly once per draft (send-draft.ts). */
-import { delayUntil } from './agent/pipeline/draft-lead';
 import { sendDraft } from './agent/pipeline/send-draft';
 import { defaultRoutingSetup } from './agent/route/config-file';
 import { ses } from './platform/clients/sesv2';
@@ -36,15 +35,8 @@ export const handler = leadMessageHandler({
       },
       now: () => new Date(),
       stuckAfterSeconds: STUCK_AFTER_SECONDS,
+      sendQueue,
     });
-    // Not due yet, or held by another attempt: a delayed message brings the draft back here when it matters.
-    const comeBackAt =
-      result.outcome === 'scheduled'
-        ? result.sendAfter
-        : result.outcome === 'skipped' && result.reason === 'in_flight'
-          ? result.recheckAt
-          : undefined;
-    if (comeBackAt) await sendQueue.send({ leadId }, { delaySeconds: delayUntil(comeBackAt, new Date()) });
     logger.info('Send step done', { leadId, ...result });
   },
 });

@@ -6,8 +6,9 @@
  */
 import { parse } from 'yaml';
 import { readBundledFile } from './agent/bundled-file';
+import { DomainError } from './agent/errors';
 import { commonConfig } from './platform/config';
-import { HttpError, httpHandler } from './platform/http';
+import { httpHandler } from './platform/http';
 import { type DemoPerson, type PageConfig, type PageName, type RenderedPage, renderPage } from './web/pages';
 
 const ROLE_LABEL: Record<string, string> = {
@@ -43,7 +44,7 @@ const PATHS: Record<string, PageName> = { '/': 'inbox', '/ops': 'ops' };
 
 export const handler = httpHandler(async (event) => {
   const page = PATHS[event.rawPath.replace(/(.)\/$/, '$1')];
-  if (!page || event.requestContext.http.method !== 'GET') throw new HttpError(404, 'Not Found');
+  if (!page || event.requestContext.http.method !== 'GET') throw new DomainError('not_found', 'Not Found');
   const { html, csp, etag } = pages[page];
   const headers: Record<string, string> = {
     'content-security-policy': csp,

@@ -7,6 +7,9 @@ import type { Enrichment } from './enrichment';
 import type { Lead, Provider } from './lead';
 import type { Draft, LeadStatus, Rationale, Route, Score, Tier } from './qualification';
 
+/** A lead id: a ULID (26 characters of Crockford's base 32), handed out at intake. */
+export const LEAD_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
 export const PIPELINE_STEPS = [
   'intake',
   'enrich',

@@ -4,6 +4,7 @@
  */
 import type { Enrichment } from './enrichment';
 import type { AuditEntry, LeadError, LeadRecord, PipelineStep, StepTiming } from './lead-record';
+import type { LeadMessage } from './pipeline/lead-message';
 import type { Draft, DraftStatus, LeadStatus, Rationale, Score } from './qualification';
 
 export type CreateLeadResult =
@@ -47,9 +48,20 @@ export interface LeadStore {
   setStatus(leadId: string, status: LeadStatus, expectedStatuses: readonly LeadStatus[]): Promise<boolean>;
 }
 
-export interface MessageQueue {
+/** A pipeline queue (qualify, draft or send). */
+export interface LeadQueue {
   /** `delaySeconds` (0–900) holds the message back, e.g. for a send scheduled at the next business opening. */
-  send(body: unknown, options?: { delaySeconds?: number }): Promise<void>;
+  send(message: LeadMessage, options?: { delaySeconds?: number }): Promise<void>;
+}
+
+/** A fixed-window rate limit per intake source, shared by every running instance. */
+export interface RateLimiter {
+  /** Counts one request from `source`; `allowed` while the minute's count stays within `limitPerMinute`. */
+  consume(
+    source: string,
+    limitPerMinute: number,
+    now: Date,
+  ): Promise<{ readonly allowed: boolean; readonly retryAfterSeconds: number }>;
 }
 
 /* ------------------------------------------------------------------ send (functions/agent/pipeline/send-draft) */

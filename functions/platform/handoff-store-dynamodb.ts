@@ -12,6 +12,7 @@ import {
   QueryCommand,
   TransactWriteCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { DomainError } from '../agent/errors';
 import { type HandoffPolicy, parseHandoffPolicy } from '../agent/handoff/policy';
 
 const PK = 'CONFIG#handoff';
@@ -58,7 +59,10 @@ export class HandoffStore {
     const out = await this.db.send(
       new GetCommand({ TableName: this.table, Key: vKey(version), ConsistentRead: true }),
     );
-    if (!out.Item) throw new RangeError(`no handoff version ${version}`);
+    if (!out.Item)
+      throw new DomainError('not_found', `No handoff version ${version}`, {
+        issues: [{ field: 'version', message: 'no such version' }],
+      });
     const { pk: _pk, sk: _sk, ...v } = out.Item;
     return v as HandoffVersion;
   }
@@ -78,7 +82,7 @@ export class HandoffStore {
   }
 
   /**
-   * Validates and publishes `config` as the next version (throws HandoffPolicyError naming the rule/field).
+   * Validates and publishes `config` as the next version (throws a DomainError naming the rule and field).
    * `expectedActive` (the version the editor saw) makes a concurrent edit fail instead of being overwritten.
    */
   async publish(

@@ -1,32 +1,17 @@
 /**
  * HTTP plumbing for API Gateway HTTP API (payload v2) handlers: one middy stack that injects the Lambda
  * context into the logger, maps errors to clear JSON answers (a bad request names the field and is never a
- * 5xx) and adds CORS headers for configured origins.
+ * 5xx) and adds CORS headers for configured origins. The one place where a `DomainError` becomes a status
+ * code, and where request bodies and path ids are read.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ZodError } from 'zod';
+import * as z from 'zod';
+import { DomainError, type DomainErrorKind, type FieldIssue } from '../agent/errors';
+import { LEAD_ID_PATTERN } from '../agent/lead-record';
 import { commonConfig } from './config';
 import { describeError, logger } from './observability';
-
-export interface FieldIssue {
-  readonly field: string;
-  readonly message: string;
-}
-
-/** An error with an HTTP status and, for 4xx, the fields at fault. */
-export class HttpError extends Error {
-  override readonly name = 'HttpError';
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly issues: readonly FieldIssue[] = [],
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
 
 export type HttpResult = APIGatewayProxyStructuredResultV2;
 export type HttpEvent = APIGatewayProxyEventV2 & {
@@ -54,19 +39,37 @@ export const issuePath = (path: readonly PropertyKey[]): string =>
     '',
   ) || 'body';
 
-export const zodIssues = (error: ZodError): FieldIssue[] =>
+export const zodIssues = (error: z.ZodError): FieldIssue[] =>
   error.issues.map((i) => ({ field: issuePath(i.path), message: i.message }));
 
-/** Turns anything thrown into an answer: HttpError/ZodError → 4xx with fields; the rest → 500, logged by class. */
+/** The status code of each kind of domain refusal: the only such table. */
+export const STATUS_OF: Readonly<Record<DomainErrorKind, number>> = {
+  invalid: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  too_large: 413,
+  unsupported_media: 415,
+  unprocessable: 422,
+  too_many: 429,
+  unavailable: 503,
+};
+
+const issuesBody = (issues: readonly FieldIssue[]) =>
+  issues.length ? { issues: issues.map(({ field, message }) => ({ field, message })) } : {};
+
+/** Turns anything thrown into an answer: DomainError/ZodError → 4xx with fields; the rest → 5xx, logged by class. */
 export const errorResponse = (error: unknown, requestId?: string): HttpResult => {
-  if (error instanceof HttpError) {
+  if (error instanceof DomainError) {
+    logger.info('Request refused', { kind: error.kind, fields: error.issues.map((i) => i.field) });
     return json(
-      error.status,
-      { message: error.message, ...(error.issues.length ? { issues: error.issues } : {}) },
-      error.headers,
+      STATUS_OF[error.kind],
+      { message: error.message, ...issuesBody(error.issues) },
+      error.retryAfterSeconds !== undefined ? { 'retry-after': String(error.retryAfterSeconds) } : {},
     );
   }
-  if (error instanceof ZodError) {
+  if (error instanceof z.ZodError) {
     return json(400, { message: 'The request is not valid', issues: zodIssues(error) });
   }
   logger.error('Unhandled error', { error: describeError(error) });
@@ -79,6 +82,42 @@ export const errorResponse = (error: unknown, requestId?: string): HttpResult =>
     );
   }
   return json(500, { message: 'Something went wrong on our side; please try again', requestId });
+};
+
+/** The request body as text (API Gateway base64-encodes binary bodies). */
+export const bodyText = (event: HttpEvent): string =>
+  event.isBase64Encoded ? Buffer.from(event.body ?? '', 'base64').toString('utf8') : (event.body ?? '');
+
+/**
+ * The JSON body validated by `schema`: 400 naming `body` when it is not JSON, 400 naming each field at fault
+ * when the schema refuses it. An absent body reads as `{}` (actions whose every field is optional).
+ */
+export const jsonBody = <S extends z.ZodType>(event: HttpEvent, schema: S): z.infer<S> => {
+  const text = bodyText(event);
+  let raw: unknown = {};
+  if (text.trim() !== '') {
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      throw new DomainError('invalid', 'The body must be JSON', {
+        issues: [{ field: 'body', message: 'not JSON' }],
+      });
+    }
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success)
+    throw new DomainError('invalid', 'The request is not valid', { issues: zodIssues(parsed.error) });
+  return parsed.data;
+};
+
+/** The `{id}` path parameter as a lead id (a ULID): 400 naming `id` otherwise. */
+export const leadIdParam = (event: HttpEvent): string => {
+  const id = event.pathParameters?.id ?? '';
+  if (!LEAD_ID_PATTERN.test(id))
+    throw new DomainError('invalid', 'Not a lead id', {
+      issues: [{ field: 'id', message: 'expected a 26-character ULID' }],
+    });
+  return id;
 };
 
 const corsHeaders = (origin: string | undefined): Record<string, string> => {

@@ -1,8 +1,8 @@
-/** MessageQueue on SQS (standard queue; consumers are idempotent, so duplicates are harmless). */
+/** LeadQueue on SQS (standard queue; consumers are idempotent, so duplicates are harmless). */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { MessageQueue } from '../agent/ports';
+import type { LeadQueue } from '../agent/ports';
 
-export const sqsQueue = (client: SQSClient, queueUrl: string): MessageQueue => ({
+export const sqsQueue = (client: SQSClient, queueUrl: string): LeadQueue => ({
   async send(body, options) {
     await client.send(
       new SendMessageCommand({

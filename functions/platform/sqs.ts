@@ -7,13 +7,11 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import * as z from 'zod';
 import { QUEUES, type QueueName } from '../../infra/data-plane';
 import type { PipelineStep } from '../agent/lead-record';
+import { LeadMessageSchema } from '../agent/pipeline/lead-message';
 import type { LeadStore } from '../agent/ports';
 import { describeError, logger } from './observability';
-
-const MessageSchema = z.object({ leadId: z.string().min(1).max(64) });
 
 export interface LeadMessageOptions {
   readonly queue: QueueName;
@@ -27,7 +25,7 @@ export const leadMessageHandler = (options: LeadMessageOptions) => {
   const maxReceiveCount = QUEUES[options.queue].maxReceiveCount;
 
   const recordHandler = async (record: SQSRecord): Promise<void> => {
-    const parsed = MessageSchema.safeParse(safeJson(record.body));
+    const parsed = LeadMessageSchema.safeParse(safeJson(record.body));
     if (!parsed.success) {
       // Not ours to retry: a malformed message would only loop into the DLQ. Log and drop it.
       logger.error('Malformed message dropped', { messageId: record.messageId, queue: options.queue });

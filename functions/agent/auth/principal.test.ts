@@ -26,28 +26,27 @@ describe('principalFromClaims', () => {
       { 'custom:personId': 'rep-anna', 'cognito:groups': '[sales manager]' },
       people,
     );
-    expect(r).toEqual({
-      ok: true,
-      principal: { personId: 'rep-anna', role: 'manager', name: 'Anna', email: 'anna@example.com' },
-    });
+    expect(r).toEqual({ personId: 'rep-anna', role: 'manager', name: 'Anna', email: 'anna@example.com' });
   });
 
   it('falls back to cognito:username for the person id', () => {
     // Prepare / Act
     const r = principalFromClaims({ 'cognito:username': 'rep-anna', 'cognito:groups': ['sales'] }, people);
     // Assess
-    expect(r.ok && r.principal.role).toBe('sales');
+    expect(r.role).toBe('sales');
   });
 
-  it('answers 401 without claims and 403 for unknown people or missing roles', () => {
+  it('refuses as unauthorized without claims and forbidden for unknown people or missing roles', () => {
     // Prepare / Act / Assess
-    expect(principalFromClaims(undefined, people)).toMatchObject({ ok: false, status: 401 });
-    expect(
+    expect(() => principalFromClaims(undefined, people)).toThrow(
+      expect.objectContaining({ kind: 'unauthorized' }),
+    );
+    expect(() =>
       principalFromClaims({ 'cognito:username': 'nobody', 'cognito:groups': ['sales'] }, people),
-    ).toMatchObject({ ok: false, status: 403 });
-    expect(
+    ).toThrow(expect.objectContaining({ kind: 'forbidden' }));
+    expect(() =>
       principalFromClaims({ 'cognito:username': 'rep-anna', 'cognito:groups': ['admins'] }, people),
-    ).toMatchObject({ ok: false, status: 403 });
+    ).toThrow(expect.objectContaining({ kind: 'forbidden' }));
   });
 
   it('maps team.yaml roles to app roles', () => {

@@ -11,6 +11,7 @@
  *   `cognito:username` (create Cognito users named after their team.yaml id). The person must exist in
  *   team.yaml: that is where names, emails and lead ownership live.
  */
+import { DomainError } from '../errors';
 import type { Person } from '../route/team';
 
 export const APP_ROLES = ['sales', 'manager', 'ops'] as const;
@@ -46,21 +47,16 @@ export const roleOf = (groups: readonly string[]): AppRole | undefined =>
 export const appRoleForTeamRole = (role: Person['role']): AppRole =>
   role === 'manager' ? 'manager' : role === 'rep' ? 'sales' : 'ops';
 
-export type PrincipalResult =
-  | { readonly ok: true; readonly principal: Principal }
-  | { readonly ok: false; readonly status: 401 | 403; readonly message: string };
-
+/** The verified caller, or a DomainError: `unauthorized` without claims, `forbidden` without person or role. */
 export const principalFromClaims = (
   claims: Claims | undefined,
   people: ReadonlyMap<string, Person>,
-): PrincipalResult => {
-  if (!claims) return { ok: false, status: 401, message: 'Sign in first: no verified token' };
+): Principal => {
+  if (!claims) throw new DomainError('unauthorized', 'Sign in first: no verified token');
   const id = claims['custom:personId'] ?? claims['cognito:username'];
   const person = typeof id === 'string' ? people.get(id) : undefined;
-  if (!person)
-    return { ok: false, status: 403, message: 'Your account is not linked to a person in team.yaml' };
+  if (!person) throw new DomainError('forbidden', 'Your account is not linked to a person in team.yaml');
   const role = roleOf(groupsOf(claims));
-  if (!role)
-    return { ok: false, status: 403, message: 'Your account has no role (group sales, manager or ops)' };
-  return { ok: true, principal: { personId: person.id, role, name: person.name, email: person.email } };
+  if (!role) throw new DomainError('forbidden', 'Your account has no role (group sales, manager or ops)');
+  return { personId: person.id, role, name: person.name, email: person.email };
 };

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { sampleEnrichment, sampleLead, sampleRoute, sampleScore } from '../draft/test-fixtures';
+import { DomainError } from '../errors';
 import type { LeadRecord } from '../lead-record';
 import type { Calendar } from '../route/calendar';
 import { loadHandoffFile } from './config-file';
-import { decideHandoff, HandoffPolicyError, parseHandoffPolicy, parseHandoffYaml } from './policy';
+import { decideHandoff, parseHandoffPolicy, parseHandoffYaml } from './policy';
 
 const record = (over: { tier?: 'cold' | 'warm' | 'hot'; confidence?: number; team?: string } = {}) =>
   ({
@@ -135,10 +136,12 @@ describe('handoff policy validation', () => {
       error = e;
     }
     // Assess
-    expect(error).toBeInstanceOf(HandoffPolicyError);
-    const issues = (error as HandoffPolicyError).issues.join('\n');
+    expect(error).toBeInstanceOf(DomainError);
+    expect((error as DomainError).kind).toBe('invalid');
+    const issues = (error as DomainError).issues.map((i) => `${i.field} ${i.message}`).join('\n');
     expect(issues).toContain('rules[1] (typo).when.tier[0]');
     expect(issues).toContain('rules[1] (typo).mode');
+    expect((error as DomainError).issues.map((i) => i.field)).toContain('rules[1].mode');
   });
 
   it('rejects unknown fields, duplicate ids and businessHoursOnly on review', () => {

@@ -11,6 +11,7 @@ import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
 import { namedPath } from '../config-path';
 import type { DraftingResult } from '../draft';
+import { DomainError } from '../errors';
 import type { LeadRecord } from '../lead-record';
 import { type HandoffMode, HandoffModeSchema, QuadrantSchema, TierSchema } from '../qualification';
 import { type Calendar, inBusinessHours, nextBusinessMoment } from '../route/calendar';
@@ -68,24 +69,35 @@ export const HandoffPolicySchema = z
 export type HandoffPolicy = z.infer<typeof HandoffPolicySchema>;
 export type HandoffPolicyInput = z.input<typeof HandoffPolicySchema>;
 
-export class HandoffPolicyError extends Error {
-  override readonly name = 'HandoffPolicyError';
-  constructor(readonly issues: string[]) {
-    super(`Invalid handoff policy:\n  ${issues.join('\n  ')}`);
-  }
-}
+const INVALID = 'The handoff configuration is not valid';
 
-const formatPath = namedPath;
+/** Plain dotted path of a zod issue (`rules[1].when.tier[0]`), the way a form names its fields. */
+const plainPath = (path: ReadonlyArray<PropertyKey>) =>
+  path.reduce<string>(
+    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+    '',
+  );
 
-/** Validates a parsed policy; throws HandoffPolicyError naming each rule and field at fault. */
-export const parseHandoffPolicy = (raw: unknown): HandoffPolicy => {
+const invalid = (issues: { field: string; message: string }[]) =>
+  new DomainError('invalid', `${INVALID}: ${issues.map((i) => i.message).join('; ')}`, { issues });
+
+/**
+ * Validates a parsed policy; throws a DomainError (`invalid`) with one issue per rule and field at fault: the
+ * message names the rule by its id (`rules[3] (hot-auto).mode: …`), the field is the plain path under `under`
+ * (the name of the request field that holds the policy, e.g. `config`).
+ */
+export const parseHandoffPolicy = (raw: unknown, under?: string): HandoffPolicy => {
   const result = HandoffPolicySchema.safeParse(raw);
   if (result.success) return result.data;
-  throw new HandoffPolicyError(
+  throw invalid(
     result.error.issues.map((issue) => {
       const message =
         issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message;
-      return `handoff: ${formatPath(issue.path, raw)}: ${message}`;
+      const path = plainPath(issue.path);
+      return {
+        field: [under, path].filter(Boolean).join('.') || (under ?? 'handoff'),
+        message: `handoff: ${namedPath(issue.path, raw)}: ${message}`,
+      };
     }),
   );
 };
@@ -95,7 +107,7 @@ export const parseHandoffYaml = (text: string): HandoffPolicy => {
   try {
     raw = parseYaml(text, { prettyErrors: true });
   } catch (error) {
-    throw new HandoffPolicyError([`handoff: YAML: ${(error as Error).message}`]);
+    throw invalid([{ field: 'handoff', message: `handoff: YAML: ${(error as Error).message}` }]);
   }
   return parseHandoffPolicy(raw);
 };

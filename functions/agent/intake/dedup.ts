@@ -1,16 +1,12 @@
 /**
- * Exactly-once helper. With a provider submission id the key is `provider:submissionId` (stable across
- * retries of the same webhook). Without one the key is `provider:content:<sha256>` over the normalised
- * content (email/phone lower-cased, message, form id, form type) plus the time bucket of `submittedAt`.
- *
- * Bucket-edge limitation: two identical submissions either side of a bucket boundary (e.g. 10:09:59 and
- * 10:10:01 with a 10-minute window) get different keys. Stores that must close that gap use
- * `contentHash` (no time part) as the key and compare the stored `submittedAt` against the window.
+ * The exactly-once key of a submission. With a provider submission id the key is `provider:submissionId`
+ * (stable across retries of the same webhook, remembered for 30 days). Without one it is
+ * `content:<sha256>` over the normalised content (email and phone lower-cased, message with its spacing
+ * folded, form id, form type) with no time part: the store keeps the key for the dedup window and answers a
+ * resubmission inside it with the first lead.
  */
 import { createHash } from 'node:crypto';
 import type { Lead, Provider } from '../lead';
-
-export const DEFAULT_DEDUP_WINDOW_MS = 10 * 60 * 1000;
 
 export function contentHash(lead: Lead): string {
   const content = [
@@ -23,17 +19,9 @@ export function contentHash(lead: Lead): string {
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
 
-export function dedupKey(
-  lead: Lead,
-  provider: Provider,
-  submissionId: string | undefined,
-  windowMs: number = DEFAULT_DEDUP_WINDOW_MS,
-): string {
-  if (submissionId) return `${provider}:${submissionId}`;
-  const window = Number.isFinite(windowMs) && windowMs > 0 ? windowMs : DEFAULT_DEDUP_WINDOW_MS;
-  const bucket = Math.floor(Date.parse(lead.submittedAt) / window);
-  const hash = createHash('sha256')
-    .update(`${contentHash(lead)}:${bucket}`)
-    .digest('hex');
-  return `${provider}:content:${hash}`;
-}
+export const dedupKeyOf = (parsed: {
+  readonly provider: Provider;
+  readonly submissionId?: string | undefined;
+  readonly lead: Lead;
+}): string =>
+  parsed.submissionId ? `${parsed.provider}:${parsed.submissionId}` : `content:${contentHash(parsed.lead)}`;

@@ -1,5 +1,5 @@
 /** Public API of the intake domain (what the POST /leads handler calls). */
-export { contentHash, DEFAULT_DEDUP_WINDOW_MS, dedupKey } from './dedup';
+export { contentHash, dedupKeyOf } from './dedup';
 export { parseSubmission } from './parse-submission';
 export {
   CANONICAL_FIELDS,
@@ -20,9 +20,9 @@ export {
   verifySignature,
 } from './signatures';
 export type {
-  ErrorStatus,
   Issue,
   ParseFailure,
+  ParseFailureKind,
   ParseResult,
   ParseSuccess,
   SpamReason,

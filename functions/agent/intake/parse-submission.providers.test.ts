@@ -12,7 +12,7 @@ import {
 import type { ParseResult, ParseSuccess } from './types';
 
 function expectOk(result: ParseResult): ParseSuccess {
-  if (!result.ok) throw new Error(`expected ok, got ${result.status}: ${JSON.stringify(result.issues)}`);
+  if (!result.ok) throw new Error(`expected ok, got ${result.kind}: ${JSON.stringify(result.issues)}`);
   expect(() => LeadSchema.parse(result.lead)).not.toThrow();
   return result;
 }
@@ -295,8 +295,8 @@ describe('parseSubmission: provider fixtures', () => {
     const wrongShape = await parseSubmission(typeformAsJson, TEST_SETTINGS);
     const unknown = await parseSubmission(unknownSource, TEST_SETTINGS);
     // Assess
-    expect(wrongShape).toMatchObject({ ok: false, status: 422, issues: [{ field: 'body' }] });
-    expect(unknown).toMatchObject({ ok: false, status: 400, issues: [{ field: 'source' }] });
+    expect(wrongShape).toMatchObject({ ok: false, kind: 'unprocessable', issues: [{ field: 'body' }] });
+    expect(unknown).toMatchObject({ ok: false, kind: 'invalid', issues: [{ field: 'source' }] });
   });
 
   it('?source=json treats a webhook-looking body as our own flat shape', async () => {

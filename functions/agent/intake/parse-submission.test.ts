@@ -10,7 +10,7 @@ function failure(result: ParseResult): ParseFailure {
   return result;
 }
 function success(result: ParseResult): ParseSuccess {
-  if (!result.ok) throw new Error(`expected ok, got ${result.status}: ${JSON.stringify(result.issues)}`);
+  if (!result.ok) throw new Error(`expected ok, got ${result.kind}: ${JSON.stringify(result.issues)}`);
   return result;
 }
 
@@ -21,7 +21,7 @@ describe('parseSubmission: errors', () => {
     // Act
     const result = failure(await parseSubmission(input, TEST_SETTINGS));
     // Assess
-    expect(result.status).toBe(400);
+    expect(result.kind).toBe('invalid');
     expect(result.issues[0]?.field).toBe('body');
   });
 
@@ -39,7 +39,7 @@ describe('parseSubmission: errors', () => {
     ];
     // Assess
     for (const result of results)
-      expect(failure(result)).toMatchObject({ status: 413, issues: [{ field: 'body' }] });
+      expect(failure(result)).toMatchObject({ kind: 'too_large', issues: [{ field: 'body' }] });
   });
 
   it('a body just under the limit is accepted', async () => {
@@ -59,7 +59,7 @@ describe('parseSubmission: errors', () => {
       // Act
       const result = failure(await parseSubmission(input, TEST_SETTINGS));
       // Assess
-      expect(result.status).toBe(415);
+      expect(result.kind).toBe('unsupported_media');
       expect(result.issues[0]?.field).toBe('content-type');
     },
   );
@@ -78,7 +78,7 @@ describe('parseSubmission: errors', () => {
     ];
     // Assess
     for (const result of results)
-      expect(failure(result)).toMatchObject({ status: 400, issues: [{ field: 'body' }] });
+      expect(failure(result)).toMatchObject({ kind: 'invalid', issues: [{ field: 'body' }] });
   });
 
   it('a JSON array or string is a 422 on body, an empty body a 400', async () => {
@@ -89,8 +89,8 @@ describe('parseSubmission: errors', () => {
     const arrayResult = failure(await parseSubmission(array, TEST_SETTINGS));
     const emptyResult = failure(await parseSubmission(empty, TEST_SETTINGS));
     // Assess
-    expect(arrayResult).toMatchObject({ status: 422, issues: [{ field: 'body' }] });
-    expect(emptyResult).toMatchObject({ status: 400, issues: [{ field: 'body' }] });
+    expect(arrayResult).toMatchObject({ kind: 'unprocessable', issues: [{ field: 'body' }] });
+    expect(emptyResult).toMatchObject({ kind: 'invalid', issues: [{ field: 'body' }] });
   });
 
   it('no email and no phone → 422 on email, in English and Dutch', async () => {
@@ -99,7 +99,7 @@ describe('parseSubmission: errors', () => {
     // Act
     const result = failure(await parseSubmission(input, TEST_SETTINGS));
     // Assess
-    expect(result.status).toBe(422);
+    expect(result.kind).toBe('unprocessable');
     expect(result.issues).toEqual([
       {
         field: 'email',
@@ -115,7 +115,7 @@ describe('parseSubmission: errors', () => {
     // Act
     const result = failure(await parseSubmission(input, TEST_SETTINGS));
     // Assess
-    expect(result.status).toBe(422);
+    expect(result.kind).toBe('unprocessable');
     expect(result.issues).toHaveLength(1);
     expect(result.issues[0]).toMatchObject({
       field: 'e-mailadres',

@@ -22,7 +22,7 @@ export async function parseSubmission(
   } catch {
     return {
       ok: false,
-      status: 400,
+      kind: 'invalid',
       error: 'Unreadable submission',
       issues: [issue('body', 'The submission could not be read', 'De inzending kon niet worden gelezen')],
     };
@@ -69,7 +69,7 @@ function toResult(extract: ProviderExtract, input: SubmissionInput, settings: In
     receivedAt,
   });
   if (issues.length > 0 && !spamReason) {
-    return { ok: false, status: 422, error: 'The submission is incomplete or invalid', issues };
+    return { ok: false, kind: 'unprocessable', error: 'The submission is incomplete or invalid', issues };
   }
   const checked = LeadSchema.safeParse(lead);
   if (!checked.success) return schemaFailure(checked.error.issues);
@@ -107,7 +107,7 @@ function schemaFailure(zodIssues: Array<{ path: PropertyKey[]; message: string }
     .map((zodIssue) =>
       issue(zodIssue.path.map(String).join('.') || 'body', zodIssue.message, 'Deze waarde is ongeldig'),
     );
-  return { ok: false, status: 422, error: 'The submission is invalid', issues };
+  return { ok: false, kind: 'unprocessable', error: 'The submission is invalid', issues };
 }
 
 function isFailure(value: unknown): value is ParseFailure {

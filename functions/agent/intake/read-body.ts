@@ -50,7 +50,7 @@ function readJson(bytes: Buffer): ReadBody | ParseFailure {
   } catch {
     return {
       ok: false,
-      status: 400,
+      kind: 'invalid',
       error: 'Malformed JSON',
       issues: [issue('body', 'The body is not valid JSON', 'De inhoud is geen geldige JSON')],
     };
@@ -96,7 +96,7 @@ function readMultipart(
 function badMultipart(message: string): ParseFailure {
   return {
     ok: false,
-    status: 400,
+    kind: 'invalid',
     error: 'Malformed multipart body',
     issues: [issue('body', message, 'De multipart-inhoud kon niet worden gelezen')],
   };
@@ -105,7 +105,7 @@ function badMultipart(message: string): ParseFailure {
 export function tooLarge(maxBodyBytes: number): ParseFailure {
   return {
     ok: false,
-    status: 413,
+    kind: 'too_large',
     error: 'Body too large',
     issues: [
       issue(
@@ -120,7 +120,7 @@ export function tooLarge(maxBodyBytes: number): ParseFailure {
 function unsupportedType(): ParseFailure {
   return {
     ok: false,
-    status: 415,
+    kind: 'unsupported_media',
     error: 'Unsupported content type',
     issues: [
       issue(
@@ -135,7 +135,7 @@ function unsupportedType(): ParseFailure {
 function emptyBody(): ParseFailure {
   return {
     ok: false,
-    status: 400,
+    kind: 'invalid',
     error: 'Empty body',
     issues: [issue('body', 'The submission is empty', 'De inzending is leeg')],
   };

@@ -2,6 +2,7 @@
  * Public types of the intake domain: the request as the handler sees it, the parse result, issues and the
  * answers every provider shape is first flattened into.
  */
+import type { DomainErrorKind } from '../errors';
 import type { Lead, Provider } from '../lead';
 
 export interface SubmissionInput {
@@ -36,11 +37,15 @@ export interface ParseSuccess {
   rawFields: Record<string, string>;
 }
 
-export type ErrorStatus = 400 | 401 | 413 | 415 | 422;
+/** Why a submission was refused, as a DomainError kind (the HTTP edge maps it to 400/413/415/422). */
+export type ParseFailureKind = Extract<
+  DomainErrorKind,
+  'invalid' | 'unprocessable' | 'too_large' | 'unsupported_media'
+>;
 
 export interface ParseFailure {
   ok: false;
-  status: ErrorStatus;
+  kind: ParseFailureKind;
   error: string;
   issues: Issue[];
 }

@@ -9,6 +9,7 @@ import {
   sampleRoute,
   sampleScore,
 } from '../draft/test-fixtures';
+import { parseHandoffPolicy } from '../handoff/policy';
 import type { LeadRecord } from '../lead-record';
 import type { HandoffMode } from '../qualification';
 import { type DraftDeps, draftLead } from './draft-lead';
@@ -47,7 +48,7 @@ const setup = (mode: HandoffMode, write = templateWriter()) => {
     },
     rep: (id) => (id === REP.id ? REP : undefined),
     companySiteUrl: COMPANY_SITE,
-    handoff: () => ({ mode, reason: `test: ${mode}`, version: 'handoff@test' }),
+    handoffPolicy: async () => parseHandoffPolicy({ version: 'handoff@test', default: mode, rules: [] }),
     sendQueue,
     clock: () => performance.now(),
     now: FIXED_NOW,

@@ -5,16 +5,12 @@
  * Idempotent: rationale and draft are stored once; a redelivery re-sends only the send message.
  */
 import type { DraftingInput, DraftingResult, RepInfo } from '../draft';
+import { decideHandoff, type HandoffPolicy } from '../handoff/policy';
 import type { LeadRecord } from '../lead-record';
-import type { LeadStore, MessageQueue } from '../ports';
+import type { LeadQueue, LeadStore } from '../ports';
 import type { Draft, HandoffMode, LeadStatus } from '../qualification';
-
-export interface HandoffDecision {
-  readonly mode: HandoffMode;
-  /** Which handoff setting decided, for the audit trail (e.g. `handoff@3: hot → review`). */
-  readonly reason: string;
-  readonly version: string;
-}
+import type { Calendar } from '../route/calendar';
+import { delayUntil } from './lead-message';
 
 export interface DraftDeps {
   readonly store: LeadStore;
@@ -22,11 +18,11 @@ export interface DraftDeps {
   /** The owner as a signer, from the team file; undefined for unknown ids. */
   readonly rep: (ownerId: string | undefined) => RepInfo | undefined;
   readonly companySiteUrl?: string;
-  readonly handoff: (
-    record: LeadRecord,
-    drafting: DraftingResult,
-  ) => HandoffDecision & { sendAfter?: string };
-  readonly sendQueue: MessageQueue;
+  /** The handoff policy in force (ops may publish a new version at any time). */
+  readonly handoffPolicy: () => Promise<HandoffPolicy>;
+  /** The business calendar of the lead's team, for `businessHoursOnly` auto-sends. */
+  readonly calendar?: (record: LeadRecord) => Calendar | undefined;
+  readonly sendQueue: LeadQueue;
   readonly clock: () => number;
   readonly now: () => Date;
 }
@@ -39,23 +35,13 @@ export type DraftOutcome =
     }
   | { readonly outcome: 'skipped'; readonly reason: 'missing' | 'not_routed' | 'already_drafted' };
 
-/** SQS delays a message by at most 15 minutes; a later send is re-queued by the send step until due. */
-export const MAX_DELAY_SECONDS = 900;
-export const delayUntil = (at: string | undefined, now: Date): number =>
-  at ? Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.ceil((Date.parse(at) - now.getTime()) / 1000))) : 0;
-
-/** The message on the send queue: ids only. */
-export interface SendMessage {
-  readonly leadId: string;
-}
-
 export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftOutcome> => {
   const record = await deps.store.get(leadId);
   if (!record) return { outcome: 'skipped', reason: 'missing' };
   if (!record.route || !record.score || !record.enrichment)
     return { outcome: 'skipped', reason: 'not_routed' };
   if (record.rationale) {
-    if (record.draft?.status === 'approved') await deps.sendQueue.send({ leadId } satisfies SendMessage);
+    if (record.draft?.status === 'approved') await deps.sendQueue.send({ leadId });
     return { outcome: 'skipped', reason: 'already_drafted' };
   }
 
@@ -74,13 +60,11 @@ export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftO
     wantsEmail,
     ...(deps.companySiteUrl ? { companySiteUrl: deps.companySiteUrl } : {}),
   });
-  const decision = deps.handoff(record, drafting);
-  // A draft that failed a guardrail is never sent without a person reading it, whatever the setting.
-  const mode: HandoffMode = drafting.draft
-    ? drafting.humanReviewRequired
-      ? 'review'
-      : decision.mode
-    : 'none';
+  // The policy's safety rails hold whatever ops configured: no draft → none; a failed guardrail → review.
+  const decision = decideHandoff(record, drafting, await deps.handoffPolicy(), deps.now(), {
+    ...(deps.calendar ? { calendar: deps.calendar } : {}),
+  });
+  const mode: HandoffMode = decision.mode;
   const draftStatus: Draft['status'] = mode === 'auto' ? 'approved' : mode === 'review' ? 'pending' : 'none';
   const draft: Draft | undefined = drafting.draft
     ? {
@@ -110,8 +94,11 @@ export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftO
   });
   if (!saved) return { outcome: 'skipped', reason: 'already_drafted' };
   if (draftStatus === 'approved')
-    await deps.sendQueue.send({ leadId } satisfies SendMessage, {
-      delaySeconds: delayUntil(draft?.sendAfter, deps.now()),
-    });
+    await deps.sendQueue.send(
+      { leadId },
+      {
+        delaySeconds: delayUntil(draft?.sendAfter, deps.now()),
+      },
+    );
   return { outcome: 'drafted', handoff: mode, draftStatus };
 };

@@ -7,7 +7,7 @@
 import type { Enrichment } from '../enrichment';
 import type { Lead } from '../lead';
 import type { PipelineStep, StepTiming } from '../lead-record';
-import type { LeadStore, MessageQueue } from '../ports';
+import type { LeadQueue, LeadStore } from '../ports';
 import type { Route, Score, Tier } from '../qualification';
 import { matchRoute, type RouteMatch, type RoutingSetup } from '../route';
 import { type CompiledRules, deriveFacts, type RulesFile, scoreLead } from '../score';
@@ -24,7 +24,7 @@ export interface QualifyDeps {
     tier: Tier;
     submittedAt: string;
   }) => Promise<Route>;
-  readonly draftQueue: MessageQueue;
+  readonly draftQueue: LeadQueue;
   readonly now: () => Date;
   /** Monotonic milliseconds, for step timings. */
   readonly clock: () => number;
@@ -33,11 +33,6 @@ export interface QualifyDeps {
 export type QualifyOutcome =
   | { readonly outcome: 'routed' | 'nurture'; readonly route: Route; readonly score: Score }
   | { readonly outcome: 'skipped'; readonly reason: 'missing' | 'spam' | 'failed' };
-
-/** The message on the draft queue: ids only. */
-export interface DraftMessage {
-  readonly leadId: string;
-}
 
 const timing = (ms: number, now: Date): StepTiming => ({
   ms: Math.round(ms * 100) / 100,
@@ -82,6 +77,6 @@ export const qualifyLead = async (leadId: string, deps: QualifyDeps): Promise<Qu
   }
 
   // Drafting is idempotent too; re-sending on redelivery guarantees the hand-over is never lost.
-  if (!record.rationale) await deps.draftQueue.send({ leadId } satisfies DraftMessage);
+  if (!record.rationale) await deps.draftQueue.send({ leadId });
   return { outcome: route.kind === 'nurture' ? 'nurture' : 'routed', route, score };
 };

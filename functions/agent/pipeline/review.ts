@@ -15,48 +15,45 @@
  */
 import * as z from 'zod';
 import type { Principal } from '../auth/principal';
+import { DomainError } from '../errors';
 import { effectiveTier, inboxOrderKey } from '../inbox-order';
 import type { LeadRecord } from '../lead-record';
-import { InvalidCursorError, type MessageQueue, type ReviewStore } from '../ports';
+import { InvalidCursorError, type LeadQueue, type ReviewStore } from '../ports';
 import { DRAFT_STATUSES, type DraftStatus, DraftStatusSchema, type Tier } from '../qualification';
 import type { Person } from '../route/team';
 
-export class ReviewError extends Error {
-  override readonly name = 'ReviewError';
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-  }
-}
-
 export interface ReviewDeps {
   readonly store: ReviewStore;
-  readonly sendQueue: MessageQueue;
+  readonly sendQueue: LeadQueue;
   readonly people: ReadonlyMap<string, Person>;
   readonly now: () => Date;
 }
 
 const isOwn = (p: Principal, r: LeadRecord) => r.route?.ownerId === p.personId;
 
-/** The lead if this person may see it; 404 otherwise (also for another rep's lead). */
-export const readableLead = async (deps: ReviewDeps, p: Principal, leadId: string): Promise<LeadRecord> => {
-  const record = await deps.store.get(leadId);
+/**
+ * The lead if this person may see it: a rep sees only their own leads; another rep's lead is answered like a
+ * missing one (`not_found`), so a rep cannot probe which lead ids exist.
+ */
+export const readableLead = async (
+  store: Pick<ReviewStore, 'get'>,
+  p: Principal,
+  leadId: string,
+): Promise<LeadRecord> => {
+  const record = await store.get(leadId);
   if (!record || (p.role === 'sales' && !isOwn(p, record)))
-    throw new ReviewError(404, 'No lead with this id', 'id');
+    throw new DomainError('not_found', 'No lead with this id', { field: 'id' });
   return record;
 };
 
 const forbidOps = (p: Principal) => {
-  if (p.role === 'ops') throw new ReviewError(403, 'Ops cannot review drafts');
+  if (p.role === 'ops') throw new DomainError('forbidden', 'Ops cannot review drafts');
 };
 
 const draftOf = async (deps: ReviewDeps, p: Principal, leadId: string) => {
   forbidOps(p);
-  const record = await readableLead(deps, p, leadId);
-  if (!record.draft) throw new ReviewError(404, 'This lead has no draft', 'id');
+  const record = await readableLead(deps.store, p, leadId);
+  if (!record.draft) throw new DomainError('not_found', 'This lead has no draft', { field: 'id' });
   return { record, draft: record.draft };
 };
 
@@ -114,7 +111,9 @@ type Cursor = z.infer<typeof CursorSchema>;
 
 const encodeCursor = (c: Cursor) => Buffer.from(JSON.stringify(c)).toString('base64url');
 const badCursor = () =>
-  new ReviewError(400, 'cursor is not one this listing handed out; start again without it', 'cursor');
+  new DomainError('invalid', 'cursor is not one this listing handed out; start again without it', {
+    field: 'cursor',
+  });
 const decodeCursor = (raw: string): Cursor => {
   try {
     return CursorSchema.parse(JSON.parse(Buffer.from(raw, 'base64url').toString('utf8')));
@@ -127,7 +126,9 @@ const pageLimit = (raw: string | undefined) => {
   if (raw === undefined || raw === '') return DRAFT_PAGE.defaultLimit;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1 || n > DRAFT_PAGE.maxLimit)
-    throw new ReviewError(400, `limit must be a whole number 1..${DRAFT_PAGE.maxLimit}`, 'limit');
+    throw new DomainError('invalid', `limit must be a whole number 1..${DRAFT_PAGE.maxLimit}`, {
+      field: 'limit',
+    });
   return n;
 };
 
@@ -199,7 +200,9 @@ export const listDrafts = async (
   forbidOps(p);
   const wanted = query.status || 'pending';
   if (wanted !== 'all' && !(DRAFT_STATUSES as readonly string[]).includes(wanted))
-    throw new ReviewError(400, `status must be one of ${DRAFT_STATUSES.join(', ')} or all`, 'status');
+    throw new DomainError('invalid', `status must be one of ${DRAFT_STATUSES.join(', ')} or all`, {
+      field: 'status',
+    });
   const status = wanted as DraftStatus | 'all';
   const limit = pageLimit(query.limit);
   const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
@@ -214,8 +217,10 @@ export const listDrafts = async (
 };
 
 const text = (value: unknown, field: string, max: number): string => {
-  if (typeof value !== 'string' || !value.trim()) throw new ReviewError(400, `${field} is required`, field);
-  if (value.length > max) throw new ReviewError(400, `${field} is longer than ${max} characters`, field);
+  if (typeof value !== 'string' || !value.trim())
+    throw new DomainError('invalid', `${field} is required`, { field });
+  if (value.length > max)
+    throw new DomainError('invalid', `${field} is longer than ${max} characters`, { field });
   return value;
 };
 
@@ -227,12 +232,13 @@ export interface DraftEdit {
 const editOf = (edit: DraftEdit, required: boolean) => {
   if (!required && edit.subject === undefined && edit.body === undefined) return undefined;
   const subject = text(edit.subject, 'subject', 200);
-  if (/[\r\n]/.test(subject)) throw new ReviewError(400, 'subject must be one line', 'subject');
+  if (/[\r\n]/.test(subject))
+    throw new DomainError('invalid', 'subject must be one line', { field: 'subject' });
   return { subject, body: text(edit.body, 'body', 20_000) };
 };
 
 const conflict = (status: string) =>
-  new ReviewError(409, `The draft is ${status} and can no longer be changed`);
+  new DomainError('conflict', `The draft is ${status} and can no longer be changed`);
 
 export const editDraft = async (deps: ReviewDeps, p: Principal, leadId: string, edit: DraftEdit) => {
   const { draft } = await draftOf(deps, p, leadId);
@@ -326,14 +332,14 @@ export const reassignLead = async (
   leadId: string,
   body: { ownerId?: unknown; reason?: unknown },
 ) => {
-  if (p.role !== 'manager') throw new ReviewError(403, 'Only managers reassign leads');
+  if (p.role !== 'manager') throw new DomainError('forbidden', 'Only managers reassign leads');
   const reason = text(body.reason, 'reason', 1000);
   const ownerId = text(body.ownerId, 'ownerId', 64);
   const target = deps.people.get(ownerId);
   if (!target || (target.role !== 'rep' && target.role !== 'manager'))
-    throw new ReviewError(400, 'ownerId must be a rep or manager of team.yaml', 'ownerId');
-  const record = await readableLead(deps, p, leadId);
-  if (record.route?.kind !== 'owner') throw new ReviewError(409, 'This lead has no owner to change');
+    throw new DomainError('invalid', 'ownerId must be a rep or manager of team.yaml', { field: 'ownerId' });
+  const record = await readableLead(deps.store, p, leadId);
+  if (record.route?.kind !== 'owner') throw new DomainError('conflict', 'This lead has no owner to change');
   const from = record.route.ownerId ?? '';
   if (from === ownerId) return { leadId, ownerId };
   const at = deps.now().toISOString();
@@ -346,7 +352,7 @@ export const reassignLead = async (
     expect: { 'route.ownerId': from },
     audit: { at, by: p.personId, action: 'reassign', reason, detail: { from, to: ownerId } },
   });
-  if (!ok) throw new ReviewError(409, 'The lead changed meanwhile; reload and try again');
+  if (!ok) throw new DomainError('conflict', 'The lead changed meanwhile; reload and try again');
   return { leadId, ownerId };
 };
 
@@ -357,18 +363,18 @@ export const overrideScore = async (
   body: { tier?: unknown; total?: unknown; reason?: unknown },
 ) => {
   forbidOps(p);
-  const record = await readableLead(deps, p, leadId);
+  const record = await readableLead(deps.store, p, leadId);
   const reason = text(body.reason, 'reason', 1000);
   if (body.tier !== undefined && !['cold', 'warm', 'hot'].includes(body.tier as string))
-    throw new ReviewError(400, 'tier must be cold, warm or hot', 'tier');
+    throw new DomainError('invalid', 'tier must be cold, warm or hot', { field: 'tier' });
   if (
     body.total !== undefined &&
     (typeof body.total !== 'number' || !Number.isFinite(body.total) || body.total < 0 || body.total > 300)
   )
-    throw new ReviewError(400, 'total must be a number 0..300', 'total');
+    throw new DomainError('invalid', 'total must be a number 0..300', { field: 'total' });
   if (body.tier === undefined && body.total === undefined)
-    throw new ReviewError(400, 'give a tier or a total', 'tier');
-  if (!record.score) throw new ReviewError(409, 'This lead is not scored yet');
+    throw new DomainError('invalid', 'give a tier or a total', { field: 'tier' });
+  if (!record.score) throw new DomainError('conflict', 'This lead is not scored yet');
   const at = deps.now().toISOString();
   const override = {
     ...(body.tier !== undefined ? { tier: body.tier as Tier } : {}),

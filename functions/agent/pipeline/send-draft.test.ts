@@ -3,6 +3,7 @@ import type { LeadRecord } from '../lead-record';
 import { MailerError, type SendStore } from '../ports';
 import type { Draft } from '../qualification';
 import { DELIVERY_UNKNOWN, sendDraft } from './send-draft';
+import { RecordingQueue } from './testing/memory-ports';
 
 /** An in-memory SendStore with the same conditional transitions as the DynamoDB adapter. */
 const memoryStore = (draft: Partial<Draft>) => {
@@ -40,8 +41,14 @@ const memoryStore = (draft: Partial<Draft>) => {
   return { record, store };
 };
 
-const deps = (store: SendStore, send: () => Promise<{ messageId: string }>, mails: unknown[] = []) => ({
+const deps = (
+  store: SendStore,
+  send: () => Promise<{ messageId: string }>,
+  mails: unknown[] = [],
+  sendQueue = new RecordingQueue(),
+) => ({
   store,
+  sendQueue,
   mailer: {
     send: async (m: unknown) => {
       mails.push(m);
@@ -60,11 +67,12 @@ describe('sendDraft', () => {
     const mails: unknown[] = [];
     const later = memoryStore({ sendAfter: '2026-03-02T12:00:00.000Z' });
     const due = memoryStore({ sendAfter: '2026-03-02T08:00:00.000Z' });
+    const queue = new RecordingQueue();
 
     // Act
     const held = await sendDraft(
       'L1',
-      deps(later.store, async () => ({ messageId: 'm-1' }), mails),
+      deps(later.store, async () => ({ messageId: 'm-1' }), mails, queue),
     );
     const sent = await sendDraft(
       'L1',
@@ -74,6 +82,8 @@ describe('sendDraft', () => {
     // Assess
     expect(held).toEqual({ outcome: 'scheduled', sendAfter: '2026-03-02T12:00:00.000Z' });
     expect(later.record.draft.status).toBe('approved');
+    // SQS holds a message back 15 minutes at most: it comes back then, and again until due.
+    expect(queue.delivered).toEqual([{ message: { leadId: 'L1' }, delaySeconds: 900 }]);
     expect(sent).toEqual({ outcome: 'sent', messageId: 'm-2' });
     expect(mails).toHaveLength(1);
   });
@@ -113,20 +123,23 @@ describe('sendDraft', () => {
       send: { attemptId: 'a', startedAt: '2026-03-02T09:59:30.000Z' },
     });
     const mails: unknown[] = [];
+    const queue = new RecordingQueue();
     // Act
     const a = await sendDraft(
       'L1',
-      deps(old.store, async () => ({ messageId: 'x' }), mails),
+      deps(old.store, async () => ({ messageId: 'x' }), mails, queue),
     );
     const b = await sendDraft(
       'L1',
-      deps(young.store, async () => ({ messageId: 'x' }), mails),
+      deps(young.store, async () => ({ messageId: 'x' }), mails, queue),
     );
     // Assess
     expect(a).toEqual({ outcome: 'failed', reason: 'delivery_unknown' });
     expect(old.record.draft.send?.error).toBe(DELIVERY_UNKNOWN);
     expect(b).toEqual({ outcome: 'skipped', reason: 'in_flight', recheckAt: '2026-03-02T10:01:30.000Z' });
     expect(mails).toHaveLength(0);
+    // The young attempt is looked at again once it would count as dead (90 s from now).
+    expect(queue.delivered).toEqual([{ message: { leadId: 'L1' }, delaySeconds: 90 }]);
   });
 
   it('puts a throttled draft back to approved and throws for a retry; a timeout is delivery unknown', async () => {

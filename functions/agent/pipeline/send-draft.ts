@@ -20,7 +20,8 @@
  */
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
-import { type Mailer, MailerError, type SendStore } from '../ports';
+import { type LeadQueue, type Mailer, MailerError, type SendStore } from '../ports';
+import { delayUntil } from './lead-message';
 
 export interface SendDeps {
   readonly store: SendStore;
@@ -31,6 +32,8 @@ export interface SendDeps {
   readonly rep: (ownerId: string | undefined) => { name: string; email: string } | undefined;
   readonly now: () => Date;
   readonly stuckAfterSeconds: number;
+  /** The send queue itself: a draft not due yet, or held by another attempt, comes back through it. */
+  readonly sendQueue: LeadQueue;
   readonly newAttemptId?: () => string;
 }
 
@@ -56,7 +59,23 @@ export const DELIVERY_UNKNOWN = 'delivery unknown — check before resending';
 export const emailHash = (email: string): string =>
   createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 
+/**
+ * Sends the lead's approved draft once. When it is not due yet (`scheduled`) or another attempt holds it
+ * (`in_flight`), a delayed message brings the draft back here when it matters.
+ */
 export const sendDraft = async (leadId: string, deps: SendDeps): Promise<SendOutcome> => {
+  const outcome = await sendOnce(leadId, deps);
+  const comeBackAt =
+    outcome.outcome === 'scheduled'
+      ? outcome.sendAfter
+      : outcome.outcome === 'skipped' && outcome.reason === 'in_flight'
+        ? outcome.recheckAt
+        : undefined;
+  if (comeBackAt) await deps.sendQueue.send({ leadId }, { delaySeconds: delayUntil(comeBackAt, deps.now()) });
+  return outcome;
+};
+
+const sendOnce = async (leadId: string, deps: SendDeps): Promise<SendOutcome> => {
   const record = await deps.store.get(leadId);
   if (!record) return { outcome: 'skipped', reason: 'missing' };
   const draft = record.draft;
@@ -81,7 +100,7 @@ export const sendDraft = async (leadId: string, deps: SendDeps): Promise<SendOut
     return { outcome: 'failed', reason: 'delivery_unknown' };
   }
   if (draft.status !== 'approved') return { outcome: 'skipped', reason: 'not_approved' };
-  // Auto-send only in business hours: not yet due → the handler puts the message back until it is.
+  // Auto-send only in business hours: not yet due → the message comes back until it is.
   if (draft.sendAfter && Date.parse(draft.sendAfter) > deps.now().getTime())
     return { outcome: 'scheduled', sendAfter: draft.sendAfter };
 

@@ -38,7 +38,7 @@ export function parseForcedSource(source: string | undefined): Provider | undefi
   if (parsed.success) return parsed.data;
   return {
     ok: false,
-    status: 400,
+    kind: 'invalid',
     error: 'Unknown source',
     issues: [
       issue('source', `Unknown source; use one of ${ProviderSchema.options.join(', ')}`, 'Onbekende bron'),
@@ -65,7 +65,7 @@ function extractJson(value: unknown, forced: Provider | undefined): ProviderExtr
   if (!isObject(value)) {
     return {
       ok: false,
-      status: 422,
+      kind: 'unprocessable',
       error: 'Body is not a JSON object',
       issues: [issue('body', 'Send the answers as a JSON object', 'Stuur de antwoorden als JSON-object')],
     };
@@ -82,7 +82,7 @@ function extractJson(value: unknown, forced: Provider | undefined): ProviderExtr
 function wrongShape(provider: Provider): ParseFailure {
   return {
     ok: false,
-    status: 422,
+    kind: 'unprocessable',
     error: `Body is not a ${provider} submission`,
     issues: [
       issue(

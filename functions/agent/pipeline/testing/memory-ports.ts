@@ -1,12 +1,13 @@
 /**
  * In-memory ports for the pipeline orchestrators (unit tests, the ops CLI): a `LeadStore` with the same
  * conditional semantics as the DynamoDB adapter (each step's result is stored once; a second write loses),
- * a recording `MessageQueue`, and a per-team rotation that hands out one ticket per routed lead.
+ * a recording `LeadQueue`, and a per-team rotation that hands out one ticket per routed lead.
  */
 import type { LeadError, LeadRecord, PipelineStep, StepTiming } from '../../lead-record';
-import type { CreateLeadResult, LeadStore, MessageQueue } from '../../ports';
+import type { CreateLeadResult, LeadQueue, LeadStore } from '../../ports';
 import type { LeadStatus, Route, Tier } from '../../qualification';
 import { decideRoute, type RouteMatch, type RoutingSetup } from '../../route';
+import type { LeadMessage } from '../lead-message';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -116,10 +117,14 @@ export class InMemoryLeadStore implements LeadStore {
   }
 }
 
-export class RecordingQueue implements MessageQueue {
-  readonly sent: unknown[] = [];
-  async send(body: unknown): Promise<void> {
-    this.sent.push(structuredClone(body));
+export class RecordingQueue implements LeadQueue {
+  /** The messages, in order. */
+  readonly sent: LeadMessage[] = [];
+  /** The messages with the delay each was sent with. */
+  readonly delivered: { message: LeadMessage; delaySeconds: number }[] = [];
+  async send(message: LeadMessage, options?: { delaySeconds?: number }): Promise<void> {
+    this.sent.push(structuredClone(message));
+    this.delivered.push({ message: structuredClone(message), delaySeconds: options?.delaySeconds ?? 0 });
   }
 }
 
