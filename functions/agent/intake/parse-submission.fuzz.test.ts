@@ -181,5 +181,5 @@ describe('parseSubmission fuzz', () => {
     expect([...outcomes.keys()]).toEqual(
       expect.arrayContaining(['ok', 'invalid', 'too_large', 'unsupported_media', 'unprocessable']),
     );
-  });
+  }, 120_000);
 });
