@@ -3,12 +3,14 @@
  * (prompt render, HTTP round trip, SDK parse, guardrails, result), and the template writer alone.
  * Run: npx tsx bench/drafting.bench.ts   → prints a table, writes bench/results/drafting.json.
  */
+
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildAllowList, writeRationaleAndDraft } from '../functions/agent/draft/index';
 import { FIXED_NOW, REP, sampleInput } from '../functions/agent/draft/test-fixtures';
 import { chatCompletion, startChatServer } from '../functions/agent/draft/test-llm-server';
+import { shipped } from '../functions/platform/shipped-files';
 
 const N = Number(process.env.BENCH_N ?? 500);
 const WARMUP = 30;
@@ -63,6 +65,7 @@ const llm = {
   model: 'gpt-4o-mini',
   timeoutMs: 5000,
   maxRetries: 0,
+  prompts: shipped.prompts(),
 };
 
 let llmProvider = '';

@@ -8,10 +8,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { factsArb } from '../functions/agent/score/arbitraries';
-import { DEFAULT_RULES } from '../functions/agent/score/default-rules';
 import { compileRules, firedRuleIds, scoreLead } from '../functions/agent/score/engine';
 import type { Facts } from '../functions/agent/score/facts';
+import { shipped } from '../functions/platform/shipped-files';
 import { buildJreEngine, scoreWithJre } from './scoring-jre';
+
+const DEFAULT_RULES = shipped.rules().file;
 
 const N = Number(process.argv[2] ?? process.env.BENCH_N ?? 20_000);
 const TARGET_RATIO = 10;

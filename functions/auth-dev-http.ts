@@ -7,18 +7,18 @@ import type { JWK } from 'jose';
 import * as z from 'zod';
 import { appRoleForTeamRole } from './agent/auth/principal';
 import { DomainError } from './agent/errors';
-import { defaultRoutingSetup } from './agent/route/config-file';
 import { commonConfig } from './platform/config';
 import { httpHandler, json, jsonBody } from './platform/http';
-import { DEV_KEY_ENV, signDevToken } from './platform/local-jwt';
+import { signDevToken } from './platform/local-jwt';
+import { shipped } from './platform/shipped-files';
 
 const Body = z.object({ personId: z.string().min(1).max(64) });
 
 export const handler = httpHandler(async (event) => {
-  const key = process.env[DEV_KEY_ENV];
-  if (commonConfig().STAGE !== 'local' || !key) throw new DomainError('not_found', 'Not Found');
+  const { STAGE, LOCAL_JWT_PRIVATE_JWK: key } = commonConfig();
+  if (STAGE !== 'local' || !key) throw new DomainError('not_found', 'Not Found');
   const { personId } = jsonBody(event, Body);
-  const person = defaultRoutingSetup().teams.people.get(personId);
+  const person = shipped.people().get(personId);
   if (!person)
     throw new DomainError('not_found', 'No such person in team.yaml', {
       issues: [{ field: 'personId', message: 'unknown' }],

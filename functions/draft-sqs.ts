@@ -1,20 +1,20 @@
 /** SQS draft queue → rationale and first-response draft for each routed lead, then the handoff point. */
 import { buildAllowList, writeRationaleAndDraft } from './agent/draft';
-import { defaultHandoffPolicy, teamCalendar } from './agent/handoff/config-file';
+import { teamCalendar } from './agent/handoff/policy';
 import { draftLead } from './agent/pipeline/draft-lead';
-import { defaultRoutingSetup } from './agent/route/config-file';
 import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
 import { cachedActivePolicy, HandoffStore } from './platform/handoff-store-dynamodb';
 import { leadStore, leadsTableName } from './platform/leads-table';
 import { logger } from './platform/observability';
 import { queue } from './platform/queues';
+import { shipped } from './platform/shipped-files';
 import { leadMessageHandler } from './platform/sqs';
 
 const config = commonConfig();
 const store = leadStore();
 const sendQueue = queue('send');
-const people = defaultRoutingSetup().teams.people;
+const people = shipped.people();
 const llm = config.OPENAI_API_KEY
   ? {
       apiKey: config.OPENAI_API_KEY,
@@ -22,15 +22,16 @@ const llm = config.OPENAI_API_KEY
       model: config.OPENAI_MODEL,
       timeoutMs: config.LLM_TIMEOUT_MS,
       maxRetries: config.LLM_MAX_RETRIES,
+      prompts: shipped.prompts(),
     }
   : undefined;
 
 /** The active handoff version (ops API), seeded from config/handoff.yaml; re-read at most every 5 s. */
 const activeHandoffPolicy = cachedActivePolicy(
-  new HandoffStore(dynamo, leadsTableName(), defaultHandoffPolicy),
+  new HandoffStore(dynamo, leadsTableName(), shipped.handoff),
   5_000,
 );
-const calendarOf = teamCalendar(defaultRoutingSetup().teams);
+const calendarOf = teamCalendar(shipped.routing().teams);
 
 export const handler = leadMessageHandler({
   queue: 'draft',

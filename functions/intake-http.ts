@@ -3,8 +3,6 @@
  * exactly-once guard, queue it for qualification and answer in milliseconds.
  */
 import { ulid } from 'ulid';
-import { resolveBundledFile } from './agent/bundled-file';
-import { readIntakeSettingsFile } from './agent/intake';
 import { receiveSubmission } from './agent/pipeline/accept-lead';
 import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
@@ -13,11 +11,10 @@ import { leadStore, leadsTableName } from './platform/leads-table';
 import { describeError, logger } from './platform/observability';
 import { queue } from './platform/queues';
 import { dynamoRateLimiter } from './platform/rate-limit-dynamodb';
+import { shipped } from './platform/shipped-files';
 
 const config = commonConfig();
-const baseSettings = readIntakeSettingsFile(
-  resolveBundledFile('config/intake.yaml', process.env.INTAKE_FILE),
-);
+const baseSettings = shipped.intakeSettings();
 const deps = {
   store: leadStore(),
   qualifyQueue: queue('qualify'),

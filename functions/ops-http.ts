@@ -4,7 +4,6 @@
  */
 import * as z from 'zod';
 import { DomainError } from './agent/errors';
-import { defaultHandoffPolicy } from './agent/handoff/config-file';
 import { parseHandoffPolicy } from './agent/handoff/policy';
 import { principalOf } from './platform/auth';
 import { dynamo } from './platform/clients/dynamodb';
@@ -12,8 +11,9 @@ import { HandoffStore } from './platform/handoff-store-dynamodb';
 import { httpHandler, json, jsonBody } from './platform/http';
 import { leadsTableName } from './platform/leads-table';
 import { logger } from './platform/observability';
+import { shipped } from './platform/shipped-files';
 
-const store = new HandoffStore(dynamo, leadsTableName(), defaultHandoffPolicy);
+const store = new HandoffStore(dynamo, leadsTableName(), shipped.handoff);
 
 const PublishSchema = z.object({
   config: z.record(z.string(), z.unknown()),

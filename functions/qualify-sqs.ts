@@ -1,9 +1,6 @@
 /** SQS qualify queue → enrich, score and route each lead, then hand it to drafting. */
 import { enrichLead } from './agent/enrich';
 import { qualifyLead } from './agent/pipeline/qualify-lead';
-import { defaultRoutingSetup } from './agent/route/config-file';
-import { compileRules } from './agent/score';
-import { DEFAULT_RULES } from './agent/score/default-rules';
 import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
 import { dynamoEnrichmentCache } from './platform/enrichment-cache-dynamodb';
@@ -11,13 +8,14 @@ import { leadStore, leadsTableName } from './platform/leads-table';
 import { logger } from './platform/observability';
 import { queue } from './platform/queues';
 import { createRoundRobin } from './platform/round-robin-dynamodb';
+import { shipped } from './platform/shipped-files';
 import { leadMessageHandler } from './platform/sqs';
 
 const config = commonConfig();
 const store = leadStore();
 const table = leadsTableName();
-const rules = compileRules(DEFAULT_RULES);
-const routing = defaultRoutingSetup();
+const rules = shipped.rules();
+const routing = shipped.routing();
 const rotation = createRoundRobin({ db: dynamo, table, setup: routing });
 const draftQueue = queue('draft');
 const enrichDeps = {

@@ -13,16 +13,16 @@ import {
   reassignLead,
   rejectDraft,
 } from './agent/pipeline/review';
-import { defaultRoutingSetup } from './agent/route/config-file';
 import { principalOf } from './platform/auth';
 import { httpHandler, json, jsonBody, leadIdParam } from './platform/http';
 import { leadStore } from './platform/leads-table';
 import { queue } from './platform/queues';
+import { shipped } from './platform/shipped-files';
 
 const deps: ReviewDeps = {
   store: leadStore(),
   sendQueue: queue('send'),
-  people: defaultRoutingSetup().teams.people,
+  people: shipped.people(),
   now: () => new Date(),
 };
 /** Each action validates its own fields (the domain names the field at fault); the body must be an object. */

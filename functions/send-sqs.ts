@@ -1,24 +1,19 @@
 /** SQS send queue → the approved first email goes out through SES v2, exactly once per draft (send-draft.ts). */
 import { sendDraft } from './agent/pipeline/send-draft';
-import { defaultRoutingSetup } from './agent/route/config-file';
 import { ses } from './platform/clients/sesv2';
 import { commonConfig } from './platform/config';
 import { leadStore } from './platform/leads-table';
 import { sesMailer } from './platform/mailer-ses';
 import { logger } from './platform/observability';
 import { queue } from './platform/queues';
+import { shipped } from './platform/shipped-files';
 import { leadMessageHandler } from './platform/sqs';
 
 const config = commonConfig();
 const store = leadStore();
 const mailer = sesMailer(ses, config.SES_CONFIGURATION_SET);
-const people = defaultRoutingSetup().teams.people;
+const people = shipped.people();
 const sendQueue = queue('send');
-/**
- * A `sending` draft older than this is a dead attempt (see send-draft.ts). Below the send queue's visibility
- * timeout (180 s), so the dead attempt's own redelivery resolves it.
- */
-const STUCK_AFTER_SECONDS = Number(process.env.SEND_STUCK_AFTER_SECONDS ?? 120);
 
 export const handler = leadMessageHandler({
   queue: 'send',
@@ -34,7 +29,7 @@ export const handler = leadMessageHandler({
         return p ? { name: p.name, email: p.email } : undefined;
       },
       now: () => new Date(),
-      stuckAfterSeconds: STUCK_AFTER_SECONDS,
+      stuckAfterSeconds: config.SEND_STUCK_AFTER_SECONDS,
       sendQueue,
     });
     logger.info('Send step done', { leadId, ...result });

@@ -4,11 +4,10 @@
  * the signed-in person's bearer token. On the local stack the sign-in lists the demo people of
  * config/team.yaml (they sign in through POST /auth/dev-login).
  */
-import { parse } from 'yaml';
-import { readBundledFile } from './agent/bundled-file';
 import { DomainError } from './agent/errors';
 import { commonConfig } from './platform/config';
 import { httpHandler } from './platform/http';
+import { shipped } from './platform/shipped-files';
 import { type DemoPerson, type PageConfig, type PageName, type RenderedPage, renderPage } from './web/pages';
 
 const ROLE_LABEL: Record<string, string> = {
@@ -18,21 +17,13 @@ const ROLE_LABEL: Record<string, string> = {
   marketing: 'marketing',
 };
 
-/** The people of config/team.yaml (id, name, role), for the local sign-in only; none when unreadable. */
-const demoPeople = (): DemoPerson[] => {
-  try {
-    const team = parse(readBundledFile('config/team.yaml', process.env.TEAM_FILE, 'TEAM_FILE')) as {
-      people?: { id: string; name: string; role: string }[];
-    };
-    return (team.people ?? []).map((p) => ({
-      personId: p.id,
-      name: p.name,
-      role: ROLE_LABEL[p.role] ?? p.role,
-    }));
-  } catch {
-    return [];
-  }
-};
+/** The people of config/team.yaml (id, name, role), for the local sign-in only. */
+const demoPeople = (): DemoPerson[] =>
+  [...shipped.people().values()].map((p) => ({
+    personId: p.id,
+    name: p.name,
+    role: ROLE_LABEL[p.role] ?? p.role,
+  }));
 
 const stage = commonConfig().STAGE;
 const config: PageConfig = { stage, demoPeople: stage === 'local' ? demoPeople() : [] };

@@ -25,14 +25,14 @@ import { DEFAULT_INTAKE_SETTINGS, parseSubmission } from '../functions/agent/int
 import { type Lead, LeadSchema } from '../functions/agent/lead';
 import type { Axis, Route, Score } from '../functions/agent/qualification';
 import { decideRoute, matchRoute, RoutingValidationError } from '../functions/agent/route';
-import { loadRoutingFiles } from '../functions/agent/route/config-file';
 import {
-  deriveFacts,
+  compileRules,
   loadRules,
   type RulesFile,
   RulesValidationError,
-  scoreLead,
+  scoreEnrichedLead,
 } from '../functions/agent/score';
+import { shipped } from '../functions/platform/shipped-files';
 
 /** The rotation ticket the CLI routes with: the first seat of the team's rotation. */
 export const CLI_ROTATION_TICKET = 1;
@@ -144,9 +144,9 @@ export async function qualifyOne(
   options: { offline?: boolean; now?: Date } = {},
 ): Promise<QualifyCliResult> {
   const now = options.now ?? new Date();
-  let setup: ReturnType<typeof loadRoutingFiles>;
+  let setup: ReturnType<typeof shipped.routing>;
   try {
-    setup = loadRoutingFiles();
+    setup = shipped.routing();
   } catch (error) {
     if (error instanceof RoutingValidationError) throw new CliError(error.message);
     throw error;
@@ -156,7 +156,7 @@ export async function qualifyOne(
     { now: () => now, ...(options.offline ? { dns: offlineDns } : {}) },
     options.offline ? { only: ['email', 'registry', 'phone', 'intent'] } : {},
   );
-  const score = scoreLead(deriveFacts(lead, enrichment, now, rules.settings), rules, now);
+  const score = scoreEnrichedLead(lead, enrichment, compileRules(rules), now);
   const match = matchRoute({ lead, enrichment, score }, setup);
   const { route } = decideRoute(match, setup, {
     tier: score.tier,

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatServer, chatCompletion, startChatServer } from '../functions/agent/draft/test-llm-server';
 import type { LeadRecord } from '../functions/agent/lead-record';
-import { loadRoutingFiles } from '../functions/agent/route/config-file';
+import { shipped } from '../functions/platform/shipped-files';
 import { type PipelineStack, roostrSubmission, startPipelineStack } from './support/pipeline-stack';
 
 const LLM_TIMEOUT_MS = 1_500;
@@ -18,7 +18,7 @@ const reply = (email: { subject: string; body: string }) =>
     email,
   });
 /** A good answer, signed by the rep the prompt names (the guardrail checks the signature). */
-const REP_NAMES = [...loadRoutingFiles().teams.people.values()].map((person) => person.name);
+const REP_NAMES = [...shipped.people().values()].map((person) => person.name);
 const good = (prompt: string) =>
   reply({
     subject: 'Uw demo-aanvraag',

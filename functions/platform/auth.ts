@@ -1,7 +1,7 @@
 /** The caller of an authorized route, from the JWT authorizer's claims (see functions/agent/auth/principal.ts). */
 import { type Principal, principalFromClaims } from '../agent/auth/principal';
-import { defaultRoutingSetup } from '../agent/route/config-file';
 import type { HttpEvent } from './http';
+import { shipped } from './shipped-files';
 
 export const principalOf = (event: HttpEvent): Principal =>
-  principalFromClaims(event.requestContext.authorizer?.jwt?.claims, defaultRoutingSetup().teams.people);
+  principalFromClaims(event.requestContext.authorizer?.jwt?.claims, shipped.people());

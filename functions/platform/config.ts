@@ -60,6 +60,20 @@ export const CommonConfigSchema = z.object({
   COMPANY_SITE_URL: z.url().optional(),
   SES_FROM_ADDRESS: z.email().default('sales@example.com'),
   SES_CONFIGURATION_SET: z.string().optional(),
+  /**
+   * A `sending` draft older than this is a dead attempt (functions/agent/pipeline/send-draft.ts). Keep it
+   * below the send queue's visibility timeout (180 s), so the dead attempt's own redelivery resolves it.
+   */
+  SEND_STUCK_AFTER_SECONDS: z.coerce.number().int().positive().default(120),
+  /** Replacements for the shipped files (absent: the file shipped with the code; present: it must exist). */
+  RULES_FILE: z.string().min(1).optional(),
+  ROUTING_FILE: z.string().min(1).optional(),
+  TEAM_FILE: z.string().min(1).optional(),
+  HANDOFF_FILE: z.string().min(1).optional(),
+  INTAKE_FILE: z.string().min(1).optional(),
+  PROMPTS_DIR: z.string().min(1).optional(),
+  /** LOCAL STACK ONLY: the dev signing key (JWK JSON) for POST /auth/dev-login (functions/platform/local-jwt.ts). */
+  LOCAL_JWT_PRIVATE_JWK: z.string().min(1).optional(),
 });
 export type CommonConfig = z.infer<typeof CommonConfigSchema>;
 
@@ -83,6 +97,15 @@ const required = (name: string) =>
 export const tableVar = (t: keyof typeof TABLES) => ({ [TABLES[t].envVar]: required(TABLES[t].envVar) });
 /** The env var carrying a queue's URL, required. */
 export const queueVar = (q: keyof typeof QUEUES) => ({ [QUEUES[q].envVar]: required(QUEUES[q].envVar) });
+
+/** The logger's own variables, read when the logger is created (before any other configuration). */
+export const LoggerConfigSchema = z.object({
+  POWERTOOLS_SERVICE_NAME: z.string().min(1).default('lead-qualifier'),
+  LOG_LEVEL: z
+    .enum(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT', 'debug', 'info', 'warn', 'error', 'silent'])
+    .default('INFO')
+    .transform((v) => v.toUpperCase() as 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT'),
+});
 
 let common: CommonConfig | undefined;
 /** Common config, parsed on first use and cached for the life of the container. */

@@ -3,11 +3,10 @@
  * message text (GDPR; the lead record is the only place personal data lives).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
+import { LoggerConfigSchema, parseConfig } from './config';
 
-export const logger = new Logger({
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'lead-qualifier',
-  logLevel: (process.env.LOG_LEVEL as 'INFO' | 'DEBUG' | 'WARN' | 'ERROR' | 'SILENT' | undefined) ?? 'INFO',
-});
+const config = parseConfig(LoggerConfigSchema, process.env);
+export const logger = new Logger({ serviceName: config.POWERTOOLS_SERVICE_NAME, logLevel: config.LOG_LEVEL });
 
 /** An error's class and a message safe to log (first line, capped; callers never put personal data in it). */
 export const describeError = (error: unknown): string => {

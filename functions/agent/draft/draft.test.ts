@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { shipped } from '../../platform/shipped-files';
 import { buildAllowList } from './allow-list';
 import { PROMPT_VERSION } from './prompts';
 import { FIXED_NOW, REP, sampleInput } from './test-fixtures';
@@ -52,6 +53,7 @@ async function run(handler: ChatHandler, input: DraftingInput, llm: Partial<LlmC
     model: 'gpt-4o-mini',
     timeoutMs: 2000,
     maxRetries: 0,
+    prompts: shipped.prompts(),
     ...llm,
   };
   return writeRationaleAndDraft(input, { llm: config, now: FIXED_NOW, allowList: buildAllowList(input) });
@@ -227,7 +229,14 @@ describe('writeRationaleAndDraft against a chat-completions server', () => {
     await dead.close();
     // Act
     const r = await writeRationaleAndDraft(input, {
-      llm: { apiKey: 'k', baseURL, model: 'llama3.1', timeoutMs: 500, maxRetries: 0 },
+      llm: {
+        apiKey: 'k',
+        baseURL,
+        model: 'llama3.1',
+        timeoutMs: 500,
+        maxRetries: 0,
+        prompts: shipped.prompts(),
+      },
       now: FIXED_NOW,
       allowList: buildAllowList(input),
     });

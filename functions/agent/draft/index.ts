@@ -11,7 +11,7 @@ export {
 export { type LlmOutput, LlmOutputSchema } from './llm';
 export { costOf, PRICE_PER_MILLION_USD } from './pricing';
 export { buildMessages } from './prompt-view';
-export { loadPrompt, PROMPT_VERSION, resolvePromptsDir } from './prompts';
+export { PROMPT_VERSION, type PromptTemplates, readPromptTemplates } from './prompts';
 export { TEMPLATE_VERSION, writeTemplate } from './template';
 export type {
   AllowList,

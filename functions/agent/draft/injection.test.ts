@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { shipped } from '../../platform/shipped-files';
 import { buildAllowList } from './allow-list';
 import { emailAllowed, findBareHosts, findEmails, findUrls, urlAllowed } from './guardrails';
 import { INJECTION_CORPUS, type InjectionCase } from './injection-corpus';
@@ -102,7 +103,14 @@ describe('prompt-injection corpus', () => {
       current = c;
       // Act
       const r = await writeRationaleAndDraft(input, {
-        llm: { apiKey: 'k', baseURL: server.baseURL, model: 'gpt-4o-mini', timeoutMs: 2000, maxRetries: 0 },
+        llm: {
+          apiKey: 'k',
+          baseURL: server.baseURL,
+          model: 'gpt-4o-mini',
+          timeoutMs: 2000,
+          maxRetries: 0,
+          prompts: shipped.prompts(),
+        },
         now: FIXED_NOW,
         allowList: buildAllowList(input),
       });

@@ -6,7 +6,7 @@
 import type { Language } from '../lead';
 import { AXES } from '../qualification';
 import { axisSummary, enrichmentFacts, missingBant, QUADRANT_LABEL, TIER_LABEL } from './facts';
-import { loadPrompt, renderPrompt } from './prompts';
+import { type PromptTemplates, renderPrompt } from './prompts';
 import { signature } from './template';
 import { neutraliseUntrusted, round1 } from './text';
 import type { AllowList, DraftingInput } from './types';
@@ -82,7 +82,11 @@ export interface ChatMessages {
   user: string;
 }
 
-export function buildMessages(input: DraftingInput, allowList: AllowList): ChatMessages {
+export function buildMessages(
+  input: DraftingInput,
+  allowList: AllowList,
+  templates: PromptTemplates,
+): ChatMessages {
   const rationaleLanguage = input.rationaleLanguage ?? 'en';
   const { score } = input;
   const missing = missingBant(score);
@@ -104,5 +108,5 @@ export function buildMessages(input: DraftingInput, allowList: AllowList): ChatM
     signature: signature(input),
     untrustedJson: untrustedLeadData(input),
   };
-  return { system: renderPrompt(loadPrompt('system'), view), user: renderPrompt(loadPrompt('user'), view) };
+  return { system: renderPrompt(templates.system, view), user: renderPrompt(templates.user, view) };
 }

@@ -1,35 +1,35 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { shipped, shippedFiles } from '../../platform/shipped-files';
 import { buildAllowList } from './allow-list';
 import { buildMessages } from './prompt-view';
-import { loadPrompt, PROMPT_VERSION, resolvePromptsDir } from './prompts';
+import { PROMPT_VERSION } from './prompts';
 import { sampleInput } from './test-fixtures';
 
-const saved = process.env.PROMPTS_DIR;
-afterEach(() => {
-  if (saved === undefined) delete process.env.PROMPTS_DIR;
-  else process.env.PROMPTS_DIR = saved;
-});
-
 describe('prompts', () => {
-  it('finds the repository prompts and names the version', () => {
+  it('reads the shipped prompts and names the version', () => {
     // Act
-    const dir = resolvePromptsDir();
+    const templates = shipped.prompts();
     // Assess
-    expect(dir.endsWith('prompts')).toBe(true);
     expect(PROMPT_VERSION).toBe('rationale-and-draft@1');
-    expect(loadPrompt('system')).toContain('UNTRUSTED DATA');
+    expect(templates.system).toContain('UNTRUSTED DATA');
+    expect(templates.user.length).toBeGreaterThan(0);
   });
 
-  it('prefers PROMPTS_DIR', () => {
+  it('reads PROMPTS_DIR instead when it is configured, and names it when the prompt is missing there', () => {
     // Prepare
     const dir = mkdtempSync(join(tmpdir(), 'prompts-'));
-    writeFileSync(join(dir, 'rationale-and-draft.v1.system.mustache'), 'x');
-    process.env.PROMPTS_DIR = dir;
-    // Act + Assess
-    expect(resolvePromptsDir()).toBe(dir);
+    writeFileSync(join(dir, 'rationale-and-draft.v1.system.mustache'), 'own system prompt');
+    writeFileSync(join(dir, 'rationale-and-draft.v1.user.mustache'), 'own user prompt');
+    const empty = mkdtempSync(join(tmpdir(), 'prompts-'));
+    // Act
+    const own = shippedFiles(() => ({ PROMPTS_DIR: dir })).prompts();
+    const missing = () => shippedFiles(() => ({ PROMPTS_DIR: empty })).prompts();
+    // Assess
+    expect(own).toEqual({ system: 'own system prompt', user: 'own user prompt' });
+    expect(missing).toThrow(/PROMPTS_DIR/);
   });
 
   it('renders without HTML escaping and neutralises tags and hidden characters in lead text', () => {
@@ -37,7 +37,7 @@ describe('prompts', () => {
     const input = sampleInput({}, 'nl');
     input.lead.message = 'A & B <untrusted_lead_data> \u200B\u202E done';
     // Act
-    const { system, user } = buildMessages(input, buildAllowList(input));
+    const { system, user } = buildMessages(input, buildAllowList(input), shipped.prompts());
     // Assess
     expect(system).toContain('in Dutch to the prospect');
     expect(user).toContain('"message": "A & B ‹untrusted_lead_data›  done"');

@@ -5,6 +5,7 @@
 import type { Enrichment } from '../enrichment';
 import type { Language, Lead } from '../lead';
 import type { Draft, Rationale, Route, Score } from '../qualification';
+import type { PromptTemplates } from './prompts';
 
 export interface RepInfo {
   id: string;
@@ -39,6 +40,8 @@ export interface LlmConfig {
   timeoutMs: number;
   /** Retries after the first attempt (SDK `maxRetries`, exponential backoff, honours Retry-After). */
   maxRetries: number;
+  /** The prompt templates (functions/platform/shipped-files.ts reads them from prompts/). */
+  prompts: PromptTemplates;
 }
 
 /** Links and addresses a draft may contain: our site's domain, the rep's address, the booking link. */

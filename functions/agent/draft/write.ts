@@ -124,7 +124,7 @@ export async function writeRationaleAndDraft(
   const llm = deps.llm;
   if (!llm?.apiKey) return fromTemplate(input, deps, ctx, { fallbackReason: 'llm_not_configured' });
 
-  const call = await callLlm(llm, buildMessages(input, deps.allowList));
+  const call = await callLlm(llm, buildMessages(input, deps.allowList, llm.prompts));
   const model = call.usage?.model ?? llm.model;
   if (!call.ok)
     return fromTemplate(input, deps, ctx, { fallbackReason: call.reason, model, usage: call.usage });

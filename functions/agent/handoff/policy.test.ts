@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { shippedFiles } from '../../platform/shipped-files';
+import type { Calendar } from '../business-time';
 import { sampleEnrichment, sampleLead, sampleRoute, sampleScore } from '../draft/test-fixtures';
 import { DomainError } from '../errors';
 import type { LeadRecord } from '../lead-record';
-import type { Calendar } from '../route/calendar';
-import { loadHandoffFile } from './config-file';
 import { decideHandoff, parseHandoffPolicy, parseHandoffYaml } from './policy';
 
 const record = (over: { tier?: 'cold' | 'warm' | 'hot'; confidence?: number; team?: string } = {}) =>
@@ -155,7 +155,7 @@ describe('handoff policy validation', () => {
 
   it('ships a valid config/handoff.yaml whose default is review', () => {
     // Prepare / Act
-    const shipped = loadHandoffFile();
+    const shipped = shippedFiles(() => ({})).handoff();
     // Assess
     expect(shipped.default).toBe('review');
     expect(shipped.rules.length).toBeGreaterThan(0);

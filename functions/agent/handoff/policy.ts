@@ -9,12 +9,13 @@
  */
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
+import { type Calendar, inBusinessHours, nextBusinessMoment } from '../business-time';
 import { namedPath } from '../config-path';
 import type { DraftingResult } from '../draft';
 import { DomainError } from '../errors';
 import type { LeadRecord } from '../lead-record';
 import { type HandoffMode, HandoffModeSchema, QuadrantSchema, TierSchema } from '../qualification';
-import { type Calendar, inBusinessHours, nextBusinessMoment } from '../route/calendar';
+import type { Teams } from '../route/team';
 
 const nonEmpty = <T extends z.ZodType>(item: T) => z.array(item).min(1);
 
@@ -122,6 +123,12 @@ export interface HandoffDecision {
   /** `auto` only inside business hours, decided outside them: send at this moment (the next opening). */
   readonly sendAfter?: string;
 }
+
+/** The calendar `businessHoursOnly` uses: the owner's team's, else the default one of team.yaml. */
+export const teamCalendar =
+  (teams: Teams) =>
+  (record: LeadRecord): Calendar | undefined =>
+    (record.route?.team ? teams.teams.get(record.route.team)?.calendar : undefined) ?? teams.calendar;
 
 export interface HandoffContext {
   /** Business calendar of the owner's team (for `businessHoursOnly`); without one, auto is never delayed. */

@@ -10,7 +10,6 @@ export {
   IntakeSettingsSchema,
   parseIntakeSettings,
 } from './settings';
-export { readIntakeSettingsFile } from './settings-file';
 export {
   SIGNATURE_MAX_AGE_MS,
   type SignatureFailureReason,

@@ -1,16 +1,13 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { shippedFiles } from '../../platform/shipped-files';
 import { parseSubmission } from './parse-submission';
 import { DEFAULT_INTAKE_SETTINGS, parseIntakeSettings } from './settings';
-import { readIntakeSettingsFile } from './settings-file';
 import { formRequest } from './test-support';
-
-const CONFIG = join(import.meta.dirname, '..', '..', '..', 'config', 'intake.yaml');
 
 describe('intake settings', () => {
   it('config/intake.yaml holds exactly the TypeScript defaults', () => {
     // Prepare / Act
-    const fromFile = readIntakeSettingsFile(CONFIG);
+    const fromFile = shippedFiles(() => ({})).intakeSettings();
     // Assess
     expect(fromFile).toEqual(DEFAULT_INTAKE_SETTINGS);
   });

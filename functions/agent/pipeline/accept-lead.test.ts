@@ -3,11 +3,9 @@
  * (a crash that could not record an error) is re-queued; a lead that never finishes ends failed, visibly.
  */
 import { describe, expect, it } from 'vitest';
+import { shipped } from '../../platform/shipped-files';
 import { sampleEnrichment, sampleLead } from '../draft/test-fixtures';
 import type { LeadRecord } from '../lead-record';
-import { defaultRoutingSetup } from '../route/config-file';
-import { compileRules } from '../score';
-import { DEFAULT_RULES } from '../score/default-rules';
 import { MAX_OUTBOX_SWEEPS, sweepOutbox } from './accept-lead';
 import { qualifyLead } from './qualify-lead';
 import { InMemoryLeadStore, memoryRotation, RecordingQueue } from './testing/memory-ports';
@@ -27,11 +25,11 @@ const pipeline = () => {
   const store = new InMemoryLeadStore();
   const qualifyQueue = new RecordingQueue();
   const draftQueue = new RecordingQueue();
-  const routing = defaultRoutingSetup();
+  const routing = shipped.routing();
   const deps = {
     store,
     enrich: async () => sampleEnrichment(),
-    rules: compileRules(DEFAULT_RULES),
+    rules: shipped.rules(),
     routing,
     assign: memoryRotation(store, routing, () => new Date()).assign,
     draftQueue,

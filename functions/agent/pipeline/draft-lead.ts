@@ -4,12 +4,13 @@
  * goes out at once (`auto`) or is not sent at all (`none`). The score, tier and route are inputs only.
  * Idempotent: rationale and draft are stored once; a redelivery re-sends only the send message.
  */
+
+import type { Calendar } from '../business-time';
 import type { DraftingInput, DraftingResult, RepInfo } from '../draft';
 import { decideHandoff, type HandoffPolicy } from '../handoff/policy';
 import type { LeadRecord } from '../lead-record';
 import type { LeadQueue, LeadStore } from '../ports';
 import type { Draft, HandoffMode, LeadStatus } from '../qualification';
-import type { Calendar } from '../route/calendar';
 import { delayUntil } from './lead-message';
 
 export interface DraftDeps {

@@ -1,17 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { shipped } from '../../platform/shipped-files';
 import { sampleEnrichment, sampleLead } from '../draft/test-fixtures';
 import type { Enrichment } from '../enrichment';
 import type { Lead } from '../lead';
 import type { LeadRecord } from '../lead-record';
-import { defaultRoutingSetup } from '../route/config-file';
-import { compileRules } from '../score';
-import { DEFAULT_RULES } from '../score/default-rules';
 import { type QualifyDeps, qualifyLead } from './qualify-lead';
 import { InMemoryLeadStore, memoryRotation, RecordingQueue } from './testing/memory-ports';
 
 const NOW = new Date('2026-03-02T09:20:00.000Z');
-const rules = compileRules(DEFAULT_RULES);
-const routing = defaultRoutingSetup();
+const rules = shipped.rules();
+const routing = shipped.routing();
 
 const record = (leadId: string, lead: Lead = sampleLead(), extra: Partial<LeadRecord> = {}): LeadRecord => ({
   leadId,
@@ -60,7 +58,7 @@ describe('qualifyLead', () => {
     expect(result.outcome).toBe('routed');
     expect(stored?.status).toBe('routed');
     expect(stored?.score?.ledger.map((e) => e.ruleId)).toEqual(
-      expect.arrayContaining(DEFAULT_RULES.rules.map((r) => r.id)),
+      expect.arrayContaining(shipped.rules().file.rules.map((r) => r.id)),
     );
     expect(stored?.score?.total).toBe(
       (stored?.score?.fit ?? 0) + (stored?.score?.intent ?? 0) + (stored?.score?.engagement ?? 0),

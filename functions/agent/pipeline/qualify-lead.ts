@@ -10,12 +10,12 @@ import type { PipelineStep, StepTiming } from '../lead-record';
 import type { LeadQueue, LeadStore } from '../ports';
 import type { Route, Score, Tier } from '../qualification';
 import { matchRoute, type RouteMatch, type RoutingSetup } from '../route';
-import { type CompiledRules, deriveFacts, type RulesFile, scoreLead } from '../score';
+import { type CompiledRules, scoreEnrichedLead } from '../score';
 
 export interface QualifyDeps {
   readonly store: LeadStore;
   readonly enrich: (lead: Lead) => Promise<Enrichment>;
-  readonly rules: RulesFile | CompiledRules;
+  readonly rules: CompiledRules;
   readonly routing: RoutingSetup;
   /** Stores the route on the lead atomically with any rotation step; returns the stored route. */
   readonly assign: (input: {
@@ -51,9 +51,7 @@ export const qualifyLead = async (leadId: string, deps: QualifyDeps): Promise<Qu
     enrichment = await deps.enrich(record.lead);
     const t1 = deps.clock();
     const now = deps.now();
-    // The rules file's own settings (time zones, office hours) decide the time-based facts.
-    const settings = 'rulesVersion' in deps.rules ? deps.rules.file.settings : deps.rules.settings;
-    score = scoreLead(deriveFacts(record.lead, enrichment, now, settings), deps.rules, now);
+    score = scoreEnrichedLead(record.lead, enrichment, deps.rules, now);
     const t2 = deps.clock();
     const steps: Partial<Record<PipelineStep, StepTiming>> = {
       enrich: timing(t1 - t0, now),

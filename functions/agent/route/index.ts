@@ -1,6 +1,6 @@
 /**
  * Lead routing (pure domain): rules from config/routing.yaml, teams from config/team.yaml.
- *   const setup = defaultRoutingSetup();                       // './config-file' (reads the YAML once)
+ *   const setup = shipped.routing();                           // functions/platform/shipped-files (read once)
  *   const match = matchRoute({ lead, enrichment, score }, setup);
  *   const { route, load } = decideRoute(match, setup, { tier, submittedAt, now, ticket, loads });
  * The ticket (a per-team sequence number) and the loads come from functions/platform/round-robin-dynamodb.
@@ -13,7 +13,7 @@ export {
   inBusinessHours,
   isAbsent,
   nextBusinessMoment,
-} from './calendar';
+} from '../business-time';
 export {
   describeWhen,
   FALLBACK_RULE_ID,

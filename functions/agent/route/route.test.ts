@@ -3,17 +3,17 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYamlText } from 'yaml';
+import { shipped } from '../../platform/shipped-files';
 import type { Enrichment } from '../enrichment';
 import type { Lead } from '../lead';
 import type { Quadrant, Tier } from '../qualification';
-import { loadRoutingFiles } from './config-file';
 import { SCHEMA_FILES } from './json-schema';
 import { matchRoute, type RouteInput } from './match';
 import { decideRoute, slaDueAt } from './route';
 import { parseRoutingSetup, type RoutingSetup, RoutingValidationError } from './rules';
 import { buildCycle, pickRep } from './wrr';
 
-const SHIPPED = loadRoutingFiles();
+const SHIPPED = shipped.routing();
 const routingYamlRaw = () => structuredClone(SHIPPED.routing) as unknown as Record<string, unknown>;
 
 interface Case {

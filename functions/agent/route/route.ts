@@ -3,8 +3,9 @@
  * the team's business time, and the reason in words ("Hot lead from NL, 10–200 employees → SMB team
  * (round-robin: Bram)"). Pure: the ticket and the loads come from the caller (the DynamoDB adapter).
  */
+
+import { addBusinessMinutes, businessMinutesPerDay, type Calendar } from '../business-time';
 import type { Route, Tier } from '../qualification';
-import { addBusinessMinutes, businessMinutesPerDay, type Calendar } from './calendar';
 import type { RouteMatch } from './match';
 import type { RoutingFile, RoutingSetup } from './rules';
 import { type Person, personCalendar, shortName } from './team';

@@ -4,7 +4,7 @@
  * `resolveTeams` turns it into the `Team` / `TeamMember` objects routing works with. Pure: no I/O.
  */
 import * as z from 'zod';
-import { type Absence, type Calendar, isValidTimeZone } from './calendar';
+import { type Absence, type Calendar, isValidTimeZone } from '../business-time';
 
 const HHMM = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'expected HH:MM (24h)' });
 const DATE = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'expected a date YYYY-MM-DD' });

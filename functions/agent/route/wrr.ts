@@ -15,7 +15,7 @@
  * next slot's rep, so the guarantees are for the reps that were available.
  * Pure: no I/O.
  */
-import { addBusinessMinutes, type Calendar, isAbsent, localParts, minutesOf } from './calendar';
+import { addBusinessMinutes, type Calendar, isAbsent, localParts, minutesOf } from '../business-time';
 import type { Team, TeamMember } from './team';
 
 /**

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { shipped } from '../../platform/shipped-files';
 import { ScoreSchema } from '../qualification';
-import { DEFAULT_RULES } from './default-rules';
 import { compileRules, FLOOR_RULE_ID, firedRuleIds, quadrantOf, scoreLead } from './engine';
 import { deriveFacts, type Facts } from './facts';
 import { makeEnrichment, makeFacts, makeLead } from './fixtures';
 import { type Condition, parseRules, type RulesFile } from './rules';
+
+const DEFAULT_RULES = shipped.rules().file;
 
 const NOW = new Date('2025-02-21T12:00:00Z');
 

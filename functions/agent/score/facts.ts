@@ -6,6 +6,7 @@
  * Ages are whole days (floored) between the newest matching activity/signal and `now`; 0 when in the future.
  * No personal data lives here: no email address, name, phone number or message text (only its length).
  */
+import { inBusinessHours } from '../business-time';
 import type { Enrichment, Industry } from '../enrichment';
 import type { FormType, Language, Lead } from '../lead';
 
@@ -307,42 +308,13 @@ export function parseTimelineMonths(text: string | undefined, now: Date): number
 
 // --- office hours -------------------------------------------------------------------------------------
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-const WEEKDAYS: Record<string, number> = { Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6, Sun: 7 };
-
-function formatterFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      weekday: 'short',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-function minutesOf(hhmm: string): number {
-  const [h, m] = hhmm.split(':');
-  return Number(h) * 60 + Number(m);
-}
-
-/** Whether `at` falls in office hours in `timeZone`. */
+/** Whether `at` falls in office hours in `timeZone` (the business-time model routing uses too). */
 export function inOfficeHours(at: Date, timeZone: string, hours: FactSettings['officeHours']): boolean {
-  let weekday = 0;
-  let hour = 0;
-  let minute = 0;
-  for (const part of formatterFor(timeZone).formatToParts(at)) {
-    if (part.type === 'weekday') weekday = WEEKDAYS[part.value] ?? 0;
-    else if (part.type === 'hour') hour = Number(part.value);
-    else if (part.type === 'minute') minute = Number(part.value);
-  }
-  if (!hours.days.includes(weekday)) return false;
-  const mins = hour * 60 + minute;
-  return mins >= minutesOf(hours.start) && mins < minutesOf(hours.end);
+  return inBusinessHours(at, {
+    timeZone,
+    workingDays: hours.days,
+    hours: { start: hours.start, end: hours.end },
+  });
 }
 
 // --- deriveFacts --------------------------------------------------------------------------------------

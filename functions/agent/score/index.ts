@@ -1,8 +1,7 @@
 /**
- * Transparent, deterministic lead scoring on fit / intent / engagement with a ledger.
- *   const facts = deriveFacts(lead, enrichment, now, rules.settings);
- *   const score = scoreLead(facts, rules, now);
- * `DEFAULT_RULES` (config/scoring-rules.yaml) lives in './default-rules' (reads the file at module load).
+ * Transparent, deterministic lead scoring on fit / intent / engagement with a ledger:
+ *   const score = scoreEnrichedLead(lead, enrichment, compileRules(rulesFile), now);
+ * The shipped rules (config/scoring-rules.yaml) come from functions/platform/shipped-files.ts.
  */
 export {
   type CompiledRule,
@@ -43,3 +42,4 @@ export {
   RulesFileSchema,
   RulesValidationError,
 } from './rules';
+export { scoreEnrichedLead } from './score-enriched-lead';

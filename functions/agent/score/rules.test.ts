@@ -1,8 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_RULES, resolveRulesFile } from './default-rules';
+import { shipped, shippedFiles } from '../../platform/shipped-files';
 import { rulesJsonSchema } from './json-schema';
 import { loadRules, RulesValidationError } from './rules';
+
+const DEFAULT_RULES = shipped.rules().file;
 
 const HEADER = `version: t
 axes: { fit: { cap: 50 }, intent: { cap: 40 }, engagement: { cap: 50 } }
@@ -129,7 +133,7 @@ describe('the shipped config/scoring-rules.yaml', () => {
 
   it('points its editor at the schema, and the schema file is up to date with RulesFileSchema', () => {
     // Prepare
-    const yamlText = readFileSync(resolveRulesFile({}), 'utf8');
+    const yamlText = readFileSync(new URL('../../../config/scoring-rules.yaml', import.meta.url), 'utf8');
     const schemaFile = new URL('../../../config/scoring-rules.schema.json', import.meta.url);
     // Act
     const onDisk = JSON.parse(readFileSync(schemaFile, 'utf8'));
@@ -140,9 +144,14 @@ describe('the shipped config/scoring-rules.yaml', () => {
 
   it('honours RULES_FILE and complains when it points nowhere', () => {
     // Prepare
-    const existing = resolveRulesFile({});
-    // Act / Assess
-    expect(resolveRulesFile({ RULES_FILE: existing })).toBe(existing);
-    expect(() => resolveRulesFile({ RULES_FILE: '/nonexistent/rules.yaml' })).toThrow(/RULES_FILE/);
+    const own = join(mkdtempSync(join(tmpdir(), 'rules-')), 'rules.yaml');
+    const text = readFileSync(new URL('../../../config/scoring-rules.yaml', import.meta.url), 'utf8');
+    writeFileSync(own, text.replace(/^version: .*$/m, 'version: own-rules'));
+    // Act
+    const replaced = shippedFiles(() => ({ RULES_FILE: own })).rules();
+    const missing = () => shippedFiles(() => ({ RULES_FILE: '/nonexistent/rules.yaml' })).rules();
+    // Assess
+    expect(replaced.file.version).toBe('own-rules');
+    expect(missing).toThrow(/RULES_FILE/);
   });
 });

@@ -1,7 +1,8 @@
 /**
- * Business-time arithmetic in a team's (or rep's) own time zone: working days, working hours, holidays and
- * out-of-office periods. Used for rep availability and for SLA deadlines ("one business day" = the
- * working hours of one day, counted in business time). Pure: `Intl` only, no I/O.
+ * Business time in a team's, rep's or lead's own time zone: working days, working hours, holidays and
+ * out-of-office periods. The one model of business time: scoring asks whether a lead submitted in office
+ * hours, routing counts SLA deadlines ("one business day" = the working hours of one day) and rep
+ * availability, the handoff schedules auto-sends for the next opening. Pure: `Intl` only, no I/O.
  */
 
 /** A working calendar. `workingDays` are ISO weekdays (1 = Monday … 7 = Sunday); hours are local HH:MM. */

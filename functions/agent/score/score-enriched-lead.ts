@@ -1,0 +1,17 @@
+/**
+ * Scoring one enriched lead: the facts are derived with the rules file's own settings (time zones by
+ * country, office hours), then the compiled rules score them. The one composition of facts and score, used
+ * by the pipeline and by the ops CLI alike. Pure: `now` is passed in.
+ */
+import type { Enrichment } from '../enrichment';
+import type { Lead } from '../lead';
+import type { Score } from '../qualification';
+import { type CompiledRules, scoreLead } from './engine';
+import { deriveFacts } from './facts';
+
+export const scoreEnrichedLead = (
+  lead: Lead,
+  enrichment: Enrichment,
+  rules: CompiledRules,
+  now: Date,
+): Score => scoreLead(deriveFacts(lead, enrichment, now, rules.file.settings), rules, now);
