@@ -5,6 +5,17 @@
  */
 import * as z from 'zod';
 import { LanguageSchema } from './lead';
+import { DraftStatusSchema } from './lifecycle';
+
+/** The lead's and the draft's states live with their transitions in ./lifecycle. */
+export {
+  DRAFT_STATUSES,
+  type DraftStatus,
+  DraftStatusSchema,
+  LEAD_STATUSES,
+  type LeadStatus,
+  LeadStatusSchema,
+} from './lifecycle';
 
 export const AXES = ['fit', 'intent', 'engagement'] as const;
 export const AxisSchema = z.enum(AXES);
@@ -91,18 +102,6 @@ export const HANDOFF_MODES = ['review', 'auto', 'none'] as const;
 export const HandoffModeSchema = z.enum(HANDOFF_MODES);
 export type HandoffMode = z.infer<typeof HandoffModeSchema>;
 
-export const DRAFT_STATUSES = [
-  'pending',
-  'approved',
-  'sending',
-  'sent',
-  'rejected',
-  'failed',
-  'none',
-] as const;
-export const DraftStatusSchema = z.enum(DRAFT_STATUSES);
-export type DraftStatus = z.infer<typeof DraftStatusSchema>;
-
 export const DraftSchema = z.object({
   subject: z.string(),
   body: z.string(),
@@ -142,14 +141,3 @@ export const DraftSchema = z.object({
 });
 export type Draft = z.infer<typeof DraftSchema>;
 
-export const LEAD_STATUSES = [
-  'received', // stored and queued for qualification (in the outbox until qualified)
-  'routed', // scored and routed to an owner; draft not yet written
-  'nurture', // scored below threshold: nurture sequence, no rep
-  'drafted', // rationale and draft written, waiting for the handoff decision / approval
-  'sent', // first email sent
-  'spam', // honeypot or time trap: stored, never qualified
-  'failed', // ended in a DLQ; `error` says why
-] as const;
-export const LeadStatusSchema = z.enum(LEAD_STATUSES);
-export type LeadStatus = z.infer<typeof LeadStatusSchema>;
