@@ -140,4 +140,3 @@ export const DraftSchema = z.object({
     .optional(),
 });
 export type Draft = z.infer<typeof DraftSchema>;
-
