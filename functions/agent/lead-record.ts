@@ -56,6 +56,8 @@ export interface LeadRecord {
   readonly spam?: { readonly reason: string };
   readonly enrichment?: Enrichment;
   readonly score?: Score;
+  /** How many score versions were recorded (1 after qualification; a re-score adds one). */
+  readonly scoreVersion?: number;
   readonly route?: Route;
   readonly rationale?: Rationale;
   readonly draft?: Draft;

@@ -147,6 +147,12 @@ export const leadTransitions = (): LeadTransition[] =>
 /** The states a command is allowed from. */
 export const leadFrom = (command: LeadCommand): readonly LeadStatus[] => LEAD_TRANSITIONS[command].from;
 
+/** The state a command leads to from every state it is allowed from (undefined: it keeps the state). */
+export const leadTo = (command: LeadCommand): LeadStatus | undefined => {
+  const to: LeadStatus | 'same' = LEAD_TRANSITIONS[command].to;
+  return to === 'same' ? undefined : to;
+};
+
 export type LeadDecision =
   | { readonly ok: true; readonly from: LeadStatus; readonly to: LeadStatus; readonly load: LoadEffect }
   | { readonly ok: false; readonly from: LeadStatus; readonly allowedFrom: readonly LeadStatus[] };

@@ -1,16 +1,33 @@
 /**
- * The storage and messaging ports the pipeline needs. Adapters live in functions/platform (DynamoDB, SQS);
- * tests and the ops CLI can use in-memory ones. Pure types, no AWS.
+ * The storage, messaging and mail ports the use cases need, named for what each action does. Adapters live
+ * in functions/platform (DynamoDB, SQS, SES); the in-memory store in functions/agent/testing implements the
+ * same ports. Pure types, no AWS.
  */
 import type { Enrichment } from './enrichment';
-import type { AuditEntry, LeadError, LeadRecord, PipelineStep, StepTiming } from './lead-record';
+import type {
+  AuditEntry,
+  LeadError,
+  LeadRecord,
+  PipelineStep,
+  ScoreOverride,
+  StepTiming,
+} from './lead-record';
+import type { DraftStatus, LeadStatus } from './lifecycle';
 import type { LeadMessage } from './pipeline/lead-message';
-import type { Draft, DraftStatus, LeadStatus, Rationale, Score } from './qualification';
+import type { Draft, Rationale, Score } from './qualification';
 
 export type CreateLeadResult =
   | { readonly created: true; readonly leadId: string }
   | { readonly created: false; readonly leadId: string; readonly status: LeadStatus };
 
+/** What a pipeline step records beside its result: how long each part took. */
+export type StepTimings = Partial<Record<PipelineStep, StepTiming>>;
+
+/**
+ * The lead as the intake and the pipeline steps write it. Every write is one conditional write whose
+ * condition comes from functions/agent/lifecycle.ts, so at-least-once delivery never stores a second lead,
+ * a second result for the same cause or a state that goes backwards.
+ */
 export interface LeadStore {
   /**
    * Stores a new lead and its dedup guard atomically. When the dedup key is already taken (a resubmission
@@ -27,25 +44,29 @@ export interface LeadStore {
   rearmOutbox(leadId: string): Promise<number>;
   /** Leads in the outbox for more than `olderThanSeconds`: not yet drafted, maybe never queued or a message lost. */
   listOutbox(olderThanSeconds: number, limit: number): Promise<string[]>;
-  /** Records enrichment and score and restarts the outbox clock (idempotent: a second call keeps the first). */
+  /**
+   * Records enrichment and a new score version for `cause` (the first qualification is `qualify`; a later
+   * re-score names its own cause) and restarts the outbox clock. Once per cause: false when this cause was
+   * already recorded (a redelivery), so the first result stands and the step stays idempotent.
+   */
   saveQualification(
     leadId: string,
-    result: { enrichment: Enrichment; score: Score; steps: Partial<Record<PipelineStep, StepTiming>> },
+    result: { enrichment: Enrichment; score: Score; cause: string; steps: StepTimings },
   ): Promise<boolean>;
-  recordSteps(leadId: string, steps: Partial<Record<PipelineStep, StepTiming>>): Promise<void>;
-  /** Records rationale and draft once (false when an earlier delivery already did). */
+  recordSteps(leadId: string, steps: StepTimings): Promise<void>;
+  /**
+   * Records rationale and draft once (lifecycle `save_draft`: routed → drafted, nurture stays nurture) and
+   * takes the lead out of the outbox. False when an earlier delivery already did.
+   */
   saveDraft(
     leadId: string,
-    result: {
-      rationale: Rationale;
-      draft?: Draft;
-      status: LeadStatus;
-      steps: Partial<Record<PipelineStep, StepTiming>>;
-    },
+    result: { rationale: Rationale; draft?: Draft; routeKind: 'owner' | 'nurture'; steps: StepTimings },
   ): Promise<boolean>;
-  /** Records a step failure on the lead; `final` marks it failed (the message goes to the DLQ). */
+  /**
+   * Records a step failure on the lead; `final` (the message goes to the DLQ) also applies lifecycle `fail`
+   * to a lead still in the pipeline and takes it out of the outbox.
+   */
   recordError(leadId: string, error: LeadError, final: boolean): Promise<void>;
-  setStatus(leadId: string, status: LeadStatus, expectedStatuses: readonly LeadStatus[]): Promise<boolean>;
 }
 
 /** A pipeline queue (qualify, draft or send). */
@@ -68,12 +89,18 @@ export interface RateLimiter {
 
 export type BeginSendResult = 'started' | 'conflict';
 
-/** The draft send state machine on the lead: approved → sending → sent | failed. All transitions conditional. */
+/**
+ * The draft's send on the lead (lifecycle draft commands begin_send, complete_send, fail_send, release_send):
+ * approved → sending → sent | failed, each one conditional write.
+ */
 export interface SendStore {
   get(leadId: string): Promise<LeadRecord | undefined>;
   /** approved → sending with this attempt (written before the mail goes out); `conflict` if not approved. */
   beginSend(leadId: string, attempt: { attemptId: string; startedAt: string }): Promise<BeginSendResult>;
-  /** sending (this attempt) → sent, with the SES message id; lead status → `sent`. False if the attempt lost. */
+  /**
+   * sending (this attempt) → sent, with the SES message id; the lead is contacted (`sent`) unless it is
+   * already further along. False if the attempt lost.
+   */
   completeSend(
     leadId: string,
     attemptId: string,
@@ -124,36 +151,42 @@ export class MailerError extends Error {
 
 /* ------------------------------------------------------------------ review (functions/agent/pipeline/review) */
 
-/**
- * One conditional change of a lead: `set` attribute paths (dotted, e.g. `draft.status`) to values, only if
- * every `expect` path currently holds its value; the audit entry is appended in the same write.
- */
-export interface LeadChange {
-  readonly set: Readonly<Record<string, unknown>>;
-  readonly expect: Readonly<Record<string, string>>;
-  readonly audit: AuditEntry;
-}
-
 /** Where a page of a store listing ended; opaque to callers, handed back to get the next page. */
 export type StoreCursor = Readonly<Record<string, string>>;
 
-/** A cursor that this store did not hand out (forged, corrupted, or for another listing). */
-export class InvalidCursorError extends Error {
-  override readonly name = 'InvalidCursorError';
+/** A person's new subject and body for a draft. */
+export interface DraftContent {
+  readonly subject: string;
+  readonly body: string;
 }
 
+/**
+ * The review actions on a lead. Each is one conditional write with its audit entry: the draft or the lead
+ * must be in a state the lifecycle allows the action from (and, for a reassign, still have the owner the
+ * person saw); the index keys that the action moves (inbox order, owner, draft status) are the adapter's.
+ * Each answers false when the lead moved on meanwhile (someone else acted first).
+ */
 export interface ReviewStore {
   get(leadId: string): Promise<LeadRecord | undefined>;
   /** A person's leads that have a draft in this status (`all`: any draft); every one, in no particular order. */
   listByOwner(ownerId: string, draftStatus: DraftStatus | 'all'): Promise<LeadRecord[]>;
   /**
    * One page of the leads whose draft is in `status`, in inbox order (functions/agent/inbox-order.ts), for
-   * managers. `after` is the `next` of the previous page; `next` is absent on the last page.
+   * managers. `after` is the `next` of the previous page; `next` is absent on the last page. A cursor this
+   * store did not hand out is refused (DomainError `invalid`, field `cursor`).
    */
   listDrafts(
     status: DraftStatus,
     page: { readonly limit: number; readonly after?: StoreCursor },
   ): Promise<{ records: LeadRecord[]; next?: StoreCursor }>;
-  /** False when an `expect` did not hold (someone else changed the lead first). */
-  applyChange(leadId: string, change: LeadChange): Promise<boolean>;
+  /** Draft `edit`: new subject and body of a pending draft. */
+  editDraft(leadId: string, content: DraftContent, audit: AuditEntry): Promise<boolean>;
+  /** Draft `approve`: pending → approved, with the reviewer's last edit if any. */
+  approveDraft(leadId: string, content: DraftContent | undefined, audit: AuditEntry): Promise<boolean>;
+  /** Draft `reject`: pending → rejected, with the reason. */
+  rejectDraft(leadId: string, reason: string, audit: AuditEntry): Promise<boolean>;
+  /** Lead `reassign`: from the owner the person saw to another (the owner's inbox moves along). */
+  reassign(leadId: string, owners: { from: string; to: string }, audit: AuditEntry): Promise<boolean>;
+  /** Lead `override`: a person's tier or total (the inbox order follows the effective tier). */
+  overrideScore(leadId: string, override: ScoreOverride, audit: AuditEntry): Promise<boolean>;
 }

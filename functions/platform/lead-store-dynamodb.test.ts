@@ -31,6 +31,15 @@ const scripted = (answers: unknown[]) => {
   return { db, sent };
 };
 
+/** The value an UpdateItem input SETs a top-level attribute to. */
+const assigned = (input: Record<string, unknown>, attribute: string): unknown => {
+  const names = input.ExpressionAttributeNames as Record<string, string>;
+  const values = input.ExpressionAttributeValues as Record<string, unknown>;
+  const name = Object.keys(names).find((k) => names[k] === attribute);
+  const placeholder = new RegExp(`(?:SET |, )${name} = (:\\w+)`).exec(input.UpdateExpression as string)?.[1];
+  return placeholder ? values[placeholder] : undefined;
+};
+
 const record = {
   leadId: 'L2',
   dedupKey: 'content:abc',
@@ -101,17 +110,19 @@ describe('DynamoLeadStore.saveDraft while a person overrides the tier', () => {
     const saved = await new DynamoLeadStore(db, 't').saveDraft('L3', {
       rationale: { text: 'r' } as never,
       draft,
-      status: 'drafted',
+      routeKind: 'owner',
       steps: {},
     });
     // Assess
     expect(saved).toBe(true);
-    const values = writes.map((w) => w.ExpressionAttributeValues as Record<string, unknown>);
-    expect(values.map((v) => v[':dsk'])).toEqual([
+    expect(writes.map((w) => assigned(w, 'draftSk'))).toEqual([
       '1#2030-01-01T10:00:00.000Z#L3',
       '0#2030-01-01T10:00:00.000Z#L3',
     ]);
-    expect(values[1]?.[':oat']).toBe('2026-12-01T10:00:00.000Z');
-    expect(values[1]?.[':dpk']).toBe('DRAFT#pending');
+    expect(writes[1]?.ConditionExpression).toContain('#override.#at = ');
+    expect(Object.values(writes[1]?.ExpressionAttributeValues as object)).toContain(
+      '2026-12-01T10:00:00.000Z',
+    );
+    expect(assigned(writes[1]!, 'draftPk')).toBe('DRAFT#pending');
   });
 });

@@ -25,12 +25,12 @@ import type { Route, Tier } from '../agent/qualification';
 import type { RouteMatch } from '../agent/route/match';
 import { decideRoute } from '../agent/route/route';
 import type { RoutingSetup } from '../agent/route/rules';
+import { leadKey, routedAttributes } from './lead-item';
 
 export const rrKey = (team: string) => ({ pk: `RR#${team}`, sk: 'RR' });
-export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
+export { leadKey };
+
 const LOAD_PREFIX = 'load#';
-/** Sorts after every ISO date: leads without an SLA come last in an owner's inbox. */
-const NO_SLA = '9999';
 
 export interface AssignInput {
   readonly leadId: string;
@@ -146,19 +146,23 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
     return snapshotOf(out.Item);
   };
 
-  const leadUpdate = (leadId: string, route: Route) => ({
-    TableName: table,
-    Key: leadKey(leadId),
-    UpdateExpression: 'SET #route = :route, ownerPk = :opk, ownerSk = :osk, #status = :status',
-    ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#route)',
-    ExpressionAttributeNames: { '#route': 'route', '#status': 'status' },
-    ExpressionAttributeValues: {
-      ':route': route,
-      ':status': route.kind === 'nurture' ? 'nurture' : 'routed',
-      ':opk': `OWNER#${route.ownerId ?? 'unassigned'}`,
-      ':osk': `${route.slaDueAt ?? NO_SLA}#${leadId}`,
-    },
-  });
+  // The lead's side (lifecycle `qualify`): route, status and owner index keys from the lead item's codec.
+  const leadUpdate = (leadId: string, route: Route) => {
+    const routed = routedAttributes(leadId, route);
+    return {
+      TableName: table,
+      Key: leadKey(leadId),
+      UpdateExpression: 'SET #route = :route, ownerPk = :opk, ownerSk = :osk, #status = :status',
+      ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#route)',
+      ExpressionAttributeNames: { '#route': 'route', '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':route': routed.route,
+        ':status': routed.status,
+        ':opk': routed.ownerPk,
+        ':osk': routed.ownerSk,
+      },
+    };
+  };
 
   const assignDirect = async (input: AssignInput): Promise<Route> => {
     const { route } = decideRoute(input.match, setup, {

@@ -6,9 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { shipped } from '../../platform/shipped-files';
 import { sampleEnrichment, sampleLead } from '../draft/test-fixtures';
 import type { LeadRecord } from '../lead-record';
+import { InMemoryLeadStore, memoryRotation, RecordingQueue } from '../testing/memory-ports';
 import { MAX_OUTBOX_SWEEPS, sweepOutbox } from './accept-lead';
 import { qualifyLead } from './qualify-lead';
-import { InMemoryLeadStore, memoryRotation, RecordingQueue } from './testing/memory-ports';
 
 const received = (leadId: string): LeadRecord => ({
   leadId,

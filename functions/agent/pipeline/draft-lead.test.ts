@@ -12,8 +12,8 @@ import {
 import { parseHandoffPolicy } from '../handoff/policy';
 import type { LeadRecord } from '../lead-record';
 import type { HandoffMode } from '../qualification';
+import { InMemoryLeadStore, RecordingQueue } from '../testing/memory-ports';
 import { type DraftDeps, draftLead } from './draft-lead';
-import { InMemoryLeadStore, RecordingQueue } from './testing/memory-ports';
 
 const routed = (leadId: string, extra: Partial<LeadRecord> = {}): LeadRecord => ({
   leadId,

@@ -10,7 +10,7 @@ import type { DraftingInput, DraftingResult, RepInfo } from '../draft';
 import { decideHandoff, type HandoffPolicy } from '../handoff/policy';
 import type { LeadRecord } from '../lead-record';
 import type { LeadQueue, LeadStore } from '../ports';
-import type { Draft, HandoffMode, LeadStatus } from '../qualification';
+import type { Draft, HandoffMode } from '../qualification';
 import { delayUntil } from './lead-message';
 
 export interface DraftDeps {
@@ -83,11 +83,10 @@ export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftO
         ...(mode === 'auto' && decision.sendAfter ? { sendAfter: decision.sendAfter } : {}),
       }
     : undefined;
-  const status: LeadStatus = record.route.kind === 'nurture' ? 'nurture' : 'drafted';
   const saved = await deps.store.saveDraft(leadId, {
     rationale: drafting.rationale,
     ...(draft ? { draft } : {}),
-    status,
+    routeKind: record.route.kind,
     steps: {
       rationale: { ms: Math.round((deps.clock() - t0) * 100) / 100, at: deps.now().toISOString() },
       handoff: { ms: 0, at: deps.now().toISOString() },

@@ -4,8 +4,8 @@ import { sampleEnrichment, sampleLead } from '../draft/test-fixtures';
 import type { Enrichment } from '../enrichment';
 import type { Lead } from '../lead';
 import type { LeadRecord } from '../lead-record';
+import { InMemoryLeadStore, memoryRotation, RecordingQueue } from '../testing/memory-ports';
 import { type QualifyDeps, qualifyLead } from './qualify-lead';
-import { InMemoryLeadStore, memoryRotation, RecordingQueue } from './testing/memory-ports';
 
 const NOW = new Date('2026-03-02T09:20:00.000Z');
 const rules = shipped.rules();
@@ -117,6 +117,7 @@ describe('qualifyLead', () => {
         await store.saveQualification('L1', {
           enrichment: winner?.enrichment as Enrichment,
           score: { ...(winner?.score as NonNullable<LeadRecord['score']>), rulesVersion: 'winner' },
+          cause: 'qualify',
           steps: {},
         });
         return sampleEnrichment();

@@ -57,7 +57,7 @@ export const qualifyLead = async (leadId: string, deps: QualifyDeps): Promise<Qu
       enrich: timing(t1 - t0, now),
       score: timing(t2 - t1, now),
     };
-    const saved = await deps.store.saveQualification(leadId, { enrichment, score, steps });
+    const saved = await deps.store.saveQualification(leadId, { enrichment, score, cause: 'qualify', steps });
     if (!saved) {
       // A concurrent delivery scored it first: continue with what is stored, so everyone agrees.
       record = (await deps.store.get(leadId)) ?? record;

@@ -1,7 +1,7 @@
 /**
  * The review API's domain: the inbox of drafts, edit / approve / reject, reassign and score override, with
- * the authorization rules. Pure: ports only. Errors are `ReviewError(status, message, field?)`; the HTTP
- * handler maps them.
+ * the authorization rules. Which draft or lead state allows which action is the lifecycle's
+ * (functions/agent/lifecycle.ts); each action is one named store write. Refusals are DomainErrors.
  *
  * Authorization (roles from functions/agent/auth/principal.ts):
  * | action                         | sales              | manager | ops |
@@ -17,9 +17,10 @@ import * as z from 'zod';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../errors';
 import { effectiveTier, inboxOrderKey } from '../inbox-order';
-import type { LeadRecord } from '../lead-record';
-import { InvalidCursorError, type LeadQueue, type ReviewStore } from '../ports';
-import { DRAFT_STATUSES, type DraftStatus, DraftStatusSchema, type Tier } from '../qualification';
+import type { AuditEntry, LeadRecord, ScoreOverride } from '../lead-record';
+import { APPROVED_OR_LATER, decideDraft, decideLead } from '../lifecycle';
+import type { LeadQueue, ReviewStore } from '../ports';
+import { DRAFT_STATUSES, type DraftStatus, DraftStatusSchema, TIERS, type Tier } from '../qualification';
 import type { Person } from '../route/team';
 
 export interface ReviewDeps {
@@ -147,16 +148,10 @@ const managerPage = async (
   const records: LeadRecord[] = [];
   while (index < statuses.length) {
     const status = statuses[index] as DraftStatus;
-    let page: Awaited<ReturnType<ReviewStore['listDrafts']>>;
-    try {
-      page = await deps.store.listDrafts(status, {
-        limit: limit - records.length,
-        ...(after ? { after } : {}),
-      });
-    } catch (error) {
-      if (error instanceof InvalidCursorError) throw badCursor();
-      throw error;
-    }
+    const page = await deps.store.listDrafts(status, {
+      limit: limit - records.length,
+      ...(after ? { after } : {}),
+    });
     records.push(...page.records);
     if (page.next) return { records, next: { s: status, k: page.next } };
     index++;
@@ -240,22 +235,22 @@ const editOf = (edit: DraftEdit, required: boolean) => {
 const conflict = (status: string) =>
   new DomainError('conflict', `The draft is ${status} and can no longer be changed`);
 
+/** The draft's state after a write that lost: someone else acted first. */
+const currentDraftStatus = async (deps: ReviewDeps, leadId: string) =>
+  (await deps.store.get(leadId))?.draft?.status ?? 'changed';
+
+/** Refuses a draft action the lifecycle does not allow from the draft's current state. */
+const allowed = (status: DraftStatus, command: 'edit' | 'approve' | 'reject') => {
+  if (!decideDraft(status, command).ok) throw conflict(status);
+};
+
 export const editDraft = async (deps: ReviewDeps, p: Principal, leadId: string, edit: DraftEdit) => {
   const { draft } = await draftOf(deps, p, leadId);
   const content = editOf(edit, true)!;
-  if (draft.status !== 'pending') throw conflict(draft.status);
-  const at = deps.now().toISOString();
-  const ok = await deps.store.applyChange(leadId, {
-    set: {
-      'draft.subject': content.subject,
-      'draft.body': content.body,
-      'draft.editedBy': p.personId,
-      'draft.editedAt': at,
-    },
-    expect: { 'draft.status': 'pending' },
-    audit: { at, by: p.personId, action: 'edit_draft' },
-  });
-  if (!ok) throw conflict((await deps.store.get(leadId))?.draft?.status ?? 'changed');
+  allowed(draft.status, 'edit');
+  const audit: AuditEntry = { at: deps.now().toISOString(), by: p.personId, action: 'edit_draft' };
+  if (!(await deps.store.editDraft(leadId, content, audit)))
+    throw conflict(await currentDraftStatus(deps, leadId));
   return { leadId, status: 'pending' as const };
 };
 
@@ -268,34 +263,24 @@ export const editDraft = async (deps: ReviewDeps, p: Principal, leadId: string, 
 export const approveDraft = async (deps: ReviewDeps, p: Principal, leadId: string, edit: DraftEdit = {}) => {
   const { draft } = await draftOf(deps, p, leadId);
   const content = editOf(edit, false);
-  if (draft.status !== 'pending') {
-    if (draft.status === 'approved') await deps.sendQueue.send({ leadId });
-    if (['approved', 'sending', 'sent'].includes(draft.status))
-      return { accepted: false, leadId, status: draft.status };
-    throw conflict(draft.status);
-  }
-  const at = deps.now().toISOString();
-  const ok = await deps.store.applyChange(leadId, {
-    set: {
-      'draft.status': 'approved',
-      'draft.reviewedBy': p.personId,
-      'draft.reviewedAt': at,
-      ...(content
-        ? {
-            'draft.subject': content.subject,
-            'draft.body': content.body,
-            'draft.editedBy': p.personId,
-            'draft.editedAt': at,
-          }
-        : {}),
-    },
-    expect: { 'draft.status': 'pending' },
-    audit: { at, by: p.personId, action: 'approve', ...(content ? { detail: { edited: true } } : {}) },
-  });
-  if (!ok) {
-    const current = (await deps.store.get(leadId))?.draft?.status ?? 'changed';
-    if (['approved', 'sending', 'sent'].includes(current))
-      return { accepted: false, leadId, status: current };
+  const answerLater = async (status: DraftStatus | 'changed') => {
+    if (status === 'approved') await deps.sendQueue.send({ leadId });
+    if (status !== 'changed' && APPROVED_OR_LATER.includes(status))
+      return { accepted: false, leadId, status } as const;
+    throw conflict(status);
+  };
+  if (!decideDraft(draft.status, 'approve').ok) return answerLater(draft.status);
+  const audit: AuditEntry = {
+    at: deps.now().toISOString(),
+    by: p.personId,
+    action: 'approve',
+    ...(content ? { detail: { edited: true } } : {}),
+  };
+  if (!(await deps.store.approveDraft(leadId, content, audit))) {
+    const current = await currentDraftStatus(deps, leadId);
+    // Another approval won: its send message is on its way, so only answer.
+    if (current !== 'changed' && APPROVED_OR_LATER.includes(current))
+      return { accepted: false, leadId, status: current } as const;
     throw conflict(current);
   }
   await deps.sendQueue.send({ leadId });
@@ -310,19 +295,10 @@ export const rejectDraft = async (
 ) => {
   const { draft } = await draftOf(deps, p, leadId);
   const reason = text(body.reason, 'reason', 1000);
-  if (draft.status !== 'pending') throw conflict(draft.status);
-  const at = deps.now().toISOString();
-  const ok = await deps.store.applyChange(leadId, {
-    set: {
-      'draft.status': 'rejected',
-      'draft.reviewedBy': p.personId,
-      'draft.reviewedAt': at,
-      'draft.rejectReason': reason,
-    },
-    expect: { 'draft.status': 'pending' },
-    audit: { at, by: p.personId, action: 'reject', reason },
-  });
-  if (!ok) throw conflict((await deps.store.get(leadId))?.draft?.status ?? 'changed');
+  allowed(draft.status, 'reject');
+  const audit: AuditEntry = { at: deps.now().toISOString(), by: p.personId, action: 'reject', reason };
+  if (!(await deps.store.rejectDraft(leadId, reason, audit)))
+    throw conflict(await currentDraftStatus(deps, leadId));
   return { leadId, status: 'rejected' as const };
 };
 
@@ -340,19 +316,19 @@ export const reassignLead = async (
     throw new DomainError('invalid', 'ownerId must be a rep or manager of team.yaml', { field: 'ownerId' });
   const record = await readableLead(deps.store, p, leadId);
   if (record.route?.kind !== 'owner') throw new DomainError('conflict', 'This lead has no owner to change');
+  if (!decideLead(record.status, 'reassign').ok)
+    throw new DomainError('conflict', `The lead is ${record.status} and can no longer be reassigned`);
   const from = record.route.ownerId ?? '';
   if (from === ownerId) return { leadId, ownerId };
-  const at = deps.now().toISOString();
-  const ok = await deps.store.applyChange(leadId, {
-    set: {
-      'route.ownerId': ownerId,
-      ownerPk: `OWNER#${ownerId}`,
-      ownerSk: `${record.route.slaDueAt ?? '9999'}#${leadId}`,
-    },
-    expect: { 'route.ownerId': from },
-    audit: { at, by: p.personId, action: 'reassign', reason, detail: { from, to: ownerId } },
-  });
-  if (!ok) throw new DomainError('conflict', 'The lead changed meanwhile; reload and try again');
+  const audit: AuditEntry = {
+    at: deps.now().toISOString(),
+    by: p.personId,
+    action: 'reassign',
+    reason,
+    detail: { from, to: ownerId },
+  };
+  if (!(await deps.store.reassign(leadId, { from, to: ownerId }, audit)))
+    throw new DomainError('conflict', 'The lead changed meanwhile; reload and try again');
   return { leadId, ownerId };
 };
 
@@ -365,7 +341,7 @@ export const overrideScore = async (
   forbidOps(p);
   const record = await readableLead(deps.store, p, leadId);
   const reason = text(body.reason, 'reason', 1000);
-  if (body.tier !== undefined && !['cold', 'warm', 'hot'].includes(body.tier as string))
+  if (body.tier !== undefined && !(TIERS as readonly unknown[]).includes(body.tier))
     throw new DomainError('invalid', 'tier must be cold, warm or hot', { field: 'tier' });
   if (
     body.total !== undefined &&
@@ -374,25 +350,24 @@ export const overrideScore = async (
     throw new DomainError('invalid', 'total must be a number 0..300', { field: 'total' });
   if (body.tier === undefined && body.total === undefined)
     throw new DomainError('invalid', 'give a tier or a total', { field: 'tier' });
-  if (!record.score) throw new DomainError('conflict', 'This lead is not scored yet');
+  if (!record.score || !decideLead(record.status, 'override').ok)
+    throw new DomainError('conflict', 'This lead is not scored yet');
   const at = deps.now().toISOString();
-  const override = {
+  const override: ScoreOverride = {
     ...(body.tier !== undefined ? { tier: body.tier as Tier } : {}),
     ...(body.total !== undefined ? { total: body.total as number } : {}),
     reason,
     by: p.personId,
     at,
   };
-  await deps.store.applyChange(leadId, {
-    set: { override },
-    expect: {},
-    audit: {
-      at,
-      by: p.personId,
-      action: 'override',
-      reason,
-      detail: { fromTier: record.score.tier, fromTotal: record.score.total, ...override },
-    },
-  });
+  const audit: AuditEntry = {
+    at,
+    by: p.personId,
+    action: 'override',
+    reason,
+    detail: { fromTier: record.score.tier, fromTotal: record.score.total, ...override },
+  };
+  if (!(await deps.store.overrideScore(leadId, override, audit)))
+    throw new DomainError('conflict', 'The lead changed meanwhile; reload and try again');
   return { leadId, override };
 };

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { LeadRecord } from '../lead-record';
 import { MailerError, type SendStore } from '../ports';
 import type { Draft } from '../qualification';
+import { RecordingQueue } from '../testing/memory-ports';
 import { DELIVERY_UNKNOWN, sendDraft } from './send-draft';
-import { RecordingQueue } from './testing/memory-ports';
 
 /** An in-memory SendStore with the same conditional transitions as the DynamoDB adapter. */
 const memoryStore = (draft: Partial<Draft>) => {

@@ -1,0 +1,73 @@
+/**
+ * In-memory ports besides the store (./memory-store.ts) for unit tests and the ops CLI: a recording
+ * `LeadQueue`, a rate limiter, and a per-team rotation that hands out one ticket per routed lead.
+ */
+import type { LeadQueue, RateLimiter } from '../ports';
+import type { Route, Tier } from '../qualification';
+import { decideRoute, type RouteMatch, type RoutingSetup } from '../route';
+import type { InMemoryLeadStore } from './memory-store';
+
+export { InMemoryLeadStore } from './memory-store';
+
+import type { LeadMessage } from '../pipeline/lead-message';
+
+export class RecordingQueue implements LeadQueue {
+  /** The messages, in order. */
+  readonly sent: LeadMessage[] = [];
+  /** The messages with the delay each was sent with. */
+  readonly delivered: { message: LeadMessage; delaySeconds: number }[] = [];
+  async send(message: LeadMessage, options?: { delaySeconds?: number }): Promise<void> {
+    this.sent.push(structuredClone(message));
+    this.delivered.push({ message: structuredClone(message), delaySeconds: options?.delaySeconds ?? 0 });
+  }
+}
+
+/** A rotation per team in memory: like round-robin-dynamodb, a lead that already has a route keeps it. */
+export const memoryRotation = (store: InMemoryLeadStore, setup: RoutingSetup, now: () => Date) => {
+  const seq = new Map<string, number>();
+  const loads = new Map<string, Record<string, number>>();
+  const assign = async (input: {
+    leadId: string;
+    match: RouteMatch;
+    tier: Tier;
+    submittedAt: string;
+  }): Promise<Route> => {
+    const existing = (await store.get(input.leadId))?.route;
+    if (existing) return existing;
+    const team = input.match.kind === 'team' ? input.match.team : undefined;
+    const ticket = team ? (seq.get(team) ?? 0) + 1 : undefined;
+    const { route, load } = decideRoute(input.match, setup, {
+      tier: input.tier,
+      submittedAt: input.submittedAt,
+      now: now(),
+      ...(ticket !== undefined ? { ticket } : {}),
+      ...(team ? { loads: loads.get(team) ?? {} } : {}),
+    });
+    if (team && ticket !== undefined) seq.set(team, ticket);
+    if (load) {
+      const l = loads.get(load.team) ?? {};
+      l[load.repId] = (l[load.repId] ?? 0) + 1;
+      loads.set(load.team, l);
+    }
+    return store.storeRoute(input.leadId, route);
+  };
+  return { assign, seq, loads };
+};
+
+/** A fixed-window limiter in memory: `limit` requests per source and minute. */
+export const memoryRateLimiter = (): RateLimiter & { readonly hits: Map<string, number> } => {
+  const hits = new Map<string, number>();
+  return {
+    hits,
+    async consume(source, limitPerMinute, now) {
+      const minute = Math.floor(now.getTime() / 60_000);
+      const key = `${source}#${minute}`;
+      const n = (hits.get(key) ?? 0) + 1;
+      hits.set(key, n);
+      return {
+        allowed: n <= limitPerMinute,
+        retryAfterSeconds: 60 - Math.floor((now.getTime() % 60_000) / 1000),
+      };
+    },
+  };
+};

@@ -1,0 +1,286 @@
+/**
+ * The lead store in memory, implementing the same ports as the DynamoDB adapter (LeadStore, SendStore,
+ * ReviewStore) with the same conditions: each write is allowed only from the states
+ * functions/agent/lifecycle.ts lists, a result is stored once, a second write loses. For unit tests of the
+ * use cases and for the ops CLI.
+ */
+import { DomainError } from '../errors';
+import { inboxOrderKey } from '../inbox-order';
+import type { AuditEntry, LeadError, LeadRecord, ScoreOverride } from '../lead-record';
+import {
+  type DraftCommand,
+  type DraftStatus,
+  decideDraft,
+  decideLead,
+  type LeadCommand,
+  leadFrom,
+  leadTo,
+  qualifyCommand,
+  saveDraftCommand,
+} from '../lifecycle';
+import type {
+  BeginSendResult,
+  CreateLeadResult,
+  DraftContent,
+  LeadStore,
+  ReviewStore,
+  SendStore,
+  StepTimings,
+  StoreCursor,
+} from '../ports';
+import type { Draft, Route } from '../qualification';
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type Stored = Mutable<LeadRecord> & { draft?: Mutable<Draft>; scoreCauses?: string[] };
+
+export class InMemoryLeadStore implements LeadStore, SendStore, ReviewStore {
+  readonly records = new Map<string, Stored>();
+  /** Lead id → when it entered (or was re-armed in) the outbox. */
+  readonly outbox = new Map<string, string>();
+  private readonly dedup = new Map<string, string>();
+  private readonly sweeps = new Map<string, number>();
+
+  constructor(private readonly now: () => Date = () => new Date()) {}
+
+  /** Puts a record directly (a lead that intake stored earlier). */
+  seed(record: LeadRecord): void {
+    this.records.set(record.leadId, structuredClone(record) as Stored);
+  }
+
+  private lead(leadId: string): Stored {
+    const record = this.records.get(leadId);
+    if (!record) throw new Error(`no lead ${leadId}`);
+    return record;
+  }
+
+  /** Applies a lead command if the lifecycle allows it from the lead's state. */
+  private move(record: Stored, command: LeadCommand): boolean {
+    const decision = decideLead(record.status, command);
+    if (!decision.ok) return false;
+    record.status = decision.to;
+    return true;
+  }
+
+  private moveDraft(record: Stored, command: Exclude<DraftCommand, 'save'>): boolean {
+    if (!record.draft) return false;
+    const decision = decideDraft(record.draft.status, command);
+    if (!decision.ok) return false;
+    record.draft.status = decision.to;
+    return true;
+  }
+
+  /* ------------------------------------------------------------------------------------------ intake */
+
+  async create(
+    record: LeadRecord,
+    options: { dedupWindowSeconds: number; pendingEnqueue: boolean },
+  ): Promise<CreateLeadResult> {
+    const existing = this.dedup.get(record.dedupKey);
+    if (existing)
+      return { created: false, leadId: existing, status: this.records.get(existing)?.status ?? 'received' };
+    this.dedup.set(record.dedupKey, record.leadId);
+    this.seed(record);
+    if (options.pendingEnqueue) this.outbox.set(record.leadId, record.receivedAt);
+    return { created: true, leadId: record.leadId };
+  }
+
+  async get(leadId: string): Promise<LeadRecord | undefined> {
+    const record = this.records.get(leadId);
+    if (!record) return undefined;
+    const { scoreCauses: _causes, ...rest } = structuredClone(record);
+    return rest;
+  }
+
+  async rearmOutbox(leadId: string): Promise<number> {
+    if (!this.outbox.has(leadId)) return 0;
+    this.outbox.set(leadId, this.now().toISOString());
+    const n = (this.sweeps.get(leadId) ?? 0) + 1;
+    this.sweeps.set(leadId, n);
+    return n;
+  }
+
+  async listOutbox(olderThanSeconds: number, limit: number): Promise<string[]> {
+    const cutoff = this.now().getTime() - olderThanSeconds * 1000;
+    return [...this.outbox.entries()]
+      .filter(([, at]) => Date.parse(at) <= cutoff)
+      .map(([id]) => id)
+      .slice(0, limit);
+  }
+
+  /* ---------------------------------------------------------------------------------------- pipeline */
+
+  async saveQualification(leadId: string, result: Parameters<LeadStore['saveQualification']>[1]) {
+    const record = this.records.get(leadId);
+    if (!record || record.scoreCauses?.includes(result.cause)) return false;
+    record.enrichment = structuredClone(result.enrichment);
+    record.score = structuredClone(result.score);
+    record.scoreVersion = (record.scoreVersion ?? 0) + 1;
+    record.scoreCauses = [...(record.scoreCauses ?? []), result.cause];
+    record.steps = { ...record.steps, ...result.steps };
+    // Still in the outbox until drafted; the sweeper's clock restarts.
+    if (this.outbox.has(leadId)) this.outbox.set(leadId, this.now().toISOString());
+    return true;
+  }
+
+  async recordSteps(leadId: string, steps: StepTimings): Promise<void> {
+    const record = this.lead(leadId);
+    record.steps = { ...record.steps, ...steps };
+  }
+
+  async saveDraft(leadId: string, result: Parameters<LeadStore['saveDraft']>[1]): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record || record.rationale) return false;
+    if (result.draft && !decideDraft('absent', 'save', result.draft.status).ok) return false;
+    if (!this.move(record, saveDraftCommand(result.routeKind))) return false;
+    record.rationale = structuredClone(result.rationale);
+    if (result.draft) record.draft = structuredClone(result.draft);
+    record.steps = { ...record.steps, ...result.steps };
+    this.outbox.delete(leadId);
+    return true;
+  }
+
+  async recordError(leadId: string, error: LeadError, final: boolean): Promise<void> {
+    const record = this.lead(leadId);
+    record.error = error;
+    if (!final) return;
+    this.move(record, 'fail');
+    this.outbox.delete(leadId);
+  }
+
+  /** What the rotation adapter does on the lead (lifecycle `qualify`): the route once, with its status. */
+  storeRoute(leadId: string, route: Route): Route {
+    const record = this.lead(leadId);
+    if (record.route) return structuredClone(record.route);
+    record.route = structuredClone(route);
+    this.move(record, qualifyCommand(route.kind));
+    return route;
+  }
+
+  /* -------------------------------------------------------------------------------------------- send */
+
+  async beginSend(
+    leadId: string,
+    attempt: { attemptId: string; startedAt: string },
+  ): Promise<BeginSendResult> {
+    const record = this.records.get(leadId);
+    if (!record || !this.moveDraft(record, 'begin_send')) return 'conflict';
+    record.draft!.send = { ...attempt };
+    return 'started';
+  }
+
+  async completeSend(leadId: string, attemptId: string, result: { messageId: string; sentAt: string }) {
+    const record = this.records.get(leadId);
+    if (!record?.draft || record.draft.send?.attemptId !== attemptId) return false;
+    if (!this.moveDraft(record, 'complete_send')) return false;
+    record.draft.send = { ...record.draft.send, ...result };
+    // Contacted, unless a person already moved the lead further along.
+    if (leadFrom('complete_send').includes(record.status)) record.status = leadTo('complete_send')!;
+    return true;
+  }
+
+  async failSend(
+    leadId: string,
+    from: { status: 'approved' } | { status: 'sending'; attemptId: string },
+    failure: { error: string; failedAt: string },
+  ): Promise<boolean> {
+    const record = this.records.get(leadId);
+    const draft = record?.draft;
+    if (!record || !draft || draft.status !== from.status) return false;
+    if (from.status === 'sending' && draft.send?.attemptId !== from.attemptId) return false;
+    if (!this.moveDraft(record, 'fail_send')) return false;
+    draft.send =
+      from.status === 'sending'
+        ? { ...draft.send!, ...failure }
+        : { attemptId: 'none', startedAt: failure.failedAt, ...failure };
+    return true;
+  }
+
+  async releaseSend(leadId: string, attemptId: string): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record?.draft || record.draft.send?.attemptId !== attemptId) return false;
+    if (!this.moveDraft(record, 'release_send')) return false;
+    delete record.draft.send;
+    return true;
+  }
+
+  /** SHA-256 hashes of suppressed addresses. */
+  readonly suppressed = new Set<string>();
+  async isSuppressed(emailSha256: string): Promise<boolean> {
+    return this.suppressed.has(emailSha256);
+  }
+
+  /* ------------------------------------------------------------------------------------------ review */
+
+  async listByOwner(ownerId: string, draftStatus: DraftStatus | 'all'): Promise<LeadRecord[]> {
+    const own = [...this.records.values()].filter(
+      (r) =>
+        r.route?.ownerId === ownerId && r.draft && (draftStatus === 'all' || r.draft.status === draftStatus),
+    );
+    return Promise.all(own.map((r) => this.get(r.leadId) as Promise<LeadRecord>));
+  }
+
+  async listDrafts(
+    status: DraftStatus,
+    page: { readonly limit: number; readonly after?: StoreCursor },
+  ): Promise<{ records: LeadRecord[]; next?: StoreCursor }> {
+    if (page.after !== undefined && (page.after.status !== status || typeof page.after.key !== 'string'))
+      throw new DomainError('invalid', 'cursor is not one this listing handed out; start again without it', {
+        field: 'cursor',
+      });
+    const inOrder = [...this.records.values()]
+      .filter((r) => r.draft?.status === status)
+      .map((r) => ({ r, key: inboxOrderKey(r) }))
+      .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+      .filter(({ key }) => page.after === undefined || key > (page.after.key as string));
+    const taken = inOrder.slice(0, page.limit);
+    const last = taken[taken.length - 1];
+    const records = await Promise.all(taken.map(({ r }) => this.get(r.leadId) as Promise<LeadRecord>));
+    return inOrder.length > page.limit && last ? { records, next: { status, key: last.key } } : { records };
+  }
+
+  private draftAction(leadId: string, command: 'edit' | 'approve' | 'reject', audit: AuditEntry) {
+    const record = this.records.get(leadId);
+    if (!record?.draft || !this.moveDraft(record, command)) return undefined;
+    record.audit = [...(record.audit ?? []), structuredClone(audit)];
+    return record.draft;
+  }
+
+  async editDraft(leadId: string, content: DraftContent, audit: AuditEntry): Promise<boolean> {
+    const draft = this.draftAction(leadId, 'edit', audit);
+    if (!draft) return false;
+    Object.assign(draft, content, { editedBy: audit.by, editedAt: audit.at });
+    return true;
+  }
+
+  async approveDraft(leadId: string, content: DraftContent | undefined, audit: AuditEntry): Promise<boolean> {
+    const draft = this.draftAction(leadId, 'approve', audit);
+    if (!draft) return false;
+    Object.assign(draft, { reviewedBy: audit.by, reviewedAt: audit.at });
+    if (content) Object.assign(draft, content, { editedBy: audit.by, editedAt: audit.at });
+    return true;
+  }
+
+  async rejectDraft(leadId: string, reason: string, audit: AuditEntry): Promise<boolean> {
+    const draft = this.draftAction(leadId, 'reject', audit);
+    if (!draft) return false;
+    Object.assign(draft, { reviewedBy: audit.by, reviewedAt: audit.at, rejectReason: reason });
+    return true;
+  }
+
+  async reassign(leadId: string, owners: { from: string; to: string }, audit: AuditEntry): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record?.route || record.route.ownerId !== owners.from || !this.move(record, 'reassign'))
+      return false;
+    record.route = { ...record.route, ownerId: owners.to };
+    record.audit = [...(record.audit ?? []), structuredClone(audit)];
+    return true;
+  }
+
+  async overrideScore(leadId: string, override: ScoreOverride, audit: AuditEntry): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record || !this.move(record, 'override')) return false;
+    record.override = structuredClone(override);
+    record.audit = [...(record.audit ?? []), structuredClone(audit)];
+    return true;
+  }
+}

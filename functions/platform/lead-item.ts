@@ -1,0 +1,242 @@
+/**
+ * The lead item on the single table (infra/data-plane.ts) and how it is written: its keys, the index keys
+ * it carries, the codec between the item and a `LeadRecord`, and one builder for conditional updates.
+ *
+ * Item `LEAD#<id>` / `LEAD` holds the record plus the keys of three sparse indexes:
+ * - `byOwner`: `ownerPk = OWNER#<ownerId>`, `ownerSk = <slaDueAt or 9999>#<leadId>` (a rep's leads);
+ * - `drafts`: `draftPk = DRAFT#<draft status>`, `draftSk` = the inbox order key (functions/agent/inbox-order.ts),
+ *   moved by every write that changes the draft status, the effective tier or the SLA;
+ * - `outbox`: `outboxPk = OUTBOX`, `outboxSk = <time>#<leadId>` while the lead is not drafted yet.
+ * Only the adapters in this folder write these keys.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  UpdateCommand,
+  type UpdateCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { LeadRecord } from '../agent/lead-record';
+import { type DraftStatus, decideLead, type LeadStatus, qualifyCommand } from '../agent/lifecycle';
+import type { Route } from '../agent/qualification';
+
+export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
+export const dedupItemKey = (key: string) => ({ pk: `DEDUP#${key}`, sk: 'DEDUP' });
+export const suppressionKey = (emailSha256: string) => ({ pk: `SUPPRESS#${emailSha256}`, sk: 'SUPPRESS' });
+export const OUTBOX = 'OUTBOX';
+export const outboxSk = (at: string, leadId: string) => `${at}#${leadId}`;
+/** Sorts after every ISO date: leads without an SLA come last in an owner's inbox. */
+export const NO_SLA = '9999';
+export const ownerIndexKeys = (
+  leadId: string,
+  ownerId: string | undefined,
+  slaDueAt: string | undefined,
+) => ({
+  ownerPk: `OWNER#${ownerId ?? 'unassigned'}`,
+  ownerSk: `${slaDueAt ?? NO_SLA}#${leadId}`,
+});
+export const draftIndexPk = (status: DraftStatus) => `DRAFT#${status}`;
+
+/** The attributes a route stores on the lead (lifecycle `qualify`): the route, its status, the owner index. */
+export const routedAttributes = (leadId: string, route: Route) => {
+  const decision = decideLead('received', qualifyCommand(route.kind));
+  return {
+    route,
+    status: (decision.ok ? decision.to : 'routed') as LeadStatus,
+    ...ownerIndexKeys(leadId, route.ownerId, route.slaDueAt),
+  };
+};
+
+/** What a read needs to compute the inbox order key (`draftSk`). */
+export const ORDER_PROJECTION = {
+  ProjectionExpression:
+    'leadId, #score.#tier, #override, #route.#sla, #rationale.#writtenAt, draftSk, #status',
+  ExpressionAttributeNames: {
+    '#score': 'score',
+    '#tier': 'tier',
+    '#override': 'override',
+    '#route': 'route',
+    '#sla': 'slaDueAt',
+    '#rationale': 'rationale',
+    '#writtenAt': 'writtenAt',
+    '#status': 'status',
+  },
+} as const;
+
+/** Strips the table's own attributes from a stored lead item. */
+export const toLeadRecord = (item: Record<string, unknown>): LeadRecord => {
+  const {
+    pk: _pk,
+    sk: _sk,
+    outboxPk: _o1,
+    outboxSk: _o2,
+    outboxSweeps: _o3,
+    ownerPk: _w1,
+    ownerSk: _w2,
+    draftPk: _d1,
+    draftSk: _d2,
+    scoreCauses: _c,
+    ...record
+  } = item;
+  return record as unknown as LeadRecord;
+};
+
+export const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+/** The table and client every lead-store part writes with. */
+export interface LeadTable {
+  readonly db: DynamoDBDocumentClient;
+  readonly table: string;
+  readonly now: () => Date;
+}
+
+/** Runs one conditional update; false when its condition did not hold. */
+export const conditional = async (t: LeadTable, input: UpdateCommandInput): Promise<boolean> => {
+  try {
+    await t.db.send(new UpdateCommand(input));
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
+/**
+ * Builds one UpdateItem on a lead: SET / REMOVE / ADD clauses and AND-ed conditions, with attribute names
+ * and values placed for you. Dotted paths (`draft.status`) address nested attributes.
+ */
+export class LeadUpdate {
+  private readonly names: Record<string, string> = {};
+  private readonly values: Record<string, unknown> = {};
+  private readonly sets: string[] = [];
+  private readonly removes: string[] = [];
+  private readonly adds: string[] = [];
+  private readonly conditions: string[] = ['attribute_exists(pk)'];
+  private n = 0;
+
+  constructor(private readonly leadId: string) {}
+
+  /** `#a.#b` for `a.b`. */
+  name(path: string): string {
+    return path
+      .split('.')
+      .map((part) => {
+        const key = `#${part.replace(/[^A-Za-z0-9_]/g, '_')}`;
+        this.names[key] = part;
+        return key;
+      })
+      .join('.');
+  }
+
+  value(v: unknown): string {
+    const key = `:v${this.n++}`;
+    this.values[key] = v;
+    return key;
+  }
+
+  set(path: string, v: unknown): this {
+    this.sets.push(`${this.name(path)} = ${this.value(v)}`);
+    return this;
+  }
+
+  /** Sets every entry of `values` under `path` (e.g. the step timings under `steps`). */
+  setEach(path: string, values: Readonly<Record<string, unknown>>): this {
+    for (const [k, v] of Object.entries(values)) this.set(`${path}.${k}`, v);
+    return this;
+  }
+
+  /** Appends to a list attribute, creating it when absent (the audit trail). */
+  append(path: string, items: readonly unknown[]): this {
+    const p = this.name(path);
+    this.sets.push(`${p} = list_append(if_not_exists(${p}, ${this.value([])}), ${this.value(items)})`);
+    return this;
+  }
+
+  /** Adds one to a number (created as 0), or elements to a set. */
+  add(path: string, v: unknown): this {
+    this.adds.push(`${this.name(path)} ${this.value(v)}`);
+    return this;
+  }
+
+  /** SET path = expression (with `#…`/`:…` from `name`/`value`). */
+  setExpression(path: string, expression: string): this {
+    this.sets.push(`${this.name(path)} = ${expression}`);
+    return this;
+  }
+
+  remove(...paths: string[]): this {
+    this.removes.push(...paths.map((p) => this.name(p)));
+    return this;
+  }
+
+  /** The attribute holds one of `allowed` (a lifecycle transition's from-states). */
+  in(path: string, allowed: readonly unknown[]): this {
+    this.conditions.push(`${this.name(path)} IN (${allowed.map((v) => this.value(v)).join(', ')})`);
+    return this;
+  }
+
+  notIn(path: string, excluded: readonly unknown[]): this {
+    this.conditions.push(`NOT (${this.name(path)} IN (${excluded.map((v) => this.value(v)).join(', ')}))`);
+    return this;
+  }
+
+  equals(path: string, v: unknown): this {
+    this.conditions.push(`${this.name(path)} = ${this.value(v)}`);
+    return this;
+  }
+
+  /** `path` equals `v`, or is absent when `v` is undefined. */
+  equalsOrAbsent(path: string, v: unknown): this {
+    return v === undefined ? this.absent(path) : this.equals(path, v);
+  }
+
+  present(path: string): this {
+    this.conditions.push(`attribute_exists(${this.name(path)})`);
+    return this;
+  }
+
+  absent(path: string): this {
+    this.conditions.push(`attribute_not_exists(${this.name(path)})`);
+    return this;
+  }
+
+  lacks(path: string, element: unknown): this {
+    this.conditions.push(`NOT contains(${this.name(path)}, ${this.value(element)})`);
+    return this;
+  }
+
+  input(table: string): UpdateCommandInput {
+    const clauses = [
+      this.sets.length ? `SET ${this.sets.join(', ')}` : '',
+      this.removes.length ? `REMOVE ${this.removes.join(', ')}` : '',
+      this.adds.length ? `ADD ${this.adds.join(', ')}` : '',
+    ].filter(Boolean);
+    return {
+      TableName: table,
+      Key: leadKey(this.leadId),
+      UpdateExpression: clauses.join(' '),
+      ConditionExpression: this.conditions.join(' AND '),
+      ExpressionAttributeNames: this.names,
+      ...(Object.keys(this.values).length ? { ExpressionAttributeValues: this.values } : {}),
+    };
+  }
+
+  /** Runs it; false when a condition did not hold. */
+  run(t: LeadTable): Promise<boolean> {
+    return conditional(t, this.input(t.table));
+  }
+}
+
+/** The attributes the inbox order depends on, with the lead's status (consistent read). */
+export const readOrder = async (
+  t: LeadTable,
+  leadId: string,
+): Promise<Record<string, unknown> | undefined> => {
+  const out = await t.db.send(
+    new GetCommand({ TableName: t.table, Key: leadKey(leadId), ConsistentRead: true, ...ORDER_PROJECTION }),
+  );
+  return out.Item;
+};
+
+/** Tries of a write whose index keys were computed from a read that a concurrent write made stale. */
+export const REORDER_ATTEMPTS = 5;
