@@ -8,9 +8,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildAllowList, writeRationaleAndDraft } from '../functions/agent/draft/index';
-import { FIXED_NOW, REP, sampleInput } from '../functions/agent/draft/test-fixtures';
-import { chatCompletion, startChatServer } from '../functions/agent/draft/test-llm-server';
+import { FIXED_NOW, REP, sampleInput } from '../functions/agent/testing/samples';
 import { shipped } from '../functions/platform/shipped-files';
+import { chatCompletion, startChatServer } from '../local/chat-server';
 
 const N = Number(process.env.BENCH_N ?? 500);
 const WARMUP = 30;

@@ -7,9 +7,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { factsArb } from '../functions/agent/score/arbitraries';
 import { compileRules, firedRuleIds, scoreLead } from '../functions/agent/score/engine';
 import type { Facts } from '../functions/agent/score/facts';
+import { factsArb } from '../functions/agent/testing/score-arbitraries';
 import { shipped } from '../functions/platform/shipped-files';
 import { buildJreEngine, scoreWithJre } from './scoring-jre';
 

@@ -4,9 +4,9 @@
  * routed lead visible before its draft, and a prompt-injection lead that changes nothing but the message.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ChatServer, chatCompletion, startChatServer } from '../functions/agent/draft/test-llm-server';
 import type { LeadRecord } from '../functions/agent/lead-record';
 import { shipped } from '../functions/platform/shipped-files';
+import { type ChatServer, chatCompletion, startChatServer } from '../local/chat-server';
 import { type PipelineStack, roostrSubmission, startPipelineStack } from './support/pipeline-stack';
 
 const LLM_TIMEOUT_MS = 1_500;

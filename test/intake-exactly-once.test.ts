@@ -4,7 +4,7 @@
  * where it matters (one lead item, one DEDUP item, one qualification, one rotation step, one draft hand-over).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture } from '../functions/agent/intake/test-support';
+import { fixture } from '../functions/agent/testing/intake-requests';
 import { type IntakeStack, postLead, startIntakeStack } from './support/intake-stack';
 import { receiveAll, waitFor } from './support/local-aws';
 

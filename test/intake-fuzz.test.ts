@@ -7,8 +7,8 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, HTML_BOUNDARY } from '../functions/agent/intake/test-support';
 import { LeadSchema } from '../functions/agent/lead';
+import { fixture, HTML_BOUNDARY } from '../functions/agent/testing/intake-requests';
 import { buildEvent } from '../local/http-gateway';
 import { createLambdaContext } from '../local/lambda-context';
 import { type IntakeStack, startIntakeStack } from './support/intake-stack';

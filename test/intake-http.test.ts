@@ -6,7 +6,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixture, HTML_BOUNDARY, JOTFORM_BOUNDARY } from '../functions/agent/intake/test-support';
+import { fixture, HTML_BOUNDARY, JOTFORM_BOUNDARY } from '../functions/agent/testing/intake-requests';
 import { type IntakeStack, postLead, startIntakeStack } from './support/intake-stack';
 import { receiveAll } from './support/local-aws';
 

@@ -18,14 +18,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
-import { INJECTION_CORPUS } from '../../functions/agent/draft/injection-corpus';
-import { chatCompletion, startChatServer } from '../../functions/agent/draft/test-llm-server';
 import type { LeadRecord } from '../../functions/agent/lead-record';
 import { sweepOutbox } from '../../functions/agent/pipeline/accept-lead';
 import { DynamoLeadStore } from '../../functions/platform/lead-store-dynamodb';
 import { sqsQueue } from '../../functions/platform/queue-sqs';
 import { FUNCTIONS, QUEUES } from '../../infra/data-plane';
+import { chatCompletion, startChatServer } from '../../local/chat-server';
 import type { EmulatorName } from '../../local/emulators';
+import { INJECTION_CORPUS } from '../../local/injection-corpus';
 import type { SqsConsumer } from '../../local/sqs-poller';
 import { startLocalStack } from '../../local/start';
 

@@ -6,8 +6,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { KVK_TEST_KEY, startKvkServer } from '../../functions/agent/enrich/testing/kvk-server';
 import type { LeadRecord } from '../../functions/agent/lead-record';
+import { KVK_TEST_KEY, startKvkServer } from '../../functions/agent/testing/kvk-server';
 import { localDynamoDb, localSqs } from '../../local/aws';
 import { type LocalStack, startLocalStack } from '../../local/start';
 

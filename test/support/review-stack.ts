@@ -14,14 +14,14 @@ import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { vi } from 'vitest';
+import type { LeadRecord } from '../../functions/agent/lead-record';
+import type { Tier } from '../../functions/agent/qualification';
 import {
   sampleEnrichment,
   sampleLead,
   sampleRoute,
   sampleScore,
-} from '../../functions/agent/draft/test-fixtures';
-import type { LeadRecord } from '../../functions/agent/lead-record';
-import type { Tier } from '../../functions/agent/qualification';
+} from '../../functions/agent/testing/samples';
 import { createDevKey, DEV_KEY_ENV, verifyDevToken } from '../../functions/platform/local-jwt';
 import { FUNCTIONS, TABLES } from '../../infra/data-plane';
 import { loadFunctionRoutes, startHttpGateway } from '../../local/http-gateway';

@@ -1,15 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { shipped } from '../../platform/shipped-files';
-import { buildAllowList } from './allow-list';
-import { PROMPT_VERSION } from './prompts';
-import { FIXED_NOW, REP, sampleInput } from './test-fixtures';
 import {
   apiError,
   type ChatHandler,
   type ChatServer,
   chatCompletion,
   startChatServer,
-} from './test-llm-server';
+} from '../../../local/chat-server';
+import { shipped } from '../../platform/shipped-files';
+import { FIXED_NOW, REP, sampleInput } from '../testing/samples';
+import { buildAllowList } from './allow-list';
+import { PROMPT_VERSION } from './prompts';
 import type { DraftingInput, LlmConfig } from './types';
 import { writeRationaleAndDraft } from './write';
 

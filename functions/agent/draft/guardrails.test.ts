@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { REP, sampleInput } from '../testing/samples';
 import { buildAllowList } from './allow-list';
 import { checkDraft, checkRationale, type GuardrailContext, stripHtml, urlAllowed } from './guardrails';
-import { REP, sampleInput } from './test-fixtures';
 
 const input = sampleInput({}, 'en');
 const ctx: GuardrailContext = { allowList: buildAllowList(input), ...input };

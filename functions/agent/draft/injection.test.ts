@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ChatServer, chatCompletion, startChatServer } from '../../../local/chat-server';
+import { INJECTION_CORPUS, type InjectionCase } from '../../../local/injection-corpus';
 import { shipped } from '../../platform/shipped-files';
+import { FIXED_NOW, REP, sampleInput } from '../testing/samples';
 import { buildAllowList } from './allow-list';
 import { emailAllowed, findBareHosts, findEmails, findUrls, urlAllowed } from './guardrails';
-import { INJECTION_CORPUS, type InjectionCase } from './injection-corpus';
-import { FIXED_NOW, REP, sampleInput } from './test-fixtures';
-import { type ChatServer, chatCompletion, startChatServer } from './test-llm-server';
 import { countHidden } from './text';
 import type { DraftingInput } from './types';
 import { writeRationaleAndDraft } from './write';

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { shipped, shippedFiles } from '../../platform/shipped-files';
+import { sampleInput } from '../testing/samples';
 import { buildAllowList } from './allow-list';
 import { buildMessages } from './prompt-view';
 import { PROMPT_VERSION } from './prompts';
-import { sampleInput } from './test-fixtures';
 
 describe('prompts', () => {
   it('reads the shipped prompts and names the version', () => {

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { FIXED_NOW, REP, sampleInput } from '../testing/samples';
 import { buildAllowList } from './allow-list';
 import { checkDraft, emailAllowed, findBareHosts, findEmails, findUrls, urlAllowed } from './guardrails';
 import { TEMPLATE_VERSION, writeTemplate } from './template';
-import { FIXED_NOW, REP, sampleInput } from './test-fixtures';
 import { countHidden } from './text';
 import { writeRationaleAndDraft } from './write';
 

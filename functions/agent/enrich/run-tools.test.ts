@@ -3,13 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { EnrichmentSchema } from '../enrichment';
 import type { Lead } from '../lead';
+import { fakeDns } from '../testing/fake-dns';
+import type { TestServer } from '../testing/http-server';
+import { KVK_TEST_KEY, startKvkServer } from '../testing/kvk-server';
+import { SITE_HOSTS, startSiteServer } from '../testing/site-server';
 import { InMemoryEnrichmentCache } from './cache';
 import { computeGeo } from './geo';
 import { DEFAULT_TOOLS, enrichLead } from './run-tools';
-import { fakeDns } from './testing/fake-dns';
-import type { TestServer } from './testing/http-server';
-import { KVK_TEST_KEY, startKvkServer } from './testing/kvk-server';
-import { SITE_HOSTS, startSiteServer } from './testing/site-server';
 import type { EnrichDeps, EnrichmentCache, EnrichTool } from './types';
 
 let site: TestServer;

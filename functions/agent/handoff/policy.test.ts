@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { shippedFiles } from '../../platform/shipped-files';
 import type { Calendar } from '../business-time';
-import { sampleEnrichment, sampleLead, sampleRoute, sampleScore } from '../draft/test-fixtures';
 import { DomainError } from '../errors';
 import type { LeadRecord } from '../lead-record';
+import { sampleEnrichment, sampleLead, sampleRoute, sampleScore } from '../testing/samples';
 import { decideHandoff, parseHandoffPolicy, parseHandoffYaml } from './policy';
 
 const record = (over: { tier?: 'cold' | 'warm' | 'hot'; confidence?: number; team?: string } = {}) =>

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { LeadSchema, PROVIDERS } from '../lead';
+import { fixture, JOTFORM_BOUNDARY, RECEIVED_AT, TEST_SETTINGS } from '../testing/intake-requests';
 import { parseSubmission } from './parse-submission';
-import { fixture, JOTFORM_BOUNDARY, RECEIVED_AT, TEST_SETTINGS } from './test-support';
 import type { SubmissionInput } from './types';
 
 const ALLOWED_KINDS = ['invalid', 'unprocessable', 'too_large', 'unsupported_media'];

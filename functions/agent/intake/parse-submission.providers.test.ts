@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { LeadSchema } from '../lead';
-import { parseSubmission } from './parse-submission';
 import {
   fixture,
   HTML_BOUNDARY,
@@ -8,7 +7,8 @@ import {
   RECEIVED_AT,
   request,
   TEST_SETTINGS,
-} from './test-support';
+} from '../testing/intake-requests';
+import { parseSubmission } from './parse-submission';
 import type { ParseResult, ParseSuccess } from './types';
 
 function expectOk(result: ParseResult): ParseSuccess {

@@ -1,8 +1,8 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import { formRequest, jsonRequest, RECEIVED_AT, request, TEST_SETTINGS } from '../testing/intake-requests';
 import { parseSubmission } from './parse-submission';
-import { formRequest, jsonRequest, RECEIVED_AT, request, TEST_SETTINGS } from './test-support';
 import type { ParseFailure, ParseResult, ParseSuccess } from './types';
 
 function failure(result: ParseResult): ParseFailure {

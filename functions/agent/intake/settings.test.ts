@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { shippedFiles } from '../../platform/shipped-files';
+import { formRequest } from '../testing/intake-requests';
 import { parseSubmission } from './parse-submission';
 import { DEFAULT_INTAKE_SETTINGS, parseIntakeSettings } from './settings';
-import { formRequest } from './test-support';
 
 describe('intake settings', () => {
   it('config/intake.yaml holds exactly the TypeScript defaults', () => {

@@ -1,8 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Provider } from '../lead';
+import { fixture } from '../testing/intake-requests';
 import { type SignatureInput, signGeneric, verifySignature } from './signatures';
-import { fixture } from './test-support';
 
 const SECRET = 'whsec_test_4f1c9e';
 const NOW = new Date('2026-11-23T10:00:00.000Z');

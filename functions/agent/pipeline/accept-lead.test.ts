@@ -4,9 +4,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { shipped } from '../../platform/shipped-files';
-import { sampleEnrichment, sampleLead } from '../draft/test-fixtures';
 import type { LeadRecord } from '../lead-record';
 import { InMemoryLeadStore, memoryRotation, RecordingQueue } from '../testing/memory-ports';
+import { sampleEnrichment, sampleLead } from '../testing/samples';
 import { MAX_OUTBOX_SWEEPS, sweepOutbox } from './accept-lead';
 import { qualifyLead } from './qualify-lead';
 

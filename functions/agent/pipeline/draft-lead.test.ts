@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { buildAllowList, type DraftingInput, type DraftingResult, writeRationaleAndDraft } from '../draft';
+import { parseHandoffPolicy } from '../handoff/policy';
+import type { LeadRecord } from '../lead-record';
+import type { HandoffMode } from '../qualification';
+import { InMemoryLeadStore, RecordingQueue } from '../testing/memory-ports';
 import {
   COMPANY_SITE,
   FIXED_NOW,
@@ -8,11 +12,7 @@ import {
   sampleLead,
   sampleRoute,
   sampleScore,
-} from '../draft/test-fixtures';
-import { parseHandoffPolicy } from '../handoff/policy';
-import type { LeadRecord } from '../lead-record';
-import type { HandoffMode } from '../qualification';
-import { InMemoryLeadStore, RecordingQueue } from '../testing/memory-ports';
+} from '../testing/samples';
 import { type DraftDeps, draftLead } from './draft-lead';
 
 const routed = (leadId: string, extra: Partial<LeadRecord> = {}): LeadRecord => ({

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { shipped } from '../../platform/shipped-files';
-import { sampleEnrichment, sampleLead } from '../draft/test-fixtures';
 import type { Enrichment } from '../enrichment';
 import type { Lead } from '../lead';
 import type { LeadRecord } from '../lead-record';
 import { InMemoryLeadStore, memoryRotation, RecordingQueue } from '../testing/memory-ports';
+import { sampleEnrichment, sampleLead } from '../testing/samples';
 import { type QualifyDeps, qualifyLead } from './qualify-lead';
 
 const NOW = new Date('2026-03-02T09:20:00.000Z');

@@ -6,12 +6,12 @@
 import { describe, expect, it } from 'vitest';
 import { shipped } from '../../platform/shipped-files';
 import type { Principal } from '../auth/principal';
-import { sampleEnrichment, sampleLead, sampleRoute, sampleScore } from '../draft/test-fixtures';
 import { DomainError } from '../errors';
 import type { LeadRecord } from '../lead-record';
 import type { LeadStatus } from '../lifecycle';
 import type { Draft, Tier } from '../qualification';
 import { InMemoryLeadStore, RecordingQueue } from '../testing/memory-ports';
+import { sampleEnrichment, sampleLead, sampleRoute, sampleScore } from '../testing/samples';
 import {
   approveDraft,
   editDraft,

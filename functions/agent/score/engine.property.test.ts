@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { shipped } from '../../platform/shipped-files';
-import { factsArb } from './arbitraries';
+import { factsArb } from '../testing/score-arbitraries';
+import { makeEnrichment, makeLead } from '../testing/score-fixtures';
 import { FLOOR_RULE_ID, scoreLead } from './engine';
 import { deriveFacts, type Facts } from './facts';
-import { makeEnrichment, makeLead } from './fixtures';
 import { parseRules, type RulesFile } from './rules';
 
 const DEFAULT_RULES = shipped.rules().file;

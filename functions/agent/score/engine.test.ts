@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { shipped } from '../../platform/shipped-files';
 import { ScoreSchema } from '../qualification';
+import { makeEnrichment, makeFacts, makeLead } from '../testing/score-fixtures';
 import { compileRules, FLOOR_RULE_ID, firedRuleIds, quadrantOf, scoreLead } from './engine';
 import { deriveFacts, type Facts } from './facts';
-import { makeEnrichment, makeFacts, makeLead } from './fixtures';
 import { type Condition, parseRules, type RulesFile } from './rules';
 
 const DEFAULT_RULES = shipped.rules().file;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { makeEnrichment, makeLead } from '../testing/score-fixtures';
 import { deriveFacts, inOfficeHours, meaningfulAnswer, parseTimelineMonths } from './facts';
-import { makeEnrichment, makeLead } from './fixtures';
 
 const NOW = new Date('2025-02-21T12:00:00Z');
 const HOURS = { days: [1, 2, 3, 4, 5], start: '09:00', end: '17:30' };

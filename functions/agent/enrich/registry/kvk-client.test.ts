@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestServer } from '../testing/http-server';
-import { KVK_TEST_KEY, startKvkServer } from '../testing/kvk-server';
+import type { TestServer } from '../../testing/http-server';
+import { KVK_TEST_KEY, startKvkServer } from '../../testing/kvk-server';
 import { KvkRegistry } from './kvk-client';
 
 let kvk: TestServer;

@@ -2,7 +2,7 @@ import disposablePackageList from 'disposable-email-domains/index.json';
 import disposableWildcards from 'disposable-email-domains/wildcard.json';
 import freeMailPackageList from 'email-providers/all.json';
 import { describe, expect, it } from 'vitest';
-import { fakeDns } from '../testing/fake-dns';
+import { fakeDns } from '../../testing/fake-dns';
 import type { ToolContext } from '../types';
 import { lazyDomainList } from './domain-list';
 import { EMAIL_DOMAIN_LISTS, emailInput, emailTool, isRoleAddress } from './email';

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lead } from '../../lead';
+import { fakeDns } from '../../testing/fake-dns';
+import type { TestServer } from '../../testing/http-server';
+import { SITE_HOSTS, startSiteServer } from '../../testing/site-server';
 import { safeGet } from '../net/safe-get';
 import { runTool } from '../run-tools';
-import { fakeDns } from '../testing/fake-dns';
-import type { TestServer } from '../testing/http-server';
-import { SITE_HOSTS, startSiteServer } from '../testing/site-server';
 import type { EnrichDeps, ToolContext } from '../types';
 import { homepageUrl, websiteTool } from './website';
 

@@ -1,6 +1,7 @@
 /**
- * A local HTTP server speaking the OpenAI chat-completions wire format (`POST /v1/chat/completions`), for
- * tests and the benchmark. Each request is answered by a handler that sees the parsed request body.
+ * A local HTTP server speaking the OpenAI chat-completions wire format (`POST /v1/chat/completions`): a
+ * dev tool that stands in for an LLM provider in tests, the benchmarks and the whole-chain proof. Each
+ * request is answered by a handler that sees the parsed request body.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import zlib from 'node:zlib';
 import { startServer, type TestServer } from './http-server';
 
-const FIXTURES = resolve(import.meta.dirname, '../../../../test/fixtures/websites');
+const FIXTURES = resolve(import.meta.dirname, '../../../test/fixtures/websites');
 export const page = (name: string) => readFileSync(join(FIXTURES, name), 'utf8');
 
 export const SITE_HOSTS = {

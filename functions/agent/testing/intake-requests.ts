@@ -1,10 +1,10 @@
 /** Shared helpers for the intake unit tests: fixture loading and request building. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_INTAKE_SETTINGS, type IntakeSettings } from './settings';
-import type { SubmissionInput } from './types';
+import { DEFAULT_INTAKE_SETTINGS, type IntakeSettings } from '../intake/settings';
+import type { SubmissionInput } from '../intake/types';
 
-export const FIXTURES = join(import.meta.dirname, 'fixtures');
+export const FIXTURES = join(import.meta.dirname, 'fixtures', 'providers');
 export const RECEIVED_AT = new Date('2026-11-23T10:00:00.000Z');
 export const JOTFORM_BOUNDARY = '------------------------a1b2c3d4e5f60718';
 export const HTML_BOUNDARY = '----WebKitFormBoundary7MA4YWxkTrZu0gW';

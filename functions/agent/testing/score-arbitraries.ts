@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { INDUSTRIES } from '../enrichment';
 import { FORM_TYPES, LANGUAGES } from '../lead';
-import type { Facts } from './facts';
+import type { Facts } from '../score/facts';
 
 const age = fc.option(fc.integer({ min: 0, max: 400 }), { nil: null });
 const countries = fc.constantFrom('NL', 'BE', 'DE', 'GB', 'US', 'FR');

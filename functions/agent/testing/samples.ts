@@ -1,10 +1,11 @@
 /**
  * Sample inputs for the drafting step's tests and benchmark (a fictional lead; no real personal data).
  */
+
+import type { DraftingInput, RepInfo } from '../draft/types';
 import type { Enrichment } from '../enrichment';
 import type { FormType, Language, Lead } from '../lead';
 import type { Route, Score } from '../qualification';
-import type { DraftingInput, RepInfo } from './types';
 
 export const REP: RepInfo = {
   id: 'rep-anna',

@@ -1,7 +1,8 @@
 /**
  * Prompt injections a prospect (or their website) can put in form text. Each case says where the text
- * goes and what a hijacked model would echo into its output (links, addresses, claims), so tests can
- * simulate a model that obeys the injection and check that the guardrails catch it.
+ * goes and what a hijacked model would echo into its output (links, addresses, claims), so the drafting
+ * tests and the whole-chain proof can simulate a model that obeys the injection and check that the
+ * guardrails catch it.
  */
 
 export type InjectionField =

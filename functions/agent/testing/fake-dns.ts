@@ -2,7 +2,7 @@
  * A DNS resolver object for tests: a fixed table of host → addresses and host → MX records. Unknown hosts
  * fail like node:dns does (ENOTFOUND); `slowHosts` never answer (until the caller gives up).
  */
-import type { DnsResolver, LookupAddress, MxRecordLike } from '../types';
+import type { DnsResolver, LookupAddress, MxRecordLike } from '../enrich/types';
 
 export interface FakeDnsTable {
   a?: Record<string, string[]>;

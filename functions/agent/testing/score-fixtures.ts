@@ -1,7 +1,7 @@
 /** Test/bench builders: a realistic Lead, Enrichment and Facts to start from (no real person's data). */
 import type { Enrichment } from '../enrichment';
 import type { Lead } from '../lead';
-import type { Facts } from './facts';
+import type { Facts } from '../score/facts';
 
 export function makeLead(overrides: Partial<Lead> = {}): Lead {
   return {
