@@ -5,15 +5,15 @@ import { draftLead } from './agent/pipeline/draft-lead';
 import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
 import { cachedActivePolicy, HandoffStore } from './platform/handoff-store-dynamodb';
+import { leadMessageHandler } from './platform/lead-message-consumer';
+import { leadQueue } from './platform/lead-queues';
 import { leadStore, leadsTableName } from './platform/leads-table';
 import { logger } from './platform/observability';
-import { queue } from './platform/queues';
 import { shipped } from './platform/shipped-files';
-import { leadMessageHandler } from './platform/sqs';
 
 const config = commonConfig();
 const store = leadStore();
-const sendQueue = queue('send');
+const sendQueue = leadQueue('send');
 const people = shipped.people();
 const llm = config.OPENAI_API_KEY
   ? {

@@ -7,9 +7,9 @@ import { receiveSubmission } from './agent/pipeline/accept-lead';
 import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
 import { httpHandler, json } from './platform/http';
+import { leadQueue } from './platform/lead-queues';
 import { leadStore, leadsTableName } from './platform/leads-table';
 import { describeError, logger } from './platform/observability';
-import { queue } from './platform/queues';
 import { dynamoRateLimiter } from './platform/rate-limit-dynamodb';
 import { shipped } from './platform/shipped-files';
 
@@ -17,7 +17,7 @@ const config = commonConfig();
 const baseSettings = shipped.intakeSettings();
 const deps = {
   store: leadStore(),
-  qualifyQueue: queue('qualify'),
+  qualifyQueue: leadQueue('qualify'),
   rateLimiter: dynamoRateLimiter(dynamo, leadsTableName()),
   settings: {
     ...baseSettings,

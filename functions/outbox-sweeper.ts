@@ -4,12 +4,12 @@
  * Qualification is idempotent, so a lead that was merely slow is not harmed by a second message.
  */
 import { sweepOutbox } from './agent/pipeline/accept-lead';
+import { leadQueue } from './platform/lead-queues';
 import { leadStore } from './platform/leads-table';
 import { logger } from './platform/observability';
-import { queue } from './platform/queues';
 
 const store = leadStore();
-const qualifyQueue = queue('qualify');
+const qualifyQueue = leadQueue('qualify');
 
 export const handler = async (): Promise<{ queued: number }> => {
   const queued = await sweepOutbox({ store, qualifyQueue }, { olderThanSeconds: 120, limit: 100 });

@@ -4,12 +4,12 @@ import { qualifyLead } from './agent/pipeline/qualify-lead';
 import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
 import { dynamoEnrichmentCache } from './platform/enrichment-cache-dynamodb';
+import { leadMessageHandler } from './platform/lead-message-consumer';
+import { leadQueue } from './platform/lead-queues';
 import { leadStore, leadsTableName } from './platform/leads-table';
 import { logger } from './platform/observability';
-import { queue } from './platform/queues';
 import { createRoundRobin } from './platform/round-robin-dynamodb';
 import { shipped } from './platform/shipped-files';
-import { leadMessageHandler } from './platform/sqs';
 
 const config = commonConfig();
 const store = leadStore();
@@ -17,7 +17,7 @@ const table = leadsTableName();
 const rules = shipped.rules();
 const routing = shipped.routing();
 const rotation = createRoundRobin({ db: dynamo, table, setup: routing });
-const draftQueue = queue('draft');
+const draftQueue = leadQueue('draft');
 const enrichDeps = {
   cache: dynamoEnrichmentCache(dynamo, table),
   allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,

@@ -15,13 +15,13 @@ import {
 } from './agent/pipeline/review';
 import { principalOf } from './platform/auth';
 import { httpHandler, json, jsonBody, leadIdParam } from './platform/http';
+import { leadQueue } from './platform/lead-queues';
 import { leadStore } from './platform/leads-table';
-import { queue } from './platform/queues';
 import { shipped } from './platform/shipped-files';
 
 const deps: ReviewDeps = {
   store: leadStore(),
-  sendQueue: queue('send'),
+  sendQueue: leadQueue('send'),
   people: shipped.people(),
   now: () => new Date(),
 };

@@ -2,18 +2,18 @@
 import { sendDraft } from './agent/pipeline/send-draft';
 import { ses } from './platform/clients/sesv2';
 import { commonConfig } from './platform/config';
+import { leadMessageHandler } from './platform/lead-message-consumer';
+import { leadQueue } from './platform/lead-queues';
 import { leadStore } from './platform/leads-table';
 import { sesMailer } from './platform/mailer-ses';
 import { logger } from './platform/observability';
-import { queue } from './platform/queues';
 import { shipped } from './platform/shipped-files';
-import { leadMessageHandler } from './platform/sqs';
 
 const config = commonConfig();
 const store = leadStore();
 const mailer = sesMailer(ses, config.SES_CONFIGURATION_SET);
 const people = shipped.people();
-const sendQueue = queue('send');
+const sendQueue = leadQueue('send');
 
 export const handler = leadMessageHandler({
   queue: 'send',

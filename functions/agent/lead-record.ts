@@ -87,8 +87,10 @@ export interface ScoreOverride {
   readonly at: string;
 }
 
-/** What GET /leads/{id} shows: everything but the raw body, unless asked for. */
-export const toLeadView = (record: LeadRecord, includeRaw = false) => {
+/** What GET /leads/{id} shows: everything but the dedup key, and the raw body only when asked for. */
+export type LeadView = Omit<LeadRecord, 'raw' | 'dedupKey'> & { readonly raw?: RawSubmission };
+
+export const toLeadView = (record: LeadRecord, includeRaw = false): LeadView => {
   const { raw, dedupKey: _dedupKey, ...rest } = record;
   return includeRaw ? { ...rest, raw } : rest;
 };

@@ -1,6 +1,6 @@
 /**
  * The leads table's adapters, built once per container from validated config: the one place handlers get
- * their store and table name from (queues: ./queues.ts, so a handler that only reads loads no SQS client).
+ * their store and table name from (queues: ./lead-queues.ts, so a handler that only reads loads no SQS client).
  */
 import * as z from 'zod';
 import { dynamo } from './clients/dynamodb';

@@ -13,8 +13,8 @@ import { parse as parseDomain } from 'tldts';
 import type { Enrichment } from '../enrichment';
 import type { Lead } from '../lead';
 import type { Quadrant, Route, Score, Tier } from '../qualification';
-import { allowedFigures, numberReadings } from './facts';
 import { countHidden, round1, stripHidden } from './text';
+import { allowedFigures, numberReadings } from './trusted-facts';
 import type { AllowList, RepInfo } from './types';
 
 export interface GuardrailContext {

@@ -5,10 +5,10 @@
  */
 import type { Language } from '../lead';
 import { AXES } from '../qualification';
-import { axisSummary, enrichmentFacts, missingBant, QUADRANT_LABEL, TIER_LABEL } from './facts';
 import { type PromptTemplates, renderPrompt } from './prompts';
 import { signature } from './template';
 import { neutraliseUntrusted, round1 } from './text';
+import { axisSummary, enrichmentFacts, missingBant, QUADRANT_LABEL, TIER_LABEL } from './trusted-facts';
 import type { AllowList, DraftingInput } from './types';
 
 const LANGUAGE_NAME: Record<Language, string> = { en: 'English', nl: 'Dutch' };

@@ -6,6 +6,7 @@
  */
 import type { FormType, Language } from '../lead';
 import { AXES } from '../qualification';
+import { repLabel, round1, safeName, safePhrase } from './text';
 import {
   axisSummary,
   BANT_CONFIRM,
@@ -14,8 +15,7 @@ import {
   missingBant,
   QUADRANT_LABEL,
   TIER_LABEL,
-} from './facts';
-import { repLabel, round1, safeName, safePhrase } from './text';
+} from './trusted-facts';
 import type { DraftingInput } from './types';
 
 export const TEMPLATE_VERSION = 'template@1';

@@ -5,13 +5,14 @@ export { KvkRegistry } from './registry/kvk-client';
 export { industryForSbi, industryForSbiCodes } from './registry/sbi';
 export type { CompanyRegistry, RegistryLookupOptions } from './registry/types';
 export { DEFAULT_TOOLS, type EnrichRunOptions, enrichLead } from './run-tools';
-export { embeddedIntentSignals, type IntentSignalSource, StaticIntentSignalSource } from './tools/intent';
+export { embeddedIntentSignals, StaticIntentSignalSource } from './tools/intent';
 export type {
   DnsResolver,
   EnrichDeps,
   EnrichmentCache,
   EnrichOptions,
   EnrichTool,
+  IntentSignalSource,
   KvkConfig,
   LookupAddress,
   MxRecordLike,

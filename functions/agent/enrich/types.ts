@@ -4,9 +4,9 @@
  * the `EnrichmentCache` port (the platform layer supplies a DynamoDB adapter, tests the in-memory one).
  */
 import type * as z from 'zod';
+import type { IntentSignal } from '../enrichment';
 import type { Lead } from '../lead';
 import type { CompanyRegistry } from './registry/types';
-import type { IntentSignalSource } from './tools/intent';
 
 /** Cache port. Implementations may throw or be slow: the runner then simply skips caching. */
 export interface EnrichmentCache {
@@ -35,6 +35,11 @@ export interface KvkConfig {
   /** e.g. `https://api.kvk.nl` (production) or `https://api.kvk.nl/test`; no trailing `/api`. */
   baseUrl: string;
   apiKey: string;
+}
+
+/** Where the `intent` tool finds a company's buying signals (hiring, funding, new systems, growth). */
+export interface IntentSignalSource {
+  signalsFor(domain: string, options?: { signal?: AbortSignal }): Promise<IntentSignal[]>;
 }
 
 export interface EnrichDeps {

@@ -3,6 +3,11 @@
  * a lead view with the score per axis and its ledger in words, enrichment facts, the rationale and the draft
  * editor (save, approve and send, reject with a reason). `#lead/<id>` in the address opens a lead.
  */
+
+// The API's own types, as types only: nothing of the server is bundled into the page.
+import type { LeadView } from '../../agent/lead-record';
+import type { InboxItem } from '../../agent/pipeline/review';
+import type { LedgerEntry } from '../../agent/qualification';
 import {
   ApiError,
   announce,
@@ -19,105 +24,6 @@ import {
   startSlaClock,
 } from './lib';
 
-interface InboxItem {
-  leadId: string;
-  status: string;
-  leadStatus: string;
-  subject: string;
-  tier: 'cold' | 'warm' | 'hot';
-  total: number;
-  quadrant: string;
-  fit: number;
-  intent: number;
-  engagement: number;
-  slaDueAt?: string | null;
-  ownerId?: string;
-  ownerName?: string;
-  company?: string;
-  personName?: string;
-  language?: string;
-  submittedAt?: string;
-  humanReviewRequired?: boolean;
-}
-
-interface LedgerEntry {
-  ruleId: string;
-  axis: 'fit' | 'intent' | 'engagement';
-  reason: string;
-  fired: boolean;
-  points: number;
-  awarded: number;
-  observed?: unknown;
-  note?: string;
-}
-
-interface LeadView {
-  leadId: string;
-  status: string;
-  lead: {
-    person: { firstName?: string; lastName?: string; fullName?: string; email?: string; jobTitle?: string };
-    company: { name?: string; website?: string; employees?: number; country?: string };
-    message?: string;
-    formType?: string;
-    language?: string;
-    qualifying?: Record<string, string | undefined>;
-    submittedAt?: string;
-  };
-  enrichment?: {
-    email?: {
-      domain: string;
-      freeMail: boolean;
-      disposable: boolean;
-      businessDomain: boolean;
-      mx: boolean | null;
-    } | null;
-    website?: {
-      finalUrl: string;
-      title?: string;
-      description?: string;
-      technologies: { name: string }[];
-      crm: string[];
-    } | null;
-    registry?: {
-      source: string;
-      legalName: string;
-      industry: string;
-      employees?: number;
-      kvkNumber?: string;
-      address?: { city?: string; country: string };
-    } | null;
-    phone?: { e164: string; country?: string; type?: string } | null;
-    geo?: { country: string | null; sources: string[] };
-    intent?: { signals: { type: string; detail: string; at: string }[] } | null;
-    tools?: Record<string, { status: string; ms: number; cached?: boolean }>;
-    confidence?: number;
-  };
-  score?: {
-    fit: number;
-    intent: number;
-    engagement: number;
-    total: number;
-    tier: string;
-    quadrant: string;
-    dataConfidence: number;
-    bant?: Record<string, boolean>;
-    ledger: LedgerEntry[];
-    rulesVersion: string;
-  };
-  /** A person's override of tier/total; the computed score stays untouched. */
-  override?: { total?: number; tier?: string; reason?: string; by?: string; at?: string };
-  route?: { kind: string; ownerId?: string; team?: string; reason: string; slaDueAt?: string };
-  rationale?: { text: string; nextAction: string; provider: string; model?: string; fallbackReason?: string };
-  draft?: {
-    subject: string;
-    body: string;
-    language: string;
-    status: string;
-    handoff: string;
-    guardrail: { passed: boolean; issues: string[] };
-  };
-}
-
 const QUADRANT = {
   act_now: 'Act now',
   proactive_outreach: 'Proactive outreach',
@@ -133,16 +39,21 @@ let me: Me;
 
 const tierBadge = (tier: string) => h('span', { class: `badge tier-${tier}` }, tier);
 
-const miniScores = (s: { fit: number; intent: number; engagement: number }) =>
+/** The three axis scores (a drafted lead always has them; a dash where one is missing). */
+const miniScores = (s: {
+  fit?: number | undefined;
+  intent?: number | undefined;
+  engagement?: number | undefined;
+}) =>
   h(
     'span',
     { class: 'mini' },
     AXES.map((a) =>
       h(
         'span',
-        { class: 'mini-axis', title: `${AXIS_LABEL[a]} ${s[a]}` },
+        { class: 'mini-axis', title: `${AXIS_LABEL[a]} ${s[a] ?? '–'}` },
         h('abbr', { title: AXIS_LABEL[a] }, AXIS_LABEL[a][0]!),
-        ` ${s[a]}`,
+        ` ${s[a] ?? '–'}`,
       ),
     ),
   );
@@ -174,7 +85,7 @@ const renderList = (selected?: string) => {
           h(
             'span',
             { class: 'row1' },
-            tierBadge(i.tier),
+            tierBadge(i.tier ?? 'cold'),
             h('span', { class: 'who' }, who(i)),
             h('span', { class: 'total' }, String(i.total)),
           ),

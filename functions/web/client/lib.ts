@@ -4,17 +4,12 @@
  * functions/web/build-assets.ts into the page scripts; no dependencies, no external resources.
  */
 
-export interface Me {
-  readonly personId: string;
-  readonly name: string;
-  readonly role: 'sales' | 'manager' | 'ops';
-  readonly teams?: readonly string[];
-}
+import type { Principal } from '../../agent/auth/principal';
+import type { FieldIssue } from '../../agent/errors';
 
-export interface FieldIssue {
-  readonly field: string;
-  readonly message: string;
-}
+/** GET /me: the signed-in person. */
+export type Me = Principal;
+export type { FieldIssue };
 
 /** An answer other than 2xx: the API's `{ message, issues }`. */
 export class ApiError extends Error {

@@ -7,11 +7,7 @@ import * as z from 'zod';
 import intentData from '../../../../data/intent-signals.json';
 import { type IntentSignal, IntentSignalSchema } from '../../enrichment';
 import { normaliseDomain } from '../registry/directory';
-import type { EnrichTool } from '../types';
-
-export interface IntentSignalSource {
-  signalsFor(domain: string, options?: { signal?: AbortSignal }): Promise<IntentSignal[]>;
-}
+import type { EnrichTool, IntentSignalSource } from '../types';
 
 export const IntentFileSchema = z.object({
   _meta: z.record(z.string(), z.unknown()).optional(),

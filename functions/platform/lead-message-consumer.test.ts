@@ -7,7 +7,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import { describe, expect, it } from 'vitest';
 import type { LeadRecord } from '../agent/lead-record';
 import { InMemoryLeadStore } from '../agent/testing/memory-ports';
-import { leadMessageHandler } from './sqs';
+import { leadMessageHandler } from './lead-message-consumer';
 
 const record = (leadId: string): SQSRecord =>
   ({
