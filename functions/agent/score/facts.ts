@@ -10,131 +10,97 @@ import { inBusinessHours } from '../business-time';
 import type { Enrichment, Industry } from '../enrichment';
 import type { FormType, Language, Lead } from '../lead';
 
-export interface Facts {
-  /** Registry employee count, else the form's (lower bound of a range); null when unknown. */
-  employees: number | null;
-  employeesSource: 'registry' | 'form' | null;
-  /** Registry industry, else inferred from website technologies / description keywords, else 'other'. */
-  industry: Industry;
-  industrySource: 'registry' | 'inferred' | 'none';
-  /** ISO 3166-1 alpha-2: form > registry > phone > tld (enrichment.geo). */
-  country: string | null;
-  countrySource: 'form' | 'registry' | 'phone' | 'tld' | null;
-  freeMail: boolean;
-  disposableEmail: boolean;
-  roleAddress: boolean;
-  businessEmail: boolean;
-  /** MX record found for the email domain; null when not checked. */
-  emailMx: boolean | null;
-  hasCrm: boolean;
-  /** Detected CRM products, lower case (e.g. ['hubspot']). */
-  crm: string[];
-  usesMarketingAutomation: boolean;
-  marketingAutomation: string[];
-  /** Website runs an e-commerce platform (Shopify, WooCommerce, …). */
-  ecommercePlatform: boolean;
-  /** Detected technologies, lower case. */
-  technologies: string[];
-  /** The job title names a decision maker (owner, director, head of, C-level, …); the title itself is not kept. */
-  decisionMakerTitle: boolean;
-  formType: FormType;
-  language: Language;
-  /** Mon–Fri 09:00–17:30 (configurable) in the lead's time zone (by country, default Europe/Amsterdam). */
-  submittedInOfficeHours: boolean;
-  submittedAgeDays: number;
-  hiring: boolean;
-  hiringAgeDays: number | null;
-  funding: boolean;
-  fundingAgeDays: number | null;
-  newSystem: boolean;
-  newSystemAgeDays: number | null;
-  growth: boolean;
-  growthAgeDays: number | null;
-  intentSignals: number;
-  /** A demo request activity, or the form itself is a demo/trial request. */
-  demoRequest: boolean;
-  demoRequestAgeDays: number | null;
-  /** A pricing-page visit, or the form itself is the pricing/quote form. */
-  pricingPageVisit: boolean;
-  pricingPageVisitAgeDays: number | null;
-  download: boolean;
-  downloadAgeDays: number | null;
-  webinar: boolean;
-  webinarAgeDays: number | null;
-  emailClick: boolean;
-  emailClickAgeDays: number | null;
-  pageViews: number;
-  pageViewAgeDays: number | null;
-  /** Age of the newest own-channel activity of any kind; the submission counts, so never null. */
-  lastActivityAgeDays: number;
-  hasBudget: boolean;
-  hasTimeline: boolean;
-  hasAuthority: boolean;
-  hasNeed: boolean;
-  /** Months until the stated timeline ("asap" → 0, "binnen 3 maanden" → 3, "Q3" → months to Q3 start). */
-  timelineMonths: number | null;
-  marketingOptIn: boolean;
-  dataConfidence: number;
-  messageLength: number;
+/** A fact's kind as the rules speak of it, whether it can be null, and (as a type only) its TypeScript type. */
+export interface FactSpec<T> {
+  readonly kind: FactKind;
+  readonly nullable: boolean;
+  /** Never set: carries the fact's type from the table to `Facts`. */
+  readonly type?: T;
 }
-
-export type FactName = keyof Facts;
 export type FactKind = 'number' | 'boolean' | 'string' | 'string[]';
 
-/** The kind of every fact and whether it can be null; the rules schema and validator speak of these. */
-export const FACT_KINDS: { readonly [K in FactName]: { kind: FactKind; nullable: boolean } } = {
-  employees: { kind: 'number', nullable: true },
-  employeesSource: { kind: 'string', nullable: true },
-  industry: { kind: 'string', nullable: false },
-  industrySource: { kind: 'string', nullable: false },
-  country: { kind: 'string', nullable: true },
-  countrySource: { kind: 'string', nullable: true },
-  freeMail: { kind: 'boolean', nullable: false },
-  disposableEmail: { kind: 'boolean', nullable: false },
-  roleAddress: { kind: 'boolean', nullable: false },
-  businessEmail: { kind: 'boolean', nullable: false },
-  emailMx: { kind: 'boolean', nullable: true },
-  hasCrm: { kind: 'boolean', nullable: false },
-  crm: { kind: 'string[]', nullable: false },
-  usesMarketingAutomation: { kind: 'boolean', nullable: false },
-  marketingAutomation: { kind: 'string[]', nullable: false },
-  ecommercePlatform: { kind: 'boolean', nullable: false },
-  technologies: { kind: 'string[]', nullable: false },
-  decisionMakerTitle: { kind: 'boolean', nullable: false },
-  formType: { kind: 'string', nullable: false },
-  language: { kind: 'string', nullable: false },
-  submittedInOfficeHours: { kind: 'boolean', nullable: false },
-  submittedAgeDays: { kind: 'number', nullable: false },
-  hiring: { kind: 'boolean', nullable: false },
-  hiringAgeDays: { kind: 'number', nullable: true },
-  funding: { kind: 'boolean', nullable: false },
-  fundingAgeDays: { kind: 'number', nullable: true },
-  newSystem: { kind: 'boolean', nullable: false },
-  newSystemAgeDays: { kind: 'number', nullable: true },
-  growth: { kind: 'boolean', nullable: false },
-  growthAgeDays: { kind: 'number', nullable: true },
-  intentSignals: { kind: 'number', nullable: false },
-  demoRequest: { kind: 'boolean', nullable: false },
-  demoRequestAgeDays: { kind: 'number', nullable: true },
-  pricingPageVisit: { kind: 'boolean', nullable: false },
-  pricingPageVisitAgeDays: { kind: 'number', nullable: true },
-  download: { kind: 'boolean', nullable: false },
-  downloadAgeDays: { kind: 'number', nullable: true },
-  webinar: { kind: 'boolean', nullable: false },
-  webinarAgeDays: { kind: 'number', nullable: true },
-  emailClick: { kind: 'boolean', nullable: false },
-  emailClickAgeDays: { kind: 'number', nullable: true },
-  pageViews: { kind: 'number', nullable: false },
-  pageViewAgeDays: { kind: 'number', nullable: true },
-  lastActivityAgeDays: { kind: 'number', nullable: false },
-  hasBudget: { kind: 'boolean', nullable: false },
-  hasTimeline: { kind: 'boolean', nullable: false },
-  hasAuthority: { kind: 'boolean', nullable: false },
-  hasNeed: { kind: 'boolean', nullable: false },
-  timelineMonths: { kind: 'number', nullable: true },
-  marketingOptIn: { kind: 'boolean', nullable: false },
-  dataConfidence: { kind: 'number', nullable: false },
-  messageLength: { kind: 'number', nullable: false },
+const num = <T extends number = number>(): FactSpec<T> => ({ kind: 'number', nullable: false });
+const bool = (): FactSpec<boolean> => ({ kind: 'boolean', nullable: false });
+const str = <T extends string = string>(): FactSpec<T> => ({ kind: 'string', nullable: false });
+const strs = (): FactSpec<string[]> => ({ kind: 'string[]', nullable: false });
+const nullable = <T>(spec: FactSpec<T>): FactSpec<T | null> => ({ kind: spec.kind, nullable: true });
+
+/**
+ * Every fact, once: its kind and nullability (the rules schema and validator speak of these) and its type
+ * (`Facts` is derived from this table).
+ */
+export const FACT_KINDS = {
+  /** Registry employee count, else the form's (lower bound of a range); null when unknown. */
+  employees: nullable(num()),
+  employeesSource: nullable(str<'registry' | 'form'>()),
+  /** Registry industry, else inferred from website technologies / description keywords, else 'other'. */
+  industry: str<Industry>(),
+  industrySource: str<'registry' | 'inferred' | 'none'>(),
+  /** ISO 3166-1 alpha-2: form > registry > phone > tld (enrichment.geo). */
+  country: nullable(str()),
+  countrySource: nullable(str<'form' | 'registry' | 'phone' | 'tld'>()),
+  freeMail: bool(),
+  disposableEmail: bool(),
+  roleAddress: bool(),
+  businessEmail: bool(),
+  /** MX record found for the email domain; null when not checked. */
+  emailMx: nullable(bool()),
+  hasCrm: bool(),
+  /** Detected CRM products, lower case (e.g. ['hubspot']). */
+  crm: strs(),
+  usesMarketingAutomation: bool(),
+  marketingAutomation: strs(),
+  /** Website runs an e-commerce platform (Shopify, WooCommerce, …). */
+  ecommercePlatform: bool(),
+  /** Detected technologies, lower case. */
+  technologies: strs(),
+  /** The job title names a decision maker (owner, director, head of, C-level, …); the title itself is not kept. */
+  decisionMakerTitle: bool(),
+  formType: str<FormType>(),
+  language: str<Language>(),
+  /** Mon–Fri 09:00–17:30 (configurable) in the lead's time zone (by country, default Europe/Amsterdam). */
+  submittedInOfficeHours: bool(),
+  submittedAgeDays: num(),
+  hiring: bool(),
+  hiringAgeDays: nullable(num()),
+  funding: bool(),
+  fundingAgeDays: nullable(num()),
+  newSystem: bool(),
+  newSystemAgeDays: nullable(num()),
+  growth: bool(),
+  growthAgeDays: nullable(num()),
+  intentSignals: num(),
+  /** A demo request activity, or the form itself is a demo/trial request. */
+  demoRequest: bool(),
+  demoRequestAgeDays: nullable(num()),
+  /** A pricing-page visit, or the form itself is the pricing/quote form. */
+  pricingPageVisit: bool(),
+  pricingPageVisitAgeDays: nullable(num()),
+  download: bool(),
+  downloadAgeDays: nullable(num()),
+  webinar: bool(),
+  webinarAgeDays: nullable(num()),
+  emailClick: bool(),
+  emailClickAgeDays: nullable(num()),
+  pageViews: num(),
+  pageViewAgeDays: nullable(num()),
+  /** Age of the newest own-channel activity of any kind; the submission counts, so never null. */
+  lastActivityAgeDays: num(),
+  hasBudget: bool(),
+  hasTimeline: bool(),
+  hasAuthority: bool(),
+  hasNeed: bool(),
+  /** Months until the stated timeline ("asap" → 0, "binnen 3 maanden" → 3, "Q3" → months to Q3 start). */
+  timelineMonths: nullable(num()),
+  marketingOptIn: bool(),
+  dataConfidence: num(),
+  messageLength: num(),
+} as const satisfies Record<string, FactSpec<unknown>>;
+
+export type FactName = keyof typeof FACT_KINDS;
+/** The facts of one lead, typed from FACT_KINDS. */
+export type Facts = {
+  -readonly [K in FactName]: (typeof FACT_KINDS)[K] extends FactSpec<infer T> ? T : never;
 };
 
 export const FACT_NAMES = Object.keys(FACT_KINDS) as [FactName, ...FactName[]];
