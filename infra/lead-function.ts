@@ -25,7 +25,7 @@ export const RUNTIME_FOLDERS = ['config', 'prompts', 'data'] as const;
 export const SERVICE_NAME = 'lead-qualifier';
 
 /**
- * Node.js 22 on purpose: the handlers are developed and tested on Node 20/22 (see TOOLCHAIN.md). Moving to a
+ * Node.js 22 on purpose: the handlers are developed and tested on Node 20 and 22. Moving to a
  * newer runtime is a deliberate change, not a default that silently follows aws-cdk-lib upgrades.
  */
 export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
@@ -131,7 +131,7 @@ export class LeadFunction extends Construct {
     Validations.of(this.fn).acknowledge({
       id: 'AwsSolutions-L1',
       reason:
-        'Node.js 22 is pinned deliberately: the handlers and the local stack are built and tested on Node 20/22 (TOOLCHAIN.md); a runtime upgrade is a reviewed change.',
+        'Node.js 22 is pinned deliberately: the handlers and the local stack are built and tested on Node 20 and 22; a runtime upgrade is a reviewed change.',
     });
   }
 }

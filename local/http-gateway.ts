@@ -42,7 +42,7 @@ export interface JwtAuthorization {
 }
 
 /**
- * Authorizer seam (the JWT implementation comes later): called for non-public routes with the built event.
+ * The authorizer: called for non-public routes with the built event (the local stack verifies its dev JWTs here).
  * Return the JWT claims to accept (they land in `requestContext.authorizer.jwt`), or `null`/`false` to answer
  * 401 `{"message":"Unauthorized"}`.
  */

@@ -1,7 +1,9 @@
 /**
  * Local stand-in for Lambda's SQS event source mapping, one poll loop per consuming function:
- * - ReceiveMessage with `WaitTimeSeconds: 0` (local-aws-sqs long-poll bug, see TOOLCHAIN) and an idle back-off
- *   (50 ms doubling to 500 ms), `MaxNumberOfMessages` up to `batchSize`, all system and message attributes;
+ * - ReceiveMessage with `WaitTimeSeconds: 0` and an idle back-off (50 ms doubling to 500 ms), because a
+ *   long poll on local-aws-sqs with messages already waiting returns only when the batch is full or the wait
+ *   is over, and can return a message twice; `MaxNumberOfMessages` up to `batchSize`, all system and
+ *   message attributes;
  * - `maxBatchingWindowSeconds` > 0: keeps receiving until the batch is full or the window has passed;
  * - a real `SQSEvent` per batch; up to `concurrency` batches in flight per function (default 2);
  * - ReportBatchItemFailures (on by default, as the CDK stack configures it): successes are deleted, failures

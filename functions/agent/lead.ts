@@ -26,7 +26,7 @@ export const LANGUAGES = ['nl', 'en'] as const;
 export const LanguageSchema = z.enum(LANGUAGES);
 export type Language = z.infer<typeof LanguageSchema>;
 
-/** Own-channel behaviour that the engagement axis scores (seed 004). */
+/** Own-channel behaviour that the engagement axis scores. */
 export const ACTIVITY_TYPES = [
   'form_submission',
   'demo_request',

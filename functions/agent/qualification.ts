@@ -25,7 +25,7 @@ export const TIERS = ['cold', 'warm', 'hot'] as const;
 export const TierSchema = z.enum(TIERS);
 export type Tier = z.infer<typeof TierSchema>;
 
-/** Seed 004's intent × engagement matrix. */
+/** The intent × engagement matrix: act now (both high), proactive outreach (intent high), nurture (engagement high), monitor. */
 export const QUADRANTS = ['act_now', 'proactive_outreach', 'nurture', 'monitor'] as const;
 export const QuadrantSchema = z.enum(QUADRANTS);
 export type Quadrant = z.infer<typeof QuadrantSchema>;

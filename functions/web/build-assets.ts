@@ -2,7 +2,7 @@
  * Builds the page scripts (functions/web/client/*.ts → one minified IIFE each) with esbuild and writes them
  * as string constants into functions/web/assets.generated.ts, so the Lambda bundle needs no files beside it.
  * Run after changing a client file:  npx tsx functions/web/build-assets.ts
- * (functions/web/assets.test.ts fails while the generated file is stale.)
+ * (functions/web/web.test.ts fails while the generated file is stale.)
  */
 import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';

@@ -53,7 +53,8 @@ export const waitFor = async <T>(
 };
 
 /**
- * Receives every currently visible message of a queue (WaitTimeSeconds 0, see TOOLCHAIN long-poll bug), with
+ * Receives every currently visible message of a queue (WaitTimeSeconds 0: a long poll on local-aws-sqs waits
+ * out its full time even with messages waiting and may return one twice), with
  * all system and message attributes. By default the messages are deleted; with `{ delete: false }` they stay
  * invisible for `visibilityTimeout` seconds (default 30) and count as a receive.
  */

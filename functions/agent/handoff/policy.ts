@@ -1,5 +1,5 @@
 /**
- * The handoff point (PRODUCT.md §7): per tier, quadrant, route, country or draft quality, ops decide whether a
+ * The handoff point: per tier, quadrant, route, country or draft quality, ops decide whether a
  * drafted first email waits for the owner's approval (`review`), goes out at once (`auto`, optionally only
  * inside the team's business hours) or is not sent at all (`none`). Rules are read top to bottom; the first
  * rule whose `when` matches decides, else `default`. Pure: no I/O, no AWS.

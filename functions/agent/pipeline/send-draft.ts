@@ -16,7 +16,7 @@
  * queue's visibility timeout so the dead attempt's own redelivery resolves it.
  *
  * A suppressed recipient (`SUPPRESS#<sha256(email)>`: bounced, complained, unsubscribed) is never mailed.
- * Pure: ports only, no AWS.
+ * Pure: ports only, no AWS (the attempt id comes from `ulid`, the address hash from node:crypto).
  */
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';

@@ -224,7 +224,7 @@ describe('total, floor, tiers and quadrant', () => {
     [40, 0, 'proactive_outreach'],
     [0, 30, 'nurture'],
     [0, 0, 'monitor'],
-  ])('intent %i × engagement %i is %s (seed 004)', (intent, engagement, quadrant) => {
+  ])('intent %i × engagement %i is %s', (intent, engagement, quadrant) => {
     // Prepare / Act / Assess
     expect(quadrantOf(intent, engagement, { intentHigh: 15, engagementHigh: 25 })).toBe(quadrant);
   });

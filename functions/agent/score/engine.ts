@@ -15,7 +15,7 @@
  *      `total-floor` (on the most negative axis, outside the axis scores) awards the difference, so the
  *      ledger's awarded points ALWAYS sum exactly to the total.
  *   5. tier from the file's ranges; quadrant from intent × engagement against the file's thresholds
- *      (seed 004: high/high act_now, high intent/low engagement proactive_outreach, low intent/high
+ *      (high/high act_now, high intent/low engagement proactive_outreach, low intent/high
  *      engagement nurture, low/low monitor).
  */
 import type { Axis, LedgerEntry, Quadrant, Score, Tier } from '../qualification';
@@ -204,7 +204,7 @@ function tierOf(total: number, tiers: RulesFile['tiers']): Tier {
   return 'cold';
 }
 
-/** Seed 004's matrix: intent on one axis, engagement on the other. */
+/** The intent × engagement matrix: intent on one axis, engagement on the other. */
 export function quadrantOf(intent: number, engagement: number, q: RulesFile['quadrant']): Quadrant {
   const hi = intent >= q.intentHigh;
   const he = engagement >= q.engagementHigh;

@@ -107,7 +107,7 @@ describe('loadRules validation messages', () => {
 });
 
 describe('the shipped config/scoring-rules.yaml', () => {
-  it('loads, and contains seed 002 example rules with their points', () => {
+  it('loads, and contains the example rules with their points', () => {
     // Prepare
     const byId = new Map(DEFAULT_RULES.rules.map((r) => [r.id, r]));
     // Act
