@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildAllowList, writeRationaleAndDraft } from '../functions/agent/draft/index';
 import { FIXED_NOW, REP, sampleInput } from '../functions/agent/testing/samples';
-import { shipped } from '../functions/platform/shipped-files';
+import { shippedPrompts } from '../functions/platform/shipped-prompts';
 import { chatCompletion, startChatServer } from '../local/chat-server';
 
 const N = Number(process.env.BENCH_N ?? 500);
@@ -65,7 +65,7 @@ const llm = {
   model: 'gpt-4o-mini',
   timeoutMs: 5000,
   maxRetries: 0,
-  prompts: shipped.prompts(),
+  prompts: shippedPrompts(),
 };
 
 let llmProvider = '';

@@ -10,10 +10,10 @@ import fc from 'fast-check';
 import { compileRules, firedRuleIds, scoreLead } from '../functions/agent/score/engine';
 import type { Facts } from '../functions/agent/score/facts';
 import { factsArb } from '../functions/agent/testing/score-arbitraries';
-import { shipped } from '../functions/platform/shipped-files';
+import { shippedRules } from '../functions/platform/shipped-rules';
 import { buildJreEngine, scoreWithJre } from './scoring-jre';
 
-const DEFAULT_RULES = shipped.rules().file;
+const DEFAULT_RULES = shippedRules().file;
 
 const N = Number(process.argv[2] ?? process.env.BENCH_N ?? 20_000);
 const TARGET_RATIO = 10;

@@ -10,7 +10,7 @@ import { DomainError } from './agent/errors';
 import { commonConfig } from './platform/config';
 import { httpHandler, json, jsonBody } from './platform/http';
 import { signDevToken } from './platform/local-jwt';
-import { shipped } from './platform/shipped-files';
+import { shippedPeople } from './platform/shipped-routing';
 
 const Body = z.object({ personId: z.string().min(1).max(64) });
 
@@ -18,7 +18,7 @@ export const handler = httpHandler(async (event) => {
   const { STAGE, LOCAL_JWT_PRIVATE_JWK: key } = commonConfig();
   if (STAGE !== 'local' || !key) throw new DomainError('not_found', 'Not Found');
   const { personId } = jsonBody(event, Body);
-  const person = shipped.people().get(personId);
+  const person = shippedPeople().get(personId);
   if (!person)
     throw new DomainError('not_found', 'No such person in team.yaml', {
       issues: [{ field: 'personId', message: 'unknown' }],

@@ -1,20 +1,21 @@
 /** SQS draft queue → rationale and first-response draft for each routed lead, then the handoff point. */
 import { buildAllowList, writeRationaleAndDraft } from './agent/draft';
 import { teamCalendar } from './agent/handoff/policy';
-import { draftLead } from './agent/pipeline/draft-lead';
+import { draftLead, signerFrom } from './agent/pipeline/draft-lead';
 import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
 import { cachedActivePolicy, HandoffStore } from './platform/handoff-store-dynamodb';
 import { leadMessageHandler } from './platform/lead-message-consumer';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore, leadsTableName } from './platform/leads-table';
-import { logger } from './platform/observability';
-import { shipped } from './platform/shipped-files';
+import { shippedHandoff } from './platform/shipped-handoff';
+import { shippedPrompts } from './platform/shipped-prompts';
+import { shippedPeople, shippedRouting } from './platform/shipped-routing';
 
 const config = commonConfig();
 const store = leadStore();
 const sendQueue = leadQueue('send');
-const people = shipped.people();
+const people = shippedPeople();
 const llm = config.OPENAI_API_KEY
   ? {
       apiKey: config.OPENAI_API_KEY,
@@ -22,16 +23,16 @@ const llm = config.OPENAI_API_KEY
       model: config.OPENAI_MODEL,
       timeoutMs: config.LLM_TIMEOUT_MS,
       maxRetries: config.LLM_MAX_RETRIES,
-      prompts: shipped.prompts(),
+      prompts: shippedPrompts(),
     }
   : undefined;
 
 /** The active handoff version (ops API), seeded from config/handoff.yaml; re-read at most every 5 s. */
 const activeHandoffPolicy = cachedActivePolicy(
-  new HandoffStore(dynamo, leadsTableName(), shipped.handoff),
+  new HandoffStore(dynamo, leadsTableName(), shippedHandoff),
   5_000,
 );
-const calendarOf = teamCalendar(shipped.routing().teams);
+const calendarOf = teamCalendar(shippedRouting().teams);
 
 export const handler = leadMessageHandler({
   queue: 'draft',
@@ -46,18 +47,7 @@ export const handler = leadMessageHandler({
           now: () => new Date(),
           allowList: buildAllowList(input),
         }),
-      rep: (ownerId) => {
-        const p = ownerId ? people.get(ownerId) : undefined;
-        return p
-          ? {
-              id: p.id,
-              name: p.name,
-              email: p.email,
-              title: p.title,
-              ...(p.bookingUrl ? { bookingUrl: p.bookingUrl } : {}),
-            }
-          : undefined;
-      },
+      rep: signerFrom(people),
       ...(config.COMPANY_SITE_URL ? { companySiteUrl: config.COMPANY_SITE_URL } : {}),
       handoffPolicy: activeHandoffPolicy,
       calendar: calendarOf,
@@ -65,6 +55,6 @@ export const handler = leadMessageHandler({
       clock: () => performance.now(),
       now: () => new Date(),
     });
-    logger.info('Draft step done', { leadId, ...result });
+    return result;
   },
 });

@@ -11,10 +11,10 @@ import { leadQueue } from './platform/lead-queues';
 import { leadStore, leadsTableName } from './platform/leads-table';
 import { describeError, logger } from './platform/observability';
 import { dynamoRateLimiter } from './platform/rate-limit-dynamodb';
-import { shipped } from './platform/shipped-files';
+import { shippedIntakeSettings } from './platform/shipped-intake';
 
 const config = commonConfig();
-const baseSettings = shipped.intakeSettings();
+const baseSettings = shippedIntakeSettings();
 const deps = {
   store: leadStore(),
   qualifyQueue: leadQueue('qualify'),

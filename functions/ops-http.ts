@@ -11,9 +11,9 @@ import { HandoffStore } from './platform/handoff-store-dynamodb';
 import { httpHandler, json, jsonBody } from './platform/http';
 import { leadsTableName } from './platform/leads-table';
 import { logger } from './platform/observability';
-import { shipped } from './platform/shipped-files';
+import { shippedHandoff } from './platform/shipped-handoff';
 
-const store = new HandoffStore(dynamo, leadsTableName(), shipped.handoff);
+const store = new HandoffStore(dynamo, leadsTableName(), shippedHandoff);
 
 const PublishSchema = z.object({
   config: z.record(z.string(), z.unknown()),

@@ -3,7 +3,7 @@
  * qualified (the enqueue failed or a message was lost), so a lead accepted with a 202 is never left behind.
  * Qualification is idempotent, so a lead that was merely slow is not harmed by a second message.
  */
-import { sweepOutbox } from './agent/pipeline/accept-lead';
+import { sweepOutbox } from './agent/pipeline/sweep-outbox';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore } from './platform/leads-table';
 import { logger } from './platform/observability';

@@ -7,15 +7,15 @@ import { dynamoEnrichmentCache } from './platform/enrichment-cache-dynamodb';
 import { leadMessageHandler } from './platform/lead-message-consumer';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore, leadsTableName } from './platform/leads-table';
-import { logger } from './platform/observability';
 import { createRoundRobin } from './platform/round-robin-dynamodb';
-import { shipped } from './platform/shipped-files';
+import { shippedRouting } from './platform/shipped-routing';
+import { shippedRules } from './platform/shipped-rules';
 
 const config = commonConfig();
 const store = leadStore();
 const table = leadsTableName();
-const rules = shipped.rules();
-const routing = shipped.routing();
+const rules = shippedRules();
+const routing = shippedRouting();
 const rotation = createRoundRobin({ db: dynamo, table, setup: routing });
 const draftQueue = leadQueue('draft');
 const enrichDeps = {
@@ -41,14 +41,13 @@ export const handler = leadMessageHandler({
       now: () => new Date(),
       clock: () => performance.now(),
     });
-    if (result.outcome === 'skipped') logger.info('Lead skipped', { leadId, reason: result.reason });
-    else
-      logger.info('Lead qualified', {
-        leadId,
-        outcome: result.outcome,
-        tier: result.score.tier,
-        total: result.score.total,
-        ownerId: result.route.ownerId,
-      });
+    return result.outcome === 'skipped'
+      ? result
+      : {
+          outcome: result.outcome,
+          tier: result.score.tier,
+          total: result.score.total,
+          ownerId: result.route.ownerId,
+        };
   },
 });

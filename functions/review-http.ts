@@ -17,12 +17,12 @@ import { principalOf } from './platform/auth';
 import { httpHandler, json, jsonBody, leadIdParam } from './platform/http';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore } from './platform/leads-table';
-import { shipped } from './platform/shipped-files';
+import { shippedPeople } from './platform/shipped-routing';
 
 const deps: ReviewDeps = {
   store: leadStore(),
   sendQueue: leadQueue('send'),
-  people: shipped.people(),
+  people: shippedPeople(),
   now: () => new Date(),
 };
 /** Each action validates its own fields (the domain names the field at fault); the body must be an object. */

@@ -1,4 +1,5 @@
 /** SQS send queue → the approved first email goes out through SES v2, exactly once per draft (send-draft.ts). */
+import { signerFrom } from './agent/pipeline/draft-lead';
 import { sendDraft } from './agent/pipeline/send-draft';
 import { ses } from './platform/clients/sesv2';
 import { commonConfig } from './platform/config';
@@ -6,13 +7,12 @@ import { leadMessageHandler } from './platform/lead-message-consumer';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore } from './platform/leads-table';
 import { sesMailer } from './platform/mailer-ses';
-import { logger } from './platform/observability';
-import { shipped } from './platform/shipped-files';
+import { shippedPeople } from './platform/shipped-routing';
 
 const config = commonConfig();
 const store = leadStore();
 const mailer = sesMailer(ses, config.SES_CONFIGURATION_SET);
-const people = shipped.people();
+const people = shippedPeople();
 const sendQueue = leadQueue('send');
 
 export const handler = leadMessageHandler({
@@ -24,14 +24,11 @@ export const handler = leadMessageHandler({
       store,
       mailer,
       fromAddress: config.SES_FROM_ADDRESS,
-      rep: (ownerId) => {
-        const p = ownerId ? people.get(ownerId) : undefined;
-        return p ? { name: p.name, email: p.email } : undefined;
-      },
+      rep: signerFrom(people),
       now: () => new Date(),
       stuckAfterSeconds: config.SEND_STUCK_AFTER_SECONDS,
       sendQueue,
     });
-    logger.info('Send step done', { leadId, ...result });
+    return result;
   },
 });

@@ -7,7 +7,7 @@
 import { DomainError } from './agent/errors';
 import { commonConfig } from './platform/config';
 import { httpHandler } from './platform/http';
-import { shipped } from './platform/shipped-files';
+import { shippedPeople } from './platform/shipped-routing';
 import { type DemoPerson, type PageConfig, type PageName, type RenderedPage, renderPage } from './web/pages';
 
 const ROLE_LABEL: Record<string, string> = {
@@ -19,7 +19,7 @@ const ROLE_LABEL: Record<string, string> = {
 
 /** The people of config/team.yaml (id, name, role), for the local sign-in only. */
 const demoPeople = (): DemoPerson[] =>
-  [...shipped.people().values()].map((p) => ({
+  [...shippedPeople().values()].map((p) => ({
     personId: p.id,
     name: p.name,
     role: ROLE_LABEL[p.role] ?? p.role,

@@ -32,7 +32,7 @@ import {
   RulesValidationError,
   scoreEnrichedLead,
 } from '../functions/agent/score';
-import { shipped } from '../functions/platform/shipped-files';
+import { shippedRouting } from '../functions/platform/shipped-routing';
 
 /** The rotation ticket the CLI routes with: the first seat of the team's rotation. */
 export const CLI_ROTATION_TICKET = 1;
@@ -144,9 +144,9 @@ export async function qualifyOne(
   options: { offline?: boolean; now?: Date } = {},
 ): Promise<QualifyCliResult> {
   const now = options.now ?? new Date();
-  let setup: ReturnType<typeof shipped.routing>;
+  let setup: ReturnType<typeof shippedRouting>;
   try {
-    setup = shipped.routing();
+    setup = shippedRouting();
   } catch (error) {
     if (error instanceof RoutingValidationError) throw new CliError(error.message);
     throw error;

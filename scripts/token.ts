@@ -10,7 +10,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { appRoleForTeamRole } from '../functions/agent/auth/principal';
 import { devKeyFile, readDevKey, signDevToken } from '../functions/platform/local-jwt';
-import { shipped } from '../functions/platform/shipped-files';
+import { shippedPeople } from '../functions/platform/shipped-routing';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -26,7 +26,7 @@ if (!who) {
   );
   process.exit(2);
 }
-const people = [...shipped.people().values()];
+const people = [...shippedPeople().values()];
 const person =
   people.find((p) => p.id === who) ??
   people.find((p) => appRoleForTeamRole(p.role) === who && (who !== 'ops' || p.role === 'ops'));

@@ -1,7 +1,7 @@
 /** The caller of an authorized route, from the JWT authorizer's claims (see functions/agent/auth/principal.ts). */
 import { type Principal, principalFromClaims } from '../agent/auth/principal';
 import type { HttpEvent } from './http';
-import { shipped } from './shipped-files';
+import { shippedPeople } from './shipped-routing';
 
 export const principalOf = (event: HttpEvent): Principal =>
-  principalFromClaims(event.requestContext.authorizer?.jwt?.claims, shipped.people());
+  principalFromClaims(event.requestContext.authorizer?.jwt?.claims, shippedPeople());

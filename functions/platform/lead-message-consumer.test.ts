@@ -35,6 +35,7 @@ describe('leadMessageHandler', () => {
       process: async (leadId) => {
         await new Promise((r) => setTimeout(r, leadId.endsWith('1') ? 30 : 5));
         if (leadId.startsWith('bad')) throw new Error('enrichment failed');
+        return { outcome: 'done' };
       },
     });
     const first: SQSEvent = { Records: ['ok-1', 'bad-1', 'ok-2'].map(record) };

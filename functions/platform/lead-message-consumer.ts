@@ -17,7 +17,8 @@ export interface LeadMessageOptions {
   readonly queue: QueueName;
   readonly step: PipelineStep;
   readonly store: LeadStore;
-  readonly process: (leadId: string, record: SQSRecord) => Promise<void>;
+  /** Works on one lead; what it returns (ids, counts and outcomes only) is logged as the step's result. */
+  readonly process: (leadId: string, record: SQSRecord) => Promise<Readonly<Record<string, unknown>>>;
 }
 
 /** A handler for a queue of `{ leadId }` messages with partial batch failures. */
@@ -33,7 +34,8 @@ export const leadMessageHandler = (options: LeadMessageOptions) => {
     }
     const { leadId } = parsed.data;
     try {
-      await options.process(leadId, record);
+      const result = await options.process(leadId, record);
+      logger.info('Step done', { step: options.step, leadId, ...result });
     } catch (error) {
       const attempts = Number(record.attributes.ApproximateReceiveCount ?? '1');
       const final = attempts >= maxReceiveCount;

@@ -19,7 +19,7 @@ import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-s
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { SQSEvent } from 'aws-lambda';
 import type { LeadRecord } from '../../functions/agent/lead-record';
-import { sweepOutbox } from '../../functions/agent/pipeline/accept-lead';
+import { sweepOutbox } from '../../functions/agent/pipeline/sweep-outbox';
 import { sqsLeadQueue as sqsQueue } from '../../functions/platform/lead-queues';
 import { DynamoLeadStore } from '../../functions/platform/lead-store-dynamodb';
 import { FUNCTIONS, QUEUES } from '../../infra/data-plane';

@@ -6,7 +6,7 @@ import {
   chatCompletion,
   startChatServer,
 } from '../../../local/chat-server';
-import { shipped } from '../../platform/shipped-files';
+import { shippedPrompts } from '../../platform/shipped-prompts';
 import { FIXED_NOW, REP, sampleInput } from '../testing/samples';
 import { buildAllowList } from './allow-list';
 import { PROMPT_VERSION } from './prompts';
@@ -53,7 +53,7 @@ async function run(handler: ChatHandler, input: DraftingInput, llm: Partial<LlmC
     model: 'gpt-4o-mini',
     timeoutMs: 2000,
     maxRetries: 0,
-    prompts: shipped.prompts(),
+    prompts: shippedPrompts(),
     ...llm,
   };
   return writeRationaleAndDraft(input, { llm: config, now: FIXED_NOW, allowList: buildAllowList(input) });
@@ -235,7 +235,7 @@ describe('writeRationaleAndDraft against a chat-completions server', () => {
         model: 'llama3.1',
         timeoutMs: 500,
         maxRetries: 0,
-        prompts: shipped.prompts(),
+        prompts: shippedPrompts(),
       },
       now: FIXED_NOW,
       allowList: buildAllowList(input),

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatServer, chatCompletion, startChatServer } from '../../../local/chat-server';
 import { INJECTION_CORPUS, type InjectionCase } from '../../../local/injection-corpus';
-import { shipped } from '../../platform/shipped-files';
+import { shippedPrompts } from '../../platform/shipped-prompts';
 import { FIXED_NOW, REP, sampleInput } from '../testing/samples';
 import { buildAllowList } from './allow-list';
 import { emailAllowed, findBareHosts, findEmails, findUrls, urlAllowed } from './guardrails';
@@ -109,7 +109,7 @@ describe('prompt-injection corpus', () => {
           model: 'gpt-4o-mini',
           timeoutMs: 2000,
           maxRetries: 0,
-          prompts: shipped.prompts(),
+          prompts: shippedPrompts(),
         },
         now: FIXED_NOW,
         allowList: buildAllowList(input),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { shippedFiles } from '../../platform/shipped-files';
+import { handoffFrom } from '../../platform/shipped-handoff';
+import { shippedRules } from '../../platform/shipped-rules';
 import type { Calendar } from '../business-time';
 import { DomainError } from '../errors';
 import type { LeadRecord } from '../lead-record';
@@ -155,7 +156,7 @@ describe('handoff policy validation', () => {
 
   it('ships a valid config/handoff.yaml whose default is review', () => {
     // Prepare / Act
-    const shipped = shippedFiles(() => ({})).handoff();
+    const shipped = handoffFrom(() => ({}))();
     // Assess
     expect(shipped.default).toBe('review');
     expect(shipped.rules.length).toBeGreaterThan(0);

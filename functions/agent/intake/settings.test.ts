@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { shippedFiles } from '../../platform/shipped-files';
+import { intakeSettingsFrom } from '../../platform/shipped-intake';
 import { formRequest } from '../testing/intake-requests';
 import { parseSubmission } from './parse-submission';
 import { DEFAULT_INTAKE_SETTINGS, parseIntakeSettings } from './settings';
@@ -7,7 +7,7 @@ import { DEFAULT_INTAKE_SETTINGS, parseIntakeSettings } from './settings';
 describe('intake settings', () => {
   it('config/intake.yaml holds exactly the TypeScript defaults', () => {
     // Prepare / Act
-    const fromFile = shippedFiles(() => ({})).intakeSettings();
+    const fromFile = intakeSettingsFrom(() => ({}))();
     // Assess
     expect(fromFile).toEqual(DEFAULT_INTAKE_SETTINGS);
   });

@@ -4,7 +4,8 @@
  * step (a crash that could not record an error) is re-queued; a lead that never finishes ends failed, visibly.
  */
 import { describe, expect, it } from 'vitest';
-import { shipped } from '../../platform/shipped-files';
+import { shippedRouting } from '../../platform/shipped-routing';
+import { shippedRules } from '../../platform/shipped-rules';
 import { DomainError } from '../errors';
 import { signGeneric } from '../intake';
 import type { LeadRecord } from '../lead-record';
@@ -16,15 +17,9 @@ import {
   RecordingQueue,
 } from '../testing/memory-ports';
 import { sampleEnrichment, sampleLead } from '../testing/samples';
-import {
-  type IntakeDeps,
-  MAX_OUTBOX_SWEEPS,
-  receiveSubmission,
-  type SubmissionRequest,
-  sweepOutbox,
-  THANKS,
-} from './accept-lead';
+import { type IntakeDeps, receiveSubmission, type SubmissionRequest, THANKS } from './accept-lead';
 import { qualifyLead } from './qualify-lead';
+import { MAX_OUTBOX_SWEEPS, sweepOutbox } from './sweep-outbox';
 
 const received = (leadId: string): LeadRecord => ({
   leadId,
@@ -41,11 +36,11 @@ const pipeline = () => {
   const store = new InMemoryLeadStore();
   const qualifyQueue = new RecordingQueue();
   const draftQueue = new RecordingQueue();
-  const routing = shipped.routing();
+  const routing = shippedRouting();
   const deps = {
     store,
     enrich: async () => sampleEnrichment(),
-    rules: shipped.rules(),
+    rules: shippedRules(),
     routing,
     assign: memoryRotation(store, routing, () => new Date()).assign,
     draftQueue,

@@ -11,6 +11,7 @@ import { decideHandoff, type HandoffPolicy } from '../handoff/policy';
 import type { LeadRecord } from '../lead-record';
 import type { LeadQueue, LeadStore } from '../ports';
 import type { Draft, HandoffMode } from '../qualification';
+import type { Person } from '../route/team';
 import { delayUntil } from './lead-message';
 
 export interface DraftDeps {
@@ -27,6 +28,22 @@ export interface DraftDeps {
   readonly clock: () => number;
   readonly now: () => Date;
 }
+
+/** The owner as the email's signer, from the team's people; undefined for an unknown id. */
+export const signerFrom =
+  (people: ReadonlyMap<string, Person>) =>
+  (ownerId: string | undefined): RepInfo | undefined => {
+    const p = ownerId ? people.get(ownerId) : undefined;
+    return p
+      ? {
+          id: p.id,
+          name: p.name,
+          email: p.email,
+          title: p.title,
+          ...(p.bookingUrl ? { bookingUrl: p.bookingUrl } : {}),
+        }
+      : undefined;
+  };
 
 export type DraftOutcome =
   | {

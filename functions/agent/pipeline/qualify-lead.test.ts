@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { shipped } from '../../platform/shipped-files';
+import { shippedRouting } from '../../platform/shipped-routing';
+import { shippedRules } from '../../platform/shipped-rules';
 import type { Enrichment } from '../enrichment';
 import type { Lead } from '../lead';
 import type { LeadRecord } from '../lead-record';
@@ -8,8 +9,8 @@ import { sampleEnrichment, sampleLead } from '../testing/samples';
 import { type QualifyDeps, qualifyLead } from './qualify-lead';
 
 const NOW = new Date('2026-03-02T09:20:00.000Z');
-const rules = shipped.rules();
-const routing = shipped.routing();
+const rules = shippedRules();
+const routing = shippedRouting();
 
 const record = (leadId: string, lead: Lead = sampleLead(), extra: Partial<LeadRecord> = {}): LeadRecord => ({
   leadId,
@@ -58,7 +59,7 @@ describe('qualifyLead', () => {
     expect(result.outcome).toBe('routed');
     expect(stored?.status).toBe('routed');
     expect(stored?.score?.ledger.map((e) => e.ruleId)).toEqual(
-      expect.arrayContaining(shipped.rules().file.rules.map((r) => r.id)),
+      expect.arrayContaining(shippedRules().file.rules.map((r) => r.id)),
     );
     expect(stored?.score?.total).toBe(
       (stored?.score?.fit ?? 0) + (stored?.score?.intent ?? 0) + (stored?.score?.engagement ?? 0),

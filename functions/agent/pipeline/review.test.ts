@@ -4,7 +4,7 @@
  * moved on meanwhile.
  */
 import { describe, expect, it } from 'vitest';
-import { shipped } from '../../platform/shipped-files';
+import { shippedPeople } from '../../platform/shipped-routing';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../errors';
 import type { LeadRecord } from '../lead-record';
@@ -75,7 +75,7 @@ const setup = (...records: LeadRecord[]) => {
   const deps: ReviewDeps = {
     store,
     sendQueue,
-    people: shipped.people(),
+    people: shippedPeople(),
     now: () => new Date('2026-03-02T10:00:00.000Z'),
   };
   return { store, sendQueue, deps };

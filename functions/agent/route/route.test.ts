@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYamlText } from 'yaml';
-import { shipped } from '../../platform/shipped-files';
+import { shippedRouting } from '../../platform/shipped-routing';
 import type { Enrichment } from '../enrichment';
 import type { Lead } from '../lead';
 import type { Quadrant, Tier } from '../qualification';
@@ -13,7 +13,7 @@ import { decideRoute, slaDueAt } from './route';
 import { parseRoutingSetup, type RoutingSetup, RoutingValidationError } from './rules';
 import { buildCycle, pickRep } from './wrr';
 
-const SHIPPED = shipped.routing();
+const SHIPPED = shippedRouting();
 const routingYamlRaw = () => structuredClone(SHIPPED.routing) as unknown as Record<string, unknown>;
 
 interface Case {

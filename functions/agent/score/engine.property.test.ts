@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { shipped } from '../../platform/shipped-files';
+import { shippedRules } from '../../platform/shipped-rules';
 import { factsArb } from '../testing/score-arbitraries';
 import { makeEnrichment, makeLead } from '../testing/score-fixtures';
 import { FLOOR_RULE_ID, scoreLead } from './engine';
 import { deriveFacts, type Facts } from './facts';
 import { parseRules, type RulesFile } from './rules';
 
-const DEFAULT_RULES = shipped.rules().file;
+const DEFAULT_RULES = shippedRules().file;
 
 const NOW = new Date('2025-02-21T12:00:00Z');
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);

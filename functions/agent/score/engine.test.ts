@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { shipped } from '../../platform/shipped-files';
+import { shippedRules } from '../../platform/shipped-rules';
 import { ScoreSchema } from '../qualification';
 import { makeEnrichment, makeFacts, makeLead } from '../testing/score-fixtures';
 import { compileRules, FLOOR_RULE_ID, firedRuleIds, quadrantOf, scoreLead } from './engine';
 import { deriveFacts, type Facts } from './facts';
 import { type Condition, parseRules, type RulesFile } from './rules';
 
-const DEFAULT_RULES = shipped.rules().file;
+const DEFAULT_RULES = shippedRules().file;
 
 const NOW = new Date('2025-02-21T12:00:00Z');
 

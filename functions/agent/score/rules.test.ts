@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { shipped, shippedFiles } from '../../platform/shipped-files';
+import { rulesFrom, shippedRules } from '../../platform/shipped-rules';
 import { rulesJsonSchema } from './json-schema';
 import { loadRules, RulesValidationError } from './rules';
 
-const DEFAULT_RULES = shipped.rules().file;
+const DEFAULT_RULES = shippedRules().file;
 
 const HEADER = `version: t
 axes: { fit: { cap: 50 }, intent: { cap: 40 }, engagement: { cap: 50 } }
@@ -148,8 +148,8 @@ describe('the shipped config/scoring-rules.yaml', () => {
     const text = readFileSync(new URL('../../../config/scoring-rules.yaml', import.meta.url), 'utf8');
     writeFileSync(own, text.replace(/^version: .*$/m, 'version: own-rules'));
     // Act
-    const replaced = shippedFiles(() => ({ RULES_FILE: own })).rules();
-    const missing = () => shippedFiles(() => ({ RULES_FILE: '/nonexistent/rules.yaml' })).rules();
+    const replaced = rulesFrom(() => ({ RULES_FILE: own }))();
+    const missing = () => rulesFrom(() => ({ RULES_FILE: '/nonexistent/rules.yaml' }))();
     // Assess
     expect(replaced.file.version).toBe('own-rules');
     expect(missing).toThrow(/RULES_FILE/);

@@ -1,0 +1,17 @@
+/** The drafting LLM's prompt templates from prompts/ (or PROMPTS_DIR), read once (./shipped-files.ts). */
+import { join } from 'node:path';
+import { resolveBundledFile } from '../agent/bundled-file';
+import { readPromptTemplates } from '../agent/draft/prompts';
+import { commonConfig } from './config';
+import { once, type ShippedPaths } from './shipped-files';
+
+/** The templates of the current prompt version; a folder in PROMPTS_DIR must hold them. */
+export const promptsFrom = (paths: () => ShippedPaths = commonConfig) =>
+  once(() => {
+    const dir = paths().PROMPTS_DIR;
+    return readPromptTemplates((file) =>
+      resolveBundledFile(`prompts/${file}`, dir ? join(dir, file) : undefined, 'PROMPTS_DIR'),
+    );
+  });
+
+export const shippedPrompts = promptsFrom();
