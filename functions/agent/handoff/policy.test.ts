@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { handoffFrom } from '../../platform/shipped-handoff';
-import { shippedRules } from '../../platform/shipped-rules';
 import type { Calendar } from '../business-time';
 import { DomainError } from '../errors';
 import type { LeadRecord } from '../lead-record';
