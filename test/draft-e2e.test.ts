@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LeadRecord } from '../functions/agent/lead-record';
-import { shippedPeople } from '../functions/platform/shipped-routing';
+import { routingFrom } from '../functions/platform/shipped-routing';
 import { type ChatServer, chatCompletion, startChatServer } from '../local/chat-server';
 import { type PipelineStack, roostrSubmission, startPipelineStack } from './support/pipeline-stack';
 
@@ -18,7 +18,8 @@ const reply = (email: { subject: string; body: string }) =>
     email,
   });
 /** A good answer, signed by the rep the prompt names (the guardrail checks the signature). */
-const REP_NAMES = [...shippedPeople().values()].map((person) => person.name);
+// The shipped team, read without the functions' configuration (the local stack sets that up later).
+const REP_NAMES = [...routingFrom(() => ({}))().teams.people.values()].map((person) => person.name);
 const good = (prompt: string) =>
   reply({
     subject: 'Uw demo-aanvraag',

@@ -23,6 +23,27 @@ const bool = z
   .optional()
   .transform((v) => v === 'true' || v === '1');
 
+/**
+ * Replacements for the shipped files (absent: the file shipped with the code; present: it must exist). Read
+ * on their own by functions/platform/shipped-files.ts, so the ops CLI needs no other variable.
+ */
+export const ShippedPathsSchema = z.object({
+  RULES_FILE: z.string().min(1).optional(),
+  ROUTING_FILE: z.string().min(1).optional(),
+  TEAM_FILE: z.string().min(1).optional(),
+  HANDOFF_FILE: z.string().min(1).optional(),
+  INTAKE_FILE: z.string().min(1).optional(),
+  PROMPTS_DIR: z.string().min(1).optional(),
+});
+export type ShippedPaths = z.infer<typeof ShippedPathsSchema>;
+
+let shipped: ShippedPaths | undefined;
+/** The shipped-file variables, parsed on first use and cached for the life of the container. */
+export const shippedPaths = (): ShippedPaths => {
+  shipped ??= parseConfig(ShippedPathsSchema, process.env);
+  return shipped;
+};
+
 /** Variables every function may use; all optional with defaults. */
 export const CommonConfigSchema = z.object({
   STAGE: z.enum(['local', 'aws']).default('aws'),
@@ -65,13 +86,7 @@ export const CommonConfigSchema = z.object({
    * below the send queue's visibility timeout (180 s), so the dead attempt's own redelivery resolves it.
    */
   SEND_STUCK_AFTER_SECONDS: z.coerce.number().int().positive().default(120),
-  /** Replacements for the shipped files (absent: the file shipped with the code; present: it must exist). */
-  RULES_FILE: z.string().min(1).optional(),
-  ROUTING_FILE: z.string().min(1).optional(),
-  TEAM_FILE: z.string().min(1).optional(),
-  HANDOFF_FILE: z.string().min(1).optional(),
-  INTAKE_FILE: z.string().min(1).optional(),
-  PROMPTS_DIR: z.string().min(1).optional(),
+  ...ShippedPathsSchema.shape,
   /** LOCAL STACK ONLY: the dev signing key (JWK JSON) for POST /auth/dev-login (functions/platform/local-jwt.ts). */
   LOCAL_JWT_PRIVATE_JWK: z.string().min(1).optional(),
 });

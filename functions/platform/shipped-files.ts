@@ -10,15 +10,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolveBundledFile } from '../agent/bundled-file';
-import { type CommonConfig, commonConfig } from './config';
+import { type ShippedPaths, shippedPaths } from './config';
 
-/** The configuration variables that name a replacement for a shipped file or folder. */
-export type ShippedPaths = Partial<
-  Pick<
-    CommonConfig,
-    'RULES_FILE' | 'ROUTING_FILE' | 'TEAM_FILE' | 'HANDOFF_FILE' | 'INTAKE_FILE' | 'PROMPTS_DIR'
-  >
->;
+export type { ShippedPaths };
 export type ShippedPathVar = keyof ShippedPaths;
 
 /** A value computed on first use and kept. */
@@ -38,6 +32,6 @@ export const shippedFile = <T>(
   relativePath: string,
   pathVar: ShippedPathVar,
   parse: (text: string) => T,
-  paths: () => ShippedPaths = commonConfig,
+  paths: () => ShippedPaths = shippedPaths,
 ): (() => T) =>
   once(() => parse(readFileSync(resolveBundledFile(relativePath, paths()[pathVar], pathVar), 'utf8')));

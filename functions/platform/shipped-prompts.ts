@@ -2,11 +2,11 @@
 import { join } from 'node:path';
 import { resolveBundledFile } from '../agent/bundled-file';
 import { readPromptTemplates } from '../agent/draft/prompts';
-import { commonConfig } from './config';
+import { shippedPaths } from './config';
 import { once, type ShippedPaths } from './shipped-files';
 
 /** The templates of the current prompt version; a folder in PROMPTS_DIR must hold them. */
-export const promptsFrom = (paths: () => ShippedPaths = commonConfig) =>
+export const promptsFrom = (paths: () => ShippedPaths = shippedPaths) =>
   once(() => {
     const dir = paths().PROMPTS_DIR;
     return readPromptTemplates((file) =>
