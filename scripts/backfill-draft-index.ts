@@ -6,11 +6,16 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConfigError } from '../functions/platform/config';
 import { DynamoLeadStore } from '../functions/platform/lead-store-dynamodb';
+import { leadsTableName } from '../functions/platform/leads-table';
 
-const table = process.env.LEADS_TABLE;
-if (!table) {
-  console.error('LEADS_TABLE is not set: the name of the deployed leads table (CDK output LeadsTableName)');
+let table: string;
+try {
+  table = leadsTableName();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`${error.message} (the name of the deployed leads table: CDK output LeadsTableName)`);
   process.exit(2);
 }
 const ddb = new DynamoDBClient({});

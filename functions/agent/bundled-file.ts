@@ -1,7 +1,8 @@
 /**
  * Finds a file shipped with the code (config/*.yaml, prompts/*, data/*.json) both in the repository and in
  * a Lambda bundle, where the CDK copies those folders beside the bundled handler. First hit wins:
- *   1. an explicit path (usually from an env var such as RULES_FILE) — an error when it does not exist;
+ *   1. an explicit path (a deployment's replacement, e.g. the value of RULES_FILE read by
+ *      functions/platform/config.ts) — an error when it does not exist;
  *   2. beside the running module (in an esbuild single-file bundle: beside the bundle);
  *   3. under the working directory (scripts, `npx tsx`, the local stack);
  *   4. under the repository root (from this source file: tests).
