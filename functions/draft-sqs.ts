@@ -1,7 +1,7 @@
 /** SQS draft queue → rationale and first-response draft for each routed lead, then the handoff point. */
 import { buildAllowList, writeRationaleAndDraft } from './agent/draft';
 import { teamCalendar } from './agent/handoff/policy';
-import { draftLead, signerFrom } from './agent/pipeline/draft-lead';
+import { type DraftDeps, draftLead, signerFrom } from './agent/pipeline/draft-lead';
 import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
 import { cachedActivePolicy, HandoffStore } from './platform/handoff-store-dynamodb';
@@ -34,27 +34,26 @@ const activeHandoffPolicy = cachedActivePolicy(
 );
 const calendarOf = teamCalendar(shippedRouting().teams);
 
+const deps: DraftDeps = {
+  store,
+  write: (input) =>
+    writeRationaleAndDraft(input, {
+      ...(llm ? { llm } : {}),
+      now: () => new Date(),
+      allowList: buildAllowList(input),
+    }),
+  rep: signerFrom(people),
+  ...(config.COMPANY_SITE_URL ? { companySiteUrl: config.COMPANY_SITE_URL } : {}),
+  handoffPolicy: activeHandoffPolicy,
+  calendar: calendarOf,
+  sendQueue,
+  clock: () => performance.now(),
+  now: () => new Date(),
+};
+
 export const handler = leadMessageHandler({
   queue: 'draft',
   step: 'draft',
   store,
-  process: async (leadId) => {
-    const result = await draftLead(leadId, {
-      store,
-      write: (input) =>
-        writeRationaleAndDraft(input, {
-          ...(llm ? { llm } : {}),
-          now: () => new Date(),
-          allowList: buildAllowList(input),
-        }),
-      rep: signerFrom(people),
-      ...(config.COMPANY_SITE_URL ? { companySiteUrl: config.COMPANY_SITE_URL } : {}),
-      handoffPolicy: activeHandoffPolicy,
-      calendar: calendarOf,
-      sendQueue,
-      clock: () => performance.now(),
-      now: () => new Date(),
-    });
-    return result;
-  },
+  process: (leadId) => draftLead(leadId, deps),
 });

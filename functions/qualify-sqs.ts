@@ -1,6 +1,6 @@
 /** SQS qualify queue → enrich, score and route each lead, then hand it to drafting. */
 import { enrichLead } from './agent/enrich';
-import { qualifyLead } from './agent/pipeline/qualify-lead';
+import { type QualifyDeps, type QualifyOutcome, qualifyLead } from './agent/pipeline/qualify-lead';
 import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
 import { dynamoEnrichmentCache } from './platform/enrichment-cache-dynamodb';
@@ -26,28 +26,31 @@ const enrichDeps = {
     : {}),
 };
 
+const deps: QualifyDeps = {
+  store,
+  enrich: (lead) => enrichLead(lead, enrichDeps),
+  rules,
+  routing,
+  assign: (input) => rotation.assignOwner(input),
+  draftQueue,
+  now: () => new Date(),
+  clock: () => performance.now(),
+};
+
+/** What the log shows of a qualification: the outcome with tier, total and owner (ids and numbers only). */
+const summary = (result: QualifyOutcome) =>
+  result.outcome === 'skipped'
+    ? result
+    : {
+        outcome: result.outcome,
+        tier: result.score.tier,
+        total: result.score.total,
+        ownerId: result.route.ownerId,
+      };
+
 export const handler = leadMessageHandler({
   queue: 'qualify',
   step: 'enrich',
   store,
-  process: async (leadId) => {
-    const result = await qualifyLead(leadId, {
-      store,
-      enrich: (lead) => enrichLead(lead, enrichDeps),
-      rules,
-      routing,
-      assign: (input) => rotation.assignOwner(input),
-      draftQueue,
-      now: () => new Date(),
-      clock: () => performance.now(),
-    });
-    return result.outcome === 'skipped'
-      ? result
-      : {
-          outcome: result.outcome,
-          tier: result.score.tier,
-          total: result.score.total,
-          ownerId: result.route.ownerId,
-        };
-  },
+  process: async (leadId) => summary(await qualifyLead(leadId, deps)),
 });

@@ -1,6 +1,6 @@
 /** SQS send queue → the approved first email goes out through SES v2, exactly once per draft (send-draft.ts). */
 import { signerFrom } from './agent/pipeline/draft-lead';
-import { sendDraft } from './agent/pipeline/send-draft';
+import { type SendDeps, sendDraft } from './agent/pipeline/send-draft';
 import { ses } from './platform/clients/sesv2';
 import { commonConfig } from './platform/config';
 import { leadMessageHandler } from './platform/lead-message-consumer';
@@ -15,20 +15,19 @@ const mailer = sesMailer(ses, config.SES_CONFIGURATION_SET);
 const people = shippedPeople();
 const sendQueue = leadQueue('send');
 
+const deps: SendDeps = {
+  store,
+  mailer,
+  fromAddress: config.SES_FROM_ADDRESS,
+  rep: signerFrom(people),
+  now: () => new Date(),
+  stuckAfterSeconds: config.SEND_STUCK_AFTER_SECONDS,
+  sendQueue,
+};
+
 export const handler = leadMessageHandler({
   queue: 'send',
   step: 'send',
   store,
-  process: async (leadId) => {
-    const result = await sendDraft(leadId, {
-      store,
-      mailer,
-      fromAddress: config.SES_FROM_ADDRESS,
-      rep: signerFrom(people),
-      now: () => new Date(),
-      stuckAfterSeconds: config.SEND_STUCK_AFTER_SECONDS,
-      sendQueue,
-    });
-    return result;
-  },
+  process: (leadId) => sendDraft(leadId, deps),
 });

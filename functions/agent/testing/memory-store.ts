@@ -18,22 +18,13 @@ import {
   qualifyCommand,
   saveDraftCommand,
 } from '../lifecycle';
-import type {
-  BeginSendResult,
-  CreateLeadResult,
-  DraftContent,
-  LeadStore,
-  ReviewStore,
-  SendStore,
-  StepTimings,
-  StoreCursor,
-} from '../ports';
+import type * as ports from '../ports';
 import type { Draft, Route } from '../qualification';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 type Stored = Mutable<LeadRecord> & { draft?: Mutable<Draft>; scoreCauses?: string[] };
 
-export class InMemoryLeadStore implements LeadStore, SendStore, ReviewStore {
+export class InMemoryLeadStore implements ports.LeadStore, ports.SendStore, ports.ReviewStore {
   readonly records = new Map<string, Stored>();
   /** Lead id → when it entered (or was re-armed in) the outbox. */
   readonly outbox = new Map<string, string>();
@@ -74,7 +65,7 @@ export class InMemoryLeadStore implements LeadStore, SendStore, ReviewStore {
   async create(
     record: LeadRecord,
     options: { dedupWindowSeconds: number; pendingEnqueue: boolean },
-  ): Promise<CreateLeadResult> {
+  ): Promise<ports.CreateLeadResult> {
     const existing = this.dedup.get(record.dedupKey);
     if (existing)
       return { created: false, leadId: existing, status: this.records.get(existing)?.status ?? 'received' };
@@ -109,7 +100,7 @@ export class InMemoryLeadStore implements LeadStore, SendStore, ReviewStore {
 
   /* ---------------------------------------------------------------------------------------- pipeline */
 
-  async saveQualification(leadId: string, result: Parameters<LeadStore['saveQualification']>[1]) {
+  async saveQualification(leadId: string, result: Parameters<ports.LeadStore['saveQualification']>[1]) {
     const record = this.records.get(leadId);
     if (!record || record.scoreCauses?.includes(result.cause)) return false;
     record.enrichment = structuredClone(result.enrichment);
@@ -122,12 +113,12 @@ export class InMemoryLeadStore implements LeadStore, SendStore, ReviewStore {
     return true;
   }
 
-  async recordSteps(leadId: string, steps: StepTimings): Promise<void> {
+  async recordSteps(leadId: string, steps: ports.StepTimings): Promise<void> {
     const record = this.lead(leadId);
     record.steps = { ...record.steps, ...steps };
   }
 
-  async saveDraft(leadId: string, result: Parameters<LeadStore['saveDraft']>[1]): Promise<boolean> {
+  async saveDraft(leadId: string, result: Parameters<ports.LeadStore['saveDraft']>[1]): Promise<boolean> {
     const record = this.records.get(leadId);
     if (!record || record.rationale) return false;
     if (result.draft && !decideDraft('absent', 'save', result.draft.status).ok) return false;
@@ -161,7 +152,7 @@ export class InMemoryLeadStore implements LeadStore, SendStore, ReviewStore {
   async beginSend(
     leadId: string,
     attempt: { attemptId: string; startedAt: string },
-  ): Promise<BeginSendResult> {
+  ): Promise<ports.BeginSendResult> {
     const record = this.records.get(leadId);
     if (!record || !this.moveDraft(record, 'begin_send')) return 'conflict';
     record.draft!.send = { ...attempt };
@@ -221,8 +212,8 @@ export class InMemoryLeadStore implements LeadStore, SendStore, ReviewStore {
 
   async listDrafts(
     status: DraftStatus,
-    page: { readonly limit: number; readonly after?: StoreCursor },
-  ): Promise<{ records: LeadRecord[]; next?: StoreCursor }> {
+    page: { readonly limit: number; readonly after?: ports.StoreCursor },
+  ): Promise<{ records: LeadRecord[]; next?: ports.StoreCursor }> {
     if (page.after !== undefined && (page.after.status !== status || typeof page.after.key !== 'string'))
       throw new DomainError('invalid', 'cursor is not one this listing handed out; start again without it', {
         field: 'cursor',
@@ -245,14 +236,18 @@ export class InMemoryLeadStore implements LeadStore, SendStore, ReviewStore {
     return record.draft;
   }
 
-  async editDraft(leadId: string, content: DraftContent, audit: AuditEntry): Promise<boolean> {
+  async editDraft(leadId: string, content: ports.DraftContent, audit: AuditEntry): Promise<boolean> {
     const draft = this.draftAction(leadId, 'edit', audit);
     if (!draft) return false;
     Object.assign(draft, content, { editedBy: audit.by, editedAt: audit.at });
     return true;
   }
 
-  async approveDraft(leadId: string, content: DraftContent | undefined, audit: AuditEntry): Promise<boolean> {
+  async approveDraft(
+    leadId: string,
+    content: ports.DraftContent | undefined,
+    audit: AuditEntry,
+  ): Promise<boolean> {
     const draft = this.draftAction(leadId, 'approve', audit);
     if (!draft) return false;
     Object.assign(draft, { reviewedBy: audit.by, reviewedAt: audit.at });
