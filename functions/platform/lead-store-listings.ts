@@ -7,6 +7,24 @@ import type { DraftStatus } from '../agent/lifecycle';
 import type { StoreCursor } from '../agent/ports';
 import { draftIndexPk, type LeadTable, LeadUpdate, leadKey, toLeadRecord } from './lead-item';
 
+type StartKey = Record<string, unknown> | undefined;
+
+/** Every page of a query or scan, following `LastEvaluatedKey` to the end. */
+async function* pages(
+  t: LeadTable,
+  command: (start: StartKey) => QueryCommand | ScanCommand,
+): AsyncGenerator<Record<string, unknown>[]> {
+  let start: StartKey;
+  do {
+    const out = (await t.db.send(command(start) as QueryCommand)) as {
+      Items?: Record<string, unknown>[];
+      LastEvaluatedKey?: StartKey;
+    };
+    yield out.Items ?? [];
+    start = out.LastEvaluatedKey;
+  } while (start);
+}
+
 export const getLead = async (t: LeadTable, leadId: string): Promise<LeadRecord | undefined> => {
   const out = await t.db.send(
     new GetCommand({ TableName: t.table, Key: leadKey(leadId), ConsistentRead: true }),
@@ -20,9 +38,9 @@ export const listByOwner = async (
   draftStatus: DraftStatus | 'all',
 ): Promise<LeadRecord[]> => {
   const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await t.db.send(
+  for await (const page of pages(
+    t,
+    (start) =>
       new QueryCommand({
         TableName: t.table,
         IndexName: 'byOwner',
@@ -34,10 +52,8 @@ export const listByOwner = async (
         },
         ExclusiveStartKey: start,
       }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
+  ))
+    items.push(...page);
   return items.map(toLeadRecord);
 };
 
@@ -74,17 +90,17 @@ export const listDrafts = async (
  */
 export const backfillDraftIndex = async (t: LeadTable): Promise<number> => {
   let changed = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await t.db.send(
+  for await (const page of pages(
+    t,
+    (start) =>
       new ScanCommand({
         TableName: t.table,
         FilterExpression: 'sk = :lead AND attribute_exists(draft) AND attribute_not_exists(draftPk)',
         ExpressionAttributeValues: { ':lead': 'LEAD' },
         ExclusiveStartKey: start,
       }),
-    );
-    for (const item of out.Items ?? []) {
+  )) {
+    for (const item of page) {
       const record = toLeadRecord(item);
       if (!record.draft) continue;
       const ok = await new LeadUpdate(record.leadId)
@@ -95,7 +111,6 @@ export const backfillDraftIndex = async (t: LeadTable): Promise<number> => {
         .run(t);
       if (ok) changed++;
     }
-    start = out.LastEvaluatedKey;
-  } while (start);
+  }
   return changed;
 };
