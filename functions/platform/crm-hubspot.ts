@@ -13,6 +13,8 @@ import type { HubspotMapping } from '../agent/crm/mapping';
 import {
   type ActivityInput,
   type CompanyInput,
+  type CrmChange,
+  type CrmChangeFeed,
   type ContactInput,
   CrmError,
   type CrmPort,
@@ -77,7 +79,8 @@ export interface HubspotAdapterOptions extends Partial<CrmHttpOptions> {
   readonly mapping: HubspotMapping;
 }
 
-export class HubspotCrm implements CrmPort {
+export class HubspotCrm implements CrmPort, CrmChangeFeed {
+  readonly streams = ['deal', 'contact'] as const;
   readonly kind = 'hubspot' as const;
   readonly http: CrmHttp;
   private readonly mapping: HubspotMapping;
@@ -290,6 +293,49 @@ export class HubspotCrm implements CrmPort {
       }
     }
     return out;
+  }
+
+  // ---- reconciliation ---------------------------------------------------------------------------------------
+  async changesSince(
+    stream: 'contact' | 'deal',
+    since: string,
+    page: { readonly limit: number; readonly after?: string },
+  ): Promise<{ changes: CrmChange[]; after?: string }> {
+    const properties =
+      stream === 'deal'
+        ? ['dealstage', 'amount', this.mapping.deal.leadIdProperty, this.mapping.inbound.lostReasonProperty]
+        : ['lifecyclestage', 'hs_lead_status', 'lq_lead_id'];
+    const res = await this.http.send<BatchResponse & { paging?: { next?: { after?: string } } }>({
+      method: 'POST',
+      path: `/crm/v3/objects/${stream}s/search`,
+      idempotent: true,
+      body: {
+        filterGroups: [
+          {
+            filters: [
+              { propertyName: 'hs_lastmodifieddate', operator: 'GTE', value: String(Date.parse(since)) },
+              ...(stream === 'deal' ? [{ propertyName: this.mapping.deal.leadIdProperty, operator: 'HAS_PROPERTY' }] : []),
+            ],
+          },
+        ],
+        sorts: [{ propertyName: 'hs_lastmodifieddate', direction: 'ASCENDING' }],
+        properties,
+        limit: Math.min(page.limit, 200),
+        ...(page.after ? { after: page.after } : {}),
+      },
+    });
+    const changes = (res.body?.results ?? []).map((r) => {
+      const p = r.properties ?? {};
+      const modified = p.hs_lastmodifieddate ?? p.lastmodifieddate ?? since;
+      return {
+        objectType: stream,
+        objectId: r.id,
+        properties: { ...p, [this.mapping.deal.leadIdProperty]: p[this.mapping.deal.leadIdProperty] ?? undefined },
+        modifiedAt: Number.isNaN(Number(modified)) ? new Date(Date.parse(modified)).toISOString() : new Date(Number(modified)).toISOString(),
+      } satisfies CrmChange;
+    });
+    const after = res.body?.paging?.next?.after;
+    return { changes, ...(after ? { after } : {}) };
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------------

@@ -14,6 +14,8 @@ import type { PipedriveMapping } from '../agent/crm/mapping';
 import {
   type ActivityInput,
   type CompanyInput,
+  type CrmChange,
+  type CrmChangeFeed,
   type ContactInput,
   CrmError,
   type CrmPort,
@@ -73,7 +75,8 @@ export interface PipedriveAdapterOptions extends Partial<CrmHttpOptions> {
   readonly concurrency?: number;
 }
 
-export class PipedriveCrm implements CrmPort {
+export class PipedriveCrm implements CrmPort, CrmChangeFeed {
+  readonly streams = ['deal'] as const;
   readonly kind = 'pipedrive' as const;
   readonly http: CrmHttp;
   private readonly mapping: PipedriveMapping;
@@ -273,6 +276,39 @@ export class PipedriveCrm implements CrmPort {
       const hit = (res.body?.data ?? []).find((a) => (a.note ?? '').includes(i.marker));
       return hit ? String(hit.id) : undefined;
     });
+  }
+
+  /** Deals updated since `since` (RFC 3339), oldest first, cursor-paged. */
+  async changesSince(
+    _stream: 'contact' | 'deal',
+    since: string,
+    page: { readonly limit: number; readonly after?: string },
+  ): Promise<{ changes: CrmChange[]; after?: string }> {
+    const res = await this.http.send<Envelope<Record<string, unknown>[]>>({
+      method: 'GET',
+      path: '/api/v2/deals',
+      query: {
+        updated_since: since.replace(/\.\d{3}Z$/, 'Z'),
+        sort_by: 'update_time',
+        sort_direction: 'asc',
+        limit: Math.min(page.limit, 500),
+        ...(page.after ? { cursor: page.after } : {}),
+      },
+      idempotent: true,
+    });
+    const changes = (res.body?.data ?? []).map((d) => ({
+      objectType: 'deal' as const,
+      objectId: String(d.id),
+      properties: {
+        status: d.status as string | undefined,
+        stage_id: d.stage_id === undefined || d.stage_id === null ? undefined : Number(d.stage_id),
+        lost_reason: (d.lost_reason as string | null | undefined) ?? undefined,
+        value: typeof d.value === 'number' ? d.value : undefined,
+      },
+      modifiedAt: new Date(Date.parse(String(d.update_time))).toISOString(),
+    }));
+    const after = res.body?.additional_data?.next_cursor;
+    return { changes, ...(after ? { after } : {}) };
   }
 
   /** The record an activity hangs on, in v1 (notes) and v2 (activities) parameter names. */

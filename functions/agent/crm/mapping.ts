@@ -149,7 +149,7 @@ const PipedriveSchema = z.strictObject({
     .strictObject({
       /** Route kinds that become a Pipedrive lead (Leads Inbox) instead of a deal; [] for none. */
       createFor: z.array(z.enum(['owner', 'nurture'])).default(['nurture']),
-      labelIds: z.array(z.string().uuid({ error: 'expected a lead label id (UUID)' })).default([]),
+      labelIds: z.array(z.uuid({ error: 'expected a lead label id (UUID)' })).default([]),
     })
     .prefault({}),
   /**

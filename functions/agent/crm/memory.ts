@@ -24,7 +24,10 @@ export class InMemoryCrmStore implements CrmLinkStore, CrmInbox, ReplayGuard {
 
   async save(links: CrmLinks): Promise<void> {
     this.links.set(links.leadId, structuredClone(links));
-    if (links.recordId && links.recordType) this.refs.set(`${links.crm}#${links.recordType}#${links.recordId}`, links.leadId);
+    if (links.recordId && links.recordType) {
+      this.refs.set(`${links.crm}#${links.recordType}#${links.recordId}`, links.leadId);
+      if (links.recordType === 'lead') this.refs.set(`${links.crm}#leadOf#${links.leadId}`, links.recordId);
+    }
     if (links.contactId) {
       const key = `${links.crm}#contact#${links.contactId}`;
       this.refs.set(key, links.leadId);

@@ -127,7 +127,10 @@ export interface CrmPort {
 /** Our side of the sync: links per lead, reference caches, short locks. */
 export interface CrmLinkStore {
   get(leadId: string): Promise<CrmLinks | undefined>;
-  /** Writes the links and the reverse references (CRM object → lead) for inbound events. */
+  /**
+   * Writes the links and the references inbound events need: `deal`/`lead`/`contact` id → lead id, and
+   * `leadOf` lead id → Pipedrive lead id.
+   */
   save(links: CrmLinks): Promise<void>;
   /** A cached CRM id: `company` by domain, `person` by email hash; reverse refs `deal`/`contact`/`lead` → leadId. */
   findRef(crm: CrmKind, type: string, key: string): Promise<string | undefined>;
@@ -143,6 +146,27 @@ export interface CrmLinkStore {
 export interface CrmInbox {
   /** Records the event once; false when an event with the same `eventId` was recorded before. */
   record(event: CrmInboundEvent): Promise<boolean>;
+}
+
+/** One CRM record as it is now, from the reconciliation's "changed since" listing. */
+export interface CrmChange {
+  readonly objectType: 'contact' | 'deal';
+  readonly objectId: string;
+  /** The properties the mapping reads (stage, status, lifecycle stage, lead status, lost reason, value). */
+  readonly properties: Readonly<Record<string, string | number | null | undefined>>;
+  readonly modifiedAt: string;
+}
+
+/** What a CRM adapter offers the reconciliation: records changed since a cursor, oldest first. */
+export interface CrmChangeFeed {
+  readonly kind: CrmKind;
+  /** The streams this CRM has (HubSpot: deals and contacts; Pipedrive: deals). */
+  readonly streams: readonly ('contact' | 'deal')[];
+  changesSince(
+    stream: 'contact' | 'deal',
+    since: string,
+    page: { readonly limit: number; readonly after?: string },
+  ): Promise<{ changes: CrmChange[]; after?: string }>;
 }
 
 /** Where the last reconciliation stopped, per CRM and object type. */

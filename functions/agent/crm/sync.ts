@@ -179,6 +179,12 @@ export const syncLeads = async (items: readonly SyncItem[], deps: CrmSyncDeps): 
         unit.reason = 'not scored and routed yet';
         continue;
       }
+      const keys = unit.jobs.map((j) => jobKey(j, v));
+      if (keys.every((k) => k && unit.links.done?.includes(k))) {
+        unit.status = 'skipped';
+        unit.reason = 'already synced';
+        continue;
+      }
       const outcomes = unit.jobs.flatMap((j) => (j.trigger === 'outcome' && j.outcome ? [j.outcome] : []));
       if (
         hasTrigger(unit, 'outcome') &&
@@ -435,6 +441,9 @@ export const syncLeads = async (items: readonly SyncItem[], deps: CrmSyncDeps): 
           if (unit.status === undefined) {
             unit.status = 'synced';
             unit.links.syncedAt = nowIso();
+            const keys = unit.jobs.map((j) => jobKey(j, unit.view)).filter((k): k is string => !!k);
+            // The last 50 job keys are enough to recognise a redelivery.
+            unit.links.done = [...new Set([...(unit.links.done ?? []), ...keys])].slice(-50);
             delete unit.links.lastError;
             unit.dirty = true;
           } else if (unit.error) {
@@ -466,6 +475,21 @@ export const syncLeads = async (items: readonly SyncItem[], deps: CrmSyncDeps): 
     created: unit.created,
     links: unit.links,
   }));
+};
+
+/** A job's identity: the trigger and the version of the lead it saw (undefined: always run). */
+export const jobKey = (job: CrmJob, view: CrmLeadView): string | undefined => {
+  switch (job.trigger) {
+    case 'routed':
+    case 'rescored':
+      return view.score
+        ? `${job.trigger}@${view.score.scoredAt}|${view.rationale?.writtenAt ?? ''}|${view.route?.ownerId ?? ''}`
+        : undefined;
+    case 'email_sent':
+      return view.draft?.send?.messageId ? `email_sent@${view.draft.send.messageId}` : undefined;
+    case 'outcome':
+      return job.outcome ? `outcome@${job.outcome.id}` : undefined;
+  }
 };
 
 /** Calls a batch operation; a thrown error (the whole call failed) becomes that error for every item. */

@@ -72,6 +72,8 @@ export interface CrmLinks {
   readonly activities: Readonly<Record<string, CrmActivityLink>>;
   /** Outcome ids already pushed to the CRM. */
   readonly outcomes?: readonly string[];
+  /** Jobs completed, by trigger and version (`routed@<scoredAt>`, `email_sent@<message id>`, …). */
+  readonly done?: readonly string[];
   readonly syncedAt?: string;
   /** The last failure, without personal data (class and status only). */
   readonly lastError?: { readonly message: string; readonly at: string; readonly attempts: number };
