@@ -97,7 +97,12 @@ export class CrmHttp {
       }
       const admitted = this.breaker.admit();
       if (!admitted.ok) {
-        throw new CrmError('circuit open: the CRM kept failing', 'unavailable', undefined, admitted.retryAfterMs);
+        throw new CrmError(
+          'circuit open: the CRM kept failing',
+          'unavailable',
+          undefined,
+          admitted.retryAfterMs,
+        );
       }
       let response: Response;
       this.stats.calls++;
@@ -131,7 +136,12 @@ export class CrmHttp {
       if (response.status >= 500) {
         this.breaker.failure();
         this.stats.failures++;
-        lastError = new CrmError(`server error ${response.status}`, 'unavailable', response.status, retryAfter(response.headers));
+        lastError = new CrmError(
+          `server error ${response.status}`,
+          'unavailable',
+          response.status,
+          retryAfter(response.headers),
+        );
         if (!request.idempotent) throw lastError;
         await this.retryPause(attempt, retryAfter(response.headers));
         continue;

@@ -13,9 +13,9 @@ import type { HubspotMapping } from '../agent/crm/mapping';
 import {
   type ActivityInput,
   type CompanyInput,
+  type ContactInput,
   type CrmChange,
   type CrmChangeFeed,
-  type ContactInput,
   CrmError,
   type CrmPort,
   type CrmProps,
@@ -103,7 +103,11 @@ export class HubspotCrm implements CrmPort, CrmChangeFeed {
     const known = items.filter((i) => i.knownId);
     for (const part of chunk(known)) {
       const res = await this.batch('companies', 'update', {
-        inputs: part.map((i) => ({ id: i.knownId, properties: stringProps(i.properties), objectWriteTraceId: i.key })),
+        inputs: part.map((i) => ({
+          id: i.knownId,
+          properties: stringProps(i.properties),
+          objectWriteTraceId: i.key,
+        })),
       });
       this.collect(part, res, out, (i) => i.knownId!);
     }
@@ -116,7 +120,11 @@ export class HubspotCrm implements CrmPort, CrmChangeFeed {
         idempotent: true,
         body: {
           filterGroups: [
-            { filters: [{ propertyName: 'domain', operator: 'IN', values: part.map((i) => i.domain!.toLowerCase()) }] },
+            {
+              filters: [
+                { propertyName: 'domain', operator: 'IN', values: part.map((i) => i.domain!.toLowerCase()) },
+              ],
+            },
           ],
           properties: ['domain'],
           sorts: [{ propertyName: 'createdate', direction: 'ASCENDING' }],
@@ -149,7 +157,8 @@ export class HubspotCrm implements CrmPort, CrmChangeFeed {
       this.collect(create, res, out);
     }
     for (const i of items) {
-      if (!out.has(i.key)) out.set(i.key, { ok: false, error: new CrmError('company without domain', 'rejected') });
+      if (!out.has(i.key))
+        out.set(i.key, { ok: false, error: new CrmError('company without domain', 'rejected') });
     }
     return out;
   }
@@ -187,7 +196,8 @@ export class HubspotCrm implements CrmPort, CrmChangeFeed {
     });
     await this.associate('contact', 'company', this.mapping.associationTypes.contactToCompany, pairs, out);
     for (const i of items) {
-      if (!out.has(i.key)) out.set(i.key, { ok: false, error: new CrmError('contact without email', 'rejected') });
+      if (!out.has(i.key))
+        out.set(i.key, { ok: false, error: new CrmError('contact without email', 'rejected') });
     }
     return out;
   }
@@ -276,7 +286,8 @@ export class HubspotCrm implements CrmPort, CrmChangeFeed {
         });
         const ids = (assoc.body?.results ?? []).map((r) => String(r.toObjectId));
         let match: string | undefined;
-        const bodyProperty = i.kind === 'note' ? 'hs_note_body' : i.kind === 'task' ? 'hs_task_body' : 'hs_email_text';
+        const bodyProperty =
+          i.kind === 'note' ? 'hs_note_body' : i.kind === 'task' ? 'hs_task_body' : 'hs_email_text';
         for (const part of chunk(ids)) {
           const read = await this.http.send<BatchResponse>({
             method: 'POST',
@@ -284,7 +295,9 @@ export class HubspotCrm implements CrmPort, CrmChangeFeed {
             idempotent: true,
             body: { inputs: part.map((id) => ({ id })), properties: [bodyProperty] },
           });
-          match = read.body?.results?.find((r) => (r.properties?.[bodyProperty] ?? '').includes(i.marker))?.id;
+          match = read.body?.results?.find((r) =>
+            (r.properties?.[bodyProperty] ?? '').includes(i.marker),
+          )?.id;
           if (match) break;
         }
         out.set(i.key, { ok: true, value: match });
@@ -314,7 +327,9 @@ export class HubspotCrm implements CrmPort, CrmChangeFeed {
           {
             filters: [
               { propertyName: 'hs_lastmodifieddate', operator: 'GTE', value: String(Date.parse(since)) },
-              ...(stream === 'deal' ? [{ propertyName: this.mapping.deal.leadIdProperty, operator: 'HAS_PROPERTY' }] : []),
+              ...(stream === 'deal'
+                ? [{ propertyName: this.mapping.deal.leadIdProperty, operator: 'HAS_PROPERTY' }]
+                : []),
             ],
           },
         ],
@@ -330,8 +345,13 @@ export class HubspotCrm implements CrmPort, CrmChangeFeed {
       return {
         objectType: stream,
         objectId: r.id,
-        properties: { ...p, [this.mapping.deal.leadIdProperty]: p[this.mapping.deal.leadIdProperty] ?? undefined },
-        modifiedAt: Number.isNaN(Number(modified)) ? new Date(Date.parse(modified)).toISOString() : new Date(Number(modified)).toISOString(),
+        properties: {
+          ...p,
+          [this.mapping.deal.leadIdProperty]: p[this.mapping.deal.leadIdProperty] ?? undefined,
+        },
+        modifiedAt: Number.isNaN(Number(modified))
+          ? new Date(Date.parse(modified)).toISOString()
+          : new Date(Number(modified)).toISOString(),
       } satisfies CrmChange;
     });
     const after = res.body?.paging?.next?.after;
@@ -378,13 +398,23 @@ export class HubspotCrm implements CrmPort, CrmChangeFeed {
         : i.kind === 'task'
           ? [t.taskToContact, t.taskToCompany, t.taskToDeal]
           : [t.emailToContact, t.emailToCompany, t.emailToDeal];
-    const targets = [i.links.contactId, i.links.companyId, i.links.recordType === 'deal' ? i.links.recordId : undefined];
+    const targets = [
+      i.links.contactId,
+      i.links.companyId,
+      i.links.recordType === 'deal' ? i.links.recordId : undefined,
+    ];
     return targets.flatMap((id, n) =>
-      id ? [{ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: ids[n] }] }] : [],
+      id
+        ? [{ to: { id }, types: [{ associationCategory: 'HUBSPOT_DEFINED', associationTypeId: ids[n] }] }]
+        : [],
     );
   }
 
-  private async batch(object: string, action: 'create' | 'update' | 'upsert', body: unknown): Promise<BatchResponse> {
+  private async batch(
+    object: string,
+    action: 'create' | 'update' | 'upsert',
+    body: unknown,
+  ): Promise<BatchResponse> {
     const res = await this.http.send<BatchResponse>({
       method: 'POST',
       path: `/crm/v3/objects/${object}/batch/${action}`,
@@ -412,10 +442,10 @@ export class HubspotCrm implements CrmPort, CrmChangeFeed {
       );
       for (const trace of e.context?.objectWriteTraceId ?? []) errorByTrace.set(trace, error);
     }
-    const positional = !idOf && (res.results ?? []).every((r) => !r.objectWriteTraceId) && (res.errors ?? []).length === 0;
+    const positional =
+      !idOf && (res.results ?? []).every((r) => !r.objectWriteTraceId) && (res.errors ?? []).length === 0;
     inputs.forEach((input, n) => {
-      const id =
-        byTrace.get(input.key) ?? idOf?.(input) ?? (positional ? res.results?.[n]?.id : undefined);
+      const id = byTrace.get(input.key) ?? idOf?.(input) ?? (positional ? res.results?.[n]?.id : undefined);
       if (id) out.set(input.key, { ok: true, value: id });
       else
         out.set(input.key, {
@@ -451,7 +481,10 @@ export class HubspotCrm implements CrmPort, CrmChangeFeed {
           const ids = new Set(Object.values(e.context ?? {}).flat());
           for (const p of part) {
             if (ids.has(p.from) || ids.has(p.to))
-              out.set(p.key, { ok: false, error: new CrmError(`association ${e.category ?? 'failed'}`, 'rejected') });
+              out.set(p.key, {
+                ok: false,
+                error: new CrmError(`association ${e.category ?? 'failed'}`, 'rejected'),
+              });
           }
         }
       } catch (error) {
@@ -470,4 +503,6 @@ const splitName = (name: string, email: string): Record<string, string> => {
 };
 
 const asCrmError = (error: unknown): CrmError =>
-  error instanceof CrmError ? error : new CrmError(error instanceof Error ? error.name : 'unknown', 'unavailable');
+  error instanceof CrmError
+    ? error
+    : new CrmError(error instanceof Error ? error.name : 'unknown', 'unavailable');

@@ -14,9 +14,9 @@ import type { PipedriveMapping } from '../agent/crm/mapping';
 import {
   type ActivityInput,
   type CompanyInput,
+  type ContactInput,
   type CrmChange,
   type CrmChangeFeed,
-  type ContactInput,
   CrmError,
   type CrmPort,
   type CrmProps,
@@ -154,7 +154,10 @@ export class PipedriveCrm implements CrmPort, CrmChangeFeed {
   async upsertRecords(items: readonly RecordInput[]): Promise<ItemResults<string>> {
     return this.each(items, async (i) => {
       const known =
-        i.knownId ?? (i.mayExist && this.leadIdField ? await this.search(i.type === 'deal' ? 'deals' : 'leads', i.leadId, 'custom_fields') : undefined);
+        i.knownId ??
+        (i.mayExist && this.leadIdField
+          ? await this.search(i.type === 'deal' ? 'deals' : 'leads', i.leadId, 'custom_fields')
+          : undefined);
       return i.type === 'deal' ? this.upsertDeal(i, known) : this.upsertLead(i, known);
     });
   }
@@ -169,7 +172,12 @@ export class PipedriveCrm implements CrmPort, CrmChangeFeed {
       ...(Object.keys(fields).length ? { custom_fields: fields } : {}),
     };
     if (known) {
-      await this.http.send({ method: 'PATCH', path: `/api/v2/deals/${known}`, body: common, idempotent: true });
+      await this.http.send({
+        method: 'PATCH',
+        path: `/api/v2/deals/${known}`,
+        body: common,
+        idempotent: true,
+      });
       return known;
     }
     const res = await this.http.send<Envelope<{ id: number }>>({
@@ -192,12 +200,19 @@ export class PipedriveCrm implements CrmPort, CrmChangeFeed {
   private async upsertLead(i: RecordInput, known: string | undefined): Promise<string> {
     // v1 leads take deal custom fields as top-level keys.
     const fields = customFields(i.properties);
-    const value = i.value !== undefined && i.currency ? { value: { amount: i.value, currency: i.currency } } : {};
+    const value =
+      i.value !== undefined && i.currency ? { value: { amount: i.value, currency: i.currency } } : {};
     if (known) {
-      await this.http.send({ method: 'PATCH', path: `/v1/leads/${known}`, body: { ...fields, ...value }, idempotent: true });
+      await this.http.send({
+        method: 'PATCH',
+        path: `/v1/leads/${known}`,
+        body: { ...fields, ...value },
+        idempotent: true,
+      });
       return known;
     }
-    if (!i.contactId && !i.companyId) throw new CrmError('a lead needs a person or an organization', 'rejected');
+    if (!i.contactId && !i.companyId)
+      throw new CrmError('a lead needs a person or an organization', 'rejected');
     const res = await this.http.send<Envelope<{ id: string }>>({
       method: 'POST',
       path: '/v1/leads',
@@ -245,8 +260,12 @@ export class PipedriveCrm implements CrmPort, CrmChangeFeed {
           due_time: at.toISOString().slice(11, 16),
           done: i.kind === 'email',
           note: textToHtml(i.body),
-          ...(i.kind === 'task' ? { priority: i.priority === 'high' ? 3 : i.priority === 'medium' ? 2 : 1 } : {}),
-          ...(i.links.contactId ? { participants: [{ person_id: Number(i.links.contactId), primary: true }] } : {}),
+          ...(i.kind === 'task'
+            ? { priority: i.priority === 'high' ? 3 : i.priority === 'medium' ? 2 : 1 }
+            : {}),
+          ...(i.links.contactId
+            ? { participants: [{ person_id: Number(i.links.contactId), primary: true }] }
+            : {}),
         },
         idempotent: false,
       });
@@ -312,17 +331,25 @@ export class PipedriveCrm implements CrmPort, CrmChangeFeed {
   }
 
   /** The record an activity hangs on, in v1 (notes) and v2 (activities) parameter names. */
-  private target(links: ActivityInput['links']): { v1: Record<string, string | number>; v2: Record<string, string | number> } {
+  private target(links: ActivityInput['links']): {
+    v1: Record<string, string | number>;
+    v2: Record<string, string | number>;
+  } {
     if (links.recordId && links.recordType === 'deal')
       return { v1: { deal_id: Number(links.recordId) }, v2: { deal_id: Number(links.recordId) } };
     if (links.recordId && links.recordType === 'lead')
       return { v1: { lead_id: links.recordId }, v2: { lead_id: links.recordId } };
-    if (links.contactId) return { v1: { person_id: Number(links.contactId) }, v2: { person_id: Number(links.contactId) } };
+    if (links.contactId)
+      return { v1: { person_id: Number(links.contactId) }, v2: { person_id: Number(links.contactId) } };
     return { v1: { org_id: Number(links.companyId) }, v2: { org_id: Number(links.companyId) } };
   }
 
   /** Exact search; the first hit's id. `leads` is a v1 endpoint, the rest v2. */
-  private async search(entity: 'organizations' | 'persons' | 'deals' | 'leads', term: string, fields: string) {
+  private async search(
+    entity: 'organizations' | 'persons' | 'deals' | 'leads',
+    term: string,
+    fields: string,
+  ) {
     const res = await this.http.send<Envelope<SearchData>>({
       method: 'GET',
       path: entity === 'leads' ? '/v1/leads/search' : `/api/v2/${entity}/search`,
@@ -345,7 +372,10 @@ export class PipedriveCrm implements CrmPort, CrmChangeFeed {
         } catch (error) {
           out.set(item.key, {
             ok: false,
-            error: error instanceof CrmError ? error : new CrmError(error instanceof Error ? error.name : 'unknown', 'unavailable'),
+            error:
+              error instanceof CrmError
+                ? error
+                : new CrmError(error instanceof Error ? error.name : 'unknown', 'unavailable'),
           });
         }
       }

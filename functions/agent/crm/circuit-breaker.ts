@@ -43,7 +43,8 @@ export class CircuitBreaker {
   admit(): { ok: true } | { ok: false; retryAfterMs: number } {
     const state = this.state;
     if (state === 'closed') return { ok: true };
-    if (state === 'open') return { ok: false, retryAfterMs: this.currentOpenMs - (this.now() - this.openedAt) };
+    if (state === 'open')
+      return { ok: false, retryAfterMs: this.currentOpenMs - (this.now() - this.openedAt) };
     if (this.probing) return { ok: false, retryAfterMs: 1_000 };
     this.probing = true;
     this.stateValue = 'half_open';

@@ -130,7 +130,8 @@ export const taskBody = (view: CrmLeadView, options: NoteOptions): string => {
       .filter((e) => e.fired && e.awarded !== 0)
       .sort((a, b) => Math.abs(b.awarded) - Math.abs(a.awarded))
       .slice(0, 5);
-    if (fired.length) lines.push(`${t.fired}: ${fired.map((e) => `${e.reason} (${signed(e.awarded)})`).join('; ')}`);
+    if (fired.length)
+      lines.push(`${t.fired}: ${fired.map((e) => `${e.reason} (${signed(e.awarded)})`).join('; ')}`);
   }
   if (view.route?.slaDueAt) lines.push(`${t.due}: ${view.route.slaDueAt}`);
   if (view.leadUrl) lines.push(`${t.page}: ${view.leadUrl}`);

@@ -53,7 +53,14 @@ const unauthorized = (message: string): WebhookResult => ({
 const badRequest = (error: z.ZodError): WebhookResult => {
   const issue = error.issues[0];
   const field = issue?.path.length ? issue.path.join('.') : 'body';
-  return { status: 400, message: `${field}: ${issue?.message ?? 'invalid'}`, field, recorded: 0, duplicates: 0, ignored: 0 };
+  return {
+    status: 400,
+    message: `${field}: ${issue?.message ?? 'invalid'}`,
+    field,
+    recorded: 0,
+    duplicates: 0,
+    ignored: 0,
+  };
 };
 
 const parseJson = (text: string): unknown => {
@@ -83,8 +90,13 @@ export const hubspotOutcome = (
   return undefined;
 };
 
-export const outcomeEventId = (crm: CrmKind, objectType: string, id: string, property: string, value: string) =>
-  `${crm}:${objectType}:${id}:${property}=${value}`;
+export const outcomeEventId = (
+  crm: CrmKind,
+  objectType: string,
+  id: string,
+  property: string,
+  value: string,
+) => `${crm}:${objectType}:${id}:${property}=${value}`;
 
 const refFor = async (
   deps: InboundDeps,
@@ -93,11 +105,16 @@ const refFor = async (
   objectId: string,
   leadId?: string,
 ): Promise<LeadRef> => {
-  const known = leadId ?? (await deps.links.findRef(crm, objectType === 'person' ? 'contact' : objectType, objectId));
+  const known =
+    leadId ?? (await deps.links.findRef(crm, objectType === 'person' ? 'contact' : objectType, objectId));
   return { crm, objectType, objectId, ...(known ? { leadId: known } : {}) };
 };
 
-const recordAll = async (deps: InboundDeps, events: CrmInboundEvent[], ignored: number): Promise<WebhookResult> => {
+const recordAll = async (
+  deps: InboundDeps,
+  events: CrmInboundEvent[],
+  ignored: number,
+): Promise<WebhookResult> => {
   let recorded = 0;
   let duplicates = 0;
   for (const event of events) {
@@ -138,7 +155,8 @@ export const receiveHubspotWebhook = async (
   if (!check.ok) return unauthorized(`signature: ${check.reason}`);
   const signature = request.headers['x-hubspot-signature-v3'] ?? '';
   const fingerprint = createHash('sha256').update(`hubspot|${signature}`).digest('hex');
-  if (!(await deps.replay.firstSeen(fingerprint, REPLAY_WINDOW_SECONDS))) return unauthorized('signature: replayed');
+  if (!(await deps.replay.firstSeen(fingerprint, REPLAY_WINDOW_SECONDS)))
+    return unauthorized('signature: replayed');
   const parsed = HubspotBodySchema.safeParse(parseJson(request.rawBody));
   if (!parsed.success) return badRequest(parsed.error);
 
@@ -234,13 +252,22 @@ export const receivePipedriveWebhook = async (
   request: WebhookRequest,
   deps: InboundDeps & { readonly user: string; readonly password: string },
 ): Promise<WebhookResult> => {
-  if (!basicAuthOk(request.headers.authorization, deps.user, deps.password)) return unauthorized('basic auth');
+  if (!basicAuthOk(request.headers.authorization, deps.user, deps.password))
+    return unauthorized('basic auth');
   const parsed = PipedriveBodySchema.safeParse(parseJson(request.rawBody));
   if (!parsed.success) return badRequest(parsed.error);
   const { meta, data, previous } = parsed.data;
   const at = timestampIso(meta.timestamp, deps.now());
   const base = { at, source: 'pipedrive:webhook', ...(meta.id ? { sourceEventId: meta.id } : {}) };
-  const events = await pipedriveDealEvents(deps, meta.entity, meta.action, meta.entity_id, data, previous ?? null, base);
+  const events = await pipedriveDealEvents(
+    deps,
+    meta.entity,
+    meta.action,
+    meta.entity_id,
+    data,
+    previous ?? null,
+    base,
+  );
   return recordAll(deps, events, events.length === 0 ? 1 : 0);
 };
 
@@ -259,7 +286,8 @@ export const pipedriveDealEvents = async (
   const dealId = String(data.id ?? entityId);
   if (action === 'create') {
     // A deal created for the person of a Pipedrive lead we synced: the lead was converted.
-    const personId = data.person_id === null || data.person_id === undefined ? undefined : String(data.person_id);
+    const personId =
+      data.person_id === null || data.person_id === undefined ? undefined : String(data.person_id);
     const leadId = personId ? await deps.links.findRef('pipedrive', 'contact', personId) : undefined;
     const pipedriveLead = leadId ? await deps.links.findRef('pipedrive', 'leadOf', leadId) : undefined;
     if (leadId && pipedriveLead) {
@@ -295,7 +323,8 @@ export const pipedriveDealEvents = async (
     });
   }
   const stage = data.stage_id === undefined || data.stage_id === null ? undefined : String(data.stage_id);
-  const stageChanged = previous === null || (previous.stage_id !== undefined && String(previous.stage_id) !== stage);
+  const stageChanged =
+    previous === null || (previous.stage_id !== undefined && String(previous.stage_id) !== stage);
   const stageOutcome = stage ? deps.mapping.pipedrive?.inbound.dealStages[stage] : undefined;
   if (stage && stageOutcome && stageChanged && status === 'open') {
     events.push({

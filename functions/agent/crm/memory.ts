@@ -85,6 +85,9 @@ export class InMemoryCrmStore implements CrmLinkStore, CrmInbox, ReplayGuard {
 
   /** CrmCursorStore view (its `get` would clash with the link store's). */
   get cursorStore(): CrmCursorStore {
-    return { get: (crm, stream) => this.getCursor(crm, stream), put: (crm, stream, c) => this.put(crm, stream, c) };
+    return {
+      get: (crm, stream) => this.getCursor(crm, stream),
+      put: (crm, stream, c) => this.put(crm, stream, c),
+    };
   }
 }

@@ -108,7 +108,9 @@ export class CrmError extends Error {
   }
 }
 
-export type ItemResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: CrmError };
+export type ItemResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: CrmError };
 export type ItemResults<T> = Map<string, ItemResult<T>>;
 
 export interface CrmPort {

@@ -63,7 +63,15 @@ const eventsOf = async (
 ): Promise<CrmInboundEvent[]> => {
   const base = { at: change.modifiedAt, source: `${kind}:reconcile` };
   if (kind === 'pipedrive') {
-    return pipedriveDealEvents(deps, 'deal', 'change', change.objectId, { id: change.objectId, ...change.properties }, null, base);
+    return pipedriveDealEvents(
+      deps,
+      'deal',
+      'change',
+      change.objectId,
+      { id: change.objectId, ...change.properties },
+      null,
+      base,
+    );
   }
   const leadId =
     (await deps.links.findRef('hubspot', change.objectType, change.objectId)) ??
@@ -84,7 +92,9 @@ const eventsOf = async (
       leadRef: { crm: 'hubspot', objectType: change.objectType, objectId: change.objectId, leadId },
       outcome,
       ...(typeof reason === 'string' && reason ? { reason: reason.slice(0, 500) } : {}),
-      ...(change.objectType === 'deal' && change.properties.amount && Number.isFinite(amount) ? { value: amount } : {}),
+      ...(change.objectType === 'deal' && change.properties.amount && Number.isFinite(amount)
+        ? { value: amount }
+        : {}),
       eventId: outcomeEventId('hubspot', change.objectType, change.objectId, property, String(value)),
       detail: `${property}=${String(value)}`,
       ...base,

@@ -65,7 +65,8 @@ export interface SyncResult {
 
 const DEFAULT_LOCK_SECONDS = 60;
 
-export const emailKey = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
+export const emailKey = (email: string) =>
+  createHash('sha256').update(email.trim().toLowerCase()).digest('hex');
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -96,7 +97,9 @@ const active = (unit: Unit) => unit.status === undefined;
 const fail = (unit: Unit, error: unknown) => {
   unit.status = 'failed';
   unit.error =
-    error instanceof CrmError ? error : new CrmError(error instanceof Error ? error.message : 'unknown', 'unavailable');
+    error instanceof CrmError
+      ? error
+      : new CrmError(error instanceof Error ? error.message : 'unknown', 'unavailable');
 };
 
 /** Whether the lead gets a deal, a Pipedrive lead, or no record at all. */
@@ -389,7 +392,12 @@ export const syncLeads = async (items: readonly SyncItem[], deps: CrmSyncDeps): 
     const found = new Map<string, string>();
     if (toFind.length > 0) {
       const results = await callBatch(
-        toFind.map((p) => ({ key: `${p.unit.leadId}|${p.input.key}`, kind: p.input.kind, marker: p.input.marker, links: p.input.links })),
+        toFind.map((p) => ({
+          key: `${p.unit.leadId}|${p.input.key}`,
+          kind: p.input.kind,
+          marker: p.input.marker,
+          links: p.input.links,
+        })),
         (inputs) => deps.crm.findActivities(inputs),
       );
       for (const p of toFind) {
@@ -463,7 +471,9 @@ export const syncLeads = async (items: readonly SyncItem[], deps: CrmSyncDeps): 
         }),
     );
   } finally {
-    await Promise.all(units.flatMap((u) => u.locks.map((key) => deps.store.unlock(key).catch(() => undefined))));
+    await Promise.all(
+      units.flatMap((u) => u.locks.map((key) => deps.store.unlock(key).catch(() => undefined))),
+    );
   }
 
   return units.map((unit) => ({
@@ -502,7 +512,9 @@ const callBatch = async <I extends { key: string }, T>(
     results = await call(inputs);
   } catch (error) {
     const crmError =
-      error instanceof CrmError ? error : new CrmError(error instanceof Error ? error.message : 'unknown', 'unavailable');
+      error instanceof CrmError
+        ? error
+        : new CrmError(error instanceof Error ? error.message : 'unknown', 'unavailable');
     results = new Map();
     for (const input of inputs) results.set(input.key, { ok: false, error: crmError });
   }
@@ -527,7 +539,10 @@ const companyProps = (view: CrmLeadView, mapping: CrmMapping, kind: CrmKind): Cr
 
 const pendingOutcomes = (unit: Unit, kind: CrmKind): OutboundOutcome[] =>
   unit.jobs.flatMap((j) =>
-    j.trigger === 'outcome' && j.outcome && j.outcome.source !== kind && !unit.links.outcomes?.includes(j.outcome.id)
+    j.trigger === 'outcome' &&
+    j.outcome &&
+    j.outcome.source !== kind &&
+    !unit.links.outcomes?.includes(j.outcome.id)
       ? [j.outcome]
       : [],
   );
@@ -542,7 +557,8 @@ const contactProps = (unit: Unit, mapping: CrmMapping, kind: CrmKind): CrmProps 
     const stage = h?.contact.lifecycleStageByRoute[routeKind];
     if (stage) props.lifecyclestage = stage;
     const status = h?.contact.leadStatusByRoute[routeKind];
-    if (status && !unit.links.activities[`email:${view.draft?.send?.messageId}`]) props.hs_lead_status = status;
+    if (status && !unit.links.activities[`email:${view.draft?.send?.messageId}`])
+      props.hs_lead_status = status;
   }
   if (hasTrigger(unit, 'email_sent') && h?.contact.leadStatusOnEmailSent)
     props.hs_lead_status = h.contact.leadStatusOnEmailSent;
@@ -578,9 +594,15 @@ const recordInput = (
   if (kind === 'hubspot') {
     const h = mapping.hubspot;
     if (!h) return undefined;
-    const stage = (outcome && h.deal.stageByOutcome[outcome.outcome]) ?? (unit.links.recordId ? undefined : h.deal.stageByTier[tier]);
-    const properties: CrmProps = { ...mapProperties(view, h.properties.deal), [h.deal.leadIdProperty]: unit.leadId };
-    if (outcome?.outcome === 'lost' && outcome.reason) properties[h.inbound.lostReasonProperty] = outcome.reason;
+    const stage =
+      (outcome && h.deal.stageByOutcome[outcome.outcome]) ??
+      (unit.links.recordId ? undefined : h.deal.stageByTier[tier]);
+    const properties: CrmProps = {
+      ...mapProperties(view, h.properties.deal),
+      [h.deal.leadIdProperty]: unit.leadId,
+    };
+    if (outcome?.outcome === 'lost' && outcome.reason)
+      properties[h.inbound.lostReasonProperty] = outcome.reason;
     if (outcome?.value !== undefined) properties.amount = outcome.value;
     return {
       ...base,
@@ -597,7 +619,8 @@ const recordInput = (
   if (!p) return undefined;
   const stageId =
     type === 'deal'
-      ? ((outcome && p.deal.stageByOutcome[outcome.outcome]) ?? (unit.links.recordId ? undefined : p.deal.stageByTier[tier]))
+      ? ((outcome && p.deal.stageByOutcome[outcome.outcome]) ??
+        (unit.links.recordId ? undefined : p.deal.stageByTier[tier]))
       : undefined;
   return {
     ...base,
@@ -661,7 +684,12 @@ const plannedActivities = (
     });
   }
   const draft = view.draft;
-  if (hasTrigger(unit, 'email_sent') && draft?.status === 'sent' && draft.send?.messageId && view.person.email) {
+  if (
+    hasTrigger(unit, 'email_sent') &&
+    draft?.status === 'sent' &&
+    draft.send?.messageId &&
+    view.person.email
+  ) {
     const key = `email:${draft.send.messageId}`;
     const ownerId = route?.ownerId;
     out.push({

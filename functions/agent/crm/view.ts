@@ -75,7 +75,8 @@ export const crmLeadView = (record: LeadRecord, leadPageBaseUrl?: string): CrmLe
     },
     company: {
       name: lead.company.name ?? registry?.tradeNames?.[0] ?? registry?.legalName ?? website?.name,
-      domain: lead.company.domain ?? (enrichment?.email?.businessDomain ? enrichment.email.domain : undefined),
+      domain:
+        lead.company.domain ?? (enrichment?.email?.businessDomain ? enrichment.email.domain : undefined),
       website: lead.company.website ?? website?.finalUrl,
       country: lead.company.country ?? enrichment?.geo.country ?? undefined,
       employees: registry?.employees ?? lead.company.employees,

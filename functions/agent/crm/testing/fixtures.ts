@@ -23,7 +23,13 @@ export const crmLeadRecord = (n: number, options: FixtureOptions = {}): LeadReco
   const tier = options.tier ?? (['hot', 'warm', 'cold'] as const)[n % 3]!;
   const score = { ...sampleScore(), tier, total: tier === 'hot' ? 80 : tier === 'warm' ? 55 : 20 };
   const route = options.nurture
-    ? { ...sampleRoute(), kind: 'nurture' as const, ownerId: 'mkt-noor', slaDueAt: undefined, team: undefined }
+    ? {
+        ...sampleRoute(),
+        kind: 'nurture' as const,
+        ownerId: 'mkt-noor',
+        slaDueAt: undefined,
+        team: undefined,
+      }
     : { ...sampleRoute(), ownerId: 'rep-bram', team: 'smb' };
   const leadId = `01JCRM${String(n).padStart(20, '0')}`;
   return {
@@ -34,14 +40,24 @@ export const crmLeadRecord = (n: number, options: FixtureOptions = {}): LeadReco
     dedupKey: `dedup-${leadId}`,
     lead: {
       ...lead,
-      person: { ...lead.person, email: `contact${n}@${domain}`, firstName: 'Pieter', lastName: `Jansen ${n}` },
+      person: {
+        ...lead.person,
+        email: `contact${n}@${domain}`,
+        firstName: 'Pieter',
+        lastName: `Jansen ${n}`,
+      },
       company: { ...lead.company, name: `Bedrijf ${company} B.V.`, domain, website: `https://${domain}` },
     },
     raw: { contentType: 'application/json', body: '{}', isBase64Encoded: false },
     enrichment: {
       ...sampleEnrichment(),
       email: { ...sampleEnrichment().email!, domain },
-      registry: { ...sampleEnrichment().registry!, kvkNumber: String(10_000_000 + company), tradeNames: undefined, legalName: `Bedrijf ${company} B.V.` },
+      registry: {
+        ...sampleEnrichment().registry!,
+        kvkNumber: String(10_000_000 + company),
+        tradeNames: undefined,
+        legalName: `Bedrijf ${company} B.V.`,
+      },
     },
     score,
     route,
@@ -100,7 +116,12 @@ export const testMapping = (overrides: Record<string, unknown> = {}): CrmMapping
       },
       properties: {
         company: { name: 'company.name', domain: 'company.domain', lq_industry: 'company.industry' },
-        contact: { firstname: 'person.firstName', lastname: 'person.lastName', lq_total_score: 'score.total', lq_lead_id: 'lead.id' },
+        contact: {
+          firstname: 'person.firstName',
+          lastname: 'person.lastName',
+          lq_total_score: 'score.total',
+          lq_lead_id: 'lead.id',
+        },
         deal: {
           lq_fit_score: 'score.fit',
           lq_intent_score: 'score.intent',
@@ -118,12 +139,20 @@ export const testMapping = (overrides: Record<string, unknown> = {}): CrmMapping
     },
     pipedrive: {
       owners: { 'rep-bram': 1000003 },
-      deal: { pipelineId: 1, stageByTier: { hot: 2, warm: 1, cold: 1 }, stageByOutcome: { meeting_booked: 3 } },
+      deal: {
+        pipelineId: 1,
+        stageByTier: { hot: 2, warm: 1, cold: 1 },
+        stageByOutcome: { meeting_booked: 3 },
+      },
       organizationDomainField: 'a'.repeat(40),
       fields: {
         organization: { ['b'.repeat(40)]: 'company.industry' },
         person: {},
-        deal: { ['c'.repeat(40)]: 'lead.id', ['d'.repeat(40)]: 'score.total', ['e'.repeat(40)]: 'score.tier' },
+        deal: {
+          ['c'.repeat(40)]: 'lead.id',
+          ['d'.repeat(40)]: 'score.total',
+          ['e'.repeat(40)]: 'score.tier',
+        },
       },
       inbound: { dealStages: { '3': 'meeting_booked' } },
     },

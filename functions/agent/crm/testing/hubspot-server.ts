@@ -60,7 +60,14 @@ const PLURAL: Record<string, string> = {
   '0-2': 'companies',
   '0-3': 'deals',
 };
-const TYPE_ID: Record<string, string> = { contacts: '0-1', companies: '0-2', deals: '0-3', notes: '0-46', tasks: '0-27', emails: '0-49' };
+const TYPE_ID: Record<string, string> = {
+  contacts: '0-1',
+  companies: '0-2',
+  deals: '0-3',
+  notes: '0-46',
+  tasks: '0-27',
+  emails: '0-49',
+};
 const MARKER = /lq-ref (\S+)/;
 
 const readJson = (req: IncomingMessage): Promise<unknown> =>
@@ -113,7 +120,12 @@ export const startHubspotServer = async (options: HubspotServerOptions = {}): Pr
   const view = (obj: HubspotObject, props?: string[], extra: Record<string, unknown> = {}) => ({
     id: obj.id,
     properties: props
-      ? Object.fromEntries(['hs_object_id', 'createdate', 'hs_lastmodifieddate', ...props].map((p) => [p, obj.properties[p] ?? null]))
+      ? Object.fromEntries(
+          ['hs_object_id', 'createdate', 'hs_lastmodifieddate', ...props].map((p) => [
+            p,
+            obj.properties[p] ?? null,
+          ]),
+        )
       : obj.properties,
     createdAt: obj.createdAt,
     updatedAt: obj.updatedAt,
@@ -121,7 +133,9 @@ export const startHubspotServer = async (options: HubspotServerOptions = {}): Pr
     ...extra,
   });
   const find = (type: string, property: string, value: string) =>
-    [...store(type).values()].filter((o) => (o.properties[property] ?? '').toLowerCase() === value.toLowerCase());
+    [...store(type).values()].filter(
+      (o) => (o.properties[property] ?? '').toLowerCase() === value.toLowerCase(),
+    );
   const assocKey = (ft: string, fid: string, tt: string, tid: string) => `${ft}:${fid}->${tt}:${tid}`;
   const associate = (ft: string, fid: string, tt: string, tid: string) => {
     associations.add(assocKey(ft, fid, tt, tid));
@@ -142,7 +156,11 @@ export const startHubspotServer = async (options: HubspotServerOptions = {}): Pr
     ...extra,
   });
   const validate = (type: string, props: Record<string, unknown>): string | undefined => {
-    if (type === 'contacts' && props.email !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(props.email)))
+    if (
+      type === 'contacts' &&
+      props.email !== undefined &&
+      !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(String(props.email))
+    )
       return 'Property values were not valid: email';
     if (props.hs_timestamp !== undefined && !/^\d+$|^\d{4}-/.test(String(props.hs_timestamp)))
       return 'Property values were not valid: hs_timestamp';
@@ -160,7 +178,12 @@ export const startHubspotServer = async (options: HubspotServerOptions = {}): Pr
     };
     send(res, errors.length ? 207 : created ? 201 : 200, body);
   };
-  const itemError = (category: string, message: string, trace?: string, extra: Record<string, string[]> = {}) => ({
+  const itemError = (
+    category: string,
+    message: string,
+    trace?: string,
+    extra: Record<string, string[]> = {},
+  ) => ({
     status: 'error',
     category,
     message,
@@ -245,7 +268,12 @@ export const startHubspotServer = async (options: HubspotServerOptions = {}): Pr
         if (action === 'read') {
           const obj = store(type).get(String(input.id));
           if (obj) results.push(view(obj, body?.properties as string[] | undefined));
-          else errors.push(itemError('OBJECT_NOT_FOUND', 'Could not get some objects', undefined, { ids: [String(input.id)] }));
+          else
+            errors.push(
+              itemError('OBJECT_NOT_FOUND', 'Could not get some objects', undefined, {
+                ids: [String(input.id)],
+              }),
+            );
           continue;
         }
         if (action === 'create') {
@@ -264,7 +292,9 @@ export const startHubspotServer = async (options: HubspotServerOptions = {}): Pr
         if (action === 'update') {
           const obj = store(type).get(String(input.id));
           if (!obj) {
-            errors.push(itemError('OBJECT_NOT_FOUND', 'Object not found', trace, { ids: [String(input.id)] }));
+            errors.push(
+              itemError('OBJECT_NOT_FOUND', 'Object not found', trace, { ids: [String(input.id)] }),
+            );
             continue;
           }
           update(obj, props);
@@ -283,11 +313,19 @@ export const startHubspotServer = async (options: HubspotServerOptions = {}): Pr
           update(existing, props);
           results.push(view(existing, undefined, { ...extra, new: false }));
         } else {
-          const obj = create(type, { ...props, [idProperty]: idProperty === 'email' ? idValue.toLowerCase() : idValue });
+          const obj = create(type, {
+            ...props,
+            [idProperty]: idProperty === 'email' ? idValue.toLowerCase() : idValue,
+          });
           results.push(view(obj, undefined, { ...extra, new: true }));
         }
       }
-      return batchAnswer(res.once('finish', () => record(errors.length ? 207 : action === 'create' ? 201 : 200)), results, errors, action === 'create');
+      return batchAnswer(
+        res.once('finish', () => record(errors.length ? 207 : action === 'create' ? 201 : 200)),
+        results,
+        errors,
+        action === 'create',
+      );
     }
 
     // ---- v3 search -----------------------------------------------------------------------------------------
@@ -295,9 +333,14 @@ export const startHubspotServer = async (options: HubspotServerOptions = {}): Pr
     if (m && method === 'POST') {
       const type = PLURAL[m[1]!];
       if (!type) return ok(404, error('OBJECT_NOT_FOUND', `Unknown object type ${m[1]}`));
-      const groups = (body?.filterGroups ?? []) as { filters: { propertyName: string; operator: string; value?: string; values?: string[] }[] }[];
+      const groups = (body?.filterGroups ?? []) as {
+        filters: { propertyName: string; operator: string; value?: string; values?: string[] }[];
+      }[];
       if (groups.length > 5) return ok(400, error('VALIDATION_ERROR', 'At most 5 filterGroups'));
-      const matches = (o: HubspotObject, f: { propertyName: string; operator: string; value?: string; values?: string[] }) => {
+      const matches = (
+        o: HubspotObject,
+        f: { propertyName: string; operator: string; value?: string; values?: string[] },
+      ) => {
         const v = o.properties[f.propertyName];
         switch (f.operator) {
           case 'EQ':
@@ -322,7 +365,11 @@ export const startHubspotServer = async (options: HubspotServerOptions = {}): Pr
       const sort = (body?.sorts as { propertyName: string; direction: string }[] | undefined)?.[0];
       if (sort) {
         const dir = sort.direction === 'DESCENDING' ? -1 : 1;
-        all = all.sort((a, b) => (a.properties[sort.propertyName] ?? '').localeCompare(b.properties[sort.propertyName] ?? '') * dir || Number(a.id) - Number(b.id));
+        all = all.sort(
+          (a, b) =>
+            (a.properties[sort.propertyName] ?? '').localeCompare(b.properties[sort.propertyName] ?? '') *
+              dir || Number(a.id) - Number(b.id),
+        );
       }
       const size = Math.min(Number(body?.limit ?? 10), 200);
       const after = Number(body?.after ?? 0);
@@ -346,13 +393,29 @@ export const startHubspotServer = async (options: HubspotServerOptions = {}): Pr
         const fid = String(input.from.id);
         const tid = String(input.to.id);
         if (!store(from).has(fid) || !store(to).has(tid)) {
-          errors.push(itemError('OBJECT_NOT_FOUND', 'No such object', undefined, { fromObjectId: [fid], toObjectId: [tid] }));
+          errors.push(
+            itemError('OBJECT_NOT_FOUND', 'No such object', undefined, {
+              fromObjectId: [fid],
+              toObjectId: [tid],
+            }),
+          );
           continue;
         }
         associate(from, fid, to, tid);
-        results.push({ fromObjectTypeId: TYPE_ID[from], fromObjectId: Number(fid), toObjectTypeId: TYPE_ID[to], toObjectId: Number(tid), labels: [] });
+        results.push({
+          fromObjectTypeId: TYPE_ID[from],
+          fromObjectId: Number(fid),
+          toObjectTypeId: TYPE_ID[to],
+          toObjectId: Number(tid),
+          labels: [],
+        });
       }
-      return batchAnswer(res.once('finish', () => record(errors.length ? 207 : 201)), results, errors, true);
+      return batchAnswer(
+        res.once('finish', () => record(errors.length ? 207 : 201)),
+        results,
+        errors,
+        true,
+      );
     }
     m = /^\/crm\/v4\/objects\/([a-z0-9-]+)\/(\d+)\/associations\/([a-z0-9-]+)$/.exec(path);
     if (m && method === 'GET') {

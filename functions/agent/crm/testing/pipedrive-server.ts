@@ -29,7 +29,11 @@ export interface PipedriveServer extends TestServer {
   readonly options: PipedriveServerOptions;
   duplicates(): string[];
   /** Changes a record as a user would in the app; returns the webhooks v2 payload Pipedrive would send. */
-  edit(entity: 'deal' | 'lead' | 'person', id: string, changes: Record<string, unknown>): Record<string, unknown>;
+  edit(
+    entity: 'deal' | 'lead' | 'person',
+    id: string,
+    changes: Record<string, unknown>,
+  ): Record<string, unknown>;
   /** Creates a deal as a user converting a lead would; returns the `create` webhook payload. */
   convertLead(leadId: string): Record<string, unknown>;
 }
@@ -51,7 +55,9 @@ const readJson = (req: IncomingMessage): Promise<unknown> =>
     });
   });
 
-export const startPipedriveServer = async (options: PipedriveServerOptions = {}): Promise<PipedriveServer> => {
+export const startPipedriveServer = async (
+  options: PipedriveServerOptions = {},
+): Promise<PipedriveServer> => {
   const items = {
     organizations: new Map(),
     persons: new Map(),
@@ -89,7 +95,9 @@ export const startPipedriveServer = async (options: PipedriveServerOptions = {})
       (v) => String(v ?? '').toLowerCase() === term.toLowerCase(),
     ) ||
     // v1 leads keep custom fields as top-level 40-character keys.
-    Object.entries(item).some(([k, v]) => /^[a-f0-9]{40}$/.test(k) && String(v ?? '').toLowerCase() === term.toLowerCase());
+    Object.entries(item).some(
+      ([k, v]) => /^[a-f0-9]{40}$/.test(k) && String(v ?? '').toLowerCase() === term.toLowerCase(),
+    );
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -102,7 +110,11 @@ export const startPipedriveServer = async (options: PipedriveServerOptions = {})
     const token = req.headers['x-api-token'] ?? q.get('api_token');
     if (token !== PIPEDRIVE_TEST_TOKEN) {
       record(401);
-      return send(res, 401, failure('You need to be authorized to make this request.', 'unauthorized_access'));
+      return send(
+        res,
+        401,
+        failure('You need to be authorized to make this request.', 'unauthorized_access'),
+      );
     }
     if (options.outage) {
       record(503);
@@ -121,22 +133,32 @@ export const startPipedriveServer = async (options: PipedriveServerOptions = {})
     if (budgetLeft < cost) {
       record(429);
       const wait = resetSeconds(windowMs - (now - budgetStart));
-      return send(res, 429, { ...failure('Request over limit'), errorCode: 429 }, {
-        'x-ratelimit-limit': String(limit),
-        'x-ratelimit-remaining': '0',
-        'x-ratelimit-reset': wait,
-        'retry-after': wait,
-      });
+      return send(
+        res,
+        429,
+        { ...failure('Request over limit'), errorCode: 429 },
+        {
+          'x-ratelimit-limit': String(limit),
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': wait,
+          'retry-after': wait,
+        },
+      );
     }
     if (burst.length >= limit) {
       record(429);
       const wait = resetSeconds(2_000 - (now - burst[0]!));
-      return send(res, 429, { ...failure('Request over limit'), errorCode: 429 }, {
-        'x-ratelimit-limit': String(limit),
-        'x-ratelimit-remaining': '0',
-        'x-ratelimit-reset': wait,
-        'retry-after': wait,
-      });
+      return send(
+        res,
+        429,
+        { ...failure('Request over limit'), errorCode: 429 },
+        {
+          'x-ratelimit-limit': String(limit),
+          'x-ratelimit-remaining': '0',
+          'x-ratelimit-reset': wait,
+          'retry-after': wait,
+        },
+      );
     }
     burst.push(now);
     budgetUsed += cost;
@@ -165,12 +187,15 @@ export const startPipedriveServer = async (options: PipedriveServerOptions = {})
           if (emails.some((e) => e.value.toLowerCase() === term.toLowerCase())) return true;
         }
         if (fields.includes('custom_fields') && customMatch(item, term)) return true;
-        if (fields.includes('name') && String(item.name ?? '').toLowerCase() === term.toLowerCase()) return true;
+        if (fields.includes('name') && String(item.name ?? '').toLowerCase() === term.toLowerCase())
+          return true;
         return false;
       });
       return ok(200, {
         success: true,
-        data: { items: hits.slice(0, Number(q.get('limit') ?? 100)).map((item) => ({ result_score: 1, item })) },
+        data: {
+          items: hits.slice(0, Number(q.get('limit') ?? 100)).map((item) => ({ result_score: 1, item })),
+        },
         additional_data: { next_cursor: null },
       });
     }
@@ -179,7 +204,14 @@ export const startPipedriveServer = async (options: PipedriveServerOptions = {})
     m = /^\/(?:api\/v2|v1)\/(organizations|persons|deals|leads|notes|activities)$/.exec(path);
     if (m && method === 'POST') {
       const entity = m[1] as Entity;
-      const required = { organizations: 'name', persons: 'name', deals: 'title', leads: 'title', notes: 'content', activities: 'subject' }[entity];
+      const required = {
+        organizations: 'name',
+        persons: 'name',
+        deals: 'title',
+        leads: 'title',
+        notes: 'content',
+        activities: 'subject',
+      }[entity];
       if (!body[required]) return ok(400, failure(`${required} is required`));
       if (entity === 'notes' && !body.deal_id && !body.lead_id && !body.person_id && !body.org_id)
         return ok(400, failure('Note must be attached to a deal, lead, person or organization'));
@@ -216,14 +248,18 @@ export const startPipedriveServer = async (options: PipedriveServerOptions = {})
     m = /^\/(?:api\/v2|v1)\/(organizations|persons|deals|leads)\/([\w-]+)$/.exec(path);
     if (m && method === 'GET') {
       const item = items[m[1] as Entity].get(m[2]!);
-      return item ? ok(200, { success: true, data: item }) : ok(404, failure('Entity not found', 'not_found'));
+      return item
+        ? ok(200, { success: true, data: item })
+        : ok(404, failure('Entity not found', 'not_found'));
     }
 
     // ---- lists ---------------------------------------------------------------------------------------------
     if ((path === '/v1/notes' || path === '/api/v2/activities') && method === 'GET') {
       const entity: Entity = path === '/v1/notes' ? 'notes' : 'activities';
       const filters = ['deal_id', 'lead_id', 'person_id', 'org_id'].filter((k) => q.has(k));
-      const list = [...items[entity].values()].filter((item) => filters.every((k) => String(item[k]) === q.get(k)));
+      const list = [...items[entity].values()].filter((item) =>
+        filters.every((k) => String(item[k]) === q.get(k)),
+      );
       return ok(200, { success: true, data: list, additional_data: { next_cursor: null } });
     }
     if (path === '/api/v2/deals' && method === 'GET') {
@@ -232,7 +268,9 @@ export const startPipedriveServer = async (options: PipedriveServerOptions = {})
       const start = Number(q.get('cursor') ?? 0);
       const list = [...items.deals.values()]
         .filter((d) => !since || String(d.update_time) >= since)
-        .sort((a, b) => String(a.update_time).localeCompare(String(b.update_time)) || Number(a.id) - Number(b.id));
+        .sort(
+          (a, b) => String(a.update_time).localeCompare(String(b.update_time)) || Number(a.id) - Number(b.id),
+        );
       const page = list.slice(start, start + limit);
       return ok(200, {
         success: true,
@@ -249,7 +287,12 @@ export const startPipedriveServer = async (options: PipedriveServerOptions = {})
     });
   });
 
-  const webhook = (entity: string, action: string, data: PipedriveItem, previous: Record<string, unknown> | null) => ({
+  const webhook = (
+    entity: string,
+    action: string,
+    data: PipedriveItem,
+    previous: Record<string, unknown> | null,
+  ) => ({
     meta: {
       action,
       entity,
@@ -290,7 +333,9 @@ export const startPipedriveServer = async (options: PipedriveServerOptions = {})
     check('persons', (i) => (i.emails as { value: string }[] | undefined)?.[0]?.value.toLowerCase());
     check('deals', customKey);
     check('leads', (i) => {
-      const keys = Object.keys(i).filter((k) => /^[a-f0-9]{40}$/.test(k)).sort();
+      const keys = Object.keys(i)
+        .filter((k) => /^[a-f0-9]{40}$/.test(k))
+        .sort();
       return keys.length ? JSON.stringify(keys.map((k) => i[k])) : undefined;
     });
     check('notes', (i) => MARKER.exec(String(i.content ?? ''))?.[1]);
