@@ -260,7 +260,11 @@ export const startHubspotServer = async (options: HubspotServerOptions = {}): Pr
         const trace = input.objectWriteTraceId as string | undefined;
         const props = stringify(input.properties as Record<string, unknown>);
         const extra = trace ? { objectWriteTraceId: trace } : {};
-        const invalid = action !== 'read' ? validate(type, props) : undefined;
+        const checked =
+          action === 'upsert' && input.idProperty
+            ? { ...props, [String(input.idProperty)]: String(input.id ?? '') }
+            : props;
+        const invalid = action !== 'read' ? validate(type, checked) : undefined;
         if (invalid) {
           errors.push(itemError('VALIDATION_ERROR', invalid, trace));
           continue;
