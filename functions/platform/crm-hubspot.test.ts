@@ -3,7 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryCrmStore } from '../agent/crm/memory';
 import { type CrmSyncDeps, type SyncItem, syncLeads } from '../agent/crm/sync';
 import { crmLeadRecord, testMapping } from '../agent/crm/testing/fixtures';
-import { HUBSPOT_TEST_TOKEN, type HubspotServer, startHubspotServer } from '../agent/crm/testing/hubspot-server';
+import {
+  HUBSPOT_TEST_TOKEN,
+  type HubspotServer,
+  startHubspotServer,
+} from '../agent/crm/testing/hubspot-server';
 import type { CrmJob } from '../agent/crm/types';
 import { HubspotCrm } from './crm-hubspot';
 
@@ -16,8 +20,11 @@ const job = (n: number, trigger: CrmJob['trigger'] = 'routed'): CrmJob => ({
   leadId: crmLeadRecord(n).leadId,
   trigger,
 });
-const items = (ns: number[], options: Parameters<typeof crmLeadRecord>[1] = {}, trigger?: CrmJob['trigger']): SyncItem[] =>
-  ns.map((n) => ({ record: crmLeadRecord(n, options), job: job(n, trigger) }));
+const items = (
+  ns: number[],
+  options: Parameters<typeof crmLeadRecord>[1] = {},
+  trigger?: CrmJob['trigger'],
+): SyncItem[] => ns.map((n) => ({ record: crmLeadRecord(n, options), job: job(n, trigger) }));
 const adapter = (extra: Partial<ConstructorParameters<typeof HubspotCrm>[0]> = {}) =>
   new HubspotCrm({
     accessToken: HUBSPOT_TEST_TOKEN,
@@ -51,12 +58,19 @@ describe('HubSpot sync', () => {
     // Act
     const [result] = await syncLeads(batch, deps);
     // Assess
-    expect(result).toMatchObject({ status: 'synced', created: { companies: 1, contacts: 1, records: 1, activities: 2 } });
+    expect(result).toMatchObject({
+      status: 'synced',
+      created: { companies: 1, contacts: 1, records: 1, activities: 2 },
+    });
     const company = server.find('companies', 'domain', 'bedrijf0.example');
     const contact = server.find('contacts', 'email', 'contact0@bedrijf0.example');
     const deal = server.find('deals', 'lq_lead_id', batch[0]!.record.leadId);
     expect([company.length, contact.length, deal.length]).toEqual([1, 1, 1]);
-    expect(contact[0]!.properties).toMatchObject({ lifecyclestage: 'salesqualifiedlead', hs_lead_status: 'NEW', hubspot_owner_id: '75500003' });
+    expect(contact[0]!.properties).toMatchObject({
+      lifecyclestage: 'salesqualifiedlead',
+      hs_lead_status: 'NEW',
+      hubspot_owner_id: '75500003',
+    });
     expect(deal[0]!.properties).toMatchObject({
       dealstage: 'appointmentscheduled',
       pipeline: 'default',
@@ -119,7 +133,10 @@ describe('HubSpot sync', () => {
     // Assess
     const emails = [...server.objects.get('emails')!.values()];
     expect(emails).toHaveLength(1);
-    expect(emails[0]!.properties).toMatchObject({ hs_email_direction: 'EMAIL', hs_email_subject: 'Uw demo-aanvraag' });
+    expect(emails[0]!.properties).toMatchObject({
+      hs_email_direction: 'EMAIL',
+      hs_email_subject: 'Uw demo-aanvraag',
+    });
     expect(JSON.parse(emails[0]!.properties.hs_email_headers!).to[0].email).toBe('contact0@bedrijf0.example');
     const contact = server.find('contacts', 'email', 'contact0@bedrijf0.example')[0]!;
     expect(contact.properties.hs_lead_status).toBe('ATTEMPTED_TO_CONTACT');
@@ -131,13 +148,30 @@ describe('HubSpot sync', () => {
     await syncLeads(items([0]), deps);
     const leadId = crmLeadRecord(0).leadId;
     const record = crmLeadRecord(0);
-    const won = { outcome: 'won' as const, id: 'o-1', at: '2026-03-10T10:00:00Z', value: 12_000, source: 'inbox' };
-    const fromHubspot = { outcome: 'lost' as const, id: 'o-2', at: '2026-03-11T10:00:00Z', source: 'hubspot' };
+    const won = {
+      outcome: 'won' as const,
+      id: 'o-1',
+      at: '2026-03-10T10:00:00Z',
+      value: 12_000,
+      source: 'inbox',
+    };
+    const fromHubspot = {
+      outcome: 'lost' as const,
+      id: 'o-2',
+      at: '2026-03-11T10:00:00Z',
+      source: 'hubspot',
+    };
     // Act
     await syncLeads([{ record, job: { leadId, trigger: 'outcome', outcome: won } }], deps);
-    const echo = await syncLeads([{ record, job: { leadId, trigger: 'outcome', outcome: fromHubspot } }], deps);
+    const echo = await syncLeads(
+      [{ record, job: { leadId, trigger: 'outcome', outcome: fromHubspot } }],
+      deps,
+    );
     // Assess
-    expect(server.find('deals', 'lq_lead_id', leadId)[0]!.properties).toMatchObject({ dealstage: 'closedwon', amount: '12000' });
+    expect(server.find('deals', 'lq_lead_id', leadId)[0]!.properties).toMatchObject({
+      dealstage: 'closedwon',
+      amount: '12000',
+    });
     expect(echo[0]!.status).toBe('skipped');
   });
 
