@@ -24,7 +24,7 @@ export interface HubspotServerOptions {
   /** Requests allowed per rolling ten seconds (HubSpot: 100–190); default unlimited. */
   readonly tenSecondlyLimit?: number;
   /** Forced 429s: called per request with the time; a policy name answers 429 with that policy. */
-  readonly throttle?: (now: number, path: string) => HubspotPolicy | undefined;
+  throttle?: (now: number, path: string) => HubspotPolicy | undefined;
   /** Answers 503 to everything while true (an outage). */
   outage?: boolean;
 }

@@ -17,7 +17,7 @@ export type PipedriveItem = Record<string, unknown> & { id: number | string };
 
 export interface PipedriveServerOptions {
   /** Token budget per window: every call costs tokens (search 40, list 20, write 10, get 2). */
-  readonly budget?: { readonly tokens: number; readonly windowMs: number };
+  budget?: { readonly tokens: number; readonly windowMs: number };
   /** Requests per 2-second burst window (Pipedrive's per-token limit); default unlimited. */
   readonly burstPerTwoSeconds?: number;
   outage?: boolean;
