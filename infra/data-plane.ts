@@ -51,6 +51,8 @@ export const TABLES = {
    * - `RR#<team>` / `RR`: round-robin sequence and per-rep load for routing
    * - `CONFIG#<kind>` / `V#<n>`: versioned ops configuration
    * - `RATE#<source>#<minute>` / `RATE`: intake rate counters (TTL)
+   * - `CRM#<leadId>` / `CRM`, `CRMREF#…`, `CRMLOCK#…`, `CRMEVT#…`, `CRMSIG#…`, `CRMCURSOR#…`: the CRM sync
+   *   (functions/platform/crm-store-dynamodb.ts)
    */
   leads: {
     id: 'LeadsTable',
@@ -112,6 +114,20 @@ export const QUEUES = {
     localName: 'lead-qualifier-send',
     envVar: 'SEND_QUEUE_URL',
     visibilityTimeoutSeconds: 180,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    dlqRetentionDays: 14,
+  },
+  /**
+   * CRM sync jobs (`{ leadId, trigger }`): its own queue, so a CRM outage never holds up qualification or
+   * drafting. Failed jobs come back as delayed copies with backoff (functions/crm-sync-sqs.ts) until the
+   * retry budget is spent; only then do receives count towards the DLQ.
+   */
+  crm: {
+    id: 'CrmQueue',
+    localName: 'lead-qualifier-crm',
+    envVar: 'CRM_QUEUE_URL',
+    visibilityTimeoutSeconds: 360,
     maxReceiveCount: 5,
     retentionDays: 14,
     dlqRetentionDays: 14,
@@ -252,6 +268,40 @@ export const FUNCTIONS = {
     /** Re-queues a scheduled send (delayed message) until the draft's sendAfter is due. */
     sendsTo: ['send'],
     sendsEmail: true,
+  },
+  crmSync: {
+    id: 'CrmSyncFunction',
+    entry: 'functions/crm-sync-sqs.ts',
+    description: 'Sync leads to the CRM (HubSpot or Pipedrive): company, contact, deal, notes, task, email',
+    timeoutSeconds: 60,
+    memoryMb: 512,
+    consumes: { queue: 'crm', batchSize: 10, maxBatchingWindowSeconds: 5 },
+    tables: { leads: 'readwrite' },
+    /** Re-queues a failed job as a delayed copy (backoff). */
+    sendsTo: ['crm'],
+  },
+  crmWebhook: {
+    id: 'CrmWebhookFunction',
+    entry: 'functions/crm-webhook-http.ts',
+    description: 'CRM webhooks (HubSpot signature v3, Pipedrive basic auth) → outcome and erasure events',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    http: [
+      { method: 'POST', path: '/crm/hubspot/webhook', public: true },
+      { method: 'POST', path: '/crm/pipedrive/webhook', public: true },
+    ],
+    tables: { leads: 'readwrite' },
+    sendsTo: [],
+  },
+  crmReconcile: {
+    id: 'CrmReconcileFunction',
+    entry: 'functions/crm-reconcile.ts',
+    description: 'Pulls CRM changes since the last run (missed webhooks) into outcome events',
+    timeoutSeconds: 120,
+    memoryMb: 256,
+    scheduleMinutes: 15,
+    tables: { leads: 'readwrite' },
+    sendsTo: [],
   },
   web: {
     id: 'WebFunction',

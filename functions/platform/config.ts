@@ -128,3 +128,48 @@ export const commonConfig = (): CommonConfig => {
   common ??= parseConfig(CommonConfigSchema, process.env);
   return common;
 };
+
+/**
+ * CRM sync (functions/crm-*.ts): which CRM this deployment syncs with and its credentials. The selected
+ * CRM's token and webhook credentials are required; the other CRM's variables are ignored.
+ */
+export const CrmConfigSchema = z
+  .object({
+    CRM: z.enum(['hubspot', 'pipedrive', 'none']).default('none'),
+    /** HubSpot private app access token (Bearer). */
+    HUBSPOT_ACCESS_TOKEN: z.string().min(1).optional(),
+    HUBSPOT_BASE_URL: z.url().default('https://api.hubapi.com'),
+    /** The app's client secret: HubSpot signs webhooks with it (signature v3). */
+    HUBSPOT_WEBHOOK_SECRET: z.string().min(1).optional(),
+    PIPEDRIVE_API_TOKEN: z.string().min(1).optional(),
+    PIPEDRIVE_BASE_URL: z.url().default('https://api.pipedrive.com'),
+    /** HTTP basic auth Pipedrive sends with webhooks (`http_auth_user` / `http_auth_password`). */
+    PIPEDRIVE_WEBHOOK_USER: z.string().min(1).optional(),
+    PIPEDRIVE_WEBHOOK_PASSWORD: z
+      .string()
+      .min(8, 'PIPEDRIVE_WEBHOOK_PASSWORD must be at least 8 characters')
+      .optional(),
+    /** Path of the mapping file; default config/crm-mapping.yaml. */
+    CRM_MAPPING_FILE: z.string().min(1).optional(),
+    /** Our lead page, the lead id appended: the CRM record links back to it. */
+    LEAD_PAGE_BASE_URL: z.url().optional(),
+    /** The public base URL the CRM calls webhooks on (HubSpot signs the full URL); default: the request's host. */
+    CRM_WEBHOOK_BASE_URL: z.url().optional(),
+    /** How long a lead's CRM sync is retried (with backoff) before its message goes to the DLQ. */
+    CRM_RETRY_BUDGET_HOURS: z.coerce.number().positive().max(336).default(48),
+  })
+  .superRefine((env, ctx) => {
+    const need = (name: keyof typeof env, why: string) => {
+      if (!env[name]) ctx.addIssue({ code: 'custom', path: [name], message: `${name} is required ${why}` });
+    };
+    if (env.CRM === 'hubspot') {
+      need('HUBSPOT_ACCESS_TOKEN', 'when CRM=hubspot');
+      need('HUBSPOT_WEBHOOK_SECRET', 'when CRM=hubspot (webhook signatures)');
+    }
+    if (env.CRM === 'pipedrive') {
+      need('PIPEDRIVE_API_TOKEN', 'when CRM=pipedrive');
+      need('PIPEDRIVE_WEBHOOK_USER', 'when CRM=pipedrive (webhook basic auth)');
+      need('PIPEDRIVE_WEBHOOK_PASSWORD', 'when CRM=pipedrive (webhook basic auth)');
+    }
+  });
+export type CrmConfig = z.infer<typeof CrmConfigSchema>;
