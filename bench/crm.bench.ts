@@ -10,9 +10,9 @@
 import { InMemoryCrmStore } from '../functions/agent/crm/memory';
 import type { CrmPort } from '../functions/agent/crm/port';
 import { type SyncItem, syncLeads } from '../functions/agent/crm/sync';
-import { crmLeadRecord, testMapping } from '../functions/agent/crm/testing/fixtures';
-import { HUBSPOT_TEST_TOKEN, startHubspotServer } from '../functions/agent/crm/testing/hubspot-server';
-import { PIPEDRIVE_TEST_TOKEN, startPipedriveServer } from '../functions/agent/crm/testing/pipedrive-server';
+import { crmLeadRecord, testMapping } from '../functions/agent/testing/crm/fixtures';
+import { HUBSPOT_TEST_TOKEN, startHubspotServer } from '../functions/agent/testing/crm/hubspot-server';
+import { PIPEDRIVE_TEST_TOKEN, startPipedriveServer } from '../functions/agent/testing/crm/pipedrive-server';
 import { HubspotCrm } from '../functions/platform/crm-hubspot';
 import { PipedriveCrm } from '../functions/platform/crm-pipedrive';
 import { machineInfo, writeResult } from './support/report';

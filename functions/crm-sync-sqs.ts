@@ -13,19 +13,22 @@ import * as z from 'zod';
 import { retryDelaySeconds } from './agent/crm/backoff';
 import { type SyncItem, type SyncResult, syncLeads } from './agent/crm/sync';
 import { type CrmJob, CrmJobSchema } from './agent/crm/types';
-import { defaultRoutingSetup } from './agent/route/config-file';
 import { sqs } from './platform/clients/sqs';
 import { commonConfig, parseConfig, queueVar } from './platform/config';
 import { crmConfig, crmMapping, crmPort, crmStore } from './platform/crm-wiring';
+import { sqsJsonQueue } from './platform/lead-queues';
 import { leadStore } from './platform/leads-table';
 import { describeError, logger } from './platform/observability';
-import { sqsQueue } from './platform/queue-sqs';
+import { shippedPeople } from './platform/shipped-routing';
 
 const config = crmConfig();
 const crm = crmPort();
 const mapping = config.CRM === 'none' ? undefined : crmMapping();
-const people = defaultRoutingSetup().teams.people;
-const crmQueue = sqsQueue(sqs, parseConfig(z.object(queueVar('crm')), process.env).CRM_QUEUE_URL as string);
+const people = shippedPeople();
+const crmQueue = sqsJsonQueue<CrmJob>(
+  sqs,
+  parseConfig(z.object(queueVar('crm')), process.env).CRM_QUEUE_URL as string,
+);
 const parseJob = (record: SQSRecord): CrmJob | undefined => {
   try {
     const parsed = CrmJobSchema.safeParse(JSON.parse(record.body));

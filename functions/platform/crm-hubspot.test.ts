@@ -2,13 +2,13 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryCrmStore } from '../agent/crm/memory';
 import { type CrmSyncDeps, type SyncItem, syncLeads } from '../agent/crm/sync';
-import { crmLeadRecord, testMapping } from '../agent/crm/testing/fixtures';
+import type { CrmJob } from '../agent/crm/types';
+import { crmLeadRecord, testMapping } from '../agent/testing/crm/fixtures';
 import {
   HUBSPOT_TEST_TOKEN,
   type HubspotServer,
   startHubspotServer,
-} from '../agent/crm/testing/hubspot-server';
-import type { CrmJob } from '../agent/crm/types';
+} from '../agent/testing/crm/hubspot-server';
 import { HubspotCrm } from './crm-hubspot';
 
 const mapping = testMapping();

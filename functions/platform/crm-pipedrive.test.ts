@@ -2,12 +2,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InMemoryCrmStore } from '../agent/crm/memory';
 import { type CrmSyncDeps, type SyncItem, syncLeads } from '../agent/crm/sync';
-import { crmLeadRecord, testMapping } from '../agent/crm/testing/fixtures';
+import { crmLeadRecord, testMapping } from '../agent/testing/crm/fixtures';
 import {
   PIPEDRIVE_TEST_TOKEN,
   type PipedriveServer,
   startPipedriveServer,
-} from '../agent/crm/testing/pipedrive-server';
+} from '../agent/testing/crm/pipedrive-server';
 import { PipedriveCrm } from './crm-pipedrive';
 
 const mapping = testMapping();

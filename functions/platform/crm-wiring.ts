@@ -6,13 +6,13 @@
 import type { CrmMapping } from '../agent/crm/mapping';
 import { loadCrmMappingFile } from '../agent/crm/mapping-file';
 import type { CrmChangeFeed, CrmPort } from '../agent/crm/port';
-import { defaultRoutingSetup } from '../agent/route/config-file';
 import { dynamo } from './clients/dynamodb';
 import { type CrmConfig, CrmConfigSchema, parseConfig } from './config';
 import { HubspotCrm } from './crm-hubspot';
 import { PipedriveCrm } from './crm-pipedrive';
 import { DynamoCrmStore } from './crm-store-dynamodb';
 import { leadsTableName } from './leads-table';
+import { shippedPeople } from './shipped-routing';
 
 let config: CrmConfig | undefined;
 export const crmConfig = (): CrmConfig => {
@@ -26,7 +26,7 @@ export const crmMapping = (): CrmMapping => {
   mapping ??= loadCrmMappingFile({
     path: c.CRM_MAPPING_FILE,
     crm: c.CRM,
-    people: [...defaultRoutingSetup().teams.people.keys()],
+    people: [...shippedPeople().keys()],
   });
   return mapping;
 };

@@ -9,8 +9,11 @@ import type { LeadQueue } from '../agent/ports';
 import { sqs } from './clients/sqs';
 import { parseConfig, queueVar } from './config';
 
-/** A `LeadQueue` on the SQS queue at `queueUrl`. */
-export const sqsLeadQueue = (client: SQSClient, queueUrl: string): LeadQueue => ({
+/** A queue of JSON messages of type `T` on the SQS queue at `queueUrl`. */
+export const sqsJsonQueue = <T>(
+  client: SQSClient,
+  queueUrl: string,
+): { send(message: T, options?: { delaySeconds?: number }): Promise<void> } => ({
   async send(message, options) {
     await client.send(
       new SendMessageCommand({
@@ -21,6 +24,10 @@ export const sqsLeadQueue = (client: SQSClient, queueUrl: string): LeadQueue => 
     );
   },
 });
+
+/** A `LeadQueue` on the SQS queue at `queueUrl`. */
+export const sqsLeadQueue = (client: SQSClient, queueUrl: string): LeadQueue =>
+  sqsJsonQueue(client, queueUrl);
 
 const queues = new Map<string, LeadQueue>();
 

@@ -2,10 +2,11 @@
  * Lead records for the CRM sync's tests and benchmark: the drafting fixtures' fictional lead, varied per
  * index (own email, one of `companies` domains, tier), plus mappings that point at the local servers.
  */
-import { sampleEnrichment, sampleLead, sampleRoute, sampleScore } from '../../draft/test-fixtures';
+
+import { type CrmMapping, parseCrmMapping } from '../../crm/mapping';
 import type { LeadRecord } from '../../lead-record';
 import type { Tier } from '../../qualification';
-import { type CrmMapping, parseCrmMapping } from '../mapping';
+import { sampleEnrichment, sampleLead, sampleRoute, sampleScore } from '../samples';
 
 export interface FixtureOptions {
   /** How many distinct company domains the leads share (default: one per lead). */

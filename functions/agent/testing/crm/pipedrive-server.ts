@@ -8,7 +8,7 @@
  * webhooks v2 payloads (`meta`, `data`, `previous`) for edits made "in the app".
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { startServer, type TestServer } from '../../enrich/testing/http-server';
+import { startServer, type TestServer } from '../http-server';
 
 export const PIPEDRIVE_TEST_TOKEN = '0123456789abcdef0123456789abcdef01234567';
 

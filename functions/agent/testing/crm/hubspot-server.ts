@@ -7,7 +7,7 @@
  * tests, the benchmark and the local stack. Data are whatever the tests send.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { startServer, type TestServer } from '../../enrich/testing/http-server';
+import { startServer, type TestServer } from '../http-server';
 
 export const HUBSPOT_TEST_TOKEN = 'pat-eu1-00000000-0000-4000-8000-000000000000';
 
