@@ -156,7 +156,8 @@ export async function qualifyOne(
     { now: () => now, ...(options.offline ? { dns: offlineDns } : {}) },
     options.offline ? { only: ['email', 'registry', 'phone', 'intent'] } : {},
   );
-  const score = scoreLead(deriveFacts(lead, enrichment, now, rules.settings), rules, now);
+  const facts = deriveFacts(lead, enrichment, now, rules.settings, rules.customFacts);
+  const score = scoreLead(facts, rules, now);
   const match = matchRoute({ lead, enrichment, score }, setup);
   const { route } = decideRoute(match, setup, {
     tier: score.tier,

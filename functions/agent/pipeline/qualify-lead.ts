@@ -56,9 +56,14 @@ export const qualifyLead = async (leadId: string, deps: QualifyDeps): Promise<Qu
     enrichment = await deps.enrich(record.lead);
     const t1 = deps.clock();
     const now = deps.now();
-    // The rules file's own settings (time zones, office hours) decide the time-based facts.
-    const settings = 'rulesVersion' in deps.rules ? deps.rules.file.settings : deps.rules.settings;
-    score = scoreLead(deriveFacts(record.lead, enrichment, now, settings), deps.rules, now);
+    // The rules file's own settings (time zones, office hours) decide the time-based facts, its
+    // customFacts which form fields, hidden fields and UTM values count as facts.
+    const file = 'rulesVersion' in deps.rules ? deps.rules.file : deps.rules;
+    score = scoreLead(
+      deriveFacts(record.lead, enrichment, now, file.settings, file.customFacts),
+      deps.rules,
+      now,
+    );
     const t2 = deps.clock();
     const steps: Partial<Record<PipelineStep, StepTiming>> = {
       enrich: timing(t1 - t0, now),
