@@ -41,7 +41,7 @@ export function denseDesign(rows: readonly (readonly number[])[]): Design {
   return { rows: n, cols: k, rowStart, colIndex, values };
 }
 
-/** Builds a one-hot design from each row's active columns (the intercept 0 is added). */
+/** Builds a one-hot design from each row's active columns (1 … cols-1, each at most once; the intercept 0 is added). */
 export function oneHotDesign(active: readonly (readonly number[])[], cols: number): Design {
   const n = active.length;
   let nnz = 0;
@@ -52,7 +52,13 @@ export function oneHotDesign(active: readonly (readonly number[])[], cols: numbe
   for (let r = 0; r < n; r++) {
     rowStart[r] = k;
     colIndex[k++] = 0;
-    for (const c of active[r]!) colIndex[k++] = c;
+    const sorted = [...active[r]!].sort((a, b) => a - b);
+    for (let j = 0; j < sorted.length; j++) {
+      const c = sorted[j]!;
+      if (c <= 0 || c >= cols || (j > 0 && c === sorted[j - 1]))
+        throw new Error(`bad column ${c} in row ${r}`);
+      colIndex[k++] = c;
+    }
   }
   rowStart[n] = k;
   return { rows: n, cols, rowStart, colIndex, values: null };
@@ -205,13 +211,14 @@ function normalEquations(
         }
       }
     } else {
+      // Columns within a row ascend (oneHotDesign), so b ≤ a is the lower triangle.
       for (let a = start; a < end; a++) {
         const ca = colIndex[a]!;
         g[ca] = g[ca]! + resid;
         const row = ca * p;
-        for (let b = start; b < end; b++) {
-          const cb = colIndex[b]!;
-          if (cb <= ca) h[row + cb] = h[row + cb]! + wt;
+        for (let b = start; b <= a; b++) {
+          const cb = row + colIndex[b]!;
+          h[cb] = h[cb]! + wt;
         }
       }
     }

@@ -82,14 +82,23 @@ const collapse = (raw: string): string => raw.replace(/\s+/g, ' ').trim();
 const placeholderKey = (raw: string): string =>
   collapse(raw)
     .toLowerCase()
-    .replace(/^[\s\-–—_.:*>[\]]+|[\s\-–—_.:*<[\]]+$/g, '');
+    .replace(/^[\s\-–—_.:*>?[\]]+|[\s\-–—_.:*<?[\]]+$/g, '');
+
+const seen = new Map<string, boolean>();
 
 /** Whether a raw answer says nothing: empty, "Select", "-- Please choose --", "n/a", "NaN", … */
 export function isPlaceholder(raw: string, extra: readonly string[] = []): boolean {
+  if (extra.length === 0) {
+    // Answers repeat a lot (a column of a few hundred values, a form's options): remember them.
+    const known = seen.get(raw);
+    if (known !== undefined) return known;
+    const result = raw.length <= 48 && PLACEHOLDERS.has(placeholderKey(raw));
+    if (seen.size > 50_000) seen.clear();
+    seen.set(raw, result);
+    return result;
+  }
   const key = placeholderKey(raw);
-  if (key === '' || PLACEHOLDERS.has(key)) return true;
-  if (/^-+$|^\?+$/.test(collapse(raw))) return true;
-  return extra.some((m) => placeholderKey(m) === key);
+  return PLACEHOLDERS.has(key) || extra.some((m) => placeholderKey(m) === key);
 }
 
 const TRUE_WORDS = new Set(['yes', 'y', 'true', '1', 'ja', 'j', 'on', 'checked', 'waar', 'x']);
