@@ -373,7 +373,7 @@ export function calibrate(input: CalibrateInput, options: CalibrateOptions = {})
         feature: -1,
         level: -1,
         pair: [a, b],
-        slug: `${slugify(features[A.feature]!.spec.label)}-${A.slug}-and-${slugify(features[B.feature]!.spec.label)}-${B.slug}`,
+        slug: `${slugify(features[A.feature]!.spec.label).slice(0, 20)}-${A.slug}-and-${slugify(features[B.feature]!.spec.label).slice(0, 20)}-${B.slug}`,
         when: { all: [A.when, B.when] },
         reason: `${A.reason} and ${B.reason}`,
         reasonNl: `${A.reasonNl} en ${B.reasonNl}`,
@@ -439,7 +439,7 @@ export function calibrate(input: CalibrateInput, options: CalibrateOptions = {})
     ruleStats.push({ id, reason: t.reason, points, leads: t.leads, positiveRate: round(rate) });
     beforeRule.set(id, [
       ...heading,
-      `${t.leads} training leads (${pct(t.leads / train.length)}), ${pct(rate)} successful; coefficient ${beta[c]! >= 0 ? '+' : ''}${beta[c]!.toFixed(3)}`,
+      `${t.leads} training leads (${pct(t.leads / train.length)}), ${pct(rate)} successful; weight ${beta[c]! >= 0 ? '+' : ''}${beta[c]!.toFixed(3)}`,
     ]);
     return true;
   };
@@ -514,6 +514,7 @@ export function calibrate(input: CalibrateInput, options: CalibrateOptions = {})
     `Points: logistic regression with an L2 penalty on binned facts (one level per fact fires for every lead)${terms.length > levelTerms ? `, plus ${terms.length - levelTerms} combination${terms.length - levelTerms === 1 ? '' : 's'} of two levels` : ''},`,
     `λ = ${lambda}${crossValidation.length ? ` chosen by ${options.folds ?? 5}-fold cross-validation` : ''}. Every ${pdo} points double the odds of success (PDO ${pdo});`,
     `at a total of ${base} the odds are even (50 %). Each fact's weakest level scores 0, so levels without a rule score 0.`,
+    "Weights are log-odds relative to each fact's most common level (combinations: on top of their two levels).",
     'Probability of success for a total T: 1 / (1 + 2^((base - T) / PDO)).',
     ...proposal.notes.map((note) => `Tiers: ${note}.`),
   ];

@@ -58,6 +58,8 @@ export interface LevelOptions {
   readonly maxLevels?: number;
   /** Merge monotone numeric bins when the data allow (default true). */
   readonly monotoneMerge?: boolean;
+  /** Merge neighbouring numeric bins whose success rates do not differ at 5 % (default true). */
+  readonly chiMerge?: boolean;
 }
 
 // --- formatting ---------------------------------------------------------------------------------------
@@ -153,6 +155,47 @@ function monotoneMerge(bins: Bin[]): { bins: Bin[]; merged: boolean; direction: 
   return { bins: merged, merged: true, direction };
 }
 
+/** Chi-square (1 df) of the 2×2 table of two adjacent bins: do their success rates differ? */
+function pairChi2(a: Bin, b: Bin): number {
+  const n = a.n + b.n;
+  const pos = a.pos + b.pos;
+  if (pos === 0 || pos === n) return 0;
+  let chi = 0;
+  for (const bin of [a, b])
+    for (const [observed, share] of [
+      [bin.pos, pos / n],
+      [bin.n - bin.pos, 1 - pos / n],
+    ] as const) {
+      const expected = bin.n * share;
+      chi += (observed - expected) ** 2 / expected;
+    }
+  return chi;
+}
+
+/**
+ * ChiMerge: merges the adjacent pair of bins whose success rates differ least, again and again, until every
+ * adjacent pair differs at the 5 % level (χ² ≥ 3.84).
+ */
+function chiMerge(bins: Bin[]): Bin[] {
+  const out = bins.map((b) => ({ ...b }));
+  while (out.length > 1) {
+    let best = -1;
+    let bestChi = Number.POSITIVE_INFINITY;
+    for (let i = 0; i + 1 < out.length; i++) {
+      const chi = pairChi2(out[i]!, out[i + 1]!);
+      if (chi < bestChi) {
+        bestChi = chi;
+        best = i;
+      }
+    }
+    if (bestChi >= 3.841) break;
+    const a = out[best]!;
+    const b = out[best + 1]!;
+    out.splice(best, 2, { hi: b.hi, n: a.n + b.n, pos: a.pos + b.pos });
+  }
+  return out;
+}
+
 /** Merges bins below `minLeads` into the neighbour with the closer positive rate. */
 function mergeSmall(bins: Bin[], minLeads: number): Bin[] {
   const out = bins.map((b) => ({ ...b }));
@@ -224,6 +267,12 @@ function numberLevels(
       bins = m.bins;
       how += `, ${bins.length} after a monotone merge (rate goes ${m.direction})`;
     }
+  }
+  if (o.chiMerge) {
+    const before = bins.length;
+    bins = chiMerge(bins);
+    if (bins.length < before)
+      how += `, ${bins.length} after merging neighbours that do not differ (ChiMerge)`;
   }
   const { fact, label } = spec;
   const min = sorted[0];
@@ -426,6 +475,7 @@ export function buildFeature(
     minLevelLeads: options.minLevelLeads ?? 20,
     maxLevels: options.maxLevels ?? 25,
     monotoneMerge: options.monotoneMerge ?? true,
+    chiMerge: options.chiMerge ?? true,
   };
   if (spec.kind === 'number')
     return numberLevels(

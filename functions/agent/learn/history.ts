@@ -313,6 +313,13 @@ export function profileColumns(
     if (values.length === 0) return { ...base, role: 'empty', note: 'no values' };
     if (distinctSet.size === 1 && values.length === rows.length)
       return { ...base, role: 'constant', note: `the same value on every row` };
+    const wordy = kind === 'string' && values.filter((v) => v.includes(' ')).length >= 0.5 * values.length;
+    if (wordy && distinctSet.size > Math.max(50, 0.5 * values.length))
+      return {
+        ...base,
+        role: 'text',
+        note: `free text (${distinctSet.size} different values in ${values.length} rows): cannot be grouped into levels`,
+      };
     const unique =
       distinctSet.size === values.length && values.length >= 0.5 * rows.length && values.length > 20;
     const integral = kind === 'number' && values.every((v) => Number.isInteger(parseNumberText(v)));

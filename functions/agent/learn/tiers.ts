@@ -126,7 +126,8 @@ export interface TierProposal {
  * Proposes whole-number thresholds for integer scores ≥ 0.
  * Warm starts at the score that separates successes from failures best (Youden's J: largest difference
  * between the share of successes and the share of failures at or above it), moved into the range where
- * cold stays at or under `coldMaxRate` and warm + hot reach `qualifiedMinRate` when such a range exists.
+ * cold stays at or under `coldMaxRate` and warm + hot reach `qualifiedMinRate` — both with 95 % confidence
+ * (Wilson score interval), so the next leads meet them too — when such a range exists.
  * Hot starts at the lowest higher score whose chance of success reaches `hotMinRate` — by `probabilityOf`
  * (the scorecard's own odds), else by a logistic fit of the outcome on the score; when no score gets
  * there, hot is the top tenth of the qualified leads.
@@ -174,13 +175,20 @@ export function proposeTiers(
     const a = above.get(t)!;
     const coldN = total - a.n;
     const coldPos = P - a.pos;
-    return { qualRate: a.pos / a.n, coldRate: coldN ? coldPos / coldN : 0, j: a.pos / P - (a.n - a.pos) / N };
+    return {
+      qualRate: a.pos / a.n,
+      coldRate: coldN ? coldPos / coldN : 0,
+      // Targets must hold with 95 % confidence, so they still hold on the next leads.
+      qualLow: wilson(a.pos, a.n, -1),
+      coldHigh: coldN ? wilson(coldPos, coldN, 1) : 0,
+      j: a.pos / P - (a.n - a.pos) / N,
+    };
   };
   let youden = candidates[0]!;
   for (const t of candidates) if (stats(t).j > stats(youden).j) youden = t;
   const feasible = candidates.filter((t) => {
     const s = stats(t);
-    return s.coldRate <= coldMax && s.qualRate >= qualMin;
+    return s.coldHigh <= coldMax && s.qualLow >= qualMin;
   });
   let warm = youden;
   if (feasible.length > 0) {
@@ -224,6 +232,17 @@ export function proposeTiers(
   }
   if (hot <= warm) hot = warm + 1;
   return { tiers: { cold: [0, warm - 1], warm: [warm, hot - 1], hot: [hot, null] }, notes };
+}
+
+/** Wilson score bound (95 %) of a success rate: side −1 lower, +1 upper. */
+export function wilson(successes: number, n: number, side: -1 | 1): number {
+  if (n === 0) return side < 0 ? 0 : 1;
+  const z = 1.959964;
+  const p = successes / n;
+  const d = 1 + (z * z) / n;
+  const centre = p + (z * z) / (2 * n);
+  const margin = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
+  return (centre + side * margin) / d;
 }
 
 export const pct = (x: number | null): string => (x === null ? '–' : `${(x * 100).toFixed(1)} %`);
