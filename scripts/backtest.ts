@@ -78,8 +78,10 @@ function summary(r: CsvBacktestReport, history: string, rulesFile: string, compa
         TIERS.map((from) => [from, ...TIERS.map((to) => int(c.changes[from][to]))]),
       ),
     );
+    const few = (ids: readonly string[]) =>
+      `${ids.slice(0, 4).join(', ')}${ids.length > 4 ? ` and ${ids.length - 4} more` : ''}`;
     const example = (e: (typeof c.better)[number]) =>
-      `  ${e.lead}: ${e.from.tier} ${e.from.total} → ${e.to.tier} ${e.to.total}, ${e.outcome ? 'succeeded' : 'did not succeed'}${e.gained.length ? `; now also ${e.gained.join(', ')}` : ''}${e.lost.length ? `; no longer ${e.lost.join(', ')}` : ''}`;
+      `  ${e.lead}: ${e.from.tier} ${e.from.total} → ${e.to.tier} ${e.to.total}, ${e.outcome ? 'succeeded' : 'did not succeed'}${e.gained.length ? `; now also ${few(e.gained)}` : ''}${e.lost.length ? `; no longer ${few(e.lost)}` : ''}`;
     if (c.better.length) lines.push('', 'Changes for the better:', ...c.better.map(example));
     if (c.worse.length) lines.push('', 'Changes for the worse:', ...c.worse.map(example));
   }

@@ -65,7 +65,7 @@ export interface TierChange {
   readonly outcome: boolean;
   readonly from: { readonly tier: Tier; readonly total: number };
   readonly to: { readonly tier: Tier; readonly total: number };
-  /** Rules that fire only under the new rules, and only under the published ones. */
+  /** Rules that fire only under the new rules, and only under the published ones, most points first. */
   readonly gained: string[];
   readonly lost: string[];
 }
@@ -168,6 +168,8 @@ function figures(s: Scored, rules: RulesFile, y: Uint8Array, qualifiedFrom: Tier
   };
 }
 
+const pointsOf = (file: RulesFile, id: string): number => file.rules.find((r) => r.id === id)?.points ?? 0;
+
 function driftOf(
   leads: readonly HistoricalLead[],
   s: Scored,
@@ -246,13 +248,15 @@ export function backtest(
     }
     const a = new Set(firedIds(mine, rules, i));
     const b = new Set(firedIds(theirs, options.compare, i));
+    const byPoints = (file: RulesFile) => (x: string, z: string) =>
+      Math.abs(pointsOf(file, z)) - Math.abs(pointsOf(file, x));
     list.push({
       lead: leads[i]!.id ?? `#${i + 1}`,
       outcome: y[i] === 1,
       from: { tier: from, total: theirs.totals[i]! },
       to: { tier: to, total: mine.totals[i]! },
-      gained: [...a].filter((id) => !b.has(id)),
-      lost: [...b].filter((id) => !a.has(id)),
+      gained: [...a].filter((id) => !b.has(id)).sort(byPoints(rules)),
+      lost: [...b].filter((id) => !a.has(id)).sort(byPoints(options.compare)),
     });
   }
   return {

@@ -110,8 +110,16 @@ function pavBlocks(rates: number[], weights: number[]): { fitted: number[]; bloc
   return { fitted, block };
 }
 
-/** Upper 5 % point of chi-square with df degrees of freedom (Wilson–Hilferty). */
+/** Upper 5 % points of chi-square for 1–30 degrees of freedom (the standard table). */
+const CHI2_95 = [
+  3.841, 5.991, 7.815, 9.488, 11.07, 12.592, 14.067, 15.507, 16.919, 18.307, 19.675, 21.026, 22.362, 23.685,
+  24.996, 26.296, 27.587, 28.869, 30.144, 31.41, 32.671, 33.924, 35.172, 36.415, 37.652, 38.885, 40.113,
+  41.337, 42.557, 43.773,
+];
+
+/** Upper 5 % point of chi-square with df degrees of freedom (table to 30, then Wilson–Hilferty). */
 export function chiSquare95(df: number): number {
+  if (df >= 1 && df <= 30 && Number.isInteger(df)) return CHI2_95[df - 1]!;
   const z = 1.6448536;
   const a = 2 / (9 * df);
   return df * (1 - a + z * Math.sqrt(a)) ** 3;

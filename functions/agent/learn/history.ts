@@ -313,6 +313,8 @@ export function profileColumns(
     if (values.length === 0) return { ...base, role: 'empty', note: 'no values' };
     if (distinctSet.size === 1 && values.length === rows.length)
       return { ...base, role: 'constant', note: `the same value on every row` };
+    if (kind === 'string' && values.filter((v) => DATE.test(v)).length >= 0.9 * values.length)
+      return { ...base, role: 'date', note: 'a date: not a lead attribute (use it for drift with --date)' };
     const wordy = kind === 'string' && values.filter((v) => v.includes(' ')).length >= 0.5 * values.length;
     if (wordy && distinctSet.size > Math.max(50, 0.5 * values.length))
       return {
@@ -329,8 +331,6 @@ export function profileColumns(
         role: 'id',
         note: 'a different value on every row (an identifier); left out automatically',
       };
-    if (kind === 'string' && values.filter((v) => DATE.test(v)).length >= 0.9 * values.length)
-      return { ...base, role: 'date', note: 'a date: not a lead attribute (use it for drift with --date)' };
     if (kind === 'string' && distinctSet.size > Math.max(50, 0.5 * values.length))
       return {
         ...base,
