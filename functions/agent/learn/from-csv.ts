@@ -59,7 +59,30 @@ interface Prepared {
   readonly positiveValues: string[];
 }
 
-function prepare(table: CsvTable, o: CsvHistoryOptions): Prepared {
+/** The first column with a different value on every row (an id to show in examples), if any. */
+function idLikeColumn(
+  table: CsvTable,
+  rows: readonly number[],
+  skip: ReadonlySet<number>,
+): number | undefined {
+  for (let c = 0; c < table.header.length; c++) {
+    if (skip.has(c)) continue;
+    const seen = new Set<string>();
+    let unique = true;
+    for (const r of rows) {
+      const v = (table.rows[r]![c] ?? '').trim();
+      if (v === '' || seen.has(v)) {
+        unique = false;
+        break;
+      }
+      seen.add(v);
+    }
+    if (unique && rows.length > 1) return c;
+  }
+  return undefined;
+}
+
+function prepare(table: CsvTable, o: CsvHistoryOptions, profile = true): Prepared {
   if (table.rows.length === 0) throw new HistoryError('the history has a header but no rows');
   const outcome = readOutcomes(table, o.outcome, o.positive);
   const outcomeCol = findColumn(table.header, o.outcome, 'Outcome');
@@ -68,12 +91,21 @@ function prepare(table: CsvTable, o: CsvHistoryOptions): Prepared {
   const dateColumn = o.date !== undefined ? findColumn(table.header, o.date, '--date') : undefined;
   if (idColumn !== undefined) exclude.add(idColumn);
   if (dateColumn !== undefined) exclude.add(dateColumn);
-  const columns = profileColumns(table, outcome.rows, { outcome: outcomeCol, exclude });
+  // A backtest needs no profile of the columns, only an id to show.
+  const columns = profile ? profileColumns(table, outcome.rows, { outcome: outcomeCol, exclude }) : [];
   return {
     outcomeRows: outcome.rows,
     y: outcome.y,
     columns,
-    idColumn: idColumn ?? columns.find((c) => c.role === 'id')?.index,
+    idColumn:
+      idColumn ??
+      (profile
+        ? columns.find((c) => c.role === 'id')?.index
+        : idLikeColumn(
+            table,
+            outcome.rows,
+            new Set([outcomeCol, ...(dateColumn !== undefined ? [dateColumn] : [])]),
+          )),
     dateColumn,
     unknownOutcomes: outcome.unknown,
     positiveValues: outcome.positiveValues,
@@ -192,7 +224,7 @@ export function backtestCsv(
   rules: RulesFile,
   options: CsvHistoryOptions & BacktestOptions,
 ): CsvBacktestReport {
-  const p = prepare(table, options);
+  const p = prepare(table, options, false);
   const reader = historyReader(table.header, rules.customFacts);
   const leads = leadsOf(table, p, reader);
   let compareFacts: HistoricalLead['facts'][] | undefined;

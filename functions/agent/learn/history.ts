@@ -276,12 +276,14 @@ const DATE =
 /** What kind of values a column holds, from its non-empty values. */
 export function columnKind(values: readonly string[]): ColumnKind {
   if (values.length === 0) return 'string';
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
   const lower = new Set<string>();
   let booleans = 0;
   let numbers = 0;
-  for (const v of values) {
-    if (parseBooleanText(v) !== null) booleans++;
-    if (parseNumberText(v) !== null) numbers++;
+  for (const [v, n] of counts) {
+    if (parseBooleanText(v) !== null) booleans += n;
+    if (parseNumberText(v) !== null) numbers += n;
     if (lower.size <= 3) lower.add(v.trim().toLowerCase());
   }
   if (booleans === values.length && lower.size <= 2) return 'boolean';
@@ -324,7 +326,7 @@ export function profileColumns(
       };
     const unique =
       distinctSet.size === values.length && values.length >= 0.5 * rows.length && values.length > 20;
-    const integral = kind === 'number' && values.every((v) => Number.isInteger(parseNumberText(v)));
+    const integral = kind === 'number' && [...distinctSet].every((v) => Number.isInteger(parseNumberText(v)));
     if (unique && (kind === 'string' || integral))
       return {
         ...base,

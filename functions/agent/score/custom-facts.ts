@@ -116,7 +116,10 @@ export function parseBooleanText(raw: string): boolean | null {
  * Parses a number as people type it: "12", "-3.5", "1,5" (decimal comma), "1.234,5" (Dutch), "1,234.5"
  * (English), "12 %", "€ 1.000". Null when it is not a number.
  */
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?$/;
+
 export function parseNumberText(raw: string): number | null {
+  if (PLAIN_NUMBER.test(raw)) return Number(raw);
   let t = collapse(raw)
     .replace(/^[€$£]\s*|\s*[€$£%]$/g, '')
     .replace(/[\s_]/g, '');
