@@ -3,9 +3,10 @@ import { compileRules, scoreLead } from '../score/engine';
 import { deriveFacts } from '../score/facts';
 import { makeEnrichment, makeLead } from '../score/fixtures';
 import { loadRules } from '../score/rules';
+import { calibrate, factFeatures } from './calibrate';
 import { parseCsv } from './csv';
 import { backtestCsv, type CsvCalibrationResult, calibrateCsv } from './from-csv';
-import { HistoryError } from './history';
+import { emptyFacts, HistoryError } from './history';
 import { auc } from './metrics';
 import { syntheticHistory, TRUE_ORDER } from './testing/synthetic';
 
@@ -166,4 +167,36 @@ describe('guards', () => {
     expect(() => calibrateCsv(parseCsv(history.csv), { ...options, now: NOW })).toThrow(HistoryError);
     expect(() => calibrateCsv(parseCsv(history.csv), { ...options, now: NOW })).toThrow(message);
   });
+});
+
+describe('learning from stored leads (facts snapshots)', () => {
+  it('learns from built-in and custom facts as they were scored', () => {
+    // Prepare: 1,200 stored leads; success follows the demo request and the UTM source
+    let seed = 17;
+    const rnd = () => {
+      seed = (seed * 16807) % 2147483647;
+      return seed / 2147483647;
+    };
+    const leads = Array.from({ length: 1200 }, (_, i) => {
+      const demo = rnd() < 0.3;
+      const source = ['google', 'referral', 'linkedin'][i % 3]!;
+      const p = 0.1 + (demo ? 0.4 : 0) + (source === 'referral' ? 0.3 : 0);
+      return {
+        id: `lead-${i}`,
+        outcome: rnd() < p,
+        facts: { ...emptyFacts(), demoRequest: demo, custom: { utmSource: source } },
+      };
+    });
+    // Act
+    const features = factFeatures(leads);
+    const r = calibrate(
+      { leads, features, customFacts: { utmSource: { kind: 'string', from: ['utm.source'] } } },
+      { now: NOW },
+    );
+    // Assess
+    expect(features.map((f) => f.fact)).toEqual(['demoRequest', 'custom.utmSource']);
+    const reasons = r.rules.rules.map((x) => x.reason);
+    expect(reasons).toEqual(expect.arrayContaining(['demoRequest: yes', 'utmSource is referral']));
+    expect(r.report.holdout!.auc).toBeGreaterThan(0.7);
+  }, 60_000);
 });

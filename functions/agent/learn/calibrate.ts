@@ -22,6 +22,7 @@
 import type { Axis } from '../qualification';
 import type { CustomFactDeclarations } from '../score/custom-facts';
 import { compileRules, scoreLead } from '../score/engine';
+import { FACT_KINDS, FACT_NAMES } from '../score/facts';
 import { loadRules, parseRules, type Rule, type RulesFile } from '../score/rules';
 import {
   buildFeature,
@@ -166,6 +167,38 @@ export interface CalibrationResult {
   readonly rules: RulesFile;
   readonly yaml: string;
   readonly report: CalibrationReport;
+}
+
+/**
+ * The facts of stored leads to learn from: every built-in number, yes/no and text fact that varies among
+ * them (lists and the bookkeeping `*Source` facts left out), plus each custom fact they carry.
+ */
+export function factFeatures(leads: readonly HistoricalLead[]): FeatureSpec[] {
+  const out: FeatureSpec[] = [];
+  for (const name of FACT_NAMES) {
+    const { kind } = FACT_KINDS[name];
+    if (kind === 'string[]' || name.endsWith('Source')) continue;
+    const seen = new Set<unknown>();
+    for (const l of leads) {
+      seen.add(l.facts[name]);
+      if (seen.size > 1) break;
+    }
+    if (seen.size > 1) out.push({ fact: name, label: name, kind, ignoreCase: false });
+  }
+  const custom = new Map<string, Set<string>>();
+  for (const l of leads)
+    for (const [name, v] of Object.entries(l.facts.custom ?? {}))
+      if (v !== null) {
+        const kinds = custom.get(name) ?? new Set<string>();
+        kinds.add(typeof v);
+        custom.set(name, kinds);
+      }
+  for (const [name, kinds] of custom)
+    if (kinds.size === 1) {
+      const kind = [...kinds][0] as FeatureSpec['kind'];
+      out.push({ fact: `custom.${name}`, label: name, kind, ignoreCase: kind === 'string' });
+    }
+  return out;
 }
 
 /** Default axis from a fact's label: own-channel behaviour is engagement, buying signals intent, else fit. */

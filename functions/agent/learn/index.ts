@@ -26,6 +26,7 @@ export {
   calibrate,
   defaultAxis,
   type FeatureReport,
+  factFeatures,
   MIN_EVENTS_PER_PARAMETER,
   MIN_LEADS,
   type PartReport,

@@ -4,6 +4,15 @@
  *   const score = scoreLead(facts, rules, now);
  * `DEFAULT_RULES` (config/scoring-rules.yaml) lives in './default-rules' (reads the file at module load).
  */
+
+export {
+  type CustomFactDeclaration,
+  type CustomFactDeclarations,
+  type CustomFactRef,
+  type CustomFactValues,
+  customFactsFromLead,
+  isPlaceholder,
+} from './custom-facts';
 export {
   type CompiledRule,
   type CompiledRules,
@@ -25,6 +34,7 @@ export {
   type FactSettings,
   type Facts,
   inOfficeHours,
+  type LeadFacts,
   meaningfulAnswer,
   parseTimelineMonths,
 } from './facts';
