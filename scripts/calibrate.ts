@@ -3,7 +3,8 @@
  *
  *   npm run calibrate -- --history <file.csv> --outcome <column> [--positive <value>] [--exclude <col,col>]
  *                        [--holdout 0.3] [--seed N] [--out <rules.yaml>] [--json]
- *                        [--pdo N] [--combinations N] [--version V] [--hot-rate 0.6]
+ *                        [--pdo N] [--combinations N] [--version V]
+ *                        [--cold-max-rate 0.1] [--qualified-min-rate 0.4] [--hot-rate 0.6]
  *
  * The history is a CSV with one lead per row and any columns; `--outcome` names the column that says
  * whether the lead booked a meeting / was won (`--positive` lists the values that count as success when
@@ -11,7 +12,9 @@
  * activity) leak the outcome: leave them out with `--exclude`; id-like columns are left out automatically.
  * Writes the rules to `--out` (default scoring-rules.draft.yaml) and prints what was learned: held-out AUC
  * and Brier score, calibration by deciles, proposed tiers, the strongest rules, and warnings (small sample,
- * too few events per parameter, likely leakage). `--json` prints one JSON object as the last line.
+ * too few events per parameter, likely leakage). Tier targets: cold leads succeed at most `--cold-max-rate`
+ * (the false-negative alarm), warm + hot at least `--qualified-min-rate` (the qualification→meeting alarm),
+ * hot from a `--hot-rate` chance of success. `--json` prints one JSON object as the last line.
  * Exit code 1 with a clear message for a missing file or column, a one-class outcome, and the like.
  */
 import { writeFileSync } from 'node:fs';
@@ -33,7 +36,8 @@ import {
 
 const USAGE = `Usage: npm run calibrate -- --history <file.csv> --outcome <column> [--positive <value>]
        [--exclude <col,col>] [--holdout 0.3] [--seed N] [--out <rules.yaml>] [--json]
-       [--pdo N] [--combinations N] [--version V] [--hot-rate 0.6]`;
+       [--pdo N] [--combinations N] [--version V]
+       [--cold-max-rate 0.1] [--qualified-min-rate 0.4] [--hot-rate 0.6]`;
 
 const DEFAULT_OUT = 'scoring-rules.draft.yaml';
 
@@ -100,8 +104,8 @@ function summary(r: CsvCalibrationResult, history: string, out: string): string 
       rep.features.map((f) => [f.label, f.levels, f.pointsRange, fixed(f.auc)]),
     ),
   );
-  // Id-like and free-text columns are among the warnings.
-  const skipped = r.columns.filter((c) => !['feature', 'outcome', 'id', 'text'].includes(c.role));
+  // Id-like, free-text and personal-data columns are among the warnings.
+  const skipped = r.columns.filter((c) => !['feature', 'outcome', 'id', 'text', 'personal'].includes(c.role));
   if (skipped.length)
     lines.push('', 'Columns not learned from:', ...skipped.map((c) => `  ${c.column}: ${c.note ?? c.role}`));
   if (rep.warnings.length) lines.push('', 'Warnings:', ...rep.warnings.map((w) => `  ! ${w}`));
@@ -131,6 +135,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         combinations: { type: 'string' },
         version: { type: 'string' },
         'hot-rate': { type: 'string' },
+        'cold-max-rate': { type: 'string' },
+        'qualified-min-rate': { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -159,7 +165,13 @@ export async function main(argv: readonly string[]): Promise<number> {
     (n) => Number.isInteger(n) && n >= 0,
     'a whole number ≥ 0',
   );
-  const hotRate = number(v['hot-rate'], 'hot-rate', (n) => n > 0 && n < 1, 'a share between 0 and 1');
+  const share = (name: 'hot-rate' | 'cold-max-rate' | 'qualified-min-rate') =>
+    number(v[name], name, (n) => n > 0 && n < 1, 'a share between 0 and 1');
+  const tierTargets = {
+    ...(share('hot-rate') !== undefined ? { hotMinRate: share('hot-rate')! } : {}),
+    ...(share('cold-max-rate') !== undefined ? { coldMaxRate: share('cold-max-rate')! } : {}),
+    ...(share('qualified-min-rate') !== undefined ? { qualifiedMinRate: share('qualified-min-rate')! } : {}),
+  };
   const table = readHistory(v.history);
   const out = resolve(v.out ?? DEFAULT_OUT);
   const progress = terminalProgress('calibrate');
@@ -177,7 +189,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       ...(pdo !== undefined ? { pdo } : {}),
       ...(combinations !== undefined ? { combinations } : {}),
       ...(v.version ? { version: v.version } : {}),
-      ...(hotRate !== undefined ? { tierTargets: { hotMinRate: hotRate } } : {}),
+      tierTargets,
     });
   } finally {
     progress.done();

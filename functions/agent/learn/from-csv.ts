@@ -19,6 +19,7 @@ import {
   type HistoricalLead,
   HistoryError,
   historyReader,
+  isPersonalColumn,
   profileColumns,
   readOutcomes,
 } from './history';
@@ -67,6 +68,8 @@ function idLikeColumn(
 ): number | undefined {
   for (let c = 0; c < table.header.length; c++) {
     if (skip.has(c)) continue;
+    const sample = rows.slice(0, 200).map((r) => (table.rows[r]![c] ?? '').trim());
+    if (isPersonalColumn(table.header[c]!, sample)) continue;
     const seen = new Set<string>();
     let unique = true;
     for (const r of rows) {
@@ -88,6 +91,16 @@ function prepare(table: CsvTable, o: CsvHistoryOptions, profile = true): Prepare
   const outcomeCol = findColumn(table.header, o.outcome, 'Outcome');
   const exclude = new Set((o.exclude ?? []).map((c) => findColumn(table.header, c, '--exclude')));
   const idColumn = o.id !== undefined ? findColumn(table.header, o.id, '--id') : undefined;
+  if (
+    idColumn !== undefined &&
+    isPersonalColumn(
+      table.header[idColumn]!,
+      outcome.rows.slice(0, 200).map((r) => table.rows[r]![idColumn] ?? ''),
+    )
+  )
+    throw new HistoryError(
+      `--id column ${JSON.stringify(table.header[idColumn])} holds personal data; pick a lead or CRM id`,
+    );
   const dateColumn = o.date !== undefined ? findColumn(table.header, o.date, '--date') : undefined;
   if (idColumn !== undefined) exclude.add(idColumn);
   if (dateColumn !== undefined) exclude.add(dateColumn);
@@ -189,7 +202,7 @@ export function calibrateCsv(
     },
     options,
   );
-  const skipped = p.columns.filter((c) => c.role === 'id' || c.role === 'text');
+  const skipped = p.columns.filter((c) => c.role === 'id' || c.role === 'text' || c.role === 'personal');
   const warnings = [
     ...skipped.map((c) => `column ${JSON.stringify(c.column)} left out: ${c.note}`),
     ...(p.unknownOutcomes > 0 ? [`${p.unknownOutcomes} rows without an outcome left out`] : []),

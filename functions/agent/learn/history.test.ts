@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadRules } from '../score/rules';
 import { parseCsv } from './csv';
+import { backtestCsv } from './from-csv';
 import {
   columnKind,
   factNameForColumn,
@@ -116,5 +117,58 @@ describe('columns', () => {
     expect(columnKind(['a', '2'])).toBe('string');
     expect(factNameForColumn('Total Time Spent on Website')).toBe('totalTimeSpentOnWebsite');
     expect(factNameForColumn('2nd call (ja/nee)')).toBe('f2ndCallJaNee');
+  });
+});
+
+describe('personal data in a history', () => {
+  const csv = parseCsv(
+    [
+      'Email,First name,Phone,CRM id,Lead Source,Won',
+      ...Array.from({ length: 40 }, (_, i) =>
+        [
+          `person${i}@example.com`,
+          ['Jan', 'Piet', 'Anna'][i % 3],
+          `+31 6 1234 ${String(5000 + i)}`,
+          `crm-${i}`,
+          i % 2 ? 'Referral' : 'Google',
+          i % 3 ? 'yes' : 'no',
+        ].join(','),
+      ),
+    ].join('\n'),
+  );
+
+  it('never learns from names, e-mail addresses or phone numbers', () => {
+    // Prepare / Act
+    const p = profileColumns(csv, [...csv.rows.keys()], { outcome: 5, exclude: new Set() });
+    // Assess
+    expect(p.map((c) => [c.column, c.role])).toEqual([
+      ['Email', 'personal'],
+      ['First name', 'personal'],
+      ['Phone', 'personal'],
+      ['CRM id', 'id'],
+      ['Lead Source', 'feature'],
+      ['Won', 'outcome'],
+    ]);
+  });
+
+  it('shows a CRM id in backtest examples, never an e-mail address', () => {
+    // Prepare
+    const rules = loadRules(`version: t
+axes: { fit: { cap: null }, intent: { cap: null }, engagement: { cap: null } }
+tiers: { cold: [0, 30], warm: [31, 70], hot: [71, null] }
+quadrant: { intentHigh: 1, engagementHigh: 1 }
+customFacts: { source: { kind: string, from: [Lead Source] } }
+rules:
+  - { id: referral, axis: fit, points: 80, reason: Referral, when: { fact: custom.source, equals: Referral } }
+`);
+    // Act
+    const report = backtestCsv(csv, rules, {
+      outcome: 'Won',
+      compare: { ...rules, rules: [{ ...rules.rules[0]!, points: 1 }] },
+    });
+    // Assess
+    const ids = [...report.compare!.better, ...report.compare!.worse].map((e) => e.lead);
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.every((id) => /^crm-\d+$/.test(id))).toBe(true);
   });
 });

@@ -256,7 +256,32 @@ function wonLost(v: string): boolean | null {
 // --- columns ------------------------------------------------------------------------------------------
 
 export type ColumnKind = 'number' | 'boolean' | 'string';
-export type ColumnRole = 'feature' | 'outcome' | 'excluded' | 'id' | 'date' | 'text' | 'constant' | 'empty';
+export type ColumnRole =
+  | 'feature'
+  | 'outcome'
+  | 'excluded'
+  | 'personal'
+  | 'id'
+  | 'date'
+  | 'text'
+  | 'constant'
+  | 'empty';
+
+/** Column names that hold personal data: never learned from, never shown as an example's id. */
+const PERSONAL_HEADER =
+  /^(e-?mail|e-?mail ?address|mail|email ?adres|phone|phone ?number|telephone|tel|mobile|mobile ?phone|gsm|telefoon|telefoonnummer|mobiel|first ?name|last ?name|full ?name|surname|given ?name|family ?name|name|naam|voornaam|achternaam|contact|contact ?name|contact ?person|contactpersoon|address|adres|street|straat|house ?number|huisnummer|postcode|postal ?code|zip|zip ?code|ip|ip ?address|date ?of ?birth|birthday|birth ?date|geboortedatum|linkedin|linkedin ?url)$/i;
+
+/** Whether a column holds personal data, by its name or by its values (e-mail addresses, phone numbers). */
+export function isPersonalColumn(header: string, values: readonly string[]): boolean {
+  if (PERSONAL_HEADER.test(header.trim().replace(/[_\-.]+/g, ' '))) return true;
+  const sample = values.slice(0, 200);
+  if (sample.length === 0) return false;
+  const emails = sample.filter((v) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v)).length;
+  const phones = sample.filter(
+    (v) => !DATE.test(v) && /^\+?[\d\s().-]{9,}$/.test(v) && /\d{6,}|\d+[\s.-]\d+[\s.-]\d+/.test(v),
+  ).length;
+  return emails >= 0.5 * sample.length || phones >= 0.8 * sample.length;
+}
 
 export interface ColumnProfile {
   readonly column: string;
@@ -312,6 +337,12 @@ export function profileColumns(
     const base = { column, index, kind, filled: values.length, distinct: distinctSet.size };
     if (index === roles.outcome) return { ...base, role: 'outcome' };
     if (roles.exclude.has(index)) return { ...base, role: 'excluded', note: 'excluded with --exclude' };
+    if (isPersonalColumn(column, values))
+      return {
+        ...base,
+        role: 'personal',
+        note: 'personal data (name, e-mail, phone, address): never learned from',
+      };
     if (values.length === 0) return { ...base, role: 'empty', note: 'no values' };
     if (distinctSet.size === 1 && values.length === rows.length)
       return { ...base, role: 'constant', note: `the same value on every row` };
