@@ -19,16 +19,17 @@
  *      engagement nurture, low/low monitor).
  */
 import type { Axis, LedgerEntry, Quadrant, Score, Tier } from '../qualification';
-import { FACT_KINDS, type FactName, type Facts } from './facts';
+import { type CustomFactRef, customFactName, isCustomFactRef } from './custom-facts';
+import { FACT_KINDS, type FactName, type LeadFacts } from './facts';
 import { type Condition, conditionFacts, inferAgeFact, type Rule, type RulesFile } from './rules';
 
-type Predicate = (f: Facts) => boolean;
+type Predicate = (f: LeadFacts) => boolean;
 
 export interface CompiledRule {
   readonly rule: Rule;
   readonly test: Predicate;
   /** Facts the condition looks at (reported as `observed`). */
-  readonly facts: readonly FactName[];
+  readonly facts: readonly (FactName | CustomFactRef)[];
   readonly ageFact: FactName | null;
   readonly decay: ((ageDays: number) => number) | null;
 }
@@ -65,6 +66,7 @@ function compileCondition(c: Condition): Predicate {
     const inner = compileCondition(c.not);
     return (f) => !inner(f);
   }
+  if (c.fact !== undefined && isCustomFactRef(c.fact)) return compileCustomLeaf(c, customFactName(c.fact));
   const fact = c.fact as FactName;
   if (c.equals !== undefined) {
     const v = c.equals;
@@ -124,6 +126,53 @@ function compileCondition(c: Condition): Predicate {
   throw new Error(`condition on ${String(fact)} has no operator`);
 }
 
+const lower = (v: unknown): unknown => (typeof v === 'string' ? v.toLowerCase() : v);
+
+/**
+ * A leaf on a custom fact (`custom.<name>`): a missing value (null or absent) only satisfies
+ * `exists: false`; strings compare ignoring case.
+ */
+function compileCustomLeaf(c: Condition, name: string): Predicate {
+  const get = (f: LeadFacts) => f.custom?.[name] ?? null;
+  if (c.equals !== undefined) {
+    const want = lower(c.equals);
+    return (f) => lower(get(f)) === want;
+  }
+  if (c.in !== undefined) {
+    const set = new Set(c.in.map(lower));
+    return (f) => {
+      const v = get(f);
+      return v !== null && set.has(lower(v));
+    };
+  }
+  if (c.exists !== undefined) {
+    const want = c.exists;
+    return (f) => (get(f) !== null) === want;
+  }
+  if (c.isTrue) return (f) => get(f) === true;
+  if (c.isFalse) return (f) => get(f) === false;
+  const test = numberTest(c);
+  return (f) => {
+    const v = get(f);
+    return typeof v === 'number' && test(v);
+  };
+}
+
+function numberTest(c: Condition): (v: number) => boolean {
+  if (c.between !== undefined) {
+    const lo = c.between[0] ?? Number.NEGATIVE_INFINITY;
+    const hi = c.between[1] ?? Number.POSITIVE_INFINITY;
+    return (v) => v >= lo && v <= hi;
+  }
+  const { gte, lte, gt, lt } = c;
+  if (gte !== undefined) return (v) => v >= gte;
+  if (lte !== undefined) return (v) => v <= lte;
+  if (gt !== undefined) return (v) => v > gt;
+  if (lt !== undefined) return (v) => v < lt;
+  // Unreachable for validated rules (`contains` never suits a custom fact).
+  return () => false;
+}
+
 function compileDecay(rule: Rule): ((age: number) => number) | null {
   const d = rule.decay;
   if (!d) return null;
@@ -177,7 +226,7 @@ function isCompiled(r: RulesFile | CompiledRules): r is CompiledRules {
 }
 
 /** Ids of the rules whose condition holds for these facts, in file order (no decay or caps involved). */
-export function firedRuleIds(rules: RulesFile | CompiledRules, facts: Facts): string[] {
+export function firedRuleIds(rules: RulesFile | CompiledRules, facts: LeadFacts): string[] {
   const c = isCompiled(rules) ? rules : compileRules(rules);
   const out: string[] = [];
   for (const r of c.rules) if (r.test(facts)) out.push(r.rule.id);
@@ -191,10 +240,15 @@ export interface ScoreOptions {
   language?: 'en' | 'nl';
 }
 
-function observedOf(r: CompiledRule, facts: Facts): unknown {
-  if (r.facts.length === 1) return facts[r.facts[0]!];
+function factValue(facts: LeadFacts, name: FactName | CustomFactRef): unknown {
+  if (isCustomFactRef(name)) return facts.custom?.[customFactName(name)] ?? null;
+  return facts[name];
+}
+
+function observedOf(r: CompiledRule, facts: LeadFacts): unknown {
+  if (r.facts.length === 1) return factValue(facts, r.facts[0]!);
   const o: Record<string, unknown> = {};
-  for (const k of r.facts) o[k] = facts[k];
+  for (const k of r.facts) o[k] = factValue(facts, k);
   return o;
 }
 
@@ -219,7 +273,7 @@ export function quadrantOf(intent: number, engagement: number, q: RulesFile['qua
  * result. Pure: the same facts, rules and `now` always give the same Score.
  */
 export function scoreLead(
-  facts: Facts,
+  facts: LeadFacts,
   rules: RulesFile | CompiledRules,
   now: Date,
   options: ScoreOptions = {},

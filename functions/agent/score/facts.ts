@@ -9,6 +9,7 @@
 import { inBusinessHours } from '../business-time';
 import type { Enrichment, Industry } from '../enrichment';
 import type { FormType, Language, Lead } from '../lead';
+import { type CustomFactDeclarations, type CustomFactValues, customFactsFromLead } from './custom-facts';
 
 /** A fact's kind as the rules speak of it, whether it can be null, and (as a type only) its TypeScript type. */
 export interface FactSpec<T> {
@@ -104,6 +105,12 @@ export type Facts = {
 };
 
 export const FACT_NAMES = Object.keys(FACT_KINDS) as [FactName, ...FactName[]];
+
+/**
+ * What the engine scores: the built-in facts plus, when the rules file declares `customFacts`, their values
+ * by name (`custom.leadSource` in a condition reads `custom.leadSource` here).
+ */
+export type LeadFacts = Facts & { custom?: CustomFactValues };
 
 /** Settings deriveFacts needs (the rules file's `settings` block satisfies this). */
 export interface FactSettings {
@@ -285,12 +292,24 @@ export function inOfficeHours(at: Date, timeZone: string, hours: FactSettings['o
 
 // --- deriveFacts --------------------------------------------------------------------------------------
 
+/**
+ * The facts of a lead. `customFacts` (the rules file's declarations) adds `custom`: each declared fact read
+ * from the lead's form fields, hidden fields, UTM values or source.
+ */
 export function deriveFacts(
   lead: Lead,
   enrichment: Enrichment,
   now: Date,
   settings: FactSettings = DEFAULT_FACT_SETTINGS,
-): Facts {
+  customFacts?: CustomFactDeclarations,
+): LeadFacts {
+  const facts = deriveBuiltinFacts(lead, enrichment, now, settings);
+  if (customFacts && Object.keys(customFacts).length > 0)
+    return { ...facts, custom: customFactsFromLead(lead, customFacts) };
+  return facts;
+}
+
+function deriveBuiltinFacts(lead: Lead, enrichment: Enrichment, now: Date, settings: FactSettings): Facts {
   const nowMs = now.getTime();
   const registry = enrichment.registry;
   const site = enrichment.website;

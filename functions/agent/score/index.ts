@@ -3,6 +3,15 @@
  *   const score = scoreEnrichedLead(lead, enrichment, compileRules(rulesFile), now);
  * The shipped rules (config/scoring-rules.yaml) come from functions/platform/shipped-files.ts.
  */
+
+export {
+  type CustomFactDeclaration,
+  type CustomFactDeclarations,
+  type CustomFactRef,
+  type CustomFactValues,
+  customFactsFromLead,
+  isPlaceholder,
+} from './custom-facts';
 export {
   type CompiledRule,
   type CompiledRules,
@@ -24,6 +33,7 @@ export {
   type FactSettings,
   type Facts,
   inOfficeHours,
+  type LeadFacts,
   meaningfulAnswer,
   parseTimelineMonths,
 } from './facts';

@@ -7,10 +7,26 @@
  */
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
-import { FACT_KINDS, FACT_NAMES, type FactName } from './facts';
+import {
+  CUSTOM_FACT_KINDS,
+  CUSTOM_FACT_NAME,
+  type CustomFactDeclarations,
+  type CustomFactRef,
+  customFactName,
+  isCustomFactRef,
+} from './custom-facts';
+import { FACT_KINDS, FACT_NAMES, type FactKind, type FactName } from './facts';
 
-const FactNameSchema = z.enum(FACT_NAMES, {
+const BuiltinFactNameSchema = z.enum(FACT_NAMES, {
   error: (iss) => `unknown fact ${JSON.stringify(iss.input)} (see functions/agent/score/facts.ts)`,
+});
+const CustomFactRefSchema = z
+  .custom<CustomFactRef>((v) => typeof v === 'string' && isCustomFactRef(v))
+  .meta({ type: 'string', pattern: `^custom\\.[A-Za-z][A-Za-z0-9_]*$` });
+/** A built-in fact (facts.ts) or `custom.<name>` declared under `customFacts`. */
+const FactNameSchema = z.union([BuiltinFactNameSchema, CustomFactRefSchema], {
+  error: (iss) =>
+    `unknown fact ${JSON.stringify(iss.input)} (see functions/agent/score/facts.ts, or declare it under customFacts and write custom.<name>)`,
 });
 const Scalar = z.union([z.string(), z.number(), z.boolean()]);
 const Bound = z.number().nullable();
@@ -36,7 +52,7 @@ export type Operator = (typeof OPERATORS)[number];
  * One object shape (rather than a union) so validation errors point at the field, not "invalid union".
  */
 export interface Condition {
-  fact?: FactName;
+  fact?: FactName | CustomFactRef;
   equals?: string | number | boolean;
   in?: Array<string | number | boolean>;
   between?: [number | null, number | null];
@@ -102,41 +118,41 @@ export const ConditionSchema: z.ZodType<Condition> = z
       });
       return;
     }
+    // Custom facts are checked against their declaration by the file (RulesFileSchema).
+    if (isCustomFactRef(c.fact)) return;
     const op = ops[0]!;
-    const spec = FACT_KINDS[c.fact];
-    const fail = (message: string) => ctx.addIssue({ code: 'custom', path: [op], message });
-    switch (op) {
-      case 'between': {
-        const [lo, hi] = c.between!;
-        if (spec.kind !== 'number') fail(`fact ${c.fact} is a ${spec.kind}, between needs a number fact`);
-        else if (lo === null && hi === null) fail('expected at least one bound');
-        else if (lo !== null && hi !== null && lo > hi) fail(`min ${lo} is greater than max ${hi}`);
-        break;
-      }
-      case 'gte':
-      case 'lte':
-      case 'gt':
-      case 'lt':
-        if (spec.kind !== 'number') fail(`fact ${c.fact} is a ${spec.kind}, ${op} needs a number fact`);
-        break;
-      case 'isTrue':
-      case 'isFalse':
-        if (spec.kind !== 'boolean') fail(`fact ${c.fact} is a ${spec.kind}, ${op} needs a boolean fact`);
-        break;
-      case 'contains':
-        if (spec.kind !== 'string[]') fail(`fact ${c.fact} is a ${spec.kind}, contains needs a list fact`);
-        break;
-      case 'equals':
-        if (!matchesKind(c.equals!, spec.kind)) fail(`expected a ${spec.kind} for fact ${c.fact}`);
-        break;
-      case 'in':
-        if (!c.in!.every((v) => matchesKind(v, spec.kind)))
-          fail(`expected ${spec.kind} values for fact ${c.fact}`);
-        break;
-      default:
-        break;
-    }
+    const problem = operatorProblem(c, op, c.fact, FACT_KINDS[c.fact].kind);
+    if (problem) ctx.addIssue({ code: 'custom', path: [op], message: problem });
   });
+
+/** Why an operator does not suit a fact of this kind (null when it does). */
+function operatorProblem(c: Condition, op: Operator, fact: string, kind: FactKind): string | null {
+  switch (op) {
+    case 'between': {
+      const [lo, hi] = c.between!;
+      if (kind !== 'number') return `fact ${fact} is a ${kind}, between needs a number fact`;
+      if (lo === null && hi === null) return 'expected at least one bound';
+      if (lo !== null && hi !== null && lo > hi) return `min ${lo} is greater than max ${hi}`;
+      return null;
+    }
+    case 'gte':
+    case 'lte':
+    case 'gt':
+    case 'lt':
+      return kind !== 'number' ? `fact ${fact} is a ${kind}, ${op} needs a number fact` : null;
+    case 'isTrue':
+    case 'isFalse':
+      return kind !== 'boolean' ? `fact ${fact} is a ${kind}, ${op} needs a boolean fact` : null;
+    case 'contains':
+      return kind !== 'string[]' ? `fact ${fact} is a ${kind}, contains needs a list fact` : null;
+    case 'equals':
+      return matchesKind(c.equals!, kind) ? null : `expected a ${kind} for fact ${fact}`;
+    case 'in':
+      return c.in!.every((v) => matchesKind(v, kind)) ? null : `expected ${kind} values for fact ${fact}`;
+    default:
+      return null;
+  }
+}
 
 function matchesKind(v: string | number | boolean, kind: string): boolean {
   if (kind === 'string[]') return false;
@@ -148,7 +164,7 @@ export const DecaySchema = z
     halfLifeDays: z.number().positive({ error: 'expected a positive number of days' }).optional(),
     afterDays: z.number().nonnegative({ error: 'expected zero or more days' }).optional(),
     factor: z.number().min(0).max(1, { error: 'expected a factor between 0 and 1' }).optional(),
-    ageFact: FactNameSchema.optional().meta({
+    ageFact: BuiltinFactNameSchema.optional().meta({
       description: 'Age fact (days) to decay by; inferred from the condition when omitted.',
     }),
   })
@@ -227,6 +243,80 @@ const TiersSchema = z.strictObject({ cold: Range, warm: Range, hot: Range }).sup
 
 const Cap = z.strictObject({ cap: z.number().int().positive().nullable() });
 
+export const CustomFactDeclarationSchema = z.strictObject({
+  kind: z.enum(CUSTOM_FACT_KINDS, { error: 'expected string, number or boolean' }),
+  from: z
+    .array(z.string().min(1))
+    .min(1, { error: 'expected at least one source: utm.<key>, source.<key> or a field label / column' })
+    .meta({
+      description:
+        'Where the value comes from, first present wins: utm.source|medium|campaign|term|content, source.formName|formId|pageUrl|referrer|provider, or a form field label (lead.extra) / history CSV column.',
+    }),
+  label: z.string().min(1).optional().meta({ description: 'Name used in reasons; default the first label.' }),
+  missing: z
+    .array(z.string())
+    .optional()
+    .meta({ description: 'More answers meaning "no answer" (besides empty, Select, n/a, …).' }),
+});
+
+const CustomFactsSchema = z
+  .record(z.string().meta({ pattern: CUSTOM_FACT_NAME.source }), CustomFactDeclarationSchema)
+  .superRefine((decls, ctx) => {
+    for (const name of Object.keys(decls))
+      if (!CUSTOM_FACT_NAME.test(name))
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'expected a name that starts with a letter: letters, digits and underscores only',
+        });
+  })
+  .meta({
+    description:
+      'Facts read from form fields, hidden fields, UTM values or history columns; conditions name them custom.<name>.',
+  });
+
+/** Every leaf condition in a rule with its path below the rule (`when`, `when.all[0]`, …). */
+function leavesOf(c: Condition, path: PropertyKey[], out: [Condition, PropertyKey[]][] = []) {
+  if (c.fact !== undefined) out.push([c, path]);
+  c.all?.forEach((sub, i) => {
+    leavesOf(sub, [...path, 'all', i], out);
+  });
+  c.any?.forEach((sub, i) => {
+    leavesOf(sub, [...path, 'any', i], out);
+  });
+  if (c.not) leavesOf(c.not, [...path, 'not'], out);
+  return out;
+}
+
+/** Custom-fact leaves must name a declared fact and use an operator that suits its kind. */
+function checkCustomFactUse(
+  rules: readonly Rule[],
+  decls: CustomFactDeclarations,
+  ctx: z.core.$RefinementCtx<unknown>,
+) {
+  rules.forEach((r, i) => {
+    for (const [leaf, path] of leavesOf(r.when, ['rules', i, 'when'])) {
+      const fact = leaf.fact!;
+      if (!isCustomFactRef(fact)) continue;
+      const name = customFactName(fact);
+      const decl = Object.hasOwn(decls, name) ? decls[name] : undefined;
+      if (!decl) {
+        const known = Object.keys(decls);
+        ctx.addIssue({
+          code: 'custom',
+          path: [...path, 'fact'],
+          message: `custom fact "${name}" is not declared under customFacts (${known.length ? `declared: ${known.join(', ')}` : 'none declared'})`,
+        });
+        continue;
+      }
+      const op = OPERATORS.find((o) => leaf[o] !== undefined);
+      if (!op) continue;
+      const problem = operatorProblem(leaf, op, fact, decl.kind);
+      if (problem) ctx.addIssue({ code: 'custom', path: [...path, op], message: problem });
+    }
+  });
+}
+
 export const RulesFileSchema = z
   .strictObject({
     version: z.string().min(1).meta({ description: 'Bump on every change; stored with every score.' }),
@@ -241,9 +331,11 @@ export const RulesFileSchema = z
     quadrant: z
       .strictObject({ intentHigh: z.number(), engagementHigh: z.number() })
       .meta({ description: 'Intent / engagement scores at or above which the axis counts as high.' }),
+    customFacts: CustomFactsSchema.optional(),
     rules: z.array(RuleSchema).min(1),
   })
   .superRefine((f, ctx) => {
+    checkCustomFactUse(f.rules, f.customFacts ?? {}, ctx);
     const seen = new Map<string, number>();
     f.rules.forEach((r, i) => {
       const prev = seen.get(r.id);
@@ -259,8 +351,11 @@ export const RulesFileSchema = z
 export type RulesFile = z.infer<typeof RulesFileSchema>;
 export type RulesFileInput = z.input<typeof RulesFileSchema>;
 
-/** All facts a condition looks at, in order of first mention. */
-export function conditionFacts(c: Condition, out: FactName[] = []): FactName[] {
+/** All facts a condition looks at, in order of first mention (custom facts as `custom.<name>`). */
+export function conditionFacts(
+  c: Condition,
+  out: (FactName | CustomFactRef)[] = [],
+): (FactName | CustomFactRef)[] {
   if (c.fact && !out.includes(c.fact)) out.push(c.fact);
   for (const sub of c.all ?? []) conditionFacts(sub, out);
   for (const sub of c.any ?? []) conditionFacts(sub, out);
@@ -272,6 +367,7 @@ export function conditionFacts(c: Condition, out: FactName[] = []): FactName[] {
 export function inferAgeFact(c: Condition): FactName | null {
   const candidates = new Set<FactName>();
   for (const f of conditionFacts(c)) {
+    if (isCustomFactRef(f)) continue;
     if (f.endsWith('AgeDays')) candidates.add(f);
     else if (`${f}AgeDays` in FACT_KINDS) candidates.add(`${f}AgeDays` as FactName);
   }

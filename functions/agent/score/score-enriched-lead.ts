@@ -1,6 +1,6 @@
 /**
  * Scoring one enriched lead: the facts are derived with the rules file's own settings (time zones by
- * country, office hours), then the compiled rules score them. The one composition of facts and score, used
+ * country, office hours) and its custom facts (which form fields, hidden fields and UTM values count), then the compiled rules score them. The one composition of facts and score, used
  * by the pipeline and by the ops CLI alike. Pure: `now` is passed in.
  */
 import type { Enrichment } from '../enrichment';
@@ -14,4 +14,5 @@ export const scoreEnrichedLead = (
   enrichment: Enrichment,
   rules: CompiledRules,
   now: Date,
-): Score => scoreLead(deriveFacts(lead, enrichment, now, rules.file.settings), rules, now);
+): Score =>
+  scoreLead(deriveFacts(lead, enrichment, now, rules.file.settings, rules.file.customFacts), rules, now);
