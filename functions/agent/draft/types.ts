@@ -46,6 +46,11 @@ export interface AllowList {
   domains: string[];
   emails: string[];
   urls: string[];
+  /**
+   * Phrases from our own configuration (pricing, company facts) a draft may repeat verbatim even though they
+   * state an amount, a phone number or an offer; absent = none.
+   */
+  phrases?: string[];
 }
 
 export interface DraftingDeps {
