@@ -23,6 +23,7 @@ const llm = config.OPENAI_API_KEY
       model: config.OPENAI_MODEL,
       timeoutMs: config.LLM_TIMEOUT_MS,
       maxRetries: config.LLM_MAX_RETRIES,
+      maxOutputTokens: config.LLM_MAX_OUTPUT_TOKENS,
     }
   : undefined;
 

@@ -54,6 +54,8 @@ export const CommonConfigSchema = z.object({
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
   LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** Most tokens the model may write per lead (`max_completion_tokens` / `max_tokens`). */
+  LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(200).max(16_000).default(1_200),
   KVK_API_URL: z.url().optional(),
   KVK_API_KEY: z.string().optional(),
   /** Our own website: the only outside link a draft may carry besides the rep's booking link. */

@@ -318,7 +318,6 @@ const OFFER_WORDS = new Set([
   'half-price',
 ]);
 const OFFER_BIGRAMS = new Set([
-  'free of',
   'for free',
   'free trial',
   'free month',
@@ -347,15 +346,21 @@ const OFFER_BIGRAMS = new Set([
   'zero cost',
   'geen kosten',
   'zonder kosten',
-  'on the',
   'voor niets',
   'money back',
   'geld terug',
   'promo code',
   'two for',
 ]);
-/** `on the` only counts as "on the house". */
-const ON_THE_HOUSE = 'on the house';
+const OFFER_TRIGRAMS = new Set([
+  'free of charge',
+  'free of cost',
+  'on the house',
+  'at no cost',
+  'at no charge',
+]);
+/** Words are split on spaces and on the brackets and quotes of markdown and quoting. */
+const WORD_SPLIT_RE = /[ ()[\]<>"'`{}|^*‹›«»“”‘’]+/;
 const PAYMENT_WORDS = new Set([
   'iban',
   'bic',
@@ -479,7 +484,7 @@ function claimFindings(s: string, m?: Meter): ClaimFindings {
     payment: false,
   };
   tick(m, s.length * 3);
-  const tokens = s.split(' ');
+  const tokens = s.split(WORD_SPLIT_RE);
   const words = tokens.map(wordOf);
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
@@ -502,11 +507,7 @@ function claimFindings(s: string, m?: Meter): ClaimFindings {
     if ((isNumeric(w) || w.endsWith('%')) && next === 'off') f.offer = true;
     if (OFFER_WORDS.has(w)) f.offer = true;
     const bigram = `${w} ${next}`;
-    if (
-      OFFER_BIGRAMS.has(bigram) &&
-      (bigram !== 'on the' || `${bigram} ${words[i + 2] ?? ''}` === ON_THE_HOUSE)
-    )
-      f.offer = true;
+    if (OFFER_BIGRAMS.has(bigram) || OFFER_TRIGRAMS.has(`${bigram} ${words[i + 2] ?? ''}`)) f.offer = true;
     if (PAYMENT_WORDS.has(w) || PAYMENT_BIGRAMS.has(bigram)) f.payment = true;
   }
   return f;

@@ -39,6 +39,11 @@ export interface LlmConfig {
   timeoutMs: number;
   /** Retries after the first attempt (SDK `maxRetries`, exponential backoff, honours Retry-After). */
   maxRetries: number;
+  /**
+   * Most tokens the model may write per call (`max_completion_tokens`, and `max_tokens` for models and servers
+   * that only know that one); default `DEFAULT_MAX_OUTPUT_TOKENS`. Caps what one lead can cost.
+   */
+  maxOutputTokens?: number;
 }
 
 /** Links and addresses a draft may contain: our site's domain, the rep's address, the booking link. */
