@@ -2,12 +2,14 @@
 import { delayUntil } from './agent/pipeline/draft-lead';
 import { sendDraft } from './agent/pipeline/send-draft';
 import { defaultRoutingSetup } from './agent/route/config-file';
+import { dynamo } from './platform/clients/dynamodb';
 import { ses } from './platform/clients/sesv2';
 import { commonConfig } from './platform/config';
-import { leadStore } from './platform/leads-table';
+import { leadStore, leadsTableName } from './platform/leads-table';
 import { sesMailer } from './platform/mailer-ses';
 import { logger } from './platform/observability';
 import { queue } from './platform/queues';
+import { DynamoAutoSendGate } from './platform/send-limits-dynamodb';
 import { leadMessageHandler } from './platform/sqs';
 
 const config = commonConfig();
@@ -15,6 +17,10 @@ const store = leadStore();
 const mailer = sesMailer(ses, config.SES_CONFIGURATION_SET);
 const people = defaultRoutingSetup().teams.people;
 const sendQueue = queue('send');
+const autoSendGate = new DynamoAutoSendGate(dynamo, leadsTableName(), {
+  recipientDays: config.AUTO_SEND_RECIPIENT_DAYS,
+  domainPerDay: config.AUTO_SEND_DOMAIN_PER_DAY,
+});
 /**
  * A `sending` draft older than this is a dead attempt (see send-draft.ts). Below the send queue's visibility
  * timeout (180 s), so the dead attempt's own redelivery resolves it.
@@ -36,6 +42,7 @@ export const handler = leadMessageHandler({
       },
       now: () => new Date(),
       stuckAfterSeconds: STUCK_AFTER_SECONDS,
+      autoSendGate,
     });
     // Not due yet, or held by another attempt: a delayed message brings the draft back here when it matters.
     const comeBackAt =

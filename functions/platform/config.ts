@@ -61,6 +61,10 @@ export const CommonConfigSchema = z.object({
   /** Our own website: the only outside link a draft may carry besides the rep's booking link. */
   COMPANY_SITE_URL: z.url().optional(),
   SES_FROM_ADDRESS: z.email().default('sales@example.com'),
+  /** Automatic (unreviewed) first emails: one per address in this many days … */
+  AUTO_SEND_RECIPIENT_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** … and at most this many per recipient domain per UTC day. */
+  AUTO_SEND_DOMAIN_PER_DAY: z.coerce.number().int().min(1).max(1_000).default(5),
   SES_CONFIGURATION_SET: z.string().optional(),
 });
 export type CommonConfig = z.infer<typeof CommonConfigSchema>;

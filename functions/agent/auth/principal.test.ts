@@ -34,7 +34,10 @@ describe('principalFromClaims', () => {
 
   it('reads the person from the user name of an ID token or an access token', () => {
     // Prepare / Act
-    const idToken = principalFromClaims({ 'cognito:username': 'rep-anna', 'cognito:groups': ['sales'] }, people);
+    const idToken = principalFromClaims(
+      { 'cognito:username': 'rep-anna', 'cognito:groups': ['sales'] },
+      people,
+    );
     const accessToken = principalFromClaims({ username: 'rep-anna', 'cognito:groups': ['sales'] }, people);
     // Assess
     expect(idToken.ok && idToken.principal).toMatchObject({ personId: 'rep-anna', role: 'sales' });
