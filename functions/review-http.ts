@@ -3,6 +3,7 @@
  * POST /leads/{id}/reassign|override. Authorization rules: functions/agent/pipeline/review.ts.
  */
 import * as z from 'zod';
+import { buildAllowList } from './agent/draft/allow-list';
 import {
   approveDraft,
   editDraft,
@@ -15,15 +16,27 @@ import {
 } from './agent/pipeline/review';
 import { defaultRoutingSetup } from './agent/route/config-file';
 import { principalOf } from './platform/auth';
+import { commonConfig } from './platform/config';
 import { HttpError, type HttpEvent, httpHandler, json } from './platform/http';
 import { leadStore } from './platform/leads-table';
 import { queue } from './platform/queues';
 
+const people = defaultRoutingSetup().teams.people;
+const companySiteUrl = commonConfig().COMPANY_SITE_URL;
 const deps: ReviewDeps = {
   store: leadStore(),
   sendQueue: queue('send'),
-  people: defaultRoutingSetup().teams.people,
+  people,
   now: () => new Date(),
+  draftAllowList: (record) => {
+    const owner = record.route?.ownerId ? people.get(record.route.ownerId) : undefined;
+    return buildAllowList({
+      ...(owner
+        ? { rep: { id: owner.id, name: owner.name, email: owner.email, bookingUrl: owner.bookingUrl } }
+        : {}),
+      ...(companySiteUrl ? { companySiteUrl } : {}),
+    });
+  },
 };
 const LEAD_ID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
@@ -58,7 +71,11 @@ export const handler = httpHandler(async (event) => {
         return json(200, await editDraft(deps, p, leadId(event), body(event)));
       case 'POST /drafts/{id}/approve': {
         const result = await approveDraft(deps, p, leadId(event), body(event));
-        return json(result.accepted ? 202 : 200, { leadId: result.leadId, status: result.status });
+        return json(result.accepted ? 202 : 200, {
+          leadId: result.leadId,
+          status: result.status,
+          ...('removed' in result ? { removed: result.removed, message: result.message } : {}),
+        });
       }
       case 'POST /drafts/{id}/reject':
         return json(200, await rejectDraft(deps, p, leadId(event), body(event)));

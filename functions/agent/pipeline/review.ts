@@ -15,6 +15,8 @@
  */
 import * as z from 'zod';
 import type { Principal } from '../auth/principal';
+import type { AllowList } from '../draft';
+import { sanitiseRepEdit } from '../draft/guardrails';
 import { effectiveTier, inboxOrderKey } from '../inbox-order';
 import type { LeadRecord } from '../lead-record';
 import { InvalidCursorError, type MessageQueue, type ReviewStore } from '../ports';
@@ -37,6 +39,11 @@ export interface ReviewDeps {
   readonly sendQueue: MessageQueue;
   readonly people: ReadonlyMap<string, Person>;
   readonly now: () => Date;
+  /**
+   * The links and addresses an edited draft may carry (the owner's booking link and address, our site); a rep's
+   * edit gets the draft guardrails' sanitiser (functions/agent/draft/guardrails.ts `sanitiseRepEdit`).
+   */
+  readonly draftAllowList?: (record: LeadRecord) => AllowList;
 }
 
 const isOwn = (p: Principal, r: LeadRecord) => r.route?.ownerId === p.personId;
@@ -224,19 +231,30 @@ export interface DraftEdit {
   readonly body?: unknown;
 }
 
-const editOf = (edit: DraftEdit, required: boolean) => {
+const editOf = (deps: ReviewDeps, record: LeadRecord, edit: DraftEdit, required: boolean) => {
   if (!required && edit.subject === undefined && edit.body === undefined) return undefined;
   const subject = text(edit.subject, 'subject', 200);
-  if (/[\r\n]/.test(subject)) throw new ReviewError(400, 'subject must be one line', 'subject');
-  return { subject, body: text(edit.body, 'body', 20_000) };
+  const body = text(edit.body, 'body', 20_000);
+  const clean = sanitiseRepEdit({ subject, body }, deps.draftAllowList?.(record));
+  const problem = clean.problems[0];
+  if (problem) throw new ReviewError(400, problem.message, problem.field);
+  if (!clean.subject) throw new ReviewError(400, 'subject is required', 'subject');
+  if (!clean.body) throw new ReviewError(400, 'body is required', 'body');
+  return { subject: clean.subject, body: clean.body, removed: clean.removed };
 };
+
+/** What the sanitiser took out of an edit, said to the editor; nothing when nothing was. */
+const removedNote = (content: { removed: string[] } | undefined) =>
+  content && content.removed.length > 0
+    ? { removed: content.removed, message: `Removed from your edit: ${content.removed.join('; ')}` }
+    : {};
 
 const conflict = (status: string) =>
   new ReviewError(409, `The draft is ${status} and can no longer be changed`);
 
 export const editDraft = async (deps: ReviewDeps, p: Principal, leadId: string, edit: DraftEdit) => {
-  const { draft } = await draftOf(deps, p, leadId);
-  const content = editOf(edit, true)!;
+  const { record, draft } = await draftOf(deps, p, leadId);
+  const content = editOf(deps, record, edit, true)!;
   if (draft.status !== 'pending') throw conflict(draft.status);
   const at = deps.now().toISOString();
   const ok = await deps.store.applyChange(leadId, {
@@ -250,7 +268,7 @@ export const editDraft = async (deps: ReviewDeps, p: Principal, leadId: string, 
     audit: { at, by: p.personId, action: 'edit_draft' },
   });
   if (!ok) throw conflict((await deps.store.get(leadId))?.draft?.status ?? 'changed');
-  return { leadId, status: 'pending' as const };
+  return { leadId, status: 'pending' as const, ...removedNote(content) };
 };
 
 /**
@@ -260,8 +278,8 @@ export const editDraft = async (deps: ReviewDeps, p: Principal, leadId: string, 
  * because the send step lets exactly one attempt move a draft from approved to sending.
  */
 export const approveDraft = async (deps: ReviewDeps, p: Principal, leadId: string, edit: DraftEdit = {}) => {
-  const { draft } = await draftOf(deps, p, leadId);
-  const content = editOf(edit, false);
+  const { record, draft } = await draftOf(deps, p, leadId);
+  const content = editOf(deps, record, edit, false);
   if (draft.status !== 'pending') {
     if (draft.status === 'approved') await deps.sendQueue.send({ leadId });
     if (['approved', 'sending', 'sent'].includes(draft.status))
@@ -293,7 +311,7 @@ export const approveDraft = async (deps: ReviewDeps, p: Principal, leadId: strin
     throw conflict(current);
   }
   await deps.sendQueue.send({ leadId });
-  return { accepted: true, leadId, status: 'approved' as const };
+  return { accepted: true, leadId, status: 'approved' as const, ...removedNote(content) };
 };
 
 export const rejectDraft = async (
