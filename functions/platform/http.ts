@@ -57,6 +57,25 @@ export const issuePath = (path: readonly PropertyKey[]): string =>
 export const zodIssues = (error: ZodError): FieldIssue[] =>
   error.issues.map((i) => ({ field: issuePath(i.path), message: i.message }));
 
+const NETWORK_CODES = new Set([
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/** An SDK request that timed out or lost its connection (no service answer, so no `$metadata` status). */
+export const isTimeoutOrConnectionError = (error: unknown): boolean => {
+  const e = error as { name?: unknown; code?: unknown } | undefined;
+  return (
+    !!e &&
+    typeof e === 'object' &&
+    (e.name === 'TimeoutError' || (typeof e.code === 'string' && NETWORK_CODES.has(e.code)))
+  );
+};
+
 /** Turns anything thrown into an answer: HttpError/ZodError → 4xx with fields; the rest → 500, logged by class. */
 export const errorResponse = (error: unknown, requestId?: string): HttpResult => {
   if (error instanceof HttpError) {
@@ -70,6 +89,15 @@ export const errorResponse = (error: unknown, requestId?: string): HttpResult =>
     return json(400, { message: 'The request is not valid', issues: zodIssues(error) });
   }
   logger.error('Unhandled error', { error: describeError(error) });
+  // Storage or queue too slow or unreachable (the SDK clients' timeouts, functions/platform/clients/timeouts.ts):
+  // the request may or may not have been applied, and the client should retry (intake retries are deduplicated).
+  if (isTimeoutOrConnectionError(error)) {
+    return json(
+      503,
+      { message: 'Temporarily unavailable: storage did not answer in time; please try again', requestId },
+      { 'retry-after': '5' },
+    );
+  }
   // An AWS service error (storage or queue unavailable): nothing was accepted, the client should retry.
   if (error && typeof error === 'object' && '$metadata' in error) {
     return json(
