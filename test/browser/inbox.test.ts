@@ -94,6 +94,33 @@ describe.runIf(enabled)('inbox and ops pages in Chromium', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('attack: bidi and invisible characters in lead text cannot reorder what a rep reads', async () => {
+    // Prepare: "\u202Eevil" renders as "live" when the override is honoured
+    const lead = {
+      ...hotLead(`d${run}`, site.url),
+      company: `Koel \u202Eevil\u202C ${run}`,
+      message: 'Bel \u202E9910 555 0090\u202C of mail \u2066ons\u2069 nu.\u200B',
+    };
+    const leadId = await postLead(stack, lead);
+    const owner = await ownerOf(stack, leadId);
+    const page = await newPage();
+    await page.goto(`${stack.url}/`);
+    await signInAs(page, owner);
+    // Act
+    await page.locator(`a[data-lead="${leadId}"]`).click();
+    await page.getByRole('heading', { name: /First email/ }).waitFor();
+    const rendered = await page.evaluate(() => ({
+      text: document.body.innerText,
+      untrusted: [...document.querySelectorAll('#lead-title bdi, dd bdi, .who bdi')].map(
+        (e) => e.textContent ?? '',
+      ),
+    }));
+    // Assess
+    expect(rendered.text).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u200B\u200E\u200F]/);
+    expect(rendered.untrusted).toContain(`Koel evil ${run}`);
+    expect(rendered.untrusted).toContain('Bel 9910 555 0090 of mail ons nu.');
+  });
+
   it('has no serious or critical accessibility violations on the inbox list, the lead view and the ops page', async () => {
     // Prepare
     const leadId = await postLead(stack, hotLead(`b${run}`, site.url));
