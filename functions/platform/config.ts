@@ -4,6 +4,8 @@
  */
 import * as z from 'zod';
 import { QUEUES, TABLES } from '../../infra/data-plane';
+// Secrets given as references (INTAKE_SECRETS_SECRET_REF, …) are resolved into the environment first.
+import './secrets-bootstrap';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -66,6 +68,13 @@ export const CommonConfigSchema = z.object({
   /** … and at most this many per recipient domain per UTC day. */
   AUTO_SEND_DOMAIN_PER_DAY: z.coerce.number().int().min(1).max(1_000).default(5),
   SES_CONFIGURATION_SET: z.string().optional(),
+  /**
+   * On AWS the secrets above arrive as references, resolved at cold start by ./secrets.ts:
+   * `ssm:<parameter>` or `secretsmanager:<name or ARN>[#key]`.
+   */
+  INTAKE_SECRETS_SECRET_REF: z.string().optional(),
+  OPENAI_API_KEY_SECRET_REF: z.string().optional(),
+  KVK_API_KEY_SECRET_REF: z.string().optional(),
 });
 export type CommonConfig = z.infer<typeof CommonConfigSchema>;
 

@@ -113,11 +113,8 @@ const corsHeaders = (origin: string | undefined): Record<string, string> => {
   if (!origin) return {};
   const allowed = commonConfig().ALLOWED_ORIGINS;
   if (!allowed.includes('*') && !allowed.includes(origin)) return {};
-  return {
-    'access-control-allow-origin': origin,
-    'access-control-allow-credentials': 'true',
-    vary: 'origin',
-  };
+  // No allow-credentials: the API takes a bearer token in Authorization, never cookies.
+  return { 'access-control-allow-origin': origin, vary: 'origin' };
 };
 
 /** Answers a CORS preflight (the HTTP API does this on AWS; the local gateway forwards OPTIONS here). */
