@@ -421,9 +421,7 @@ describe('attack surface', () => {
     // Act
     const { stack: s, template: t } = synth({ allowedOrigins: 'https://www.example.com' });
     // Assess
-    const api = Object.values(t.findResources('AWS::ApiGatewayV2::Api'))[0] as {
-      Properties: Record<string, any>;
-    };
+    const api = Object.values(t.findResources('AWS::ApiGatewayV2::Api'))[0] as Resources[string];
     expect(api.Properties.CorsConfiguration.AllowCredentials).not.toBe(true);
     const intake = t.toJSON().Resources[logicalId(s, s.functions.intake!.fn)].Properties;
     expect(intake.Environment.Variables.ALLOWED_ORIGINS).toBe('https://www.example.com');
@@ -504,9 +502,8 @@ describe('Cognito', () => {
     // Act
     const none = ofType('AWS::Cognito::UserPoolClient')[0]?.[1].Properties;
     const { template: t } = synth({ authCallbackUrls: 'https://app.ourco.example/callback' });
-    const withUrls = (
-      Object.values(t.findResources('AWS::Cognito::UserPoolClient'))[0] as { Properties: any }
-    ).Properties;
+    const withUrls = (Object.values(t.findResources('AWS::Cognito::UserPoolClient'))[0] as Resources[string])
+      .Properties;
     // Assess
     expect(none?.AllowedOAuthFlows).toBeUndefined();
     expect(none?.AllowedOAuthFlowsUserPoolClient).not.toBe(true);

@@ -161,7 +161,11 @@ export const startReviewStack = async (options: {
     if (o.corroborated !== false) {
       const domain = email.slice(email.lastIndexOf('@') + 1);
       enrichment.email = { ...enrichment.email!, domain };
-      enrichment.website = { ...enrichment.website!, url: `https://${domain}/`, finalUrl: `https://${domain}/` };
+      enrichment.website = {
+        ...enrichment.website!,
+        url: `https://${domain}/`,
+        finalUrl: `https://${domain}/`,
+      };
     }
     const record: LeadRecord = {
       leadId,
