@@ -26,11 +26,12 @@
  * whole-chain proof and the tests that show handlers ride out an outage.
  */
 import { type ChildProcess, execFileSync, spawn as spawnChild } from 'node:child_process';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import {
@@ -164,6 +165,55 @@ const dynamoLocalDir = (): string => {
 };
 
 /**
+ * The launcher compiled once per machine (javac) into node_modules/.cache, so DynamoDB Local starts as fast as
+ * from its own jar and without a compiler in its JVM; undefined when that is not possible (then the source
+ * launcher compiles it at every start).
+ */
+const compiledLauncher = (home: string): string | undefined => {
+  try {
+    const key = createHash('sha256')
+      .update(readFileSync(LOOPBACK_LAUNCHER))
+      .update(home)
+      .digest('hex')
+      .slice(0, 16);
+    const cache = join(
+      dirname(LOOPBACK_LAUNCHER),
+      '..',
+      '..',
+      'node_modules',
+      '.cache',
+      'lead-qualifier-dynamodb-loopback',
+    );
+    const dir = join(cache, key);
+    if (existsSync(join(dir, 'LoopbackDynamoDbLocal.class'))) return dir;
+    mkdirSync(cache, { recursive: true });
+    const tmp = mkdtempSync(join(cache, `${key}-`));
+    execFileSync('javac', ['-cp', join(home, 'DynamoDBLocal.jar'), '-d', tmp, LOOPBACK_LAUNCHER], {
+      stdio: 'ignore',
+      env: { ...process.env, JAVA_TOOL_OPTIONS: '' },
+    });
+    try {
+      renameSync(tmp, dir);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true }); // another process compiled it first
+    }
+    return existsSync(join(dir, 'LoopbackDynamoDbLocal.class')) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Java arguments that start DynamoDB Local: the loopback launcher (compiled once, else from source) or its jar. */
+const launcherArgs = (home: string, loopback: boolean): string[] => {
+  const jar = join(home, 'DynamoDBLocal.jar');
+  if (!loopback) return ['-jar', jar];
+  const compiled = compiledLauncher(home);
+  return compiled
+    ? ['-cp', `${jar}${delimiter}${compiled}`, 'LoopbackDynamoDbLocal']
+    : ['-cp', jar, LOOPBACK_LAUNCHER];
+};
+
+/**
  * Spawns DynamoDB Local through the watchdog wrapper, bound to 127.0.0.1 by ./dynamodb-loopback. Without a JDK
  * it falls back to DynamoDB Local's own main class (all interfaces) and says so.
  */
@@ -178,9 +228,7 @@ const createWatchedDynamoSpawn =
       );
     const args = [
       `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
-      ...(loopback
-        ? ['-cp', join(home, 'DynamoDBLocal.jar'), LOOPBACK_LAUNCHER]
-        : ['-jar', join(home, 'DynamoDBLocal.jar')]),
+      ...launcherArgs(home, loopback),
       ...(path ? ['-dbPath', path] : ['-inMemory']),
       '-port',
       String(port),

@@ -60,11 +60,14 @@ describe('automatic sending is no relay', () => {
     const addresses = [1, 2, 3, 4, 5].map((i) => `p${i}@${domain}`);
     // Act
     const leads = await Promise.all(addresses.map(async (email) => settled(await stack.seed({ email }))));
-    // Assess
-    const sent = leads.filter((l) => l.draft?.status === 'sent');
-    expect(sent).toHaveLength(DOMAIN_PER_DAY);
-    for (const l of leads.filter((x) => x.draft?.status !== 'sent'))
-      expect(l.draft?.handoffReason).toContain(`${DOMAIN_PER_DAY} automatic emails to this domain today`);
+    const mails = (await Promise.all(addresses.map((a) => stack.mailsTo(a)))).flat();
+    // Assess: a slot is taken before the mail goes out, so a send that then fails still counts against it
+    const held = leads.filter((l) =>
+      l.draft?.handoffReason?.includes(`${DOMAIN_PER_DAY} automatic emails to this domain today`),
+    );
+    expect(mails.length).toBeLessThanOrEqual(DOMAIN_PER_DAY);
+    expect(held).toHaveLength(addresses.length - DOMAIN_PER_DAY);
+    for (const l of held) expect(l.draft).toMatchObject({ status: 'pending', handoff: 'review' });
   });
 
   it('holds both limits under concurrent claims, and a lead re-claiming its own slot passes', async () => {

@@ -26,7 +26,22 @@ export class DynamoAutoSendGate implements AutoSendGate {
     private readonly limits: SendLimits = DEFAULT_SEND_LIMITS,
   ) {}
 
+  /** Concurrent claims on one domain can cancel each other (TransactionConflict): try again a few times. */
   async claim(c: AutoSendClaim): Promise<ClaimResult> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.claimOnce(c);
+      } catch (error) {
+        const conflict =
+          error instanceof TransactionCanceledException &&
+          (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
+        if (!conflict || attempt >= 4) throw error;
+        await new Promise((r) => setTimeout(r, 20 * attempt + Math.random() * 30));
+      }
+    }
+  }
+
+  private async claimOnce(c: AutoSendClaim): Promise<ClaimResult> {
     const now = Math.floor(c.at.getTime() / 1000);
     const day = c.at.toISOString().slice(0, 10);
     try {
