@@ -24,6 +24,7 @@ const llm = config.OPENAI_API_KEY
       timeoutMs: config.LLM_TIMEOUT_MS,
       maxRetries: config.LLM_MAX_RETRIES,
       prompts: shippedPrompts(),
+      maxOutputTokens: config.LLM_MAX_OUTPUT_TOKENS,
     }
   : undefined;
 

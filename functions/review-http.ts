@@ -3,6 +3,7 @@
  * POST /leads/{id}/reassign|override. Authorization rules: functions/agent/pipeline/review.ts.
  */
 import * as z from 'zod';
+import { buildAllowList } from './agent/draft/allow-list';
 import { DomainError } from './agent/errors';
 import {
   approveDraft,
@@ -14,16 +15,28 @@ import {
   rejectDraft,
 } from './agent/pipeline/review';
 import { principalOf } from './platform/auth';
+import { commonConfig } from './platform/config';
 import { httpHandler, json, jsonBody, leadIdParam } from './platform/http';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore } from './platform/leads-table';
 import { shippedPeople } from './platform/shipped-routing';
 
+const people = shippedPeople();
+const companySiteUrl = commonConfig().COMPANY_SITE_URL;
 const deps: ReviewDeps = {
   store: leadStore(),
   sendQueue: leadQueue('send'),
-  people: shippedPeople(),
+  people,
   now: () => new Date(),
+  draftAllowList: (record) => {
+    const owner = record.route?.ownerId ? people.get(record.route.ownerId) : undefined;
+    return buildAllowList({
+      ...(owner
+        ? { rep: { id: owner.id, name: owner.name, email: owner.email, bookingUrl: owner.bookingUrl } }
+        : {}),
+      ...(companySiteUrl ? { companySiteUrl } : {}),
+    });
+  },
 };
 /** Each action validates its own fields (the domain names the field at fault); the body must be an object. */
 const Body = z.record(z.string(), z.unknown());
@@ -39,7 +52,11 @@ export const handler = httpHandler(async (event) => {
       return json(200, await editDraft(deps, p, leadIdParam(event), jsonBody(event, Body)));
     case 'POST /drafts/{id}/approve': {
       const result = await approveDraft(deps, p, leadIdParam(event), jsonBody(event, Body));
-      return json(result.accepted ? 202 : 200, { leadId: result.leadId, status: result.status });
+      return json(result.accepted ? 202 : 200, {
+        leadId: result.leadId,
+        status: result.status,
+        ...('removed' in result ? { removed: result.removed, message: result.message } : {}),
+      });
     }
     case 'POST /drafts/{id}/reject':
       return json(200, await rejectDraft(deps, p, leadIdParam(event), jsonBody(event, Body)));

@@ -1,12 +1,14 @@
 /** SQS send queue → the approved first email goes out through SES v2, exactly once per draft (send-draft.ts). */
 import { signerFrom } from './agent/pipeline/draft-lead';
 import { type SendDeps, sendDraft } from './agent/pipeline/send-draft';
+import { dynamo } from './platform/clients/dynamodb';
 import { ses } from './platform/clients/sesv2';
 import { commonConfig } from './platform/config';
 import { leadMessageHandler } from './platform/lead-message-consumer';
 import { leadQueue } from './platform/lead-queues';
-import { leadStore } from './platform/leads-table';
+import { leadStore, leadsTableName } from './platform/leads-table';
 import { sesMailer } from './platform/mailer-ses';
+import { DynamoAutoSendGate } from './platform/send-limits-dynamodb';
 import { shippedPeople } from './platform/shipped-routing';
 
 const config = commonConfig();
@@ -23,6 +25,10 @@ const deps: SendDeps = {
   now: () => new Date(),
   stuckAfterSeconds: config.SEND_STUCK_AFTER_SECONDS,
   sendQueue,
+  autoSendGate: new DynamoAutoSendGate(dynamo, leadsTableName(), {
+    recipientDays: config.AUTO_SEND_RECIPIENT_DAYS,
+    domainPerDay: config.AUTO_SEND_DOMAIN_PER_DAY,
+  }),
 };
 
 export const handler = leadMessageHandler({

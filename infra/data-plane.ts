@@ -162,6 +162,8 @@ export interface FunctionDef {
   readonly tables: Partial<Record<TableName, 'read' | 'readwrite'>>;
   readonly sendsTo: readonly QueueName[];
   readonly sendsEmail?: boolean;
+  /** Served by the local stack only; the CDK stack does not deploy it. */
+  readonly localOnly?: boolean;
 }
 
 export const FUNCTIONS = {
@@ -250,12 +252,13 @@ export const FUNCTIONS = {
   authDev: {
     id: 'AuthDevFunction',
     entry: 'functions/auth-dev-http.ts',
-    description: 'POST /auth/dev-login: local-stack sign-in as a team.yaml person (404 on AWS)',
+    description: 'POST /auth/dev-login: local-stack sign-in as a team.yaml person (never deployed on AWS)',
     timeoutSeconds: 5,
     memoryMb: 256,
     http: [{ method: 'POST', path: '/auth/dev-login', public: true }],
     tables: {},
     sendsTo: [],
+    localOnly: true,
   },
   send: {
     id: 'SendFunction',

@@ -17,7 +17,12 @@ import {
   SES_CONFIGURATION_SET_ENV,
   SES_FROM_ADDRESS_ENV,
 } from './lead-function';
-import { LeadQualifierStack, ROUTE_THROTTLE, STAGE_THROTTLE } from './lead-qualifier-stack';
+import {
+  LeadQualifierStack,
+  PUBLIC_ROUTE_THROTTLE,
+  ROUTE_THROTTLE,
+  STAGE_THROTTLE,
+} from './lead-qualifier-stack';
 
 /*
  * Bundling is skipped (context aws:cdk:bundling-stacks = []), but NodejsFunction still requires each entry
@@ -26,7 +31,11 @@ import { LeadQualifierStack, ROUTE_THROTTLE, STAGE_THROTTLE } from './lead-quali
  * entries exist, and `npm run synth` bundles the real handlers.
  */
 const STUB_ROOT = join(REPO_ROOT, 'node_modules', '.cache', 'lead-qualifier-infra-test');
-const functionDefs: Record<string, FunctionDef> = FUNCTIONS;
+const allFunctionDefs: Record<string, FunctionDef> = FUNCTIONS;
+/** The functions the stack deploys: every one but the local stack's own (`localOnly`). */
+const functionDefs: Record<string, FunctionDef> = Object.fromEntries(
+  Object.entries(allFunctionDefs).filter(([, def]) => !def.localOnly),
+);
 const tableDefs: Record<string, TableDef> = TABLES;
 const queueDefs: Record<string, QueueDef> = QUEUES;
 
@@ -62,7 +71,7 @@ beforeAll(() => {
   // Prepare
   ({ stack, template } = synth());
   resources = template.toJSON().Resources as Resources;
-});
+}, 120_000);
 
 afterAll(() => {
   rmSync(STUB_ROOT, { recursive: true, force: true });
@@ -168,7 +177,7 @@ describe('data plane equals infra/data-plane.ts', () => {
 
   it('every FUNCTIONS entry exists on disk (the real synth bundles them)', () => {
     // Act
-    const missing = missingEntries(Object.values(functionDefs));
+    const missing = missingEntries(Object.values(allFunctionDefs));
 
     // Assess
     expect(missing).toEqual([]);
@@ -232,7 +241,7 @@ describe('functions', () => {
     // Assess
     expect(lambdas()).toHaveLength(Object.keys(functionDefs).length);
     for (const [name, def] of Object.entries(functionDefs)) {
-      const fn = resources[logicalId(stack, stack.functions[name as keyof typeof FUNCTIONS].fn)]?.Properties;
+      const fn = resources[logicalId(stack, stack.functions[name as keyof typeof FUNCTIONS]!.fn)]?.Properties;
       expect(fn).toMatchObject({
         Architectures: ['arm64'],
         Runtime: 'nodejs22.x',
@@ -254,8 +263,8 @@ describe('functions', () => {
   it('get an env var for every table and queue they are granted, and none they are not', () => {
     // Assess
     for (const [name, def] of Object.entries(functionDefs)) {
-      const vars = resources[logicalId(stack, stack.functions[name as keyof typeof FUNCTIONS].fn)]?.Properties
-        .Environment.Variables as Record<string, unknown>;
+      const vars = resources[logicalId(stack, stack.functions[name as keyof typeof FUNCTIONS]!.fn)]
+        ?.Properties.Environment.Variables as Record<string, unknown>;
       for (const [tableName, table] of Object.entries(tableDefs)) {
         const granted = tableName in def.tables;
         expect(vars[table.envVar], `${def.id} ${table.envVar}`).toEqual(
@@ -280,7 +289,7 @@ describe('functions', () => {
     for (const [name, def] of consumers) {
       const consumes = def.consumes as NonNullable<FunctionDef['consumes']>;
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-        FunctionName: { Ref: logicalId(stack, stack.functions[name as keyof typeof FUNCTIONS].fn) },
+        FunctionName: { Ref: logicalId(stack, stack.functions[name as keyof typeof FUNCTIONS]!.fn) },
         EventSourceArn: { 'Fn::GetAtt': [logicalId(stack, stack.queues[consumes.queue].queue), 'Arn'] },
         BatchSize: consumes.batchSize,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
@@ -301,7 +310,7 @@ describe('functions', () => {
         Targets: [
           Match.objectLike({
             Arn: {
-              'Fn::GetAtt': [logicalId(stack, stack.functions[name as keyof typeof FUNCTIONS].fn), 'Arn'],
+              'Fn::GetAtt': [logicalId(stack, stack.functions[name as keyof typeof FUNCTIONS]!.fn), 'Arn'],
             },
           }),
         ],
@@ -356,10 +365,18 @@ describe('HTTP API', () => {
         ThrottlingBurstLimit: STAGE_THROTTLE.burstLimit,
         ThrottlingRateLimit: STAGE_THROTTLE.rateLimit,
       },
-      RouteSettings: routeSettings,
-      AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+      RouteSettings: Match.objectLike(routeSettings),
+      AccessLogSettings: {
+        DestinationArn: Match.anyValue(),
+        Format: Match.stringLikeRegexp('"sourceIp":"\\$context.identity.sourceIp"'),
+      },
     });
-    expect(ROUTE_THROTTLE['POST /leads']?.rateLimit).toBeLessThan(STAGE_THROTTLE.rateLimit);
+    expect(PUBLIC_ROUTE_THROTTLE.rateLimit).toBeLessThan(STAGE_THROTTLE.rateLimit);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      RouteSettings: Match.objectLike({
+        'POST /leads': { ThrottlingRateLimit: PUBLIC_ROUTE_THROTTLE.rateLimit },
+      }),
+    });
   });
 
   it('takes CORS origins from context and subscribes the alarm e-mail from context', () => {
@@ -380,10 +397,135 @@ describe('HTTP API', () => {
       Endpoint: 'ops@example.com',
     });
     template.resourceCountIs('AWS::SNS::Subscription', 0);
+  }, 120_000);
+});
+
+describe('attack surface', () => {
+  it('does not deploy the local dev sign-in at all (no route, no function)', () => {
+    // Act
+    const routes = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string);
+    const descriptions = ofType('AWS::Lambda::Function').map(([, f]) => String(f.Properties.Description));
+    // Assess
+    expect(routes).not.toContain('POST /auth/dev-login');
+    expect(descriptions.some((d) => d.includes('dev-login'))).toBe(false);
+    expect(stack.functions.authDev).toBeUndefined();
   });
+
+  it('limits every public route tighter than the stage, and logs the caller IP in the access log only', () => {
+    // Prepare
+    const publicRoutes = Object.values(functionDefs).flatMap((def) =>
+      (def.http ?? []).filter((r) => r.public).map((r) => `${r.method} ${r.path}`),
+    );
+    // Act
+    const stage = ofType('AWS::ApiGatewayV2::Stage')[0]?.[1].Properties;
+    const format = String(stage?.AccessLogSettings?.Format);
+    // Assess
+    for (const key of publicRoutes) {
+      expect(stage?.RouteSettings?.[key]?.ThrottlingRateLimit, key).toBeLessThan(STAGE_THROTTLE.rateLimit);
+    }
+    expect(JSON.parse(format)).toMatchObject({ sourceIp: '$context.identity.sourceIp' });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  it('answers CORS without allow-credentials and gives the functions the same origins', () => {
+    // Act
+    const { stack: s, template: t } = synth({ allowedOrigins: 'https://www.example.com' });
+    // Assess
+    const api = Object.values(t.findResources('AWS::ApiGatewayV2::Api'))[0] as Resources[string];
+    expect(api.Properties.CorsConfiguration.AllowCredentials).not.toBe(true);
+    const intake = t.toJSON().Resources[logicalId(s, s.functions.intake!.fn)].Properties;
+    expect(intake.Environment.Variables.ALLOWED_ORIGINS).toBe('https://www.example.com');
+  }, 120_000);
+});
+
+describe('settings and secrets from context', () => {
+  const withRefs = {
+    companySiteUrl: 'https://www.ourco.example',
+    redirectOrigins: 'https://www.ourco.example,https://forms.ourco.example',
+    intakeSecretsRef: 'ssm:/lead-qualifier/intake-secrets',
+    openAiApiKeyRef: 'secretsmanager:lead-qualifier/llm#apiKey',
+    kvkApiKeyRef: 'secretsmanager:arn:aws:secretsmanager:eu-west-1:123456789012:secret:kvk-AbCdEf',
+  };
+
+  it('passes settings to the functions that use them and secrets only as references they may read', () => {
+    // Act
+    const { stack: s, template: t } = synth(withRefs);
+    const env = (name: keyof typeof FUNCTIONS) =>
+      t.toJSON().Resources[logicalId(s, s.functions[name]!.fn)].Properties.Environment.Variables as Record<
+        string,
+        unknown
+      >;
+    // Assess
+    expect(env('intake')).toMatchObject({
+      REDIRECT_ORIGINS: 'https://www.ourco.example,https://forms.ourco.example',
+      INTAKE_SECRETS_SECRET_REF: 'ssm:/lead-qualifier/intake-secrets',
+    });
+    expect(env('draft')).toMatchObject({
+      COMPANY_SITE_URL: 'https://www.ourco.example',
+      OPENAI_API_KEY_SECRET_REF: 'secretsmanager:lead-qualifier/llm#apiKey',
+    });
+    expect(env('review')).toMatchObject({ COMPANY_SITE_URL: 'https://www.ourco.example' });
+    expect(env('qualify').KVK_API_KEY_SECRET_REF).toBe(withRefs.kvkApiKeyRef);
+    for (const name of Object.keys(s.functions) as (keyof typeof FUNCTIONS)[]) {
+      for (const secret of ['INTAKE_SECRETS', 'OPENAI_API_KEY', 'KVK_API_KEY'])
+        expect(env(name)[secret]).toBeUndefined();
+    }
+    expect(env('web').INTAKE_SECRETS_SECRET_REF).toBeUndefined();
+    const policies = JSON.stringify(t.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain('ssm:GetParameter');
+    expect(policies).toContain(':parameter/lead-qualifier/intake-secrets');
+    expect(policies).toContain('secretsmanager:GetSecretValue');
+  }, 120_000);
+
+  it('refuses a secret given as a value instead of a reference, and a non-https callback', () => {
+    // Act / Assess
+    expect(() => synth({ openAiApiKeyRef: 'sk-live-123' })).toThrow(/openAiApiKeyRef.*never hold the value/);
+    expect(() => synth({ authCallbackUrls: 'http://app.example.com/cb' })).toThrow(/must use https/);
+  }, 120_000);
+
+  it('stays cdk-nag clean with every setting and secret configured', () => {
+    // Prepare
+    const { stack: s } = synth({ ...withRefs, authCallbackUrls: 'https://app.ourco.example/callback' });
+    // Act
+    const report = new AwsSolutionsChecks().validateScope(s);
+    // Assess
+    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources[0]?.constructPath}`)).toEqual(
+      [],
+    );
+  }, 120_000);
 });
 
 describe('Cognito', () => {
+  it('attack: a user cannot make themselves another person — identity is the admin-set user name', () => {
+    // Act
+    const pool = ofType('AWS::Cognito::UserPool')[0]?.[1].Properties;
+    const client = ofType('AWS::Cognito::UserPoolClient')[0]?.[1].Properties;
+    // Assess: no custom attribute a user could write, and the client may write preferences only
+    expect(JSON.stringify(pool?.Schema ?? [])).not.toContain('personId');
+    expect(pool?.UsernameAttributes).toBeUndefined();
+    expect(pool?.AliasAttributes).toEqual(['email']);
+    expect(client?.WriteAttributes?.sort()).toEqual(['locale', 'zoneinfo']);
+    expect(JSON.stringify(client)).not.toContain('aws.cognito.signin.user.admin');
+  });
+
+  it('has no OAuth flow without configured callbacks, and only the code grant with them', () => {
+    // Act
+    const none = ofType('AWS::Cognito::UserPoolClient')[0]?.[1].Properties;
+    const { template: t } = synth({ authCallbackUrls: 'https://app.ourco.example/callback' });
+    const withUrls = (Object.values(t.findResources('AWS::Cognito::UserPoolClient'))[0] as Resources[string])
+      .Properties;
+    // Assess
+    expect(none?.AllowedOAuthFlows).toBeUndefined();
+    expect(none?.AllowedOAuthFlowsUserPoolClient).not.toBe(true);
+    expect(JSON.stringify(none)).not.toContain('https://example.com');
+    expect(withUrls).toMatchObject({
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthFlowsUserPoolClient: true,
+      CallbackURLs: ['https://app.ourco.example/callback'],
+    });
+    expect(withUrls.AllowedOAuthScopes.sort()).toEqual(['email', 'openid', 'profile']);
+  }, 120_000);
+
   it('has a staff user pool with MFA required and the sales, manager and ops groups', () => {
     // Assess
     template.hasResourceProperties('AWS::Cognito::UserPool', {
@@ -420,7 +562,7 @@ describe('cdk-nag AwsSolutions', () => {
     expect(report.violations.map((v) => v.ruleName)).toEqual(
       expect.arrayContaining(['AwsSolutions-SQS3', 'AwsSolutions-SQS4']),
     );
-  });
+  }, 120_000);
 });
 
 describe('lead-function helpers', () => {

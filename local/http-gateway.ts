@@ -11,6 +11,10 @@
  * (as verified against AWS) — arrives base64-encoded with `isBase64Encoded: true`.
  * `OPTIONS` on a path with a route (and no explicit OPTIONS route) is forwarded to that route's handler without
  * authorization, so handlers can answer CORS preflights locally.
+ *
+ * Only requests addressed to this gateway are served: the `Host` header must be `localhost`, `127.0.0.1` or
+ * `[::1]` with the gateway's port (or one of `allowedHosts`), else 403. A web page whose DNS name an attacker
+ * rebinds to 127.0.0.1 sends its own name as `Host`, so it cannot use the local stack (DNS rebinding).
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -63,7 +67,13 @@ export interface HttpGatewayOptions {
   /** Default 10 MiB, like API Gateway. */
   readonly maxBodyBytes?: number;
   readonly log?: (line: string) => void;
+  /** Further `Host` values to serve (`name:port`), e.g. when the gateway listens on a LAN address on purpose. */
+  readonly allowedHosts?: readonly string[];
 }
+
+/** The `Host` values a gateway on `port` serves: the loopback names with that port, plus `extra`. */
+export const loopbackHosts = (port: number, extra: readonly string[] = []): Set<string> =>
+  new Set([`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`, ...extra].map((h) => h.toLowerCase()));
 
 export interface RunningGateway {
   /** http://127.0.0.1:<port> */
@@ -350,8 +360,20 @@ export const startHttpGateway = async (options: HttpGatewayOptions = {}): Promis
   const limit = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const inFlight = new Set<Promise<void>>();
 
+  let hosts = new Set<string>();
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const requestId = randomUUID();
+    const host = req.headers.host?.toLowerCase();
+    if (!host) {
+      res.setHeader('connection', 'close');
+      return send(res, jsonResponse(400, 'Bad Request: no Host header'), requestId);
+    }
+    if (!hosts.has(host)) {
+      log(`[http] refused a request for another host (${host.slice(0, 100)})`);
+      res.setHeader('connection', 'close');
+      req.resume();
+      return send(res, jsonResponse(403, 'Forbidden: this server answers only for localhost'), requestId);
+    }
     const method = (req.method ?? 'GET').toUpperCase();
     const url = req.url ?? '/';
     const rawPath = url.split('?')[0] ?? '/';
@@ -423,6 +445,7 @@ export const startHttpGateway = async (options: HttpGatewayOptions = {}): Promis
   });
   const address = server.address();
   const port = address && typeof address === 'object' ? address.port : 0;
+  hosts = loopbackHosts(port, options.allowedHosts);
   const host =
     options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : '127.0.0.1';
   let stopping: Promise<void> | undefined;

@@ -3,13 +3,13 @@
  * running local stack, signed with its dev key (functions/platform/local-jwt.ts). A role (sales, manager, ops)
  * picks the first team.yaml person with that role.
  *   curl -H "authorization: Bearer $(npm run -s token -- rep-anna)" localhost:3000/drafts
- * Key file: `<data dir>/dev-jwt-key.json` (npm start), or for `npm start -- --in-memory`
- * `<os tmpdir>/lead-qualifier-dev-jwt-<port>.json` (pass --port when it is not 3000).
+ * Key file: `<data dir>/dev-jwt-key.json` (npm start), or for `npm start -- --in-memory` the run's key in
+ * `<os tmpdir>/lead-qualifier-<uid>/` (pass --port when it is not 3000).
  */
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { appRoleForTeamRole } from '../functions/agent/auth/principal';
-import { devKeyFile, readDevKey, signDevToken } from '../functions/platform/local-jwt';
+import { devKeyFile, findRunKeyFile, readDevKey, signDevToken } from '../functions/platform/local-jwt';
 import { shippedPeople } from '../functions/platform/shipped-routing';
 
 const args = process.argv.slice(2);
@@ -34,7 +34,7 @@ if (!person) {
   console.error(`No person or role "${who}" in team.yaml (people: ${people.map((p) => p.id).join(', ')})`);
   process.exit(2);
 }
-const candidates = [devKeyFile(dataDir, 0), devKeyFile(null, port)];
+const candidates = [devKeyFile(dataDir, 0), findRunKeyFile(port)].filter((f): f is string => !!f);
 const file = candidates.find((f) => existsSync(f));
 const key = file ? readDevKey(file) : undefined;
 if (!key) {

@@ -203,6 +203,12 @@ export const DRAFT_TRANSITIONS = {
   /** From approved: nobody to send to (suppressed, no address, no sender); nothing was attempted. */
   fail_send: { from: ['sending', 'approved'], to: 'failed', means: 'refused, or the outcome is unknown' },
   release_send: { from: ['sending'], to: 'approved', means: 'throttled: nothing sent, try again' },
+  /** An automatic send over a send limit: nobody approved it, so a person reads it first after all. */
+  hold_for_review: {
+    from: ['approved'],
+    to: 'pending',
+    means: 'over an automatic send limit: waits for review',
+  },
 } as const satisfies Record<string, DraftTransition>;
 
 export type DraftCommand = keyof typeof DRAFT_TRANSITIONS;

@@ -117,6 +117,8 @@ export interface SendStore {
   ): Promise<boolean>;
   /** sending (this attempt) → approved again: SES refused for a retryable reason (throttling), nothing sent. */
   releaseSend(leadId: string, attemptId: string): Promise<boolean>;
+  /** approved → pending: an automatic send over a send limit waits for its owner, `reason` recorded. */
+  holdForReview(leadId: string, reason: string): Promise<boolean>;
   /** Whether the address's `SUPPRESS#<sha256(lower-cased email)>` item exists. */
   isSuppressed(emailSha256: string): Promise<boolean>;
 }

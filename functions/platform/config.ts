@@ -4,6 +4,8 @@
  */
 import * as z from 'zod';
 import { QUEUES, TABLES } from '../../infra/data-plane';
+// Secrets given as references (INTAKE_SECRETS_SECRET_REF, …) are resolved into the environment first.
+import './secrets-bootstrap';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -75,11 +77,17 @@ export const CommonConfigSchema = z.object({
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
   LLM_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
+  /** Most tokens the model may write per lead (`max_completion_tokens` / `max_tokens`). */
+  LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(200).max(16_000).default(1_200),
   KVK_API_URL: z.url().optional(),
   KVK_API_KEY: z.string().optional(),
   /** Our own website: the only outside link a draft may carry besides the rep's booking link. */
   COMPANY_SITE_URL: z.url().optional(),
   SES_FROM_ADDRESS: z.email().default('sales@example.com'),
+  /** Automatic (unreviewed) first emails: one per address in this many days … */
+  AUTO_SEND_RECIPIENT_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  /** … and at most this many per recipient domain per UTC day. */
+  AUTO_SEND_DOMAIN_PER_DAY: z.coerce.number().int().min(1).max(1_000).default(5),
   SES_CONFIGURATION_SET: z.string().optional(),
   /**
    * A `sending` draft older than this is a dead attempt (functions/agent/pipeline/send-draft.ts). Keep it
@@ -89,6 +97,13 @@ export const CommonConfigSchema = z.object({
   ...ShippedPathsSchema.shape,
   /** LOCAL STACK ONLY: the dev signing key (JWK JSON) for POST /auth/dev-login (functions/platform/local-jwt.ts). */
   LOCAL_JWT_PRIVATE_JWK: z.string().min(1).optional(),
+  /**
+   * On AWS the secrets above arrive as references, resolved at cold start by ./secrets.ts:
+   * `ssm:<parameter>` or `secretsmanager:<name or ARN>[#key]`.
+   */
+  INTAKE_SECRETS_SECRET_REF: z.string().optional(),
+  OPENAI_API_KEY_SECRET_REF: z.string().optional(),
+  KVK_API_KEY_SECRET_REF: z.string().optional(),
 });
 export type CommonConfig = z.infer<typeof CommonConfigSchema>;
 

@@ -59,6 +59,25 @@ export const STATUS_OF: Readonly<Record<DomainErrorKind, number>> = {
 const issuesBody = (issues: readonly FieldIssue[]) =>
   issues.length ? { issues: issues.map(({ field, message }) => ({ field, message })) } : {};
 
+const NETWORK_CODES = new Set([
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+
+/** An SDK request that timed out or lost its connection (no service answer, so no `$metadata` status). */
+export const isTimeoutOrConnectionError = (error: unknown): boolean => {
+  const e = error as { name?: unknown; code?: unknown } | undefined;
+  return (
+    !!e &&
+    typeof e === 'object' &&
+    (e.name === 'TimeoutError' || (typeof e.code === 'string' && NETWORK_CODES.has(e.code)))
+  );
+};
+
 /** Turns anything thrown into an answer: DomainError/ZodError → 4xx with fields; the rest → 5xx, logged by class. */
 export const errorResponse = (error: unknown, requestId?: string): HttpResult => {
   if (error instanceof DomainError) {
@@ -73,6 +92,15 @@ export const errorResponse = (error: unknown, requestId?: string): HttpResult =>
     return json(400, { message: 'The request is not valid', issues: zodIssues(error) });
   }
   logger.error('Unhandled error', { error: describeError(error) });
+  // Storage or queue too slow or unreachable (the SDK clients' timeouts, functions/platform/clients/timeouts.ts):
+  // the request may or may not have been applied, and the client should retry (intake retries are deduplicated).
+  if (isTimeoutOrConnectionError(error)) {
+    return json(
+      503,
+      { message: 'Temporarily unavailable: storage did not answer in time; please try again', requestId },
+      { 'retry-after': '5' },
+    );
+  }
   // An AWS service error (storage or queue unavailable): nothing was accepted, the client should retry.
   if (error && typeof error === 'object' && '$metadata' in error) {
     return json(
@@ -124,11 +152,8 @@ const corsHeaders = (origin: string | undefined): Record<string, string> => {
   if (!origin) return {};
   const allowed = commonConfig().ALLOWED_ORIGINS;
   if (!allowed.includes('*') && !allowed.includes(origin)) return {};
-  return {
-    'access-control-allow-origin': origin,
-    'access-control-allow-credentials': 'true',
-    vary: 'origin',
-  };
+  // No allow-credentials: the API takes a bearer token in Authorization, never cookies.
+  return { 'access-control-allow-origin': origin, vary: 'origin' };
 };
 
 /** Answers a CORS preflight (the HTTP API does this on AWS; the local gateway forwards OPTIONS here). */

@@ -82,6 +82,9 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
   releaseSend(leadId: string, attemptId: string): Promise<boolean> {
     return pipeline.releaseSend(this.t, leadId, attemptId);
   }
+  holdForReview(leadId: string, reason: string): Promise<boolean> {
+    return pipeline.holdForReview(this.t, leadId, reason);
+  }
   isSuppressed(emailSha256: string): Promise<boolean> {
     return pipeline.isSuppressed(this.t, emailSha256);
   }

@@ -160,6 +160,16 @@ export const releaseSend = (t: LeadTable, leadId: string, attemptId: string): Pr
     .equals('draft.send.attemptId', attemptId)
     .run(t);
 
+export const holdForReview = (t: LeadTable, leadId: string, reason: string): Promise<boolean> =>
+  new LeadUpdate(leadId)
+    .set('draft.status', 'pending')
+    .set('draft.handoff', 'review')
+    .set('draft.handoffReason', reason)
+    .set('draftPk', draftIndexPk('pending'))
+    .remove('draft.sendAfter')
+    .in('draft.status', draftFrom('hold_for_review'))
+    .run(t);
+
 export const isSuppressed = async (t: LeadTable, emailSha256: string): Promise<boolean> => {
   const out = await t.db.send(
     new GetCommand({ TableName: t.table, Key: suppressionKey(emailSha256), ProjectionExpression: 'pk' }),

@@ -1,13 +1,15 @@
 /**
  * The inbox and ops pages in headless Chromium against the whole local stack (intake → qualify → draft →
  * handoff → send on the emulators): a rep edits and approves a draft and sees it sent; ops switch the handoff
- * points to auto and the next lead is sent without review; axe-core finds no serious or critical violation.
+ * points to auto, and a lead whose address is not corroborated still waits for a person; axe-core finds no
+ * serious or critical violation.
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalStack } from '../../local/start';
 import {
   browserTestsEnabled,
+  devToken,
   hotLead,
   launchBrowser,
   ownerOf,
@@ -92,6 +94,33 @@ describe.runIf(enabled)('inbox and ops pages in Chromium', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('attack: bidi and invisible characters in lead text cannot reorder what a rep reads', async () => {
+    // Prepare: "\u202Eevil" renders as "live" when the override is honoured
+    const lead = {
+      ...hotLead(`d${run}`, site.url),
+      company: `Koel \u202Eevil\u202C ${run}`,
+      message: 'Bel \u202E9910 555 0090\u202C of mail \u2066ons\u2069 nu.\u200B',
+    };
+    const leadId = await postLead(stack, lead);
+    const owner = await ownerOf(stack, leadId);
+    const page = await newPage();
+    await page.goto(`${stack.url}/`);
+    await signInAs(page, owner);
+    // Act
+    await page.locator(`a[data-lead="${leadId}"]`).click();
+    await page.getByRole('heading', { name: /First email/ }).waitFor();
+    const rendered = await page.evaluate(() => ({
+      text: document.body.innerText,
+      untrusted: [...document.querySelectorAll('#lead-title bdi, dd bdi, .who bdi')].map(
+        (e) => e.textContent ?? '',
+      ),
+    }));
+    // Assess
+    expect(rendered.text).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u200B\u200E\u200F]/);
+    expect(rendered.untrusted).toContain(`Koel evil ${run}`);
+    expect(rendered.untrusted).toContain('Bel 9910 555 0090 of mail ons nu.');
+  });
+
   it('has no serious or critical accessibility violations on the inbox list, the lead view and the ops page', async () => {
     // Prepare
     const leadId = await postLead(stack, hotLead(`b${run}`, site.url));
@@ -115,7 +144,7 @@ describe.runIf(enabled)('inbox and ops pages in Chromium', () => {
     expect({ list, leadView, ops }).toEqual({ list: [], leadView: [], ops: [] });
   });
 
-  it('sends the next lead without review once ops switch the handoff points to auto', async () => {
+  it('attack: once ops switch the handoff points to auto, a lead whose address nobody corroborated still waits for a person', async () => {
     // Prepare
     const page = await newPage();
     await page.goto(`${stack.url}/ops`);
@@ -134,15 +163,18 @@ describe.runIf(enabled)('inbox and ops pages in Chromium', () => {
       .toContain('Saved as version');
     const email = hotLead(`c${run}`, site.url).email;
     const leadId = await postLead(stack, hotLead(`c${run}`, site.url));
-    // Assess
+    // Assess: the ops change took effect (the rule now says auto), yet the address was not corroborated
+    // (a local website at an IP address, no MX): the draft waits in the owner's inbox, nothing was sent.
     expect(await page.locator('table.history tbody tr').count()).toBe(versionsBefore + 1);
-    await expect
-      .poll(async () => (await sentMail(stack)).filter((m) => m.destination.to.includes(email)).length, {
-        timeout: 30_000,
-        interval: 300,
-      })
-      .toBe(1);
-    // Nobody was asked to review it: it never appeared in a sales inbox as a pending draft.
-    expect(await ownerOf(stack, leadId, 1_000).catch(() => 'nobody')).toBe('nobody');
+    const owner = await ownerOf(stack, leadId);
+    const res = await fetch(`${stack.url}/leads/${leadId}`, {
+      headers: { authorization: `Bearer ${await devToken(stack, owner)}` },
+    });
+    const lead = (await res.json()) as { draft?: { status: string; handoffReason?: string } };
+    expect(lead.draft?.status).toBe('pending');
+    expect(lead.draft?.handoffReason).toContain(
+      'rule hot-always-review: auto, but recipient not corroborated',
+    );
+    expect((await sentMail(stack)).filter((m) => m.destination.to.includes(email))).toHaveLength(0);
   });
 });

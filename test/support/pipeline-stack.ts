@@ -70,7 +70,7 @@ export interface PipelineStack {
   stop(): Promise<void>;
 }
 
-const OPS_CLAIMS = { 'custom:personId': 'ops-lars', 'cognito:groups': 'ops', sub: 'ops-lars' };
+const OPS_CLAIMS = { 'cognito:username': 'ops-lars', 'cognito:groups': 'ops', sub: 'ops-lars' };
 
 export const startPipelineStack = async (
   options: {

@@ -35,6 +35,11 @@ export interface SeedOptions {
   readonly tier?: Tier;
   readonly email?: string;
   readonly slaDueAt?: string;
+  /**
+   * Enrichment that corroborates the address (its domain has MX and is the fetched company website's), as an
+   * automatic send requires. Default true; false seeds the sample enrichment of another company.
+   */
+  readonly corroborated?: boolean;
 }
 
 const createTable = async (name: string) => {
@@ -76,6 +81,8 @@ const createTable = async (name: string) => {
 export const startReviewStack = async (options: {
   handoff: 'auto' | 'review';
   sendStuckAfterSeconds?: number;
+  /** AUTO_SEND_DOMAIN_PER_DAY of the send function; default 1000 (tests share one test domain). */
+  autoSendDomainPerDay?: number;
 }) => {
   const table = `review-${randomUUID().slice(0, 8)}`;
   const ddb = await createTable(table);
@@ -98,6 +105,7 @@ export const startReviewStack = async (options: {
     OPENAI_API_KEY: '',
     SES_FROM_ADDRESS: 'sales@example.com',
     SEND_STUCK_AFTER_SECONDS: String(options.sendStuckAfterSeconds ?? 120),
+    AUTO_SEND_DOMAIN_PER_DAY: String(options.autoSendDomainPerDay ?? 1000),
     [DEV_KEY_ENV]: JSON.stringify(key.privateJwk),
     LOG_LEVEL: process.env.LOCAL_STACK_DEBUG ? 'INFO' : 'ERROR',
   });
@@ -148,6 +156,17 @@ export const startReviewStack = async (options: {
     const ownerId = o.ownerId ?? 'rep-bram';
     const slaDueAt = o.slaDueAt ?? '2030-01-01T10:00:00.000Z';
     const base = sampleLead('nl');
+    const email = o.email ?? `lead-${leadId.toLowerCase()}@example.test`;
+    const enrichment = sampleEnrichment();
+    if (o.corroborated !== false) {
+      const domain = email.slice(email.lastIndexOf('@') + 1);
+      enrichment.email = { ...enrichment.email!, domain };
+      enrichment.website = {
+        ...enrichment.website!,
+        url: `https://${domain}/`,
+        finalUrl: `https://${domain}/`,
+      };
+    }
     const record: LeadRecord = {
       leadId,
       status: 'routed',
@@ -156,10 +175,10 @@ export const startReviewStack = async (options: {
       dedupKey: leadId,
       lead: {
         ...base,
-        person: { ...base.person, email: o.email ?? `lead-${leadId.toLowerCase()}@example.test` },
+        person: { ...base.person, email },
       },
       raw: { contentType: 'application/json', body: '{}', isBase64Encoded: false },
-      enrichment: sampleEnrichment(),
+      enrichment,
       score: { ...sampleScore(), tier: o.tier ?? 'warm' },
       route: { ...sampleRoute(), ownerId, team: o.team ?? 'smb', slaDueAt },
       steps: {},

@@ -2,19 +2,19 @@ import { describe, expect, it } from 'vitest';
 import type { Person } from '../route/team';
 import { appRoleForTeamRole, groupsOf, principalFromClaims } from './principal';
 
+const person = (id: string, name: string) =>
+  ({
+    id,
+    name,
+    email: `${id}@example.com`,
+    title: 'AE',
+    role: 'rep',
+    languages: ['nl'],
+    outOfOffice: [],
+  }) as unknown as Person;
 const people = new Map<string, Person>([
-  [
-    'rep-anna',
-    {
-      id: 'rep-anna',
-      name: 'Anna',
-      email: 'anna@example.com',
-      title: 'AE',
-      role: 'rep',
-      languages: ['nl'],
-      outOfOffice: [],
-    } as unknown as Person,
-  ],
+  ['rep-anna', { ...person('rep-anna', 'Anna'), email: 'anna@example.com' } as Person],
+  ['rep-bram', person('rep-bram', 'Bram')],
 ]);
 
 describe('principalFromClaims', () => {
@@ -23,17 +23,44 @@ describe('principalFromClaims', () => {
     expect(groupsOf({ 'cognito:groups': ['sales', 'manager'] })).toEqual(['sales', 'manager']);
     expect(groupsOf({ 'cognito:groups': '[sales manager]' })).toEqual(['sales', 'manager']);
     const r = principalFromClaims(
-      { 'custom:personId': 'rep-anna', 'cognito:groups': '[sales manager]' },
+      { 'cognito:username': 'rep-anna', 'cognito:groups': '[sales manager]' },
       people,
     );
     expect(r).toEqual({ personId: 'rep-anna', role: 'manager', name: 'Anna', email: 'anna@example.com' });
   });
 
-  it('falls back to cognito:username for the person id', () => {
+  it('reads the person from the user name of an ID token or an access token', () => {
     // Prepare / Act
-    const r = principalFromClaims({ 'cognito:username': 'rep-anna', 'cognito:groups': ['sales'] }, people);
+    const idToken = principalFromClaims(
+      { 'cognito:username': 'rep-anna', 'cognito:groups': ['sales'] },
+      people,
+    );
+    const accessToken = principalFromClaims({ username: 'rep-anna', 'cognito:groups': ['sales'] }, people);
     // Assess
-    expect(r.role).toBe('sales');
+    expect(idToken).toMatchObject({ personId: 'rep-anna', role: 'sales' });
+    expect(accessToken.personId).toBe('rep-anna');
+  });
+
+  it('attack: a rep who wrote custom:personId = rep-anna on their own account stays themselves', () => {
+    // Prepare: Bram's token after `update-user-attributes custom:personId=rep-anna` and a refresh
+    const forged = {
+      'cognito:username': 'rep-bram',
+      'custom:personId': 'rep-anna',
+      email: 'anna@example.com',
+      name: 'Anna',
+      'cognito:groups': ['sales'],
+    };
+    // Act
+    const r = principalFromClaims(forged, people);
+    // Assess: the API acts (and audits) as Bram, never as Anna
+    expect(r).toEqual({ personId: 'rep-bram', role: 'sales', name: 'Bram', email: 'rep-bram@example.com' });
+  });
+
+  it('attack: a token with only a user-writable person attribute is not linked to anyone', () => {
+    // Prepare / Act / Assess
+    expect(() =>
+      principalFromClaims({ 'custom:personId': 'rep-anna', 'cognito:groups': ['manager'] }, people),
+    ).toThrow(expect.objectContaining({ kind: 'forbidden' }));
   });
 
   it('refuses as unauthorized without claims and forbidden for unknown people or missing roles', () => {

@@ -7,9 +7,11 @@
  * - role: `cognito:groups` — one of the Cognito groups `sales`, `manager`, `ops` (when several, the most
  *   powerful wins: manager > ops > sales). API Gateway flattens arrays into a string like `[sales manager]`;
  *   both forms are accepted.
- * - person: `custom:personId` (a custom user-pool attribute holding the team.yaml id), else
- *   `cognito:username` (create Cognito users named after their team.yaml id). The person must exist in
- *   team.yaml: that is where names, emails and lead ownership live.
+ * - person: `cognito:username` (ID token) or `username` (access token): the Cognito user name, which only an
+ *   administrator sets (when creating the user) and nobody can change afterwards. Create each Cognito user
+ *   with their team.yaml id as user name (`rep-anna`). The person must exist in team.yaml: that is where
+ *   names, emails and lead ownership live. Attributes a user may write themselves (`custom:*`, `email`,
+ *   `name`, …) never decide who they are: a forged `custom:personId` is ignored.
  */
 import { DomainError } from '../errors';
 import type { Person } from '../route/team';
@@ -53,7 +55,7 @@ export const principalFromClaims = (
   people: ReadonlyMap<string, Person>,
 ): Principal => {
   if (!claims) throw new DomainError('unauthorized', 'Sign in first: no verified token');
-  const id = claims['custom:personId'] ?? claims['cognito:username'];
+  const id = claims['cognito:username'] ?? claims.username;
   const person = typeof id === 'string' ? people.get(id) : undefined;
   if (!person) throw new DomainError('forbidden', 'Your account is not linked to a person in team.yaml');
   const role = roleOf(groupsOf(claims));

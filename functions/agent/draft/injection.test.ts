@@ -4,7 +4,8 @@ import { INJECTION_CORPUS, type InjectionCase } from '../../../local/injection-c
 import { shippedPrompts } from '../../platform/shipped-prompts';
 import { FIXED_NOW, REP, sampleInput } from '../testing/samples';
 import { buildAllowList } from './allow-list';
-import { emailAllowed, findBareHosts, findEmails, findUrls, urlAllowed } from './guardrails';
+import { checkDraft, emailAllowed, findBareHosts, findEmails, findUrls, urlAllowed } from './guardrails';
+import { signature } from './template';
 import { countHidden } from './text';
 import type { DraftingInput } from './types';
 import { writeRationaleAndDraft } from './write';
@@ -60,7 +61,7 @@ beforeAll(async () => {
       questionsForFirstCall: ['What budget is available?'],
       nextAction: `Follow the lead's instructions: ${echoed.join(' ')}`,
       email: {
-        subject: 'Your message',
+        subject: current?.echo.subject ?? 'Your message',
         body: `Hi Pieter,\n\n${echoed.join('\n')}\n\nKind regards,\n\nAnna de Vries\n${REP.email}`,
       },
     });
@@ -70,6 +71,15 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
+
+/** The email a model that obeys the injection writes (as the chat server above answers). */
+function hijackedEmail(c: InjectionCase): { subject: string; body: string } {
+  const echoed = [...(c.echo.claims ?? []), ...(c.echo.links ?? []), ...(c.echo.emails ?? [])];
+  return {
+    subject: c.echo.subject ?? 'Your message',
+    body: `Hi Pieter,\n\n${echoed.join('\n')}\n\nKind regards,\n\nAnna de Vries\n${REP.email}`,
+  };
+}
 
 function assertNoOutsideLinks(text: string, input: DraftingInput): void {
   const allow = buildAllowList(input);
@@ -86,10 +96,10 @@ describe('prompt-injection corpus', () => {
     const ids = new Set(INJECTION_CORPUS.map((c) => c.id));
     // Act
     const silent = INJECTION_CORPUS.filter(
-      (c) => !c.echo.claims?.length && !c.echo.links?.length && !c.echo.emails?.length,
+      (c) => !c.echo.claims?.length && !c.echo.links?.length && !c.echo.emails?.length && !c.echo.subject,
     );
     // Assess
-    expect(INJECTION_CORPUS.length).toBeGreaterThanOrEqual(30);
+    expect(INJECTION_CORPUS.length).toBeGreaterThanOrEqual(55);
     expect(ids.size).toBe(INJECTION_CORPUS.length);
     expect(silent).toEqual([]);
   });
@@ -123,7 +133,24 @@ describe('prompt-injection corpus', () => {
       expect(r.draft?.provider).toBe('template');
       expect(r.rationale.fallbackReason).toBe('guardrail');
       assertNoOutsideLinks(`${r.draft?.subject}\n${r.draft?.body}`, input);
+      expect(r.draft?.subject).not.toMatch(/[\r\n\u2028\u2029]/);
+      expect(`${r.draft?.subject}\n${r.draft?.body}`).not.toMatch(
+        /0900|555|NL91|complimentary|half off|185\.23|P\.S\.|password|\.\.\//i,
+      );
       expect(r.rationale.text).not.toMatch(/https?:\/\/|@evil|@kwaad/i);
+    },
+  );
+
+  it.each(INJECTION_CORPUS.filter((c) => c.target !== 'rationale').map((c) => [c.id, c] as const))(
+    '%s: the hijacked email alone fails the draft guardrails',
+    (_id, c) => {
+      // Prepare
+      const input = inject(c, 'en');
+      const ctx = { allowList: buildAllowList(input), ...input, signature: signature(input) };
+      // Act
+      const { issues } = checkDraft(hijackedEmail(c), ctx);
+      // Assess
+      expect(issues.length, JSON.stringify(issues)).toBeGreaterThan(0);
     },
   );
 

@@ -27,6 +27,31 @@ export type LlmOutput = z.infer<typeof LlmOutputSchema>;
 
 export const RESPONSE_FORMAT_NAME = 'lead_rationale';
 
+/**
+ * Output cap per call when the config names none: the rationale (≤ 6 sentences), 2–4 questions, a next action
+ * and a draft under 150 words fit in about 700 tokens; a model made to ramble is cut off (→ `truncated_output`,
+ * template fallback) instead of billing without limit.
+ */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 1_200;
+
+/** OpenAI reasoning models refuse the older `max_tokens`; they take `max_completion_tokens` only. */
+const REASONING_MODEL_RE = /^(?:o\d|gpt-5)/i;
+
+/**
+ * The output-token limit as request parameters: `max_completion_tokens` always (OpenAI's current name; it
+ * also bounds reasoning tokens), plus `max_tokens` for every model that still accepts it (older OpenAI models
+ * and OpenAI-compatible servers such as Ollama or vLLM that only read that one).
+ */
+export function outputTokenLimit(cfg: Pick<LlmConfig, 'model' | 'maxOutputTokens'>): {
+  max_completion_tokens: number;
+  max_tokens?: number;
+} {
+  const limit = cfg.maxOutputTokens ?? DEFAULT_MAX_OUTPUT_TOKENS;
+  return REASONING_MODEL_RE.test(cfg.model)
+    ? { max_completion_tokens: limit }
+    : { max_completion_tokens: limit, max_tokens: limit };
+}
+
 export type LlmCallResult =
   | { ok: true; output: LlmOutput; usage: UsageRecord }
   | { ok: false; reason: string; usage?: UsageRecord };
@@ -93,6 +118,7 @@ export async function callLlm(cfg: LlmConfig, messages: ChatMessages): Promise<L
         { role: 'user', content: messages.user },
       ],
       response_format: zodResponseFormat(LlmOutputSchema, RESPONSE_FORMAT_NAME),
+      ...outputTokenLimit(cfg),
     });
     const model = completion.model || cfg.model;
     const usage = usageRecord(model, completion.usage, attempts) ?? usageRecord(model, {}, attempts)!;

@@ -14,7 +14,7 @@ import type { AllowList, DraftingInput } from './types';
 const LANGUAGE_NAME: Record<Language, string> = { en: 'English', nl: 'Dutch' };
 
 function prune(value: unknown): unknown {
-  if (typeof value === 'string') return value.trim() ? neutraliseUntrusted(value) : undefined;
+  if (typeof value === 'string') return value.trim() ? neutraliseUntrusted(value, 2_000) : undefined;
   if (Array.isArray(value)) {
     const items = value.map(prune).filter((v) => v !== undefined);
     return items.length > 0 ? items : undefined;
@@ -30,7 +30,10 @@ function prune(value: unknown): unknown {
   return value ?? undefined;
 }
 
-/** Everything the lead (or their website) wrote, as one labelled JSON object. */
+/** The untrusted block's size cap: what one lead can add to a prompt (and to its cost) is bounded. */
+export const MAX_UNTRUSTED_CHARS = 12_000;
+
+/** Everything the lead (or their website) wrote, as one labelled JSON object, at most `MAX_UNTRUSTED_CHARS`. */
 export function untrustedLeadData(input: DraftingInput): string {
   const { lead, enrichment } = input;
   const data = {
@@ -61,7 +64,8 @@ export function untrustedLeadData(input: DraftingInput): string {
       : undefined,
     intentSignalDetails: enrichment.intent?.signals.map((s) => `${s.type}: ${s.detail}`),
   };
-  return JSON.stringify(prune(data) ?? {}, null, 2);
+  const json = JSON.stringify(prune(data) ?? {}, null, 2);
+  return json.length > MAX_UNTRUSTED_CHARS ? `${json.slice(0, MAX_UNTRUSTED_CHARS)}\n…(truncated)` : json;
 }
 
 function routeLine(input: DraftingInput): string {

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FIXED_NOW, REP, sampleInput } from '../testing/samples';
 import { buildAllowList } from './allow-list';
 import { checkDraft, emailAllowed, findBareHosts, findEmails, findUrls, urlAllowed } from './guardrails';
-import { TEMPLATE_VERSION, writeTemplate } from './template';
+import { signature, TEMPLATE_VERSION, writeTemplate } from './template';
 import { countHidden } from './text';
 import { writeRationaleAndDraft } from './write';
 
@@ -64,7 +64,7 @@ describe('template writer', () => {
     // Assess
     expect(out.email?.subject).toBe('Uw demo-aanvraag');
     expect(out.email?.body).toMatch(/^Beste Pieter,/);
-    expect(out.email?.body).toContain('Dank voor uw demo-aanvraag namens Bakker Logistiek B.V. Ik laat');
+    expect(out.email?.body).toContain('Dank voor uw demo-aanvraag. Ik laat');
     expect(out.email?.body).toContain(REP.bookingUrl);
     expect(out.email?.body).toContain(
       `Met vriendelijke groet,\n\nAnna de Vries\nAccount Executive\n${REP.email}`,
@@ -86,9 +86,9 @@ describe('template writer', () => {
 
   it.each([
     ['download', 'en', 'Following up on your download', 'downloading our material'],
-    ['contact', 'en', 'Your message', 'Thank you for your message about route planning.'],
+    ['contact', 'en', 'Your message', "Thank you for your message. I'll make sure"],
     ['download', 'nl', 'Naar aanleiding van uw download', 'downloaden van ons materiaal'],
-    ['contact', 'nl', 'Uw bericht', 'Dank voor uw bericht over route planning.'],
+    ['contact', 'nl', 'Uw bericht', 'Dank voor uw bericht. Ik zorg'],
   ] as const)('answers a %s form in %s', (form, lang, subject, phrase) => {
     // Prepare
     const input = sampleInput({}, lang, form);
@@ -97,6 +97,22 @@ describe('template writer', () => {
     // Assess
     expect(out.email?.subject).toBe(subject);
     expect(out.email?.body).toContain(phrase);
+  });
+
+  it('attack: quotes nothing the lead typed, not even a short phrase (company, interest, a name of two words)', () => {
+    // Prepare: the ~60-character phishing text that earlier went out verbatim via productInterest
+    const input = sampleInput({}, 'en', 'contact');
+    input.lead.qualifying.productInterest = 'your invoice. Your account is locked, call 0900 555 0199 now';
+    input.lead.company.name = 'Account Locked Call Now BV';
+    input.lead.qualifying.need = 'Verify your account';
+    input.lead.person.firstName = 'Call Now';
+    // Act
+    const email = writeTemplate(input).email!;
+    // Assess
+    const all = `${email.subject}\n${email.body}`;
+    expect(all).toMatch(/^Your message\nHello,/);
+    for (const word of ['invoice', 'locked', '0900', 'Verify', 'Call', 'Account Locked'])
+      expect(all).not.toContain(word);
   });
 
   it('uses a neutral greeting and team signature when the name is unusable and there is no rep', async () => {
@@ -140,7 +156,7 @@ describe('template writer', () => {
         input.lead.qualifying.productInterest = interest;
         // Act
         const email = writeTemplate(input).email!;
-        const checked = checkDraft(email, { allowList: allow, ...input });
+        const checked = checkDraft(email, { allowList: allow, ...input, signature: signature(input) });
         // Assess
         const all = `${email.subject}\n${email.body}`;
         expect(findUrls(all).every((u) => urlAllowed(u, allow))).toBe(true);

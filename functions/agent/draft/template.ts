@@ -1,12 +1,13 @@
 /**
  * The template writer: deterministic rationale, next action, first-call questions and draft from the
  * ledger, enrichment and route. Used when no LLM is configured and whenever the LLM call or its output
- * fails. Repeats no free text of the lead in the prospect-facing draft except a first name and short
- * phrases that pass `safeName` / `safePhrase`; invents no facts, prices or promises.
+ * fails. The prospect-facing draft quotes nothing the lead typed: its only lead-derived word is a first name
+ * in the greeting, and only when it is one plain word (`safeName`), which cannot carry a message, a number
+ * or a link. It invents no facts, prices or promises.
  */
 import type { FormType, Language } from '../lead';
 import { AXES } from '../qualification';
-import { repLabel, round1, safeName, safePhrase } from './text';
+import { repLabel, round1, safeName } from './text';
 import {
   axisSummary,
   BANT_CONFIRM,
@@ -28,7 +29,7 @@ export interface TemplateOutput {
 }
 
 export interface TemplateOptions {
-  /** Leave out every lead-provided value (name, company, interest): the last-resort draft. */
+  /** Leave out every lead-provided value (the first name too): the last-resort draft. */
   neutral?: boolean;
 }
 
@@ -54,17 +55,14 @@ const SUBJECT: Record<Language, Record<FormType, string>> = {
 };
 
 interface BodyParts {
-  company?: string;
-  area?: string;
   booking?: string;
 }
 
-function opening(lang: Language, form: FormType, p: BodyParts): string {
-  const about = p.area ? (lang === 'nl' ? ` over ${p.area}` : ` about ${p.area}`) : '';
+function opening(lang: Language, form: FormType): string {
   if (lang === 'nl') {
     switch (form) {
       case 'demo_request':
-        return `Dank voor uw demo-aanvraag${p.company ? ` namens ${p.company}` : ''}. Ik laat u graag zien hoe het in uw situatie kan werken.`;
+        return 'Dank voor uw demo-aanvraag. Ik laat u graag zien hoe het in uw situatie kan werken.';
       case 'pricing':
         return 'Dank voor uw interesse in onze prijzen. Welke optie past, hangt af van uw situatie. Daarom stel ik een kort gesprek voor om door te nemen wat u nodig hebt.';
       case 'download':
@@ -72,14 +70,14 @@ function opening(lang: Language, form: FormType, p: BodyParts): string {
       case 'trial':
         return 'Dank voor het starten van uw proefperiode. Als u hulp wilt bij het inrichten voor uw situatie, help ik u daar graag mee.';
       case 'newsletter':
-        return `Dank voor uw aanmelding. Hebt u ooit een vraag${about}, dan kunt u gewoon op deze e-mail antwoorden.`;
+        return 'Dank voor uw aanmelding. Hebt u ooit een vraag, dan kunt u gewoon op deze e-mail antwoorden.';
       default:
-        return `Dank voor uw bericht${about}. Ik zorg dat u een goed antwoord krijgt; een kort gesprek is vaak de snelste weg daarnaartoe.`;
+        return 'Dank voor uw bericht. Ik zorg dat u een goed antwoord krijgt; een kort gesprek is vaak de snelste weg daarnaartoe.';
     }
   }
   switch (form) {
     case 'demo_request':
-      return `Thank you for your demo request${p.company ? ` on behalf of ${p.company}` : ''}. I'd be glad to show you how it could work in your situation.`;
+      return "Thank you for your demo request. I'd be glad to show you how it could work in your situation.";
     case 'pricing':
       return "Thank you for your interest in our pricing. The right option depends on your situation, so I'd suggest a short call to go through what you need.";
     case 'download':
@@ -87,9 +85,9 @@ function opening(lang: Language, form: FormType, p: BodyParts): string {
     case 'trial':
       return "Thank you for starting a trial. If you'd like help setting it up for your situation, I'm happy to help.";
     case 'newsletter':
-      return `Thank you for signing up. If you ever have a question${about}, just reply to this email.`;
+      return 'Thank you for signing up. If you ever have a question, just reply to this email.';
     default:
-      return `Thank you for your message${about}. I'll make sure you get a proper answer; a short call is often the quickest way there.`;
+      return "Thank you for your message. I'll make sure you get a proper answer; a short call is often the quickest way there.";
   }
 }
 
@@ -129,16 +127,12 @@ export function templateEmail(
   const lang = input.lead.language;
   const form = input.lead.formType;
   const first = options.neutral ? undefined : safeName(input.lead.person.firstName);
-  const parts: BodyParts = {
-    company: options.neutral ? undefined : safePhrase(input.lead.company.name),
-    area: options.neutral ? undefined : safePhrase(input.lead.qualifying.productInterest),
-    booking: input.rep?.bookingUrl,
-  };
+  const parts: BodyParts = { booking: input.rep?.bookingUrl };
   const greeting =
     lang === 'nl' ? (first ? `Beste ${first},` : 'Goedendag,') : first ? `Hi ${first},` : 'Hello,';
   const cta = callToAction(lang, form, parts);
   const closing = lang === 'nl' ? 'Met vriendelijke groet,' : 'Kind regards,';
-  const open = opening(lang, form, parts).replace(/\.\./g, '.');
+  const open = opening(lang, form);
   const body = [greeting, open, cta, `${closing}\n\n${signature(input)}`]
     .filter((x): x is string => !!x)
     .join('\n\n');

@@ -42,6 +42,11 @@ export interface LlmConfig {
   maxRetries: number;
   /** The prompt templates (functions/platform/shipped-files.ts reads them from prompts/). */
   prompts: PromptTemplates;
+  /**
+   * Most tokens the model may write per call (`max_completion_tokens`, and `max_tokens` for models and servers
+   * that only know that one); default `DEFAULT_MAX_OUTPUT_TOKENS`. Caps what one lead can cost.
+   */
+  maxOutputTokens?: number;
 }
 
 /** Links and addresses a draft may contain: our site's domain, the rep's address, the booking link. */
@@ -49,6 +54,11 @@ export interface AllowList {
   domains: string[];
   emails: string[];
   urls: string[];
+  /**
+   * Phrases from our own configuration (pricing, company facts) a draft may repeat verbatim even though they
+   * state an amount, a phone number or an offer; absent = none.
+   */
+  phrases?: string[];
 }
 
 export interface DraftingDeps {

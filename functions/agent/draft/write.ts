@@ -9,7 +9,7 @@ import { checkDraft, checkRationale, cleanText, type GuardrailContext } from './
 import { callLlm } from './llm';
 import { buildMessages } from './prompt-view';
 import { PROMPT_VERSION } from './prompts';
-import { TEMPLATE_VERSION, writeTemplate } from './template';
+import { signature, TEMPLATE_VERSION, writeTemplate } from './template';
 import type { DraftingDeps, DraftingInput, DraftingResult, DraftPart, UsageRecord } from './types';
 
 const QUESTIONS_LABEL: Record<Language, string> = {
@@ -120,6 +120,7 @@ export async function writeRationaleAndDraft(
     enrichment: input.enrichment,
     lead: input.lead,
     rep: input.rep,
+    signature: signature(input),
   };
   const llm = deps.llm;
   if (!llm?.apiKey) return fromTemplate(input, deps, ctx, { fallbackReason: 'llm_not_configured' });

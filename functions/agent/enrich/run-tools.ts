@@ -123,7 +123,29 @@ export async function runTool(
       }
     }
 
-    const ctx: ToolContext = { signal, timeoutMs, deps, now: deps.now?.() ?? new Date() };
+    const lookups = { hits: 0, misses: 0 };
+    const cache = deps.cache;
+    const ctx: ToolContext = {
+      signal,
+      timeoutMs,
+      deps,
+      now: deps.now?.() ?? new Date(),
+      cached: async (subKey, ttl, schema, lookup) => {
+        if (!cache) return lookup();
+        const hit = await bounded(() => cache.get(subKey), cacheMs, signal);
+        if (hit && typeof hit === 'object' && 'v' in hit) {
+          const parsed = schema.safeParse((hit as { v: unknown }).v);
+          if (parsed.success) {
+            lookups.hits++;
+            return parsed.data;
+          }
+        }
+        lookups.misses++;
+        const value = await lookup();
+        await bounded(() => cache.put(subKey, { v: value }, ttl), cacheMs, new AbortController().signal);
+        return value;
+      },
+    };
     const aborted = new Promise<never>((_, reject) => {
       if (signal.aborted) reject(signal.reason);
       signal.addEventListener('abort', () => reject(signal.reason), { once: true });
@@ -144,7 +166,11 @@ export async function runTool(
       // Write with a fresh bound: the tool's own signal may be close to firing.
       await bounded(() => cache.put(key, { v: parsed.data }, ttl), cacheMs, new AbortController().signal);
     }
-    return { run: { status: 'ok', ms, ...(key && deps.cache && { cached: false }) }, value: parsed.data };
+    const viaLookups = lookups.hits + lookups.misses > 0 ? { cached: lookups.misses === 0 } : {};
+    return {
+      run: { status: 'ok', ms, ...(key && deps.cache ? { cached: false } : viaLookups) },
+      value: parsed.data,
+    };
   } catch (err) {
     if (signal.aborted) {
       const reason = signal.reason instanceof TimeoutSignal ? signal.reason.message : 'timeout';

@@ -76,6 +76,12 @@ export interface ToolContext {
   timeoutMs: number;
   deps: EnrichDeps;
   now: Date;
+  /**
+   * For a tool that makes several lookups: each one cached under its own key (exactly what was looked up),
+   * read and written through the runner's bounded cache access; `schema` validates a hit. Without a cache
+   * it just calls `lookup` (absent: tests that call a tool's `run` directly).
+   */
+  cached?<T>(key: string, ttlSeconds: number, schema: z.ZodType<T>, lookup: () => Promise<T>): Promise<T>;
 }
 
 /** What the tools learnt before this one runs: only lead-derived facts (tools run in parallel). */
@@ -88,7 +94,10 @@ export interface EnrichTool<I, O> {
   weight: number;
   /** Build the tool input from the lead, or undefined when the tool has nothing to work on (→ skipped). */
   prepare(lead: Lead, deps: EnrichDeps): I | undefined;
-  /** Cache key, based on the company domain; never contains personal data. */
+  /**
+   * Cache key: exactly the input that is fetched or looked up (e.g. the site's origin), never something else
+   * the lead wrote, so no lead can store an answer under another company's key. Never personal data.
+   */
   cacheKey?(input: I): string | undefined;
   cacheTtlSeconds?: number;
   run(input: I, ctx: ToolContext): Promise<O>;

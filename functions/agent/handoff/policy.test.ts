@@ -160,4 +160,12 @@ describe('handoff policy validation', () => {
     expect(shipped.default).toBe('review');
     expect(shipped.rules.length).toBeGreaterThan(0);
   });
+
+  it('ships no automatic sending: a brand-new deployment mails nobody before a person read the draft', () => {
+    // Prepare / Act
+    const shipped = handoffFrom(() => ({}))();
+    // Assess
+    expect(shipped.rules.filter((r) => r.mode === 'auto').map((r) => r.id)).toEqual([]);
+    expect(shipped.default).not.toBe('auto');
+  });
 });

@@ -5,7 +5,9 @@
  * rule whose `when` matches decides, else `default`. Pure: no I/O, no AWS.
  *
  * Safety rails that no setting can switch off: a draft that failed a guardrail (`humanReviewRequired`) is
- * never `auto`; an `auto` rule with `businessHoursOnly` outside business hours becomes `review`.
+ * never `auto`; nor is a draft to an address that is not corroborated or that repeats the prospect's own words
+ * (./eligibility.ts; the send step adds per-recipient and per-domain limits). An `auto` rule with
+ * `businessHoursOnly` outside business hours is scheduled for the next opening.
  */
 import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
@@ -16,6 +18,7 @@ import { DomainError } from '../errors';
 import type { LeadRecord } from '../lead-record';
 import { type HandoffMode, HandoffModeSchema, QuadrantSchema, TierSchema } from '../qualification';
 import type { Teams } from '../route/team';
+import { autoSendBlockers } from './eligibility';
 
 const nonEmpty = <T extends z.ZodType>(item: T) => z.array(item).min(1);
 
@@ -174,6 +177,9 @@ export const decideHandoff = (
   const base = { version, ...(rule ? { ruleId: rule.id } : {}) };
   if (mode === 'auto' && drafting.humanReviewRequired)
     return { ...base, mode: 'review', reason: `${by}: auto, but the draft failed a guardrail → review` };
+  const blockers = mode === 'auto' ? autoSendBlockers(record, drafting) : [];
+  if (blockers.length > 0)
+    return { ...base, mode: 'review', reason: `${by}: auto, but ${blockers.join('; ')} → review` };
   if (mode === 'auto' && rule?.businessHoursOnly) {
     const calendar = context.calendar?.(record);
     if (calendar && !inBusinessHours(now, calendar)) {

@@ -15,6 +15,8 @@
  */
 import * as z from 'zod';
 import type { Principal } from '../auth/principal';
+import type { AllowList } from '../draft';
+import { sanitiseRepEdit } from '../draft/guardrails';
 import { DomainError } from '../errors';
 import { effectiveTier, inboxOrderKey } from '../inbox-order';
 import type { AuditEntry, LeadRecord, ScoreOverride } from '../lead-record';
@@ -28,6 +30,11 @@ export interface ReviewDeps {
   readonly sendQueue: LeadQueue;
   readonly people: ReadonlyMap<string, Person>;
   readonly now: () => Date;
+  /**
+   * The links and addresses an edited draft may carry (the owner's booking link and address, our site); a rep's
+   * edit gets the draft guardrails' sanitiser (functions/agent/draft/guardrails.ts `sanitiseRepEdit`).
+   */
+  readonly draftAllowList?: (record: LeadRecord) => AllowList;
 }
 
 const isOwn = (p: Principal, r: LeadRecord) => r.route?.ownerId === p.personId;
@@ -224,13 +231,23 @@ export interface DraftEdit {
   readonly body?: unknown;
 }
 
-const editOf = (edit: DraftEdit, required: boolean) => {
+const editOf = (deps: ReviewDeps, record: LeadRecord, edit: DraftEdit, required: boolean) => {
   if (!required && edit.subject === undefined && edit.body === undefined) return undefined;
   const subject = text(edit.subject, 'subject', 200);
-  if (/[\r\n]/.test(subject))
-    throw new DomainError('invalid', 'subject must be one line', { field: 'subject' });
-  return { subject, body: text(edit.body, 'body', 20_000) };
+  const body = text(edit.body, 'body', 20_000);
+  const clean = sanitiseRepEdit({ subject, body }, deps.draftAllowList?.(record));
+  const problem = clean.problems[0];
+  if (problem) throw new DomainError('invalid', problem.message, { field: problem.field });
+  if (!clean.subject) throw new DomainError('invalid', 'subject is required', { field: 'subject' });
+  if (!clean.body) throw new DomainError('invalid', 'body is required', { field: 'body' });
+  return { subject: clean.subject, body: clean.body, removed: clean.removed };
 };
+
+/** What the sanitiser took out of an edit, said to the editor; nothing when nothing was. */
+const removedNote = (content: { removed: string[] } | undefined) =>
+  content && content.removed.length > 0
+    ? { removed: content.removed, message: `Removed from your edit: ${content.removed.join('; ')}` }
+    : {};
 
 const conflict = (status: string) =>
   new DomainError('conflict', `The draft is ${status} and can no longer be changed`);
@@ -245,13 +262,13 @@ const allowed = (status: DraftStatus, command: 'edit' | 'approve' | 'reject') =>
 };
 
 export const editDraft = async (deps: ReviewDeps, p: Principal, leadId: string, edit: DraftEdit) => {
-  const { draft } = await draftOf(deps, p, leadId);
-  const content = editOf(edit, true)!;
+  const { record, draft } = await draftOf(deps, p, leadId);
+  const content = editOf(deps, record, edit, true)!;
   allowed(draft.status, 'edit');
   const audit: AuditEntry = { at: deps.now().toISOString(), by: p.personId, action: 'edit_draft' };
   if (!(await deps.store.editDraft(leadId, content, audit)))
     throw conflict(await currentDraftStatus(deps, leadId));
-  return { leadId, status: 'pending' as const };
+  return { leadId, status: 'pending' as const, ...removedNote(content) };
 };
 
 /**
@@ -261,8 +278,8 @@ export const editDraft = async (deps: ReviewDeps, p: Principal, leadId: string, 
  * because the send step lets exactly one attempt move a draft from approved to sending.
  */
 export const approveDraft = async (deps: ReviewDeps, p: Principal, leadId: string, edit: DraftEdit = {}) => {
-  const { draft } = await draftOf(deps, p, leadId);
-  const content = editOf(edit, false);
+  const { record, draft } = await draftOf(deps, p, leadId);
+  const content = editOf(deps, record, edit, false);
   const answerLater = async (status: DraftStatus | 'changed') => {
     if (status === 'approved') await deps.sendQueue.send({ leadId });
     if (status !== 'changed' && APPROVED_OR_LATER.includes(status))
@@ -284,7 +301,7 @@ export const approveDraft = async (deps: ReviewDeps, p: Principal, leadId: strin
     throw conflict(current);
   }
   await deps.sendQueue.send({ leadId });
-  return { accepted: true, leadId, status: 'approved' as const };
+  return { accepted: true, leadId, status: 'approved' as const, ...removedNote(content) };
 };
 
 export const rejectDraft = async (

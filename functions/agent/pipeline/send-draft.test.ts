@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { InMemoryAutoSendGate } from '../handoff/send-limits';
 import type { LeadRecord } from '../lead-record';
 import { MailerError, type SendStore } from '../ports';
 import type { Draft } from '../qualification';
 import { RecordingQueue } from '../testing/memory-ports';
-import { DELIVERY_UNKNOWN, sendDraft } from './send-draft';
+import { DELIVERY_UNKNOWN, emailHash, sendDraft } from './send-draft';
 
 /** An in-memory SendStore with the same conditional transitions as the DynamoDB adapter. */
 const memoryStore = (draft: Partial<Draft>) => {
@@ -34,6 +35,11 @@ const memoryStore = (draft: Partial<Draft>) => {
     },
     releaseSend: async () => {
       record.draft.status = 'approved';
+      return true;
+    },
+    holdForReview: async (_id, reason) => {
+      if (record.draft.status !== 'approved') return false;
+      Object.assign(record.draft, { status: 'pending', handoff: 'review', handoffReason: reason });
       return true;
     },
     isSuppressed: async () => false,
@@ -160,5 +166,70 @@ describe('sendDraft', () => {
     expect(throttled.record.draft.status).toBe('approved');
     expect(unknown).toEqual({ outcome: 'failed', reason: 'delivery_unknown' });
     expect(timedOut.record.draft).toMatchObject({ status: 'failed', send: { error: DELIVERY_UNKNOWN } });
+  });
+
+  it('attack: three posts with one victim address mail the victim once; the others wait for a person', async () => {
+    // Prepare: three leads, each an automatic send to the same (corroborated) address
+    const gate = new InMemoryAutoSendGate({ recipientDays: 30, domainPerDay: 10 });
+    const mails: unknown[] = [];
+    const outcomes = [];
+    const drafts = [];
+    // Act
+    for (const id of ['L1', 'L2', 'L3']) {
+      const { record, store } = memoryStore({ handoff: 'auto' });
+      const d = { ...deps(store, async () => ({ messageId: `m-${id}` }), mails), autoSendGate: gate };
+      outcomes.push(await sendDraft(id, d));
+      drafts.push(record.draft);
+    }
+    // Assess
+    expect(outcomes.map((o) => o.outcome)).toEqual(['sent', 'held_for_review', 'held_for_review']);
+    expect(mails).toHaveLength(1);
+    expect(drafts.map((d) => d.status)).toEqual(['sent', 'pending', 'pending']);
+    expect(drafts[1]?.handoffReason).toContain('already got an automatic email in the last 30 days');
+  });
+
+  it('limits automatic sends per recipient domain per day', async () => {
+    // Prepare
+    const gate = new InMemoryAutoSendGate({ recipientDays: 30, domainPerDay: 2 });
+    const outcomes = [];
+    const drafts = [];
+    // Act
+    for (const [i, id] of ['L1', 'L2', 'L3'].entries()) {
+      const { record, store } = memoryStore({ handoff: 'auto' });
+      (record.lead.person as { email: string }).email = `person${i}@victim.example`;
+      outcomes.push(
+        (await sendDraft(id, { ...deps(store, async () => ({ messageId: id })), autoSendGate: gate }))
+          .outcome,
+      );
+      drafts.push(record.draft);
+    }
+    // Assess
+    expect(outcomes).toEqual(['sent', 'sent', 'held_for_review']);
+    expect(drafts[2]?.handoffReason).toContain('2 automatic emails to this domain today');
+  });
+
+  it('lets a redelivered message of the same lead through, and never limits a draft a person approved', async () => {
+    // Prepare
+    const gate = new InMemoryAutoSendGate({ recipientDays: 30, domainPerDay: 1 });
+    const first = memoryStore({ handoff: 'auto' });
+    await gate.claim({
+      leadId: 'L1',
+      addressHash: emailHash('pieter@example.test'),
+      domain: 'example.test',
+      at: new Date('2026-03-02T09:00:00Z'),
+    });
+    const reviewed = memoryStore({ handoff: 'review', reviewedBy: 'rep-bram' });
+    // Act
+    const again = await sendDraft('L1', {
+      ...deps(first.store, async () => ({ messageId: 'm1' })),
+      autoSendGate: gate,
+    });
+    const approved = await sendDraft('L9', {
+      ...deps(reviewed.store, async () => ({ messageId: 'm9' })),
+      autoSendGate: gate,
+    });
+    // Assess
+    expect(again.outcome).toBe('sent');
+    expect(approved.outcome).toBe('sent');
   });
 });

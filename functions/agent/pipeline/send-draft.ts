@@ -16,10 +16,13 @@
  * queue's visibility timeout so the dead attempt's own redelivery resolves it.
  *
  * A suppressed recipient (`SUPPRESS#<sha256(email)>`: bounced, complained, unsubscribed) is never mailed.
+ * A draft no person approved (handoff `auto`) must also fit the automatic send limits per recipient and per
+ * domain (functions/agent/handoff/send-limits.ts); over a limit it waits for review instead.
  * Pure: ports only, no AWS (the attempt id comes from `ulid`, the address hash from node:crypto).
  */
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
+import type { AutoSendGate } from '../handoff/send-limits';
 import { type LeadQueue, type Mailer, MailerError, type SendStore } from '../ports';
 import { delayUntil } from './lead-message';
 
@@ -35,6 +38,8 @@ export interface SendDeps {
   /** The send queue itself: a draft not due yet, or held by another attempt, comes back through it. */
   readonly sendQueue: LeadQueue;
   readonly newAttemptId?: () => string;
+  /** Limits for drafts no person approved (handoff `auto`); without it such drafts are not limited. */
+  readonly autoSendGate?: AutoSendGate;
 }
 
 export type SendOutcome =
@@ -49,6 +54,8 @@ export type SendOutcome =
    */
   | { readonly outcome: 'skipped'; readonly reason: 'in_flight'; readonly recheckAt: string }
   | { readonly outcome: 'scheduled'; readonly sendAfter: string }
+  /** An automatic send over a send limit: the draft now waits for its owner's review. */
+  | { readonly outcome: 'held_for_review'; readonly reason: string }
   | {
       readonly outcome: 'failed';
       readonly reason: 'suppressed' | 'no_recipient' | 'no_sender' | 'rejected' | 'delivery_unknown';
@@ -114,6 +121,18 @@ const sendOnce = async (leadId: string, deps: SendDeps): Promise<SendOutcome> =>
     return fail('suppressed', 'the recipient is on the suppression list (bounce, complaint or unsubscribe)');
   const rep = deps.rep(record.route?.ownerId);
   if (!rep) return fail('no_sender', 'the owner is not in team.yaml');
+  if (deps.autoSendGate && draft.handoff === 'auto' && !draft.reviewedBy) {
+    const claimed = await deps.autoSendGate.claim({
+      leadId,
+      addressHash: emailHash(to),
+      domain: to.slice(to.lastIndexOf('@') + 1).toLowerCase(),
+      at: deps.now(),
+    });
+    if (!claimed.ok) {
+      await deps.store.holdForReview(leadId, claimed.reason);
+      return { outcome: 'held_for_review', reason: claimed.reason };
+    }
+  }
 
   const attemptId = deps.newAttemptId?.() ?? ulid();
   const begun = await deps.store.beginSend(leadId, { attemptId, startedAt: nowIso() });

@@ -194,6 +194,15 @@ export class InMemoryLeadStore implements ports.LeadStore, ports.SendStore, port
     return true;
   }
 
+  async holdForReview(leadId: string, reason: string): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record?.draft || !this.moveDraft(record, 'hold_for_review')) return false;
+    record.draft.handoff = 'review';
+    record.draft.handoffReason = reason;
+    delete record.draft.sendAfter;
+    return true;
+  }
+
   /** SHA-256 hashes of suppressed addresses. */
   readonly suppressed = new Set<string>();
   async isSuppressed(emailSha256: string): Promise<boolean> {

@@ -22,6 +22,8 @@ import {
   slaTime,
   sleep,
   startSlaClock,
+  untrusted,
+  visible,
 } from './lib';
 
 const QUADRANT = {
@@ -58,7 +60,12 @@ const miniScores = (s: {
     ),
   );
 
-const who = (i: InboxItem) => [i.company, i.personName].filter(Boolean).join(' · ') || i.leadId;
+/** Company and person as the lead typed them: each isolated (`<bdi>`), invisible characters removed. */
+const who = (i: InboxItem): (Node | string)[] => {
+  const parts = [i.company, i.personName].filter((x): x is string => !!x);
+  if (!parts.length) return [i.leadId];
+  return parts.flatMap((p, n) => [...(n > 0 ? [' · '] : []), untrusted(p) as HTMLElement]);
+};
 
 /* ------------------------------------------------------------------ list ------------------------------------ */
 
@@ -89,7 +96,7 @@ const renderList = (selected?: string) => {
             h('span', { class: 'who' }, who(i)),
             h('span', { class: 'total' }, String(i.total)),
           ),
-          h('span', { class: 'row2' }, h('span', { class: 'subject' }, i.subject)),
+          h('span', { class: 'row2' }, h('span', { class: 'subject' }, untrusted(i.subject))),
           h(
             'span',
             { class: 'row3' },
@@ -276,14 +283,14 @@ const enrichmentSection = (lead: LeadView) => {
       'dl',
       { class: 'facts' },
       fact('Email', email),
-      fact('Registry', reg),
-      fact('Website', web),
+      fact('Registry', untrusted(reg)),
+      fact('Website', untrusted(web)),
       fact('Phone', e.phone ? `${e.phone.e164}${e.phone.type ? ` (${e.phone.type})` : ''}` : null),
       fact('Country', e.geo?.country ? `${e.geo.country} (from ${e.geo.sources.join(', ')})` : 'unknown'),
       fact(
         'Intent signals',
         e.intent?.signals.length
-          ? e.intent.signals.map((s) => `${s.type}: ${s.detail}`).join('; ')
+          ? untrusted(e.intent.signals.map((s) => `${s.type}: ${s.detail}`).join('; '))
           : 'none found',
       ),
       fact('Confidence', e.confidence !== undefined ? `${Math.round(e.confidence * 100)}%` : null),
@@ -302,9 +309,9 @@ const leadSection = (lead: LeadView) => {
     h(
       'dl',
       { class: 'facts' },
-      fact('Person', `${name}${p.jobTitle ? `, ${p.jobTitle}` : ''}`),
-      fact('Email', p.email),
-      fact('Company', lead.lead.company.name),
+      fact('Person', untrusted(name), p.jobTitle ? ', ' : null, untrusted(p.jobTitle)),
+      fact('Email', untrusted(p.email)),
+      fact('Company', untrusted(lead.lead.company.name)),
       fact('Form', lead.lead.formType),
       fact('Language', lead.lead.language),
       fact('Submitted', formatDate(lead.lead.submittedAt)),
@@ -314,7 +321,7 @@ const leadSection = (lead: LeadView) => {
           ? `${lead.route.kind === 'nurture' ? 'nurture' : (lead.route.team ?? lead.route.ownerId ?? '')} — ${lead.route.reason}`
           : null,
       ),
-      fact('Message', lead.lead.message ? h('q', {}, lead.lead.message) : null),
+      fact('Message', lead.lead.message ? h('q', {}, untrusted(lead.lead.message)) : null),
     ),
   );
 };
@@ -335,8 +342,8 @@ const rationaleSection = (lead: LeadView) => {
       'Rationale ',
       h('span', { class: `badge by-${r.provider === 'template' ? 'template' : 'llm'}` }, by),
     ),
-    h('p', {}, r.text),
-    h('p', {}, h('strong', {}, 'Next action: '), r.nextAction),
+    h('p', {}, untrusted(r.text)),
+    h('p', {}, h('strong', {}, 'Next action: '), untrusted(r.nextAction)),
   );
 };
 
@@ -349,6 +356,7 @@ const draftSection = (lead: LeadView) => {
     name: 'subject',
     type: 'text',
     value: d.subject,
+    dir: 'auto',
     required: true,
     readonly: !editable,
   });
@@ -356,10 +364,11 @@ const draftSection = (lead: LeadView) => {
     id: 'draft-body',
     name: 'body',
     rows: 12,
+    dir: 'auto',
     required: true,
     readonly: !editable,
   });
-  body.value = d.body;
+  body.value = visible(d.body);
   const subjectErr = h('p', { id: 'draft-subject-err', class: 'field-error', hidden: true });
   const bodyErr = h('p', { id: 'draft-body-err', class: 'field-error', hidden: true });
   subject.setAttribute('aria-describedby', 'draft-subject-err');
@@ -401,12 +410,12 @@ const draftSection = (lead: LeadView) => {
     busy(true);
     announce('Approving…');
     try {
-      await api(
+      const r = await api<{ message?: string }>(
         'POST',
         `/drafts/${lead.leadId}/approve`,
         edited() ? { subject: subject.value, body: body.value } : {},
       );
-      announce('Approved. Sending…', 'ok');
+      announce(r?.message ? `Approved. ${r.message}. Sending…` : 'Approved. Sending…', 'ok');
       items = items.filter((i) => i.leadId !== lead.leadId);
       renderList(lead.leadId);
       await followUntilSent(lead.leadId);
@@ -418,14 +427,25 @@ const draftSection = (lead: LeadView) => {
   const save = async () => {
     busy(true);
     try {
-      await api('PUT', `/drafts/${lead.leadId}`, { subject: subject.value, body: body.value });
+      const r = await api<{ message?: string }>('PUT', `/drafts/${lead.leadId}`, {
+        subject: subject.value,
+        body: body.value,
+      });
+      if (r?.message) {
+        // The server removed hidden characters or HTML: show the text that was saved.
+        const saved = (await api<LeadView>('GET', `/leads/${lead.leadId}`)).draft;
+        if (saved) {
+          subject.value = saved.subject;
+          body.value = saved.body;
+        }
+      }
       d.subject = subject.value;
       d.body = body.value;
       const item = items.find((i) => i.leadId === lead.leadId);
       if (item) item.subject = subject.value;
       renderList(lead.leadId);
       showIssues(null);
-      announce('Draft saved', 'ok');
+      announce(r?.message ? `Draft saved. ${r.message}` : 'Draft saved', 'ok');
     } catch (e) {
       showIssues(e);
     } finally {
@@ -531,7 +551,7 @@ const renderLead = (lead: LeadView) => {
     h(
       'header',
       { class: 'lead-head' },
-      h('h2', { id: 'lead-title', tabindex: -1 }, title),
+      h('h2', { id: 'lead-title', tabindex: -1 }, untrusted(title)),
       h(
         'p',
         { class: 'muted' },

@@ -57,6 +57,24 @@ export const api = async <T>(method: string, path: string, body?: unknown): Prom
   return data as T;
 };
 
+/**
+ * Characters that reorder or hide text without being seen: bidi embeddings, overrides, isolates and marks,
+ * zero-width space / word joiner / BOM, and Unicode tag characters. Lead text with `\u202Eevil` would
+ * otherwise read "live" to a rep. (ZWJ and ZWNJ stay: scripts and emoji need them.)
+ */
+const INVISIBLE_RE =
+  /[\u061C\u200B\u200E\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF]|\uDB40[\uDC00-\uDC7F]/g;
+
+/** Text with its invisible and direction-changing characters removed. */
+export const visible = (text: string): string => text.replace(INVISIBLE_RE, '');
+
+/**
+ * Text someone outside typed (a lead, their website): invisible characters removed and isolated in `<bdi>`,
+ * so right-to-left text neither reorders nor is reordered by what stands around it.
+ */
+export const untrusted = (text: string | undefined | null): HTMLElement | null =>
+  text ? h('bdi', {}, visible(text)) : null;
+
 type Child = Node | string | number | null | undefined | false;
 type Attrs = Record<string, string | number | boolean | null | undefined | EventListener>;
 
@@ -71,11 +89,11 @@ export const h = <K extends keyof HTMLElementTagNameMap>(
     if (value === null || value === undefined || value === false) continue;
     if (typeof value === 'function') el.addEventListener(name.slice(2).toLowerCase(), value);
     else if (value === true) el.setAttribute(name, '');
-    else el.setAttribute(name, String(value));
+    else el.setAttribute(name, visible(String(value)));
   }
   for (const c of children.flat()) {
     if (c === null || c === undefined || c === false) continue;
-    el.append(c instanceof Node ? c : String(c));
+    el.append(c instanceof Node ? c : visible(String(c)));
   }
   return el;
 };
@@ -89,7 +107,7 @@ export const byId = <T extends HTMLElement = HTMLElement>(id: string): T => {
 /** Writes a message into the page's aria-live region (polite; `error` also marks it visually). */
 export const announce = (text: string, kind: 'info' | 'ok' | 'error' = 'info'): void => {
   const region = byId('status');
-  region.textContent = text;
+  region.textContent = visible(text);
   region.dataset.kind = kind;
 };
 

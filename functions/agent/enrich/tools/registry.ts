@@ -14,6 +14,8 @@ import { normalisePhone } from './phone';
 const RegistryInputSchema = z.object({
   domain: z.string().max(253).optional(),
   name: z.string().max(300).optional(),
+  /** ISO country as far as the lead tells (form, phone, domain); part of a name lookup's cache key. */
+  country: z.string().max(2).optional(),
 });
 export type RegistryInput = z.infer<typeof RegistryInputSchema>;
 
@@ -26,13 +28,29 @@ export function registryFor(deps: EnrichDeps): CompanyRegistry {
   return embeddedDirectory();
 }
 
+/** Registry answers change slowly: a month. */
+export const REGISTRY_CACHE_TTL_SECONDS = 30 * 24 * 3600;
+
+const normalName = (name: string) =>
+  name.normalize('NFKC').trim().replace(/\s+/g, ' ').toLowerCase().slice(0, 200);
+
+/**
+ * Cache keys are exactly what was looked up: a domain lookup under `…:domain:<domain>`, a name lookup under
+ * `…:name:<country>:<name>`, per registry source. A company found by the name a lead typed is never stored
+ * under that lead's email domain, where it would answer for every honest lead of the real company.
+ */
+export const registryCacheKey = {
+  domain: (source: string, domain: string) => `registry:v2:${source}:domain:${domain.toLowerCase()}`,
+  name: (source: string, name: string, country: string | undefined) =>
+    `registry:v2:${source}:name:${country ?? '-'}:${normalName(name)}`,
+};
+
 export const registryTool: EnrichTool<RegistryInput, RegistryFacts | null> = {
   name: 'registry',
   input: RegistryInputSchema,
   output: RegistryFactsSchema.nullable(),
   timeoutMs: 3_000,
   weight: 2,
-  cacheTtlSeconds: 30 * 24 * 3600,
   prepare(lead) {
     const { domain, name } = lead.company;
     if (!domain && !name) return undefined;
@@ -40,19 +58,25 @@ export const registryTool: EnrichTool<RegistryInput, RegistryFacts | null> = {
     const phone = lead.person.phone ? normalisePhone(lead.person.phone, lead.company.country) : null;
     const geo = computeGeo({ formCountry: lead.company.country, phone, domain });
     if (geo.country && !REGISTRY_COUNTRIES.has(geo.country)) return undefined;
-    return { ...(domain && { domain }), ...(name && { name }) };
-  },
-  cacheKey(input) {
-    if (input.domain) return `registry:v1:${input.domain.toLowerCase()}`;
-    return input.name ? `registry:v1:name:${input.name.trim().toLowerCase().slice(0, 200)}` : undefined;
+    return { ...(domain && { domain }), ...(name && { name }), ...(geo.country && { country: geo.country }) };
   },
   async run(input, ctx) {
     const registry = registryFor(ctx.deps);
     const opts = { signal: ctx.signal };
+    const schema = RegistryFactsSchema.nullable();
+    const ttl = REGISTRY_CACHE_TTL_SECONDS;
+    const cached = ctx.cached ?? ((_key, _ttl, _schema, lookup) => lookup());
     if (input.domain) {
-      const byDomain = await registry.findByDomain(input.domain, opts);
+      const domain = input.domain;
+      const byDomain = await cached(registryCacheKey.domain(registry.source, domain), ttl, schema, () =>
+        registry.findByDomain(domain, opts),
+      );
       if (byDomain) return byDomain;
     }
-    return input.name ? registry.findByName(input.name, opts) : null;
+    const name = input.name;
+    if (!name) return null;
+    return cached(registryCacheKey.name(registry.source, name, input.country), ttl, schema, () =>
+      registry.findByName(name, opts),
+    );
   },
 };

@@ -13,7 +13,7 @@ import { DEFAULT_USER_AGENT, defaultDns } from './defaults';
 export const MAX_BODY_BYTES = 1024 * 1024;
 export const MAX_REDIRECTS = 3;
 
-const WebsiteInputSchema = z.object({ url: z.string().max(2048), domain: z.string().max(253).optional() });
+const WebsiteInputSchema = z.object({ url: z.string().max(2048) });
 export type WebsiteInput = z.infer<typeof WebsiteInputSchema>;
 
 const CAREERS =
@@ -160,11 +160,12 @@ export const websiteTool: EnrichTool<WebsiteInput, WebsiteFacts> = {
   cacheTtlSeconds: 7 * 24 * 3600,
   prepare(lead, _deps) {
     const url = homepageUrl(lead.company.website, lead.company.domain);
-    return url ? { url, ...(lead.company.domain && { domain: lead.company.domain }) } : undefined;
+    return url ? { url } : undefined;
   },
+  /** The origin that is fetched (scheme, host, port), never the lead's email domain. */
   cacheKey(input) {
-    const host = input.domain ?? new URL(input.url).hostname;
-    return `website:v1:${host.toLowerCase()}`;
+    const url = new URL(input.url);
+    return `website:v2:${url.protocol}//${url.host}`.toLowerCase();
   },
   async run(input, ctx) {
     const res = await safeGet(input.url, {
