@@ -93,7 +93,12 @@ const setupFor = (teamId: string, members: Record<string, { weight: number; maxO
     },
   );
 
-const WEIGHTS = { 'rep-a': { weight: 3 }, 'rep-b': { weight: 2 }, 'rep-c': { weight: 1 }, 'rep-d': { weight: 1 } };
+const WEIGHTS = {
+  'rep-a': { weight: 3 },
+  'rep-b': { weight: 2 },
+  'rep-c': { weight: 1 },
+  'rep-d': { weight: 1 },
+};
 const TOTAL_WEIGHT = 7;
 
 const teamMatch = (team: string): RouteMatch => ({ kind: 'team', ruleId: 'all', reason: 'Hot lead', team });
@@ -131,7 +136,7 @@ const countOwners = (routes: readonly Route[]) => {
 };
 
 const rotationWrites = (c: Client) =>
-  c.sent.filter((s) => s.command === 'UpdateCommand' && s.pk.startsWith('RR#')).length;
+  c.sent.filter((s) => s.command === 'UpdateItemCommand' && s.pk.startsWith('RR#')).length;
 
 describe('round-robin assignment on DynamoDB', () => {
   it('routes 200 leads with 20 in flight: one owner each, one rotation write each, every rep within one lead of its weighted share', async () => {
@@ -149,7 +154,9 @@ describe('round-robin assignment on DynamoDB', () => {
     // Assess
     const counts = countOwners(routes);
     for (const [rep, { weight }] of Object.entries(WEIGHTS))
-      expect(Math.abs((counts[rep] ?? 0) - (200 * weight) / TOTAL_WEIGHT)).toBeLessThanOrEqual(prefixBound(4));
+      expect(Math.abs((counts[rep] ?? 0) - (200 * weight) / TOTAL_WEIGHT)).toBeLessThanOrEqual(
+        prefixBound(4),
+      );
     expect(rotationWrites(c)).toBe(200);
     const stored = await pool(leadIds, 10, async (leadId) => {
       const { Item } = await c.db.send(new GetCommand({ TableName: table, Key: leadKey(leadId) }));
@@ -188,9 +195,9 @@ describe('round-robin assignment on DynamoDB', () => {
     const counts = countOwners(routes);
     expect(counts).toEqual({ ...caps, mgr: 40 - 15 });
     expect((await rr.readState(team)).loads).toEqual(caps);
-    expect(routes.filter((r) => r.ownerId === 'mgr').every((r) => r.reason.includes('no rep available'))).toBe(
-      true,
-    );
+    expect(
+      routes.filter((r) => r.ownerId === 'mgr').every((r) => r.reason.includes('no rep available')),
+    ).toBe(true);
     c.destroy();
   }, 180_000);
 
@@ -317,7 +324,10 @@ describe('round-robin assignment on DynamoDB', () => {
       { id: 'a2', route: routed('rep-a', 'Hot lead → Test team (round-robin: rep-a)') },
       { id: 'a3', route: routed('rep-a', 'Hot lead → Test team (round-robin: rep-a)'), released: true },
       { id: 'b1', route: routed('rep-b', 'Hot lead → Test team (round-robin: rep-b)') },
-      { id: 'm1', route: routed('mgr', 'Hot lead → Test team: no rep available () → fallback owner Person mgr') },
+      {
+        id: 'm1',
+        route: routed('mgr', 'Hot lead → Test team: no rep available () → fallback owner Person mgr'),
+      },
     ];
     for (const l of leads)
       await c.db.send(

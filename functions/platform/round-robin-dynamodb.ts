@@ -10,18 +10,19 @@
  *   `ownerSk = <slaDueAt or 9999>#<leadId>`) and, when it took a rep's capacity, `loadTaken = <team>#<rep>`.
  *
  * One assignment in a team:
- * 1. read the lead (strongly consistent): already routed → return that route, take no ticket;
- * 2. loads: only members with `maxOpenLeads` who work now are looked up, in ONE BatchGetItem (no caps → no read);
- * 3. ticket: ONE unconditional UpdateItem `ADD seq :1` on the availability set's sequence (never conditional,
+ * 1. read the lead (strongly consistent): already routed → return that route, take no ticket. When members
+ *    with `maxOpenLeads` work now, their load items are read in the same call (ONE BatchGetItem); only
+ *    their loads are needed, so a team without caps reads no load at all;
+ * 2. ticket: ONE unconditional UpdateItem `ADD seq :1` on the availability set's sequence (never conditional,
  *    so concurrent assignments never retry each other out; the pick is pure, ../agent/route/wrr.ts);
- * 4. ONE TransactWriteItems: the lead gets its route only if it exists and has none yet; the rep's load item
+ * 3. ONE TransactWriteItems: the lead gets its route only if it exists and has none yet; the rep's load item
  *    `ADD load :1`, only while `load < maxOpenLeads` when the rep is capped.
  * The lead's condition failing means another delivery of the same message won: its route is returned. Only
- * the capacity condition failing (the rep filled up after step 2, a race at the boundary) takes the rep out
- * and repeats steps 3–4 with the smaller set; that happens at most once per capped rep. A transaction that
+ * the capacity condition failing (the rep filled up after step 1, a race at the boundary) takes the rep out
+ * and repeats steps 2–3 with the smaller set; that happens at most once per capped rep. A transaction that
  * conflicts with another one on the same load item is simply sent again (same ticket, same rep).
  *
- * A crash between steps 3 and 4, the losing one of two deliveries racing for one lead, a capacity race and an
+ * A crash between steps 2 and 3, the losing one of two deliveries racing for one lead, a capacity race and an
  * SDK retry of a ticket whose answer was lost each leave one ticket unused: a gap in the sequence. The
  * fairness bound in wrr.ts counts gaps like tickets still in flight (each moves a rep by at most one lead), so
  * nothing has to be repaired. Leads that nobody in the team can take go to the team's fallback owner without
@@ -109,9 +110,7 @@ interface CancellationReason {
 }
 const cancellationCodes = (err: unknown): Array<string | undefined> | null => {
   const e = err as { name?: string; CancellationReasons?: CancellationReason[] };
-  return e?.name === 'TransactionCanceledException'
-    ? (e.CancellationReasons ?? []).map((r) => r.Code)
-    : null;
+  return e?.name === 'TransactionCanceledException' ? (e.CancellationReasons ?? []).map((r) => r.Code) : null;
 };
 const isConditionFailed = (err: unknown) =>
   (err as { name?: string })?.name === 'ConditionalCheckFailedException';
@@ -159,11 +158,20 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
     return lead.route;
   };
 
-  /** Open leads of `repIds` in `team`, strongly consistent, in BatchGetItem calls of ≤ 100 keys. */
-  const readLoads = async (team: string, repIds: readonly string[]): Promise<Record<string, number>> => {
+  /**
+   * Open leads of `repIds` in `team` and, with `leadId`, the lead's route: ONE strongly consistent
+   * BatchGetItem (more only past 100 keys or for keys DynamoDB left unprocessed).
+   */
+  const readLoads = async (
+    team: string,
+    repIds: readonly string[],
+    leadId?: string,
+  ): Promise<{ loads: Record<string, number>; lead?: { route?: Route } }> => {
     const loads: Record<string, number> = Object.fromEntries(repIds.map((id) => [id, 0]));
-    for (let i = 0; i < repIds.length; i += 100) {
-      let keys: Record<string, unknown>[] | undefined = repIds.slice(i, i + 100).map((id) => loadKey(team, id));
+    let lead: { route?: Route } | undefined;
+    const all = [...(leadId ? [leadKey(leadId)] : []), ...repIds.map((id) => loadKey(team, id))];
+    for (let i = 0; i < all.length; i += 100) {
+      let keys: Record<string, unknown>[] | undefined = all.slice(i, i + 100);
       for (let round = 0; keys && keys.length > 0; round++) {
         if (round > 0) await backoff(round);
         const out = await db.send(
@@ -172,17 +180,20 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
               [table]: {
                 Keys: keys,
                 ConsistentRead: true,
-                ProjectionExpression: 'rep, #load',
-                ExpressionAttributeNames: { '#load': 'load' },
+                ProjectionExpression: 'pk, rep, #load, #route',
+                ExpressionAttributeNames: { '#load': 'load', '#route': 'route' },
               },
             },
           }),
         );
-        for (const item of out.Responses?.[table] ?? []) loads[String(item.rep)] = Number(item.load ?? 0);
+        for (const item of out.Responses?.[table] ?? []) {
+          if (String(item.pk).startsWith('LEAD#')) lead = item as { route?: Route };
+          else loads[String(item.rep)] = Number(item.load ?? 0);
+        }
         keys = out.UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined;
       }
     }
-    return loads;
+    return { loads, ...(lead ? { lead } : {}) };
   };
 
   /** ONE unconditional write: the next ticket of `set`'s sequence. */
@@ -277,12 +288,16 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
   };
 
   const assignInTeam = async (input: AssignInput, team: Team): Promise<Route> => {
-    const lead = await readLead(input.leadId);
-    if (!lead) throw new LeadNotFoundError(input.leadId);
-    if (lead.route) return lead.route;
     const now = clock();
-    const candidates = capacityCandidates(team, now);
-    let loads = candidates.length > 0 ? await readLoads(team.id, candidates.map((m) => m.person.id)) : {};
+    const candidates = capacityCandidates(team, now).map((m) => m.person.id);
+    // The lead, and the loads of capped reps who work now, in one read (no caps: just the lead).
+    const read =
+      candidates.length > 0
+        ? await readLoads(team.id, candidates, input.leadId)
+        : { loads: {}, lead: await readLead(input.leadId) };
+    if (!read.lead) throw new LeadNotFoundError(input.leadId);
+    if (read.lead.route) return read.lead.route;
+    let loads: Record<string, number> = read.loads;
     // Each round either stores the route or takes one capped rep out: at most members + 1 rounds.
     for (let round = 0; round <= team.members.length; round++) {
       const { set } = rotationPlan(team, { loads, now });
@@ -371,7 +386,7 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
         after = page.LastEvaluatedKey;
       } while (after);
       const members = setup.teams.teams.get(team)?.members.map((m) => m.person.id) ?? [];
-      const loads = members.length > 0 ? await readLoads(team, members) : {};
+      const { loads } = members.length > 0 ? await readLoads(team, members) : { loads: {} };
       return { tickets: sequences.reduce((s, q) => s + q.seq, 0), sequences, loads };
     },
   };

@@ -42,7 +42,14 @@ function makeTeam(
     },
     fallbackOwner: 'mgr',
     people: [
-      { id: 'mgr', name: 'Manager', email: 'mgr@example.com', title: 'Mgr', role: 'manager', languages: ['en'] },
+      {
+        id: 'mgr',
+        name: 'Manager',
+        email: 'mgr@example.com',
+        title: 'Mgr',
+        role: 'manager',
+        languages: ['en'],
+      },
       ...people,
     ],
     teams: [

@@ -176,7 +176,10 @@ export function calendarUnavailability(
 }
 
 /** Every member's calendar verdict at `now` (team order); the last answer is kept per team (one per instant). */
-const lastVerdicts = new WeakMap<Team, { at: number; verdicts: Array<'out of office' | 'not working' | null> }>();
+const lastVerdicts = new WeakMap<
+  Team,
+  { at: number; verdicts: Array<'out of office' | 'not working' | null> }
+>();
 function calendarVerdicts(team: Team, now: Date): Array<'out of office' | 'not working' | null> {
   const cached = lastVerdicts.get(team);
   if (cached && cached.at === now.getTime()) return cached.verdicts;
