@@ -160,11 +160,12 @@ describe('round-robin assignment on DynamoDB', () => {
     expect(rotationWrites(c)).toBe(200);
     const stored = await pool(leadIds, 10, async (leadId) => {
       const { Item } = await c.db.send(new GetCommand({ TableName: table, Key: leadKey(leadId) }));
-      return Item as { route: Route; ownerPk: string; loadTaken: string };
+      return Item as { route: Route; ownerPk: string; loadTaken: string; rotationTicket: string };
     });
     expect(stored.map((s) => s.route)).toEqual(routes);
     expect(stored.every((s) => s.ownerPk === `OWNER#${s.route.ownerId}`)).toBe(true);
     expect(stored.every((s) => s.loadTaken === `${team}#${s.route.ownerId}`)).toBe(true);
+    expect(new Set(stored.map((s) => s.rotationTicket)).size).toBe(200);
     const state = await rr.readState(team);
     expect(state.tickets).toBe(200);
     expect(state.loads).toEqual(counts);

@@ -7,7 +7,8 @@
  * - `LOAD#<team>#<rep>` / `LOAD`: the rep's open leads in that team (`load`), one item per rep so that the
  *   write load of a busy team spreads over its reps.
  * - the lead `LEAD#<id>` / `LEAD` gets `route`, the `byOwner` keys (`ownerPk = OWNER#<ownerId>`,
- *   `ownerSk = <slaDueAt or 9999>#<leadId>`) and, when it took a rep's capacity, `loadTaken = <team>#<rep>`.
+ *   `ownerSk = <slaDueAt or 9999>#<leadId>`) and, when the rotation gave it to a rep, `loadTaken = <team>#<rep>`
+ *   (the capacity it holds) and `rotationTicket = <set key>#<ticket>` (which ticket it used: no two leads share one).
  *
  * One assignment in a team:
  * 1. read the lead (strongly consistent): already routed → return that route, take no ticket. When members
@@ -210,10 +211,10 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
     return Number(out.Attributes?.seq);
   };
 
-  const leadUpdate = (leadId: string, route: Route, loadTaken?: string) => ({
+  const leadUpdate = (leadId: string, route: Route, taken?: { load: string; ticket: string }) => ({
     TableName: table,
     Key: leadKey(leadId),
-    UpdateExpression: `SET #route = :route, ownerPk = :opk, ownerSk = :osk, #status = :status${loadTaken ? ', loadTaken = :taken' : ''}`,
+    UpdateExpression: `SET #route = :route, ownerPk = :opk, ownerSk = :osk, #status = :status${taken ? ', loadTaken = :taken, rotationTicket = :ticket' : ''}`,
     ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#route)',
     ExpressionAttributeNames: { '#route': 'route', '#status': 'status' },
     ExpressionAttributeValues: {
@@ -221,7 +222,7 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
       ':status': route.kind === 'nurture' ? 'nurture' : 'routed',
       ':opk': `OWNER#${route.ownerId ?? 'unassigned'}`,
       ':osk': `${route.slaDueAt ?? NO_SLA}#${leadId}`,
-      ...(loadTaken ? { ':taken': loadTaken } : {}),
+      ...(taken ? { ':taken': taken.load, ':ticket': taken.ticket } : {}),
     },
   });
 
@@ -229,7 +230,7 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
   const storeRoute = async (
     leadId: string,
     route: Route,
-    load?: { team: string; repId: string; cap: number | null },
+    load?: { team: string; repId: string; cap: number | null; ticket: string },
   ): Promise<StoreOutcome> => {
     if (!load) {
       try {
@@ -243,7 +244,7 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
     const capped = load.cap !== null;
     const transaction = new TransactWriteCommand({
       TransactItems: [
-        { Update: leadUpdate(leadId, route, `${load.team}#${load.repId}`) },
+        { Update: leadUpdate(leadId, route, { load: `${load.team}#${load.repId}`, ticket: load.ticket }) },
         {
           Update: {
             TableName: table,
@@ -309,7 +310,11 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
         loads,
         ...(ticket !== undefined ? { ticket } : {}),
       });
-      const outcome = await storeRoute(input.leadId, route, load);
+      const outcome = await storeRoute(
+        input.leadId,
+        route,
+        load && set && ticket !== undefined ? { ...load, ticket: `${set.key}#${ticket}` } : undefined,
+      );
       if (outcome === 'stored') return route;
       if (outcome === 'already routed') return existingRoute(input.leadId);
       // The rep reached their cap after the loads were read: they are out for this lead.
