@@ -60,7 +60,10 @@ export interface LocalStackOptions {
   /** Override the SQS consumers (default: FUNCTIONS with `consumes`). */
   readonly consumers?: readonly SqsConsumer[];
   /** Wraps the consumers (default or overridden) — e.g. fault injection by the whole-chain proof. */
-  readonly wrapConsumers?: (consumers: readonly SqsConsumer[]) => readonly SqsConsumer[];
+  readonly wrapConsumers?: (
+    consumers: readonly SqsConsumer[],
+    provisioned: ProvisionedDataPlane,
+  ) => readonly SqsConsumer[];
   /** Override the scheduled jobs (default: FUNCTIONS with `scheduleMinutes`). */
   readonly schedules?: readonly ScheduledJob[];
   /** LOCAL-ONLY: failed SQS records become visible again after this many seconds (see sqs-poller.ts). */
@@ -278,7 +281,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       : { ok: {}, failed: {} as Record<string, string> };
 
     const loaded = options.consumers ?? (await loadFunctionConsumers(provisioned.queueUrls, functions, root));
-    const consumers = options.wrapConsumers ? options.wrapConsumers(loaded) : loaded;
+    const consumers = options.wrapConsumers ? options.wrapConsumers(loaded, provisioned) : loaded;
     const pollers = startSqsPollers({
       sqsEndpoint: emulators.endpoints.sqs,
       consumers,
