@@ -80,6 +80,8 @@ export type EmulatorName = keyof EmulatorEndpoints;
 
 export interface RunningEmulators {
   readonly endpoints: EmulatorEndpoints;
+  /** The emulators' own endpoints, behind the fault proxies (equal to `endpoints` without `faults`). */
+  readonly directEndpoints: EmulatorEndpoints;
   /** Process id of the DynamoDB Local wrapper (`sh`); Java is its child. */
   readonly dynamodbPid: number | undefined;
   /** Number of SQS messages restored from `<dataDir>/sqs.json` at start. */
@@ -533,6 +535,7 @@ export const startEmulators = async (options: StartEmulatorsOptions): Promise<Ru
     };
     return {
       endpoints,
+      directEndpoints: { dynamodb: dynamo.endpoint, sqs: sqsEndpoint, sesv2: sesEndpoint },
       get dynamodbPid() {
         return running.pid;
       },

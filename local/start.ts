@@ -115,6 +115,8 @@ export interface LocalStack {
   restartEmulator: RunningEmulators['restart'];
   /** The fault proxies in front of the emulators (`faults: true`), else null. */
   readonly faults: RunningEmulators['faults'];
+  /** The emulators' own endpoints, behind the fault proxies (for observers that must not see the faults). */
+  readonly directEndpoints: EmulatorEndpoints;
   /** Drains pollers and schedules, closes the gateway, stops the emulators. Idempotent. */
   stop(): Promise<void>;
 }
@@ -365,6 +367,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       health,
       restartEmulator: (name, restartOptions) => emulators.restart(name, restartOptions),
       faults: emulators.faults,
+      directEndpoints: emulators.directEndpoints,
       stop() {
         stopping ??= stopAll();
         return stopping;
