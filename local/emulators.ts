@@ -44,7 +44,7 @@ import sesModule from 'aws-ses-v2-local';
 import { createSqsServer } from 'local-aws-sqs';
 import { type EmulatorEndpoints, LOCAL_ACCOUNT_ID, LOCAL_REGION, localDynamoDb, localSqs } from './aws';
 import { type FaultProxy, startFaultProxy } from './fault-proxy';
-import { freePort } from './ports';
+import { freeQuietPort } from './ports';
 
 export type { EmulatorEndpoints } from './aws';
 
@@ -446,7 +446,8 @@ export const startEmulators = async (options: StartEmulatorsOptions): Promise<Ru
     // DynamoDB Local picks no port itself: choose one (and retry once if we lost the race for it).
     const requested = direct?.dynamodb ?? 0;
     for (let attempt = 0; ; attempt++) {
-      const port = requested || (await freePort());
+      // Below the ephemeral range, so that a restart finds the port free again.
+      const port = requested || (await freeQuietPort());
       try {
         dynamo = await startDynamoDb(port, dataDir, log, options.readyTimeoutMs ?? 30_000);
         break;

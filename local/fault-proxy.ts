@@ -17,6 +17,7 @@
  * - `delay`: every chunk waits `delayMs` before it is passed on (order kept per direction).
  */
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
+import { quietPortRange } from './ports';
 
 export type FaultMode = 'pass' | 'refuse' | 'stall' | 'reset' | 'delay';
 
@@ -207,7 +208,8 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
   });
   server.on('error', () => {});
 
-  const listen = async (port: number): Promise<number> => {
+  /** Listens on `port`; `wait`: the port was ours a moment ago, wait for it rather than fail at once. */
+  const listen = async (port: number, wait: boolean): Promise<number> => {
     for (let attempt = 0; ; attempt++) {
       try {
         return await new Promise<number>((resolve, reject) => {
@@ -220,15 +222,27 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
           });
         });
       } catch (error) {
-        // The port was ours a moment ago; wait for it rather than move (clients know this endpoint).
-        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || port === 0 || attempt >= 50)
-          throw error;
+        // Clients know this endpoint: wait for the port rather than move.
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE' || !wait || attempt >= 300) throw error;
         await sleep(100);
       }
     }
   };
 
-  const port = await listen(options.port ?? 0);
+  const pickPort = async (): Promise<number> => {
+    // Below the ephemeral range: while refusing, the port is unbound, and no outgoing connection may take it.
+    const { from, to } = quietPortRange();
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const candidate = from + Math.floor(Math.random() * (to - from));
+      try {
+        return await listen(candidate, false);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+      }
+    }
+    return listen(0, false);
+  };
+  const port = options.port ? await listen(options.port, false) : await pickPort();
 
   const set = async (next: FaultSettings | FaultMode): Promise<void> => {
     if (closed) throw new Error('the fault proxy is closed');
@@ -241,7 +255,7 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
         for (const c of [...connections]) destroy(c, true);
       });
     }
-    if (wanted.mode !== 'refuse' && previous.mode === 'refuse') await listen(port);
+    if (wanted.mode !== 'refuse' && previous.mode === 'refuse') await listen(port, true);
     if (wanted.mode === 'stall' && previous.mode !== 'stall') {
       for (const c of connections) {
         stats.stalled++;
