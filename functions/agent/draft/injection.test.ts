@@ -102,7 +102,7 @@ describe('prompt-injection corpus', () => {
       current = c;
       // Act
       const r = await writeRationaleAndDraft(input, {
-        llm: { apiKey: 'k', baseURL: server.baseURL, model: 'gpt-4o-mini', timeoutMs: 2000, maxRetries: 0 },
+        llm: { apiKey: 'k', baseURL: server.baseURL, model: 'gpt-4o-mini', timeoutMs: 30_000, maxRetries: 0 },
         now: FIXED_NOW,
         allowList: buildAllowList(input),
       });
