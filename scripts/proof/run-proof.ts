@@ -376,13 +376,16 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
     /** Submissions that never got a final answer (a form provider would have given up). */
     let unanswered = 0;
     /**
-     * Posts like a webform provider's webhook delivery: a 5xx or a dropped connection is retried, after the
-     * Retry-After the intake sends (capped), for up to two minutes; a 202 or a 4xx is final.
+     * Posts like a webform provider's webhook delivery: a 5xx or a dropped connection is retried with
+     * exponential back-off (0.5 s doubling to 15 s, jittered, at least the Retry-After the intake sends), for
+     * up to three minutes; a 202 or a 4xx is final. Providers back off like this; a client that retried every
+     * half second would keep a slow machine busy with its own retries.
      */
     const post = async (s: Submission) => {
-      const giveUpAt = Date.now() + 120_000;
-      while (Date.now() < giveUpAt) {
-        let retryAfterMs = 500;
+      const giveUpAt = Date.now() + 180_000;
+      for (let attempt = 0; Date.now() < giveUpAt; attempt++) {
+        const backoffMs = Math.min(15_000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+        let retryAfterMs = backoffMs;
         try {
           const res = await fetch(`${stack.url}/leads`, {
             method: 'POST',
@@ -396,7 +399,7 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
           }
           await res.arrayBuffer();
           if (res.status < 500) return;
-          retryAfterMs = Math.min(5_000, 1000 * Number(res.headers.get('retry-after') ?? 0.5));
+          retryAfterMs = Math.max(backoffMs, 1000 * Number(res.headers.get('retry-after') ?? 0));
         } catch {
           statusCounts.network = (statusCounts.network ?? 0) + 1;
         }
