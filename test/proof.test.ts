@@ -35,5 +35,5 @@ describe('whole-chain proof', () => {
     // Drafts waiting for review were approved (several times at once) and each sent exactly once.
     expect(Number(summary.details.emailsSent)).toBeGreaterThan(0);
     expect(Number(summary.details.approvals)).toBeGreaterThan(Number(summary.details.emailsSent));
-  }, 180_000);
+  }, 300_000);
 });

@@ -170,7 +170,7 @@ describe('round-robin assignment on DynamoDB', () => {
     expect(state.tickets).toBe(200);
     expect(state.loads).toEqual(counts);
     c.destroy();
-  }, 180_000);
+  });
 
   it('fills every rep exactly to their cap under concurrency, then routes to the fallback owner', async () => {
     // Prepare
@@ -200,7 +200,7 @@ describe('round-robin assignment on DynamoDB', () => {
       routes.filter((r) => r.ownerId === 'mgr').every((r) => r.reason.includes('no rep available')),
     ).toBe(true);
     c.destroy();
-  }, 180_000);
+  });
 
   it('gives a lead delivered five times at once one owner and one load', async () => {
     // Prepare
@@ -226,7 +226,7 @@ describe('round-robin assignment on DynamoDB', () => {
     expect(state.tickets).toBeLessThanOrEqual(5);
     expect(state.loads).toEqual({ 'rep-a': 0, 'rep-b': 0, 'rep-c': 0, 'rep-d': 0, [routes[0]!.ownerId!]: 1 });
     c.destroy();
-  }, 120_000);
+  });
 
   it('keeps every rep within the bound when assignments crash between ticket and route and are delivered again', async () => {
     // Prepare: 12 of the first transactions "crash" after their ticket was taken; SQS would redeliver
@@ -260,7 +260,7 @@ describe('round-robin assignment on DynamoDB', () => {
       );
     expect(Object.values(counts).reduce((s, n) => s + n, 0)).toBe(100);
     c.destroy();
-  }, 180_000);
+  });
 
   it('releases a closed lead’s load once, however often it is released', async () => {
     // Prepare
@@ -282,7 +282,7 @@ describe('round-robin assignment on DynamoDB', () => {
     expect([wrongRep, first, second]).toEqual([false, true, false]);
     expect((await rr.readState(team)).loads[rep]).toBe(0);
     c.destroy();
-  }, 120_000);
+  });
 
   it('refuses to route a lead that was never stored, and takes no ticket for it', async () => {
     // Prepare
@@ -297,7 +297,7 @@ describe('round-robin assignment on DynamoDB', () => {
     await expect(attempt).rejects.toThrow(/does not exist/);
     expect((await rr.readState(team)).tickets).toBe(0);
     c.destroy();
-  }, 120_000);
+  });
 
   it('migrates the single-item rotation: loads move to the reps’ items, open leads become releasable, once', async () => {
     // Prepare: an old rotation item and the leads it routed (rep-a: 2 open + 1 released, rep-b: 1, one fallback)
@@ -360,5 +360,5 @@ describe('round-robin assignment on DynamoDB', () => {
     expect(loadA.Item?.load).toBe(1);
     expect((await rr.readState(team)).loads).toEqual({ 'rep-a': 1, 'rep-b': 1 });
     c.destroy();
-  }, 120_000);
+  });
 });

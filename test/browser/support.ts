@@ -128,7 +128,7 @@ export const signInAs = async (page: Page, personId: string): Promise<void> => {
 export const SALES_PEOPLE = ['rep-bram', 'rep-eva', 'rep-youssef', 'rep-anna', 'rep-daan'] as const;
 
 /** The rep whose pending-draft inbox (GET /drafts?status=pending) holds the lead, once the draft is written. */
-export const ownerOf = async (stack: LocalStack, leadId: string, timeoutMs = 30_000): Promise<string> => {
+export const ownerOf = async (stack: LocalStack, leadId: string, timeoutMs = 60_000): Promise<string> => {
   const tokens = new Map<string, string>();
   for (const p of SALES_PEOPLE) tokens.set(p, await devToken(stack, p));
   const deadline = Date.now() + timeoutMs;
