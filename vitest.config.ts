@@ -23,6 +23,7 @@ export default defineConfig({
           ],
           environment: 'node',
           testTimeout: 90_000,
+          hookTimeout: 120_000,
         },
       },
       {

@@ -192,6 +192,23 @@ describe('fault proxy', () => {
     expect(after.body).toBe('answer to /after');
   });
 
+  it('resets only as many connections as its limit, then passes again and ends the outage early', async () => {
+    // Prepare
+    const p = await startProxy();
+    // Act
+    const outage = p.outage({ mode: 'reset', resetOn: 'response', limit: 1 }, 120_000);
+    await waitUntil(() => p.settings.mode === 'reset');
+    const first = await get(`${p.endpoint}/first`).catch(errorCode);
+    const second = await get(`${p.endpoint}/second`);
+    await outage;
+    // Assess
+    expect(first).toBe('ECONNRESET');
+    expect(second.body).toBe('answer to /second');
+    expect(hits).toEqual(['/first', '/second']);
+    expect(p.settings.mode).toBe('pass');
+    expect(p.stats().bytes).toBeGreaterThan(0);
+  });
+
   it('delays every chunk by at least the configured time, keeping the bytes intact', async () => {
     // Prepare
     const p = await startProxy();

@@ -13,7 +13,7 @@
  *   again, in order, as TCP does when a partition heals.
  * - `reset`: the connection is reset (RST) at the first bytes that move in the chosen direction: `response`
  *   (default) — the request reached the service, which did the work, but the answer never arrives; `request` —
- *   the request never reaches the service.
+ *   the request never reaches the service. With `limit`, only that many connections, then `pass` again.
  * - `delay`: every chunk waits `delayMs` before it is passed on (order kept per direction).
  */
 import { createServer, type Server, type Socket, connect as tcpConnect } from 'node:net';
@@ -27,6 +27,8 @@ export interface FaultSettings {
   readonly delayMs?: number;
   /** `reset`: which bytes trigger the reset (default `response`). */
   readonly resetOn?: 'request' | 'response';
+  /** `reset`: reset this many connections, then pass again (default: every one while the mode lasts). */
+  readonly limit?: number;
 }
 
 export interface FaultProxyStats {
@@ -38,6 +40,8 @@ export interface FaultProxyStats {
   readonly stalled: number;
   /** Chunks held back by `delay`. */
   readonly delayedChunks: number;
+  /** Bytes passed on, both directions: whether there was traffic to disturb. */
+  readonly bytes: number;
 }
 
 export interface FaultProxy {
@@ -48,7 +52,7 @@ export interface FaultProxy {
   readonly settings: FaultSettings;
   /** Switches the mode; resolves once it applies (for `refuse`: not listening; leaving it: listening again). */
   set(settings: FaultSettings | FaultMode): Promise<void>;
-  /** `set(settings)` for `ms` milliseconds, then back to `pass`; resolves when passing again. */
+  /** `set(settings)` for `ms` milliseconds (or until its `limit` is reached), then `pass`; resolves when passing again. */
   outage(settings: FaultSettings | FaultMode, ms: number): Promise<void>;
   stats(): FaultProxyStats;
   /** Stops listening and destroys every connection. Idempotent. */
@@ -91,7 +95,10 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
   const host = options.host ?? '127.0.0.1';
   let settings: FaultSettings = { mode: 'pass' };
   const connections = new Set<Connection>();
-  const stats = { connections: 0, broken: 0, stalled: 0, delayedChunks: 0 };
+  const stats = { connections: 0, broken: 0, stalled: 0, delayedChunks: 0, bytes: 0 };
+  /** Resets since the mode was set, and who waits for its `limit`. */
+  let resets = 0;
+  let limitReached: () => void = () => {};
   let closed = false;
 
   /** Ends a connection; `fault`: on purpose (counted), with a TCP reset when `reset`. */
@@ -128,6 +135,11 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
         (settings.resetOn ?? 'response') === (lane.toUpstream ? 'request' : 'response')
       ) {
         destroy(c, true, true);
+        resets++;
+        if (settings.limit !== undefined && resets >= settings.limit) {
+          settings = { mode: 'pass' };
+          limitReached();
+        }
         return;
       }
       if (settings.mode === 'delay') {
@@ -137,13 +149,17 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
         setTimeout(() => {
           lane.busy = false;
           const chunk = lane.queue.shift();
-          if (chunk !== undefined && chunk !== 'end' && !to.destroyed) to.write(chunk);
+          if (chunk !== undefined && chunk !== 'end' && !to.destroyed) {
+            stats.bytes += chunk.length;
+            to.write(chunk);
+          }
           resume(from);
           pump(c, lane);
         }, settings.delayMs ?? 200);
         return;
       }
       lane.queue.shift();
+      stats.bytes += item.length;
       if (!to.write(item)) {
         from?.pause();
         to.once('drain', () => {
@@ -249,6 +265,7 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
     const wanted: FaultSettings = typeof next === 'string' ? { mode: next } : next;
     const previous = settings;
     settings = wanted;
+    resets = 0;
     if (wanted.mode === 'refuse' && previous.mode !== 'refuse') {
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
@@ -274,8 +291,11 @@ export const startFaultProxy = async (options: FaultProxyOptions): Promise<Fault
     },
     set,
     async outage(outageSettings, ms) {
+      const limited = new Promise<void>((resolve) => {
+        limitReached = resolve;
+      });
       await set(outageSettings);
-      await sleep(ms);
+      await Promise.race([sleep(ms), limited]);
       await set('pass');
     },
     stats: () => ({ ...stats }),

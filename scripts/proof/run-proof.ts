@@ -320,20 +320,28 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
   observed = (url) => `${stack.directEndpoints.sqs}${new URL(url).pathname}`;
   const sqs = observerSqs;
   /**
-   * Outages through the fault proxies, each started once when the submissions reach `at` (a fraction of them):
-   * the service is unreachable or misbehaves for `ms`, then passes again. `sesv2` outages start with the
-   * approvals instead (`at` is the fraction of approvals sent).
+   * Outages through the fault proxies, each started once when the submissions reach `at` (a fraction of them)
+   * and the service has traffic to disturb: it is unreachable or misbehaves for `ms` (resets: for at most `ms`,
+   * until `limit` connections were broken), then passes again. `sesv2` outages start with the approvals
+   * instead (`at` is the fraction of approvals sent).
    */
   const OUTAGES: ReadonlyArray<{ service: EmulatorName; at: number; settings: FaultSettings; ms: number }> = [
     { service: 'dynamodb', at: 0.2, settings: { mode: 'refuse' }, ms: 1_500 },
-    { service: 'dynamodb', at: 0.35, settings: { mode: 'reset', resetOn: 'response' }, ms: 1_000 },
+    { service: 'dynamodb', at: 0.35, settings: { mode: 'reset', resetOn: 'response', limit: 5 }, ms: 5_000 },
     { service: 'sqs', at: 0.45, settings: { mode: 'refuse' }, ms: 1_500 },
     { service: 'dynamodb', at: 0.55, settings: { mode: 'stall' }, ms: 1_500 },
-    { service: 'sqs', at: 0.65, settings: { mode: 'reset', resetOn: 'response' }, ms: 1_000 },
-    { service: 'sqs', at: 0.75, settings: { mode: 'reset', resetOn: 'request' }, ms: 1_000 },
+    { service: 'sqs', at: 0.65, settings: { mode: 'reset', resetOn: 'response', limit: 5 }, ms: 5_000 },
+    { service: 'sqs', at: 0.75, settings: { mode: 'reset', resetOn: 'request', limit: 5 }, ms: 5_000 },
     { service: 'dynamodb', at: 0.85, settings: { mode: 'delay', delayMs: 100 }, ms: 2_000 },
     { service: 'sesv2', at: 0, settings: { mode: 'refuse' }, ms: 1_500 },
   ];
+  /** Resolves once bytes move through `proxy` (or after 15 s): an outage without traffic tests nothing. */
+  const traffic = async (proxy: NonNullable<typeof stack.faults>[EmulatorName]) => {
+    const before = proxy.stats().bytes;
+    const deadline = Date.now() + 15_000;
+    while (proxy.stats().bytes === before && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
+  };
   const outagesRunning: Promise<void>[] = [];
   const outagesStarted = new Set<number>();
   const outageLog: Array<{ service: EmulatorName; mode: string; ms: number }> = [];
@@ -349,9 +357,10 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
       // Outages run one after another, each for its full time.
       const previous = outagesRunning.at(-1) ?? Promise.resolve();
       outagesRunning.push(
-        previous.then(() => {
+        previous.then(async () => {
+          await traffic(proxy);
           options.log(`[proof] ${o.service}: ${o.settings.mode} for ${o.ms} ms`);
-          return proxy.outage(o.settings, o.ms);
+          await proxy.outage(o.settings, o.ms);
         }),
       );
     }
@@ -656,6 +665,9 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
         outages: outageLog,
         brokenConnections: Object.fromEntries(
           (['dynamodb', 'sqs', 'sesv2'] as const).map((n) => [n, stack.faults?.[n].stats().broken ?? 0]),
+        ),
+        proxiedConnections: Object.fromEntries(
+          (['dynamodb', 'sqs', 'sesv2'] as const).map((n) => [n, stack.faults?.[n].stats().connections ?? 0]),
         ),
         faults,
         queues: Object.keys(QUEUES),
