@@ -464,7 +464,7 @@ const dynamoProcesses = (port: string): string[] =>
     .filter((l) => /^\s*\d+ java /.test(l) && l.includes('DynamoDBLocal.jar') && l.includes(`-port ${port}`));
 
 describe('startLocalStack', () => {
-  it('answers /health with every component up and leaves no process behind after stop', async () => {
+  it('answers /health with every component up, refuses to restart an in-memory DynamoDB and leaves no process behind after stop', async () => {
     // Prepare
     const stack = await startLocalStack({
       dataDir: null,
@@ -479,8 +479,13 @@ describe('startLocalStack', () => {
     // Act
     const res = await fetch(`${stack.url}/health`);
     const report = (await res.json()) as HealthReport;
+    // In memory, a restarted DynamoDB Local would come back empty: refused, and it keeps running.
+    const restart = await stack.restartEmulator('dynamodb').catch((error: Error) => error);
+    const afterRefusal = await stack.health();
     await stack.stop();
     // Assess
+    expect(String(restart)).toMatch(/needs a data directory/);
+    expect(afterRefusal.components.dynamodb.ok).toBe(true);
     expect(res.status).toBe(200);
     expect(report.status).toBe('ok');
     expect(report.components.dynamodb.ok && report.components.sqs.ok && report.components.ses.ok).toBe(true);
@@ -516,81 +521,11 @@ describe('emulators', () => {
       child.kill('SIGKILL');
     }
   });
-
-  it('refuse to restart an in-memory DynamoDB Local, which would come back empty', async () => {
-    // Prepare
-    const emulators = await startEmulators({ dataDir: null });
-    try {
-      // Act
-      const restart = emulators.restart('dynamodb');
-      // Assess
-      await expect(restart).rejects.toThrow(/needs a data directory/);
-      expect((await emulators.health()).dynamodb.ok).toBe(true);
-    } finally {
-      await emulators.stop();
-    }
-  });
-
-  it('persist DynamoDB items and queued SQS messages across a graceful restart', async () => {
-    // Prepare
-    const dataDir = await mkdtemp(join(tmpdir(), 'lq-local-'));
-    const first = await startEmulators({ dataDir });
-    const p1 = await provisionDataPlane(first.endpoints);
-    const ddb1 = dynamoClient(first.endpoints.dynamodb);
-    await ddb1.send(
-      new PutItemCommand({
-        TableName: p1.tables.leads,
-        Item: { pk: { S: 'LEAD#persist' }, sk: { S: 'LEAD' } },
-      }),
-    );
-    ddb1.destroy();
-    const sqs1 = sqsClient(first.endpoints.sqs);
-    await sqs1.send(
-      new SendMessageCommand({
-        QueueUrl: p1.queueUrls.qualify,
-        MessageBody: '{"leadId":"persist"}',
-        MessageAttributes: { source: { DataType: 'String', StringValue: 'webform' } },
-      }),
-    );
-    sqs1.destroy();
-    // Act
-    await first.stop();
-    const second = await startEmulators({ dataDir });
-    try {
-      const p2 = await provisionDataPlane(second.endpoints);
-      const ddb2 = dynamoClient(second.endpoints.dynamodb);
-      const { Item } = await ddb2.send(
-        new GetItemCommand({
-          TableName: p2.tables.leads,
-          Key: { pk: { S: 'LEAD#persist' }, sk: { S: 'LEAD' } },
-        }),
-      );
-      ddb2.destroy();
-      const sqs2 = sqsClient(second.endpoints.sqs);
-      const messages = await receiveAll(p2.queueUrls.qualify, { sqs: sqs2 });
-      const redrive = await sqs2.send(
-        new GetQueueAttributesCommand({ QueueUrl: p2.queueUrls.qualify, AttributeNames: ['RedrivePolicy'] }),
-      );
-      sqs2.destroy();
-      // Assess
-      expect(Item?.pk?.S).toBe('LEAD#persist');
-      expect(second.restoredMessages).toBe(1);
-      expect(messages.map((m) => [m.Body, m.MessageAttributes?.source?.StringValue])).toEqual([
-        ['{"leadId":"persist"}', 'webform'],
-      ]);
-      expect(JSON.parse(redrive.Attributes?.RedrivePolicy ?? '{}').maxReceiveCount).toBe(
-        QUEUES.qualify.maxReceiveCount,
-      );
-    } finally {
-      await second.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    }
-  });
 });
 
 /* ------------------------------------------------------------------ outages and restarts ------------------ */
 
-describe('the local stack through outages', () => {
+describe('the local stack on disk: outages, restarts and a graceful stop', () => {
   let stack: LocalStack;
   let dataDir: string;
   let ddb: ReturnType<typeof dynamoClient>;
@@ -721,4 +656,51 @@ describe('the local stack through outages', () => {
     }, 30_000);
     expect(health.components.dynamodb.endpoint).toBe(endpoints.dynamodb);
   }, 180_000);
+  it('keeps DynamoDB items and queued SQS messages across a graceful stop, in its data directory', async () => {
+    // Prepare: an item, and a message on a queue nobody consumes in this stack
+    await ddb.send(
+      new PutItemCommand({
+        TableName: stack.provisioned.tables.leads,
+        Item: { pk: { S: 'LEAD#persist' }, sk: { S: 'LEAD' } },
+      }),
+    );
+    await sqs.send(
+      new SendMessageCommand({
+        QueueUrl: stack.provisioned.queueUrls.draft,
+        MessageBody: '{"leadId":"persist"}',
+        MessageAttributes: { source: { DataType: 'String', StringValue: 'webform' } },
+      }),
+    );
+    // Act
+    await stack.stop();
+    const second = await startEmulators({ dataDir });
+    try {
+      const p2 = await provisionDataPlane(second.endpoints);
+      const ddb2 = dynamoClient(second.endpoints.dynamodb);
+      const { Item } = await ddb2.send(
+        new GetItemCommand({
+          TableName: p2.tables.leads,
+          Key: { pk: { S: 'LEAD#persist' }, sk: { S: 'LEAD' } },
+        }),
+      );
+      ddb2.destroy();
+      const sqs2 = sqsClient(second.endpoints.sqs);
+      const messages = await receiveAll(p2.queueUrls.draft, { sqs: sqs2 });
+      const redrive = await sqs2.send(
+        new GetQueueAttributesCommand({ QueueUrl: p2.queueUrls.draft, AttributeNames: ['RedrivePolicy'] }),
+      );
+      sqs2.destroy();
+      // Assess
+      expect(Item?.pk?.S).toBe('LEAD#persist');
+      expect(second.restoredMessages).toBe(1);
+      expect(messages.map((m) => [m.Body, m.MessageAttributes?.source?.StringValue])).toEqual([
+        ['{"leadId":"persist"}', 'webform'],
+      ]);
+      expect(JSON.parse(redrive.Attributes?.RedrivePolicy ?? '{}').maxReceiveCount).toBe(
+        QUEUES.draft.maxReceiveCount,
+      );
+    } finally {
+      await second.stop();
+    }
+  });
 });
