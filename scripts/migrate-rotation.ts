@@ -8,7 +8,7 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { migrateLegacyRotation } from '../functions/platform/round-robin-dynamodb';
+import { migrateLegacyRotation } from '../functions/platform/rotation-migration';
 
 const table = process.env.LEADS_TABLE;
 if (!table) {

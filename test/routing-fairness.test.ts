@@ -12,12 +12,12 @@ import type { Route } from '../functions/agent/qualification';
 import type { RouteMatch } from '../functions/agent/route/match';
 import { parseRoutingSetup } from '../functions/agent/route/rules';
 import { prefixBound } from '../functions/agent/route/wrr';
+import { migrateLegacyRotation } from '../functions/platform/rotation-migration';
 import {
   createRoundRobin,
   leadKey,
   legacyRotationKey,
   loadKey,
-  migrateLegacyRotation,
 } from '../functions/platform/round-robin-dynamodb';
 
 const table = process.env.LEADS_TABLE as string;
