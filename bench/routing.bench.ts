@@ -201,6 +201,8 @@ const main = async () => {
     calls.current = noCalls();
     let measured: { ms: number; latencies: number[] };
     let check: string;
+    /** Calls made by the measured loop (not by the checks after it). */
+    let counted: Calls | undefined;
     if (variant === 'route store only') {
       measured = await closedLoop(n, CONCURRENCY, async (i) => {
         await db.send(
@@ -270,6 +272,7 @@ const main = async () => {
         });
         owners[route.ownerId as string] = (owners[route.ownerId as string] ?? 0) + 1;
       });
+      counted = { ...calls.current };
       const state = await rr.readState(team);
       const W = Object.values(REPS).reduce((s, w) => s + w, 0);
       const worst = Math.max(
@@ -278,7 +281,7 @@ const main = async () => {
       const ok = state.tickets === n && Object.values(owners).reduce((s, k) => s + k, 0) === n;
       check = `${ok ? 'ok' : 'MISMATCH'}: ${state.tickets} tickets, worst deviation ${worst.toFixed(2)} lead`;
     }
-    const counted = calls.current;
+    counted ??= calls.current;
     const floorB = await closedLoop(n - Math.floor(n / 2), CONCURRENCY, plainAdd(`floor-${tag}`));
     const floorPerSecond = perSecond(n, floorA.ms + floorB.ms);
     const rate = perSecond(n, measured.ms);

@@ -72,7 +72,7 @@ export interface RoundRobinOptions {
   readonly db: DynamoDBDocumentClient;
   readonly table: string;
   readonly setup: RoutingSetup;
-  /** Sends of one transaction that keeps conflicting with others on the same load item (default 10). */
+  /** Sends of one transaction that keeps conflicting with others on the same load item (default 20). */
   readonly maxConflictAttempts?: number;
   readonly clock?: () => Date;
   readonly random?: () => number;
@@ -132,7 +132,7 @@ type StoreOutcome = 'stored' | 'already routed' | 'at capacity';
 
 export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
   const { db, table, setup } = options;
-  const maxConflictAttempts = options.maxConflictAttempts ?? 10;
+  const maxConflictAttempts = options.maxConflictAttempts ?? 20;
   const clock = options.clock ?? (() => new Date());
   const random = options.random ?? Math.random;
   const backoff = (attempt: number) =>
