@@ -27,6 +27,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { RouteMatch } from '../functions/agent/route/match';
+import { decideRoute } from '../functions/agent/route/route';
 import { parseRoutingSetup } from '../functions/agent/route/rules';
 import { memberForTicket, rotationPlan } from '../functions/agent/route/wrr';
 import { createRoundRobin, sequenceKey } from '../functions/platform/round-robin-dynamodb';
@@ -204,34 +205,55 @@ const main = async () => {
     /** Calls made by the measured loop (not by the checks after it). */
     let counted: Calls | undefined;
     if (variant === 'route store only') {
+      // The same reads and writes as an uncapped assignment (the real route, owner keys, load), minus the ticket.
+      const team = `bench-${tag}`;
+      const setup = setupFor(team, null);
       measured = await closedLoop(n, CONCURRENCY, async (i) => {
+        const key = { pk: `LEAD#${tag}-${i}`, sk: 'LEAD' };
         await db.send(
           new GetCommand({
             TableName: table,
-            Key: { pk: `LEAD#${tag}-${i}`, sk: 'LEAD' },
+            Key: key,
             ConsistentRead: true,
+            ProjectionExpression: 'pk, #route',
+            ExpressionAttributeNames: { '#route': 'route' },
           }),
         );
+        const now = new Date();
+        const { route, load } = decideRoute(match(team), setup, {
+          tier: 'hot',
+          submittedAt: now.toISOString(),
+          now,
+          ticket: i + 1,
+        });
         await db.send(
           new TransactWriteCommand({
             TransactItems: [
               {
                 Update: {
                   TableName: table,
-                  Key: { pk: `LEAD#${tag}-${i}`, sk: 'LEAD' },
-                  UpdateExpression: 'SET #route = :r',
+                  Key: key,
+                  UpdateExpression:
+                    'SET #route = :route, ownerPk = :opk, ownerSk = :osk, #status = :status, loadTaken = :taken, rotationTicket = :ticket',
                   ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#route)',
-                  ExpressionAttributeNames: { '#route': 'route' },
-                  ExpressionAttributeValues: { ':r': { ownerId: 'rep-a' } },
+                  ExpressionAttributeNames: { '#route': 'route', '#status': 'status' },
+                  ExpressionAttributeValues: {
+                    ':route': route,
+                    ':opk': `OWNER#${route.ownerId}`,
+                    ':osk': `${route.slaDueAt}#${tag}-${i}`,
+                    ':status': 'routed',
+                    ':taken': `${team}#${load?.repId}`,
+                    ':ticket': `none#${i + 1}`,
+                  },
                 },
               },
               {
                 Update: {
                   TableName: table,
-                  Key: { pk: `LOAD#${tag}#rep-${i % 4}`, sk: 'LOAD' },
-                  UpdateExpression: 'ADD #load :one',
+                  Key: { pk: `LOAD#${team}#${load?.repId}`, sk: 'LOAD' },
+                  UpdateExpression: 'ADD #load :one SET team = :team, rep = :rep',
                   ExpressionAttributeNames: { '#load': 'load' },
-                  ExpressionAttributeValues: { ':one': 1 },
+                  ExpressionAttributeValues: { ':one': 1, ':team': team, ':rep': load?.repId },
                 },
               },
             ],
