@@ -48,7 +48,8 @@ export const TABLES = {
    * - `LEAD#<id>` / `LEAD`: the lead record (status, normalised lead, raw body, enrichment, score, route, …)
    * - `DEDUP#<key>` / `DEDUP`: intake exactly-once guard → leadId (TTL)
    * - `CACHE#<tool>#<domain>` / `CACHE`: enrichment cache (TTL)
-   * - `RR#<team>` / `RR`: round-robin sequence and per-rep load for routing
+   * - `RR#<team>` / `SEQ#<set key>`: round-robin ticket sequence of one availability set of a team
+   * - `LOAD#<team>#<rep>` / `LOAD`: a rep's open leads in a team (capacity caps)
    * - `CONFIG#<kind>` / `V#<n>`: versioned ops configuration
    * - `RATE#<source>#<minute>` / `RATE`: intake rate counters (TTL)
    * - `CRM#<leadId>` / `CRM`, `CRMREF#…`, `CRMLOCK#…`, `CRMEVT#…`, `CRMSIG#…`, `CRMCURSOR#…`: the CRM sync

@@ -21,9 +21,12 @@
  * SES: the emulator's mail store is module-global, so two emulator sets in one process share one inbox.
  * SQS and SES listen on 127.0.0.1 too.
  *
- * Faults: `restart(name)` takes one emulator away and brings it back on the same endpoint (DynamoDB Local
- * stopped and restarted on its files; SQS and SES unreachable for a while with their state kept), for the
- * whole-chain proof and the tests that show handlers ride out an outage.
+ * Faults: with `faults: true` a TCP fault proxy (./fault-proxy.ts) stands in front of each emulator and the
+ * endpoints are the proxies'; `faults.<name>` makes that service unreachable (refused or stalled), breaks its
+ * connections mid-request or slows it down, without touching the emulator. That is how the whole-chain proof
+ * and the tests inject outages: what the emulator itself keeps across a crash is the emulator's business, not
+ * something our tests may depend on. `restart(name)` still stops and starts one emulator on the same
+ * endpoint, for the tests of our own restart plumbing (endpoints come back, pollers resume).
  */
 import { type ChildProcess, execFileSync, spawn as spawnChild } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -45,7 +48,8 @@ import {
 import sesModule from 'aws-ses-v2-local';
 import { createSqsServer } from 'local-aws-sqs';
 import { type EmulatorEndpoints, LOCAL_ACCOUNT_ID, LOCAL_REGION, localDynamoDb, localSqs } from './aws';
-import { freePort } from './ports';
+import { type FaultProxy, startFaultProxy } from './fault-proxy';
+import { freeQuietPort } from './ports';
 
 export type { EmulatorEndpoints } from './aws';
 
@@ -64,6 +68,11 @@ export interface StartEmulatorsOptions {
   readonly log?: (line: string) => void;
   /** How long to wait for DynamoDB Local to answer (default 30 s). */
   readonly readyTimeoutMs?: number;
+  /**
+   * A fault proxy in front of each emulator (default false): `ports` and `endpoints` are then the proxies',
+   * and `faults` controls them.
+   */
+  readonly faults?: boolean;
 }
 
 export interface EmulatorHealth {
@@ -76,29 +85,30 @@ export type EmulatorName = keyof EmulatorEndpoints;
 
 export interface RunningEmulators {
   readonly endpoints: EmulatorEndpoints;
+  /** The emulators' own endpoints, behind the fault proxies (equal to `endpoints` without `faults`). */
+  readonly directEndpoints: EmulatorEndpoints;
   /** Process id of the DynamoDB Local wrapper (`sh`); Java is its child. */
   readonly dynamodbPid: number | undefined;
   /** Number of SQS messages restored from `<dataDir>/sqs.json` at start. */
   readonly restoredMessages: number;
-  /** Probes each emulator (used by `/health`). */
+  /** Probes each emulator through its endpoint (used by `/health`). */
   health(): Promise<EmulatorHealth>;
+  /** The fault proxies in front of the emulators (`faults: true`), else null. */
+  readonly faults: Readonly<Record<EmulatorName, FaultProxy>> | null;
   /**
-   * Fault injection (the whole-chain proof, tests): takes one emulator away and brings it back on the same
-   * endpoint after `downMs` (default 1 s). DynamoDB Local's process is stopped (SIGTERM; `kill: true` sends
-   * SIGKILL to Java instead) and started again on its data files, so it needs a data directory (in memory
-   * nothing would come back). SQS and SES stop listening and drop every open connection, then listen again
-   * with their state kept: the durability real SQS gives, and a mail relay that accepted a message keeps it.
-   * Resolves once the emulator answers again, with how long it was unreachable.
-   *
-   * Measured limit of DynamoDB Local: after a SIGKILL under write load it sometimes has lost the last
-   * transaction it had already acknowledged (3 of 8 runs of 16 writers lost one); after SIGTERM none did.
-   * DynamoDB acknowledges only durable writes, so the proof restarts it with SIGTERM.
+   * Stops one emulator and starts it again on the same endpoint after `downMs` (default 1 s). DynamoDB Local's
+   * process is stopped (SIGTERM; `kill: true`: SIGKILL to Java) and started again on its data files, so it
+   * needs a data directory (in memory nothing would come back); SQS and SES stop listening and drop every
+   * open connection, then listen again with their state kept. Resolves once the emulator answers again, with
+   * how long it was unreachable. What DynamoDB Local keeps of its last writes across a stop is its own
+   * property (after a SIGKILL under write load it has lost an acknowledged transaction): for outages, use
+   * `faults`.
    */
   restart(
     name: EmulatorName,
     options?: { readonly downMs?: number; readonly kill?: boolean },
   ): Promise<{ unavailableMs: number }>;
-  /** Snapshots SQS (when persistent), stops SQS and SES, kills DynamoDB Local. Idempotent. */
+  /** Snapshots SQS (when persistent), stops SQS and SES, kills DynamoDB Local, closes the proxies. Idempotent. */
   stop(): Promise<void>;
 }
 
@@ -513,8 +523,10 @@ export const startEmulators = async (options: StartEmulatorsOptions): Promise<Ru
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   const started = Date.now();
 
+  // With fault proxies, the proxies take the requested ports and the emulators free ones behind them.
+  const direct = options.faults ? undefined : options.ports;
   const sqsServer = await createSqsServer({
-    port: options.ports?.sqs ?? 0,
+    port: direct?.sqs ?? 0,
     hostname: HOST,
     region: LOCAL_REGION,
     accountId: LOCAL_ACCOUNT_ID,
@@ -525,15 +537,17 @@ export const startEmulators = async (options: StartEmulatorsOptions): Promise<Ru
 
   let sesServer: Server | undefined;
   let dynamo: DynamoProcess | undefined;
+  const proxies: FaultProxy[] = [];
   try {
-    sesServer = await sesStart({ host: HOST, port: options.ports?.sesv2 ?? 0 });
+    sesServer = await sesStart({ host: HOST, port: direct?.sesv2 ?? 0 });
     const sesPort = await listen(sesServer);
     const sesEndpoint = `http://${HOST}:${sesPort}`;
 
     // DynamoDB Local picks no port itself: choose one (and retry once if we lost the race for it).
-    const requested = options.ports?.dynamodb ?? 0;
+    const requested = direct?.dynamodb ?? 0;
     for (let attempt = 0; ; attempt++) {
-      const port = requested || (await freePort());
+      // Below the ephemeral range, so that a restart finds the port free again.
+      const port = requested || (await freeQuietPort());
       try {
         dynamo = await startDynamoDb(port, dataDir, log, options.readyTimeoutMs ?? 30_000);
         break;
@@ -542,7 +556,23 @@ export const startEmulators = async (options: StartEmulatorsOptions): Promise<Ru
       }
     }
 
-    const endpoints: EmulatorEndpoints = { dynamodb: dynamo.endpoint, sqs: sqsEndpoint, sesv2: sesEndpoint };
+    const dynamoPort = Number(new URL(dynamo.endpoint).port);
+    let faults: Record<EmulatorName, FaultProxy> | null = null;
+    if (options.faults) {
+      const proxy = async (target: string, port: number | undefined) => {
+        const p = await startFaultProxy({ target, host: HOST, port: port ?? 0 });
+        proxies.push(p);
+        return p;
+      };
+      faults = {
+        dynamodb: await proxy(dynamo.endpoint, options.ports?.dynamodb),
+        sqs: await proxy(sqsEndpoint, options.ports?.sqs),
+        sesv2: await proxy(sesEndpoint, options.ports?.sesv2),
+      };
+    }
+    const endpoints: EmulatorEndpoints = faults
+      ? { dynamodb: faults.dynamodb.endpoint, sqs: faults.sqs.endpoint, sesv2: faults.sesv2.endpoint }
+      : { dynamodb: dynamo.endpoint, sqs: sqsEndpoint, sesv2: sesEndpoint };
     const snapshotFile = dataDir ? join(dataDir, 'sqs.json') : null;
     let restoredMessages = 0;
     if (snapshotFile) {
@@ -587,12 +617,11 @@ export const startEmulators = async (options: StartEmulatorsOptions): Promise<Ru
       if (name === 'dynamodb') {
         if (!dataDir)
           throw new Error('Restarting DynamoDB Local needs a data directory (in memory nothing comes back)');
-        const port = Number(new URL(endpoints.dynamodb).port);
         if (kill) await running.crash();
         else await running.stop();
         log(`[emulators] DynamoDB Local ${kill ? 'killed (SIGKILL)' : 'stopped'}, back in ${downMs} ms`);
         await sleep(downMs);
-        running = await startDynamoDb(port, dataDir, log, options.readyTimeoutMs ?? 30_000);
+        running = await startDynamoDb(dynamoPort, dataDir, log, options.readyTimeoutMs ?? 30_000);
       } else {
         const server = name === 'sqs' ? sqsServer : ses;
         await closeServer(server);
@@ -607,11 +636,13 @@ export const startEmulators = async (options: StartEmulatorsOptions): Promise<Ru
     };
     return {
       endpoints,
+      directEndpoints: { dynamodb: dynamo.endpoint, sqs: sqsEndpoint, sesv2: sesEndpoint },
       get dynamodbPid() {
         return running.pid;
       },
       restoredMessages,
       health,
+      faults,
       restart(name, restartOptions) {
         if (stopping) return Promise.reject(new Error('The emulators are stopping'));
         const next = restarting.then(() =>
@@ -638,6 +669,7 @@ export const startEmulators = async (options: StartEmulatorsOptions): Promise<Ru
             sqsServer.listening ? closeServer(sqsServer) : Promise.resolve(),
             ses.listening ? closeServer(ses) : Promise.resolve(),
             running.stop(),
+            ...proxies.map((p) => p.close()),
           ]);
         })();
         return stopping;
@@ -648,6 +680,7 @@ export const startEmulators = async (options: StartEmulatorsOptions): Promise<Ru
       closeServer(sqsServer),
       sesServer ? closeServer(sesServer) : Promise.resolve(),
       dynamo ? dynamo.stop() : Promise.resolve(),
+      ...proxies.map((p) => p.close()),
     ]);
     throw error;
   }

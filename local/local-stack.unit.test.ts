@@ -120,14 +120,21 @@ describe('sqs-poller batch responses', () => {
 describe('start CLI', () => {
   it('parses --in-memory and --port, with PORT as default', () => {
     // Act / Assess
-    expect(parseArgs([], {})).toEqual({ inMemory: false, port: 3000, seed: false });
+    expect(parseArgs([], {})).toEqual({ inMemory: false, port: 3000, seed: false, faults: false });
     expect(parseArgs(['--in-memory', '--port', '4000'], {})).toEqual({
       inMemory: true,
       port: 4000,
       seed: false,
+      faults: false,
     });
     expect(parseArgs(['--seed'], {}).seed).toBe(true);
-    expect(parseArgs([], { PORT: '5000' })).toEqual({ inMemory: false, port: 5000, seed: false });
+    expect(parseArgs(['--faults'], {}).faults).toBe(true);
+    expect(parseArgs([], { PORT: '5000' })).toEqual({
+      inMemory: false,
+      port: 5000,
+      seed: false,
+      faults: false,
+    });
     expect(() => parseArgs(['--bogus'], {})).toThrow(/Unknown option/);
   });
 });

@@ -179,6 +179,19 @@ export const envFor = (
   return env;
 };
 
+/**
+ * `url` with the scheme, host and port of `endpoint`. The SQS emulator names its queues by its own address;
+ * clients must reach them through the endpoint they were given (a fault proxy may stand in between), and the
+ * SDK sends queue operations to the QueueUrl's host.
+ */
+const atEndpoint = (url: string, endpoint: string): string => {
+  const u = new URL(url);
+  const e = new URL(endpoint);
+  u.protocol = e.protocol;
+  u.host = e.host;
+  return u.toString();
+};
+
 export const provisionDataPlane = async (endpoints: EmulatorEndpoints): Promise<ProvisionedDataPlane> => {
   const ddb = localDynamoDb(endpoints.dynamodb);
   const sqs = localSqs(endpoints.sqs);
@@ -194,14 +207,12 @@ export const provisionDataPlane = async (endpoints: EmulatorEndpoints): Promise<
       ),
     );
     const tables = Object.fromEntries(tableEntries) as Record<TableName, string>;
-    const queueUrls = Object.fromEntries(queueEntries.map(([n, q]) => [n, q.url])) as Record<
-      QueueName,
-      string
-    >;
-    const dlqUrls = Object.fromEntries(queueEntries.map(([n, q]) => [n, q.dlqUrl])) as Record<
-      QueueName,
-      string
-    >;
+    const queueUrls = Object.fromEntries(
+      queueEntries.map(([n, q]) => [n, atEndpoint(q.url, endpoints.sqs)]),
+    ) as Record<QueueName, string>;
+    const dlqUrls = Object.fromEntries(
+      queueEntries.map(([n, q]) => [n, atEndpoint(q.dlqUrl, endpoints.sqs)]),
+    ) as Record<QueueName, string>;
     return { tables, queueUrls, dlqUrls, env: envFor(endpoints, { tables, queueUrls }) };
   } finally {
     ddb.destroy();

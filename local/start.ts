@@ -6,6 +6,8 @@
  *   npm start                     data persists in .local-data/
  *   npm start -- --in-memory      nothing persists
  *   npm start -- --port 3001      (or PORT=3001) API port, default 3000
+ *   npm start -- --faults         a fault proxy in front of each emulator, controlled over HTTP:
+ *                                 POST /local/faults {"service":"dynamodb","mode":"refuse","ms":5000}
  *
  * Ctrl-C / SIGTERM: pollers drain, servers close, SQS is snapshotted (persistent mode), Java is killed.
  * In-process use (tests, benchmarks, seeding): `startLocalStack(options)`.
@@ -29,7 +31,8 @@ import {
 } from '../functions/platform/local-jwt';
 import { FUNCTIONS, type FunctionDef } from '../infra/data-plane';
 import { type EmulatorEndpoints, localDynamoDb } from './aws';
-import { type EmulatorPorts, type RunningEmulators, startEmulators } from './emulators';
+import { type EmulatorName, type EmulatorPorts, type RunningEmulators, startEmulators } from './emulators';
+import type { FaultMode, FaultSettings } from './fault-proxy';
 import { type Authorize, type GatewayRoute, loadFunctionRoutes, startHttpGateway } from './http-gateway';
 import { importHandler } from './load-handler';
 import { freePort, isPortFree } from './ports';
@@ -57,7 +60,10 @@ export interface LocalStackOptions {
   /** Override the SQS consumers (default: FUNCTIONS with `consumes`). */
   readonly consumers?: readonly SqsConsumer[];
   /** Wraps the consumers (default or overridden) — e.g. fault injection by the whole-chain proof. */
-  readonly wrapConsumers?: (consumers: readonly SqsConsumer[]) => readonly SqsConsumer[];
+  readonly wrapConsumers?: (
+    consumers: readonly SqsConsumer[],
+    provisioned: ProvisionedDataPlane,
+  ) => readonly SqsConsumer[];
   /** Override the scheduled jobs (default: FUNCTIONS with `scheduleMinutes`). */
   readonly schedules?: readonly ScheduledJob[];
   /** LOCAL-ONLY: failed SQS records become visible again after this many seconds (see sqs-poller.ts). */
@@ -71,6 +77,11 @@ export interface LocalStackOptions {
    */
   readonly authorize?: Authorize;
   readonly log?: (line: string) => void;
+  /**
+   * A fault proxy in front of each emulator (see local/emulators.ts): `LocalStack.faults` controls them, and
+   * `GET|POST /local/faults` does the same over HTTP. Default false.
+   */
+  readonly faults?: boolean;
   /** Called once everything runs (e.g. to seed sample leads), before `startLocalStack` resolves. */
   readonly onReady?: (stack: LocalStack) => Promise<void> | void;
 }
@@ -100,8 +111,12 @@ export interface LocalStack {
   /** SES v2 inbox viewer (aws-ses-v2-local's web UI). */
   readonly inboxUrl: string;
   health(): Promise<HealthReport>;
-  /** Fault injection: see `RunningEmulators.restart` (DynamoDB needs a data directory). */
+  /** Stops and starts one emulator on the same endpoint: see `RunningEmulators.restart`. */
   restartEmulator: RunningEmulators['restart'];
+  /** The fault proxies in front of the emulators (`faults: true`), else null. */
+  readonly faults: RunningEmulators['faults'];
+  /** The emulators' own endpoints, behind the fault proxies (for observers that must not see the faults). */
+  readonly directEndpoints: EmulatorEndpoints;
   /** Drains pollers and schedules, closes the gateway, stops the emulators. Idempotent. */
   stop(): Promise<void>;
 }
@@ -137,6 +152,72 @@ const loadableFunctions = async (root: string, log: (l: string) => void) => {
   return { ok, failed };
 };
 
+const FAULT_MODES: readonly FaultMode[] = ['pass', 'refuse', 'stall', 'reset', 'delay'];
+const SERVICES: readonly EmulatorName[] = ['dynamodb', 'sqs', 'sesv2'];
+
+/**
+ * `GET /local/faults`: each proxy's settings and counters. `POST /local/faults` with
+ * `{"service":"dynamodb"|"sqs"|"sesv2","mode":"pass"|"refuse"|"stall"|"reset"|"delay","ms"?,"delayMs"?,"resetOn"?}`
+ * switches one (for `ms` milliseconds when given, then back to `pass`); 400 names the field that is wrong.
+ */
+export const faultControlRoutes = (faults: NonNullable<RunningEmulators['faults']>): GatewayRoute[] => {
+  const json = (statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 => ({
+    statusCode,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    body: JSON.stringify(body),
+  });
+  const status = () =>
+    Object.fromEntries(SERVICES.map((s) => [s, { settings: faults[s].settings, stats: faults[s].stats() }]));
+  return [
+    {
+      method: 'GET',
+      path: '/local/faults',
+      functionName: 'LocalFaults',
+      handler: async () => json(200, status()),
+    },
+    {
+      method: 'POST',
+      path: '/local/faults',
+      functionName: 'LocalFaults',
+      handler: async (event) => {
+        let body: Record<string, unknown>;
+        try {
+          const text = event.isBase64Encoded
+            ? Buffer.from(event.body ?? '', 'base64').toString()
+            : event.body;
+          body = JSON.parse(text ?? '{}') as Record<string, unknown>;
+        } catch {
+          return json(400, { message: 'body: expected JSON' });
+        }
+        const service = body.service as EmulatorName;
+        if (!SERVICES.includes(service))
+          return json(400, { message: `service: one of ${SERVICES.join(', ')}` });
+        const mode = body.mode as FaultMode;
+        if (!FAULT_MODES.includes(mode))
+          return json(400, { message: `mode: one of ${FAULT_MODES.join(', ')}` });
+        const number = (field: string) => {
+          const v = body[field];
+          return v === undefined || (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 600_000)
+            ? null
+            : json(400, { message: `${field}: milliseconds, 0 to 600000` });
+        };
+        const invalid = number('ms') ?? number('delayMs');
+        if (invalid) return invalid;
+        if (body.resetOn !== undefined && body.resetOn !== 'request' && body.resetOn !== 'response')
+          return json(400, { message: 'resetOn: request or response' });
+        const settings: FaultSettings = {
+          mode,
+          ...(typeof body.delayMs === 'number' ? { delayMs: body.delayMs } : {}),
+          ...(body.resetOn ? { resetOn: body.resetOn as 'request' | 'response' } : {}),
+        };
+        if (typeof body.ms === 'number') void faults[service].outage(settings, body.ms).catch(() => {});
+        else await faults[service].set(settings);
+        return json(200, { [service]: settings, ...(typeof body.ms === 'number' ? { forMs: body.ms } : {}) });
+      },
+    },
+  ];
+};
+
 export const startLocalStack = async (options: LocalStackOptions = {}): Promise<LocalStack> => {
   const log = options.log ?? ((line: string) => console.log(line));
   const root = resolve(options.root ?? process.cwd());
@@ -150,7 +231,12 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     sqs: await pickPort(options.emulatorPorts?.sqs, DEFAULT_PORTS.sqs, log, 'SQS'),
     sesv2: await pickPort(options.emulatorPorts?.sesv2, DEFAULT_PORTS.sesv2, log, 'SES v2'),
   };
-  const emulators: RunningEmulators = await startEmulators({ dataDir, ports, log });
+  const emulators: RunningEmulators = await startEmulators({
+    dataDir,
+    ports,
+    log,
+    ...(options.faults ? { faults: true } : {}),
+  });
   const stoppers: (() => Promise<void>)[] = [() => emulators.stop()];
   const stopAll = async () => {
     for (const stop of stoppers.splice(0).reverse()) {
@@ -197,7 +283,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       : { ok: {}, failed: {} as Record<string, string> };
 
     const loaded = options.consumers ?? (await loadFunctionConsumers(provisioned.queueUrls, functions, root));
-    const consumers = options.wrapConsumers ? options.wrapConsumers(loaded) : loaded;
+    const consumers = options.wrapConsumers ? options.wrapConsumers(loaded, provisioned) : loaded;
     const pollers = startSqsPollers({
       sqsEndpoint: emulators.endpoints.sqs,
       consumers,
@@ -244,10 +330,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       },
     };
     const functionRoutes = options.routes ?? (await loadFunctionRoutes(functions, root));
+    const faultRoutes = emulators.faults ? faultControlRoutes(emulators.faults) : [];
     const apiPort = await pickPort(options.port, DEFAULT_PORTS.api, log, 'the API');
     const gateway = await startHttpGateway({
       port: apiPort,
-      routes: [healthRoute, ...functionRoutes.filter((r) => !(r.method === 'GET' && r.path === '/health'))],
+      routes: [
+        healthRoute,
+        ...faultRoutes,
+        ...functionRoutes.filter((r) => !(r.method === 'GET' && r.path === '/health')),
+      ],
       log,
       authorize:
         options.authorize ??
@@ -275,6 +366,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       inboxUrl: `${emulators.endpoints.sesv2}/`,
       health,
       restartEmulator: (name, restartOptions) => emulators.restart(name, restartOptions),
+      faults: emulators.faults,
+      directEndpoints: emulators.directEndpoints,
       stop() {
         stopping ??= stopAll();
         return stopping;
@@ -293,20 +386,22 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 export const parseArgs = (
   argv: readonly string[],
   env: Record<string, string | undefined> = process.env,
-): { inMemory: boolean; port: number; seed: boolean } => {
+): { inMemory: boolean; port: number; seed: boolean; faults: boolean } => {
   let inMemory = false;
   let seed = false;
+  let faults = false;
   let port = env.PORT ? Number(env.PORT) : DEFAULT_PORTS.api;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--in-memory') inMemory = true;
     else if (arg === '--seed') seed = true;
+    else if (arg === '--faults') faults = true;
     else if (arg === '--port') port = Number(argv[++i]);
     else if (arg.startsWith('--port=')) port = Number(arg.slice('--port='.length));
-    else throw new Error(`Unknown option ${arg} (use --in-memory, --seed, --port <n>)`);
+    else throw new Error(`Unknown option ${arg} (use --in-memory, --seed, --port <n>, --faults)`);
   }
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error('--port must be 0..65535');
-  return { inMemory, port, seed };
+  return { inMemory, port, seed, faults };
 };
 
 const main = async () => {
@@ -314,7 +409,11 @@ const main = async () => {
   const args = parseArgs(process.argv.slice(2));
   // Sample leads go in on the first start (no data yet), in memory (always empty), or with --seed.
   const firstStart = args.inMemory || !existsSync(resolve(DEFAULT_DATA_DIR));
-  const stack = await startLocalStack({ dataDir: args.inMemory ? null : DEFAULT_DATA_DIR, port: args.port });
+  const stack = await startLocalStack({
+    dataDir: args.inMemory ? null : DEFAULT_DATA_DIR,
+    port: args.port,
+    faults: args.faults,
+  });
   const health = await stack.health();
   const ms = Date.now() - started;
   console.log(
@@ -328,6 +427,11 @@ const main = async () => {
       `  Data          ${stack.dataDir ?? 'in memory (nothing persists)'}`,
       `  Inbox         ${stack.url}/   (sign in as a demo rep, e.g. Bram; ops page: ${stack.url}/ops)`,
       '  API token     npm run -s token -- rep-bram   (then: curl -H "authorization: Bearer $TOKEN" …/drafts)',
+      ...(stack.faults
+        ? [
+            `  Faults        ${stack.url}/local/faults   (e.g. curl -X POST -d '{"service":"dynamodb","mode":"refuse","ms":5000}' …)`,
+          ]
+        : []),
       '  Ctrl-C stops everything.',
       '',
     ].join('\n'),

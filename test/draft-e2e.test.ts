@@ -59,7 +59,7 @@ beforeAll(async () => {
       LLM_MAX_RETRIES: '0',
     },
   });
-}, 90_000);
+});
 afterAll(async () => {
   await p?.stop();
   await llm?.close();
@@ -93,8 +93,8 @@ describe('draft pipeline on the local stack', () => {
     const hanging = roostrSubmission(p.site.origin, { company: 'Hangco' });
     // Act
     const [a, b] = await Promise.all([p.post(failing), p.post(hanging)]);
-    const fail = await p.waitForLead(a, drafted, 30_000);
-    const hang = await p.waitForLead(b, drafted, 30_000);
+    const fail = await p.waitForLead(a, drafted, 60_000);
+    const hang = await p.waitForLead(b, drafted, 60_000);
     // Assess
     for (const lead of [fail, hang]) {
       expect(lead.rationale?.provider).toBe('template');
@@ -133,8 +133,8 @@ describe('draft pipeline on the local stack', () => {
     });
     // Act
     const [cleanId, hostileId] = [await p.post(clean), await p.post(hostile)];
-    const c = await p.waitForLead(cleanId, drafted, 30_000);
-    const h = await p.waitForLead(hostileId, drafted, 30_000);
+    const c = await p.waitForLead(cleanId, drafted, 60_000);
+    const h = await p.waitForLead(hostileId, drafted, 60_000);
     // Assess
     const view = (l: LeadRecord) => ({
       fit: l.score?.fit,

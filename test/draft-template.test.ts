@@ -5,7 +5,7 @@ import { type PipelineStack, roostrSubmission, startPipelineStack } from './supp
 let p: PipelineStack;
 beforeAll(async () => {
   p = await startPipelineStack({ env: { OPENAI_API_KEY: '' } });
-}, 90_000);
+});
 afterAll(async () => {
   await p?.stop();
 });

@@ -68,7 +68,7 @@ describe('durability of the intake', () => {
     const qualified = await waitFor(async () => {
       const item = await stack.lead(leadId);
       return item?.route ? item : undefined;
-    }, 20_000);
+    }, 60_000);
     expect(qualified.score).toBeDefined();
     // Qualified: it stays in the outbox until drafted, but its clock restarted, so the sweeper leaves it alone.
     expect((await stack.sweep()).queued).toBe(0);

@@ -16,7 +16,7 @@ const qualifiedLead = (stack: IntakeStack, leadId: string) =>
   waitFor(async () => {
     const item = await stack.lead(leadId);
     return item?.route ? item : undefined;
-  }, 20_000);
+  }, 60_000);
 
 /** Sum of the round-robin sequences of every team: how many times a rotation advanced. */
 const rotationSteps = async (stack: IntakeStack) =>

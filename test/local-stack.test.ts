@@ -12,7 +12,6 @@ import {
   DescribeTimeToLiveCommand,
   GetItemCommand,
   PutItemCommand,
-  TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { GetQueueAttributesCommand, SendMessageBatchCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
@@ -28,7 +27,7 @@ import { startEmulators } from '../local/emulators';
 import { type RunningGateway, startHttpGateway } from '../local/http-gateway';
 import { provisionDataPlane } from '../local/provision';
 import { startSqsPollers } from '../local/sqs-poller';
-import { type HealthReport, startLocalStack } from '../local/start';
+import { type HealthReport, type LocalStack, startLocalStack } from '../local/start';
 import {
   createTestQueue,
   dynamoClient,
@@ -465,7 +464,7 @@ const dynamoProcesses = (port: string): string[] =>
     .filter((l) => /^\s*\d+ java /.test(l) && l.includes('DynamoDBLocal.jar') && l.includes(`-port ${port}`));
 
 describe('startLocalStack', () => {
-  it('answers /health with every component up and leaves no process behind after stop', async () => {
+  it('answers /health with every component up, refuses to restart an in-memory DynamoDB and leaves no process behind after stop', async () => {
     // Prepare
     const stack = await startLocalStack({
       dataDir: null,
@@ -480,13 +479,18 @@ describe('startLocalStack', () => {
     // Act
     const res = await fetch(`${stack.url}/health`);
     const report = (await res.json()) as HealthReport;
+    // In memory, a restarted DynamoDB Local would come back empty: refused, and it keeps running.
+    const restart = await stack.restartEmulator('dynamodb').catch((error: Error) => error);
+    const afterRefusal = await stack.health();
     await stack.stop();
     // Assess
+    expect(String(restart)).toMatch(/needs a data directory/);
+    expect(afterRefusal.components.dynamodb.ok).toBe(true);
     expect(res.status).toBe(200);
     expect(report.status).toBe('ok');
     expect(report.components.dynamodb.ok && report.components.sqs.ok && report.components.ses.ok).toBe(true);
     await expect(fetch(`${stack.url}/health`)).rejects.toThrow();
-    await waitFor(() => dynamoProcesses(dynamoPort).length === 0, 5_000);
+    await waitFor(() => dynamoProcesses(dynamoPort).length === 0, 30_000);
   });
 });
 
@@ -511,132 +515,164 @@ describe('emulators', () => {
       // Act
       child.kill('SIGKILL');
       // Assess
-      await waitFor(() => dynamoProcesses(port).length === 0, 5_000);
+      await waitFor(() => dynamoProcesses(port).length === 0, 30_000);
       await expect(fetch(endpoints.dynamodb)).rejects.toThrow();
     } finally {
       child.kill('SIGKILL');
     }
   });
+});
 
-  it('come back on the same endpoint after a restart: DynamoDB keeps every write it acknowledged up to the stop, SQS and SES keep their state', async () => {
-    // Prepare: writers keep storing lead + dedup pairs (one transaction each) while DynamoDB Local goes away
-    const dataDir = await mkdtemp(join(tmpdir(), 'lq-restart-'));
-    const emulators = await startEmulators({ dataDir });
-    const plane = await provisionDataPlane(emulators.endpoints);
-    const ddb = dynamoClient(emulators.endpoints.dynamodb);
-    const sqs = sqsClient(emulators.endpoints.sqs);
-    const ses = new SESv2Client({ endpoint: emulators.endpoints.sesv2 });
-    const table = plane.tables.leads;
-    const acknowledged: number[] = [];
-    const attempted: number[] = [];
-    let writing = true;
-    let next = 0;
-    const writers = Array.from({ length: 8 }, async () => {
-      while (writing) {
-        const n = next++;
-        attempted.push(n);
-        await ddb
-          .send(
-            new TransactWriteItemsCommand({
-              TransactItems: [`DEDUP#restart-${n}`, `LEAD#restart-${n}`].map((pk) => ({
-                Put: { TableName: table, Item: { pk: { S: pk }, sk: { S: 'X' } } },
-              })),
-            }),
-          )
-          .then(
-            () => acknowledged.push(n),
-            () => new Promise((r) => setTimeout(r, 20)),
-          );
-      }
+/* ------------------------------------------------------------------ outages and restarts ------------------ */
+
+describe('the local stack on disk: outages, restarts and a graceful stop', () => {
+  let stack: LocalStack;
+  let dataDir: string;
+  let ddb: ReturnType<typeof dynamoClient>;
+  let sqs: ReturnType<typeof sqsClient>;
+  /** Message ids the consumer stored in DynamoDB (it fails while DynamoDB cannot be reached). */
+  const stored = new Set<string>();
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'lq-outage-'));
+    let handlerDb: ReturnType<typeof dynamoClient> | undefined;
+    stack = await startLocalStack({
+      dataDir,
+      port: 0,
+      emulatorPorts: { dynamodb: 0, sqs: 0, sesv2: 0 },
+      faults: true,
+      retryVisibilitySeconds: 1,
+      routes: [],
+      schedules: [],
+      log: () => {},
+      consumers: [],
+      // A consumer of the qualify queue (its URL is known once provisioned) that stores each message's id.
+      wrapConsumers: (_none, provisioned) => [
+        {
+          functionName: 'OutageWriter',
+          queueUrl: provisioned.queueUrls.qualify,
+          batchSize: 5,
+          // A failed message is received again after 10 s: after each outage below, long before its DLQ.
+          timeoutSeconds: 10,
+          handler: async (event: SQSEvent) => {
+            handlerDb ??= dynamoClient(stack.endpoints.dynamodb);
+            const failures: { itemIdentifier: string }[] = [];
+            for (const record of event.Records) {
+              const { id } = JSON.parse(record.body) as { id: string };
+              try {
+                await handlerDb.send(
+                  new PutItemCommand({
+                    TableName: stack.provisioned.tables.leads,
+                    Item: { pk: { S: `OUTAGE#${id}` }, sk: { S: 'X' } },
+                  }),
+                );
+                stored.add(id);
+              } catch {
+                failures.push({ itemIdentifier: record.messageId });
+              }
+            }
+            return { batchItemFailures: failures };
+          },
+        },
+      ],
     });
-    const exists = async (pk: string) =>
-      (await ddb.send(new GetItemCommand({ TableName: table, Key: { pk: { S: pk }, sk: { S: 'X' } } })))
-        .Item !== undefined;
-    try {
-      await sqs.send(
-        new SendMessageCommand({ QueueUrl: plane.queueUrls.send, MessageBody: '{"leadId":"kept"}' }),
-      );
-      await ses.send(
-        new SendEmailCommand({
-          FromEmailAddress: 'sales@example.com',
-          Destination: { ToAddresses: ['kept@example.test'] },
-          Content: { Simple: { Subject: { Data: 'kept' }, Body: { Text: { Data: 'kept' } } } },
-        }),
-      );
-      await waitFor(() => acknowledged.length > 50, 10_000);
-      const pidBefore = emulators.dynamodbPid;
-      // Act
-      const restart = emulators.restart('dynamodb', { downMs: 1_000 });
-      await waitFor(async () => !(await emulators.health()).dynamodb.ok, 5_000);
-      const attemptedWhenDown = attempted.length;
-      const { unavailableMs } = await restart;
-      await waitFor(() => acknowledged.length > 0 && acknowledged.at(-1)! > attemptedWhenDown, 10_000);
-      writing = false;
-      await Promise.all(writers);
-      const pairs = await Promise.all(
-        attempted.map(async (n) => [await exists(`DEDUP#restart-${n}`), await exists(`LEAD#restart-${n}`)]),
-      );
-      await emulators.restart('sqs', { downMs: 200 });
-      const kept = await receiveAll(plane.queueUrls.send, { sqs });
-      await emulators.restart('sesv2', { downMs: 200 });
-      const mail = await sesStore(emulators.endpoints.sesv2);
-      // Assess
-      expect(unavailableMs).toBeGreaterThanOrEqual(1_000);
-      expect(emulators.dynamodbPid).not.toBe(pidBefore);
-      expect(acknowledged.filter((n) => !pairs[n]?.[0] || !pairs[n]?.[1])).toEqual([]);
-      expect(pairs.filter(([dedup, lead]) => dedup !== lead)).toEqual([]);
-      expect(acknowledged.length).toBeLessThan(attempted.length);
-      expect(kept.map((m) => m.Body)).toEqual(['{"leadId":"kept"}']);
-      expect(mail.emails.some((e) => e.destination.to.includes('kept@example.test'))).toBe(true);
-    } finally {
-      writing = false;
-      await Promise.all(writers);
-      ddb.destroy();
-      sqs.destroy();
-      ses.destroy();
-      await emulators.stop();
-      await rm(dataDir, { recursive: true, force: true });
-    }
+    ddb = dynamoClient(stack.endpoints.dynamodb);
+    sqs = sqsClient(stack.endpoints.sqs);
+  }, 120_000);
+
+  afterAll(async () => {
+    ddb?.destroy();
+    sqs?.destroy();
+    await stack?.stop();
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('refuse to restart an in-memory DynamoDB Local, which would come back empty', async () => {
-    // Prepare
-    const emulators = await startEmulators({ dataDir: null });
-    try {
-      // Act
-      const restart = emulators.restart('dynamodb');
-      // Assess
-      await expect(restart).rejects.toThrow(/needs a data directory/);
-      expect((await emulators.health()).dynamodb.ok).toBe(true);
-    } finally {
-      await emulators.stop();
-    }
-  });
+  const send = (ids: readonly string[]) =>
+    sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: stack.provisioned.queueUrls.qualify,
+        Entries: ids.map((id, i) => ({ Id: String(i), MessageBody: JSON.stringify({ id }) })),
+      }),
+    );
+  const ids = (tag: string, n: number) => Array.from({ length: n }, (_, i) => `${tag}-${i}`);
 
-  it('persist DynamoDB items and queued SQS messages across a graceful restart', async () => {
+  it('rides out DynamoDB and SQS being unreachable (fault proxy): pollers resume, every message is handled', async () => {
     // Prepare
-    const dataDir = await mkdtemp(join(tmpdir(), 'lq-local-'));
-    const first = await startEmulators({ dataDir });
-    const p1 = await provisionDataPlane(first.endpoints);
-    const ddb1 = dynamoClient(first.endpoints.dynamodb);
-    await ddb1.send(
+    const faults = stack.faults!;
+    await send(ids('before', 3));
+    await waitFor(() => ids('before', 3).every((id) => stored.has(id)), 60_000);
+
+    // Act: SQS refuses connections; the pollers notice, then resume when it is back
+    await faults.sqs.set('refuse');
+    const sawSqsDown = await waitFor(async () => {
+      const health = await stack.health();
+      return !health.components.sqs.ok && !health.components.pollers.ok ? health : undefined;
+    }, 30_000);
+    await faults.sqs.set('pass');
+    await send(ids('after-sqs', 3));
+    // DynamoDB refuses connections while messages arrive: the handler fails, SQS redelivers
+    await faults.dynamodb.set('refuse');
+    await send(ids('during-dynamodb', 3));
+    const healthDuringOutage = await stack.health();
+    await new Promise((r) => setTimeout(r, 1_000));
+    const storedWhileDown = ids('during-dynamodb', 3).filter((id) => stored.has(id));
+    await faults.dynamodb.set('pass');
+    // DynamoDB answers, but every answer is lost on the way back: the writes land, the handler retries them
+    await faults.dynamodb.set({ mode: 'reset', resetOn: 'response' });
+    await send(ids('lost-answers', 2));
+    await new Promise((r) => setTimeout(r, 1_500));
+    await faults.dynamodb.set('pass');
+
+    // Assess
+    expect(sawSqsDown.components.pollers.ok).toBe(false);
+    expect(healthDuringOutage.components.dynamodb.ok).toBe(false);
+    expect(storedWhileDown).toEqual([]);
+    const all = [...ids('after-sqs', 3), ...ids('during-dynamodb', 3), ...ids('lost-answers', 2)];
+    await waitFor(() => all.every((id) => stored.has(id)), 60_000);
+    const health = await waitFor(async () => {
+      const h = await stack.health();
+      return h.status === 'ok' ? h : undefined;
+    }, 30_000);
+    expect(health.components.pollers.ok).toBe(true);
+    expect(await queueDepth(stack.provisioned.dlqUrls.qualify, sqs)).toEqual({ visible: 0, inFlight: 0 });
+    expect(faults.dynamodb.stats().broken).toBeGreaterThan(0);
+  }, 180_000);
+
+  it('brings every emulator back on the same endpoint after a restart, and the pollers pick up again', async () => {
+    // Prepare
+    const endpoints = { ...stack.endpoints };
+    // Act
+    const outages = [];
+    for (const name of ['dynamodb', 'sqs', 'sesv2'] as const)
+      outages.push(await stack.restartEmulator(name, { downMs: 300 }));
+    await send(ids('after-restart', 3));
+    // Assess
+    expect(stack.endpoints).toEqual(endpoints);
+    expect(outages.every((o) => o.unavailableMs >= 300)).toBe(true);
+    await waitFor(() => ids('after-restart', 3).every((id) => stored.has(id)), 60_000);
+    const health = await waitFor(async () => {
+      const h = await stack.health();
+      return h.status === 'ok' ? h : undefined;
+    }, 30_000);
+    expect(health.components.dynamodb.endpoint).toBe(endpoints.dynamodb);
+  }, 180_000);
+  it('keeps DynamoDB items and queued SQS messages across a graceful stop, in its data directory', async () => {
+    // Prepare: an item, and a message on a queue nobody consumes in this stack
+    await ddb.send(
       new PutItemCommand({
-        TableName: p1.tables.leads,
+        TableName: stack.provisioned.tables.leads,
         Item: { pk: { S: 'LEAD#persist' }, sk: { S: 'LEAD' } },
       }),
     );
-    ddb1.destroy();
-    const sqs1 = sqsClient(first.endpoints.sqs);
-    await sqs1.send(
+    await sqs.send(
       new SendMessageCommand({
-        QueueUrl: p1.queueUrls.qualify,
+        QueueUrl: stack.provisioned.queueUrls.draft,
         MessageBody: '{"leadId":"persist"}',
         MessageAttributes: { source: { DataType: 'String', StringValue: 'webform' } },
       }),
     );
-    sqs1.destroy();
     // Act
-    await first.stop();
+    await stack.stop();
     const second = await startEmulators({ dataDir });
     try {
       const p2 = await provisionDataPlane(second.endpoints);
@@ -649,9 +685,9 @@ describe('emulators', () => {
       );
       ddb2.destroy();
       const sqs2 = sqsClient(second.endpoints.sqs);
-      const messages = await receiveAll(p2.queueUrls.qualify, { sqs: sqs2 });
+      const messages = await receiveAll(p2.queueUrls.draft, { sqs: sqs2 });
       const redrive = await sqs2.send(
-        new GetQueueAttributesCommand({ QueueUrl: p2.queueUrls.qualify, AttributeNames: ['RedrivePolicy'] }),
+        new GetQueueAttributesCommand({ QueueUrl: p2.queueUrls.draft, AttributeNames: ['RedrivePolicy'] }),
       );
       sqs2.destroy();
       // Assess
@@ -661,11 +697,10 @@ describe('emulators', () => {
         ['{"leadId":"persist"}', 'webform'],
       ]);
       expect(JSON.parse(redrive.Attributes?.RedrivePolicy ?? '{}').maxReceiveCount).toBe(
-        QUEUES.qualify.maxReceiveCount,
+        QUEUES.draft.maxReceiveCount,
       );
     } finally {
       await second.stop();
-      await rm(dataDir, { recursive: true, force: true });
     }
   });
 });

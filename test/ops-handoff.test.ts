@@ -60,7 +60,7 @@ describe('ops API: handoff points', () => {
       note: 'auto-send warm SMB leads',
     });
     const autoLead = await stack.seed({ ownerId: 'rep-bram', email: 'auto-lead@example.test' });
-    await waitFor(async () => (await stack.lead(autoLead))?.draft?.status === 'sent', 30_000);
+    await waitFor(async () => (await stack.lead(autoLead))?.draft?.status === 'sent', 60_000);
 
     // Assess
     expect(put.status).toBe(200);
@@ -76,7 +76,7 @@ describe('ops API: handoff points', () => {
     const rolled = await stack.api('POST', '/ops/handoff/rollback', ops, { version: 1 });
     await new Promise((r) => setTimeout(r, 5_500));
     const reviewLead = await stack.seed({ ownerId: 'rep-bram', email: 'review-lead@example.test' });
-    await waitFor(async () => (await stack.lead(reviewLead))?.draft !== undefined, 30_000);
+    await waitFor(async () => (await stack.lead(reviewLead))?.draft !== undefined, 60_000);
 
     // Assess
     const state = rolled.body as unknown as OpsState;

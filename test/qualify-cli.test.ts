@@ -15,11 +15,16 @@ const NOW = '2026-11-24T10:20:00+01:00';
 
 const qualify = async (...args: string[]) => {
   try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'scripts/qualify.ts', ...args], {
-      cwd: root,
-      env: { ...process.env, NO_COLOR: '1', KVK_API_URL: '', KVK_API_KEY: '' },
-      timeout: 60_000,
-    });
+    // `npm run qualify` is `tsx scripts/qualify.ts`; node with the tsx loader runs the same without npm's start-up.
+    const { stdout, stderr } = await run(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/qualify.ts', ...args],
+      {
+        cwd: root,
+        env: { ...process.env, NO_COLOR: '1', KVK_API_URL: '', KVK_API_KEY: '' },
+        timeout: 60_000,
+      },
+    );
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };

@@ -9,7 +9,7 @@ let stack: ReviewStack;
 let tokens: Record<'bram' | 'eva' | 'sofie' | 'lars', string>;
 const pendingLead = async (email?: string) => {
   const leadId = await stack.seed({ ownerId: 'rep-bram', ...(email ? { email } : {}) });
-  await waitFor(async () => (await stack.lead(leadId))?.draft?.status === 'pending', 20_000);
+  await waitFor(async () => (await stack.lead(leadId))?.draft?.status === 'pending', 60_000);
   return leadId;
 };
 
@@ -89,7 +89,7 @@ describe('authorization', () => {
     // Prepare
     const warm = await pendingLead();
     const hot = await stack.seed({ ownerId: 'rep-eva', tier: 'hot' });
-    await waitFor(async () => (await stack.lead(hot))?.draft?.status === 'pending', 20_000);
+    await waitFor(async () => (await stack.lead(hot))?.draft?.status === 'pending', 60_000);
     // Act
     const bram = await stack.api('GET', '/drafts?status=pending', tokens.bram);
     const sofie = await stack.api('GET', '/drafts?status=pending', tokens.sofie);
@@ -130,7 +130,7 @@ describe('approve and send', () => {
     const sent = await waitFor(async () => {
       const l = await stack.lead(leadId);
       return l?.status === 'sent' ? l : undefined;
-    }, 20_000);
+    }, 60_000);
     await new Promise((r) => setTimeout(r, 1500));
     // Assess
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 202]);
@@ -156,7 +156,7 @@ describe('approve and send', () => {
     const again = await Promise.all(
       [1, 2].map(() => stack.api('POST', `/drafts/${leadId}/approve`, tokens.bram)),
     );
-    await waitFor(async () => (await stack.lead(leadId))?.draft?.status === 'sent', 20_000);
+    await waitFor(async () => (await stack.lead(leadId))?.draft?.status === 'sent', 60_000);
     await new Promise((r) => setTimeout(r, 1_500));
     // Assess
     expect(again.map((r) => r.status)).toEqual([200, 200]);
@@ -233,7 +233,7 @@ describe('the inbox, paged from the drafts index', () => {
     });
   const seedPending = async (o: Parameters<ReviewStack['seed']>[0]) => {
     const leadId = await stack.seed(o);
-    await waitFor(async () => (await stack.lead(leadId))?.draft?.status === 'pending', 20_000);
+    await waitFor(async () => (await stack.lead(leadId))?.draft?.status === 'pending', 60_000);
     return leadId;
   };
 
@@ -279,7 +279,7 @@ describe('the inbox, paged from the drafts index', () => {
     const leadId = await seedPending({ ownerId: 'rep-bram', email: `paged-${Date.now()}@example.test` });
     // Act
     const approve = await stack.api('POST', `/drafts/${leadId}/approve`, tokens.bram);
-    await waitFor(async () => (await stack.lead(leadId))?.draft?.status === 'sent', 20_000);
+    await waitFor(async () => (await stack.lead(leadId))?.draft?.status === 'sent', 60_000);
     const pending = (await allPages(tokens.sofie, 'status=pending&limit=50')).flat();
     const sent = (await allPages(tokens.sofie, 'status=sent&limit=50')).flat();
     const all = (await allPages(tokens.bram, 'status=all&limit=50')).flat();
@@ -347,7 +347,7 @@ describe('leads stored before the drafts index', () => {
   it('are indexed by the backfill and then listed once', async () => {
     // Prepare: a pending draft whose index keys are missing (as written by an earlier version)
     const leadId = await stack.seed({ ownerId: 'rep-youssef' });
-    await waitFor(async () => (await stack.lead(leadId))?.draft?.status === 'pending', 20_000);
+    await waitFor(async () => (await stack.lead(leadId))?.draft?.status === 'pending', 60_000);
     await stack.db.send(
       new UpdateCommand({
         TableName: stack.table,
@@ -390,12 +390,12 @@ describe('a send message that finds another attempt in flight', () => {
     // Act: a (duplicate) send message arrives while it runs; then that attempt is throttled and hands the
     // draft back as approved, its own message already gone
     await stack.sendMessage(leadId);
-    await waitFor(() => (stack.sendStatus()?.succeeded ?? 0) > before, 10_000);
+    await waitFor(() => (stack.sendStatus()?.succeeded ?? 0) > before, 60_000);
     await setDraft('approved');
     const sent = await waitFor(async () => {
       const l = await stack.lead(leadId);
       return l?.draft?.status === 'sent' ? l : undefined;
-    }, 20_000);
+    }, 60_000);
     await new Promise((r) => setTimeout(r, 1_500));
     // Assess
     expect(sent.status).toBe('sent');

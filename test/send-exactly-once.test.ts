@@ -23,10 +23,10 @@ describe('send (auto handoff)', () => {
     const sent = await waitFor(async () => {
       const l = await stack.lead(leadId);
       return l?.status === 'sent' ? l : undefined;
-    }, 20_000);
+    }, 60_000);
     await stack.sendMessage(leadId);
     const before = stack.sendStatus()?.succeeded ?? 0;
-    await waitFor(() => (stack.sendStatus()?.succeeded ?? 0) > before, 10_000);
+    await waitFor(() => (stack.sendStatus()?.succeeded ?? 0) > before, 60_000);
     // Assess
     const mails = await stack.mailsTo(email);
     expect(mails).toHaveLength(1);
@@ -52,7 +52,7 @@ describe('send (auto handoff)', () => {
     const failed = await waitFor(async () => {
       const l = await stack.lead(leadId);
       return l?.draft?.status === 'failed' ? l : undefined;
-    }, 20_000);
+    }, 60_000);
     // Assess
     expect(failed.draft?.send?.error).toContain('suppression');
     expect(failed.status).toBe('drafted');

@@ -1,19 +1,18 @@
 /**
  * The whole-chain proof: runs the local stack in process, submits N varied leads (webform shapes,
  * duplicates, spam, hostile text) while injecting faults — handler crashes before AND after doing their work,
- * duplicate SQS deliveries, an LLM that answers 500, times out or returns garbage, slow websites, and each
- * emulator restarted mid-run (DynamoDB Local stopped and restarted on its files a third into the
- * submissions, SQS unreachable two thirds in, SES unreachable while the approved drafts go out) — approves the
- * drafts that wait for review through the manager's paged inbox (several times at once), waits until the
- * system is quiet, and then checks the invariants from the stores themselves (DynamoDB, the DLQs, the SES
- * store): every submission answered, nothing lost or silently stuck, one owner per lead, one email per
- * address and draft.
+ * duplicate SQS deliveries, an LLM that answers 500, times out or returns garbage, slow websites, and outages
+ * of every AWS service through the fault proxies in front of the emulators (local/fault-proxy.ts): DynamoDB
+ * refusing connections, answering nothing (stalled), breaking connections after doing the work (the answer is
+ * lost) and slow; SQS refusing connections and breaking them before and after doing the work; SES refusing
+ * connections while the approved drafts go out — approves the drafts that wait for review through the
+ * manager's paged inbox (several times at once), waits until the system is quiet, and then checks the
+ * invariants from the stores themselves (DynamoDB, the DLQs, the SES store): every submission answered,
+ * nothing lost or silently stuck, one owner per lead and per rotation ticket, every rep's load equal to the
+ * leads holding it, one email per address and draft.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
@@ -25,6 +24,7 @@ import { DynamoLeadStore } from '../../functions/platform/lead-store-dynamodb';
 import { FUNCTIONS, QUEUES } from '../../infra/data-plane';
 import { chatCompletion, startChatServer } from '../../local/chat-server';
 import type { EmulatorName } from '../../local/emulators';
+import type { FaultSettings } from '../../local/fault-proxy';
 import { INJECTION_CORPUS } from '../../local/injection-corpus';
 import type { SqsConsumer } from '../../local/sqs-poller';
 import { startLocalStack } from '../../local/start';
@@ -36,8 +36,8 @@ export interface ProofOptions {
   readonly rate: number;
   /** Probability of each injected fault (per batch / per call). */
   readonly faultRate: number;
-  /** Restart each emulator once mid-run (default true). */
-  readonly restarts?: boolean;
+  /** Outages of DynamoDB, SQS and SES mid-run through the fault proxies (default true). */
+  readonly outages?: boolean;
   readonly log: (line: string) => void;
 }
 
@@ -224,10 +224,10 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
     llmGarbage: 0,
     slow: 0,
     concurrentApprovals: 0,
-    emulatorRestarts: 0,
+    serviceOutages: 0,
   };
   const p = options.faultRate;
-  const restartsWanted = options.restarts ?? true;
+  const outagesWanted = options.outages ?? true;
 
   const site = await startSite(faultRnd, p, faults);
   const llm = await startChatServer(({ body }) => {
@@ -259,7 +259,10 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
     };
   });
 
-  let sqs: SQSClient | undefined;
+  /** The proof's own SQS client, straight to the emulator: the outages are for the system under test. */
+  let observerSqs: SQSClient | undefined;
+  /** A queue URL as the proof's own client reaches it (the emulator itself, not the fault proxy). */
+  let observed = (url: string) => url;
   /** Fault injection around each consumer: crash before or after the real work; re-deliver a record. */
   const wrapConsumers = (consumers: readonly SqsConsumer[]) =>
     consumers.map((c) => ({
@@ -278,9 +281,11 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
           throw new Error(`injected crash after ${c.functionName}`);
         }
         for (const record of event.Records) {
-          if (faultRnd() < p && sqs) {
+          if (faultRnd() < p && observerSqs) {
             faults.duplicateDelivery++;
-            await sqs.send(new SendMessageCommand({ QueueUrl: c.queueUrl, MessageBody: record.body }));
+            await observerSqs.send(
+              new SendMessageCommand({ QueueUrl: observed(c.queueUrl), MessageBody: record.body }),
+            );
           }
         }
         return result;
@@ -290,10 +295,9 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
   const quietLog = (line: string) => {
     if (!line.startsWith('[http]')) options.log(line);
   };
-  // On disk, so that DynamoDB Local can be killed and come back with its data (a restart in memory loses all).
-  const dataDir = await mkdtemp(join(tmpdir(), 'lq-proof-'));
   const stack = await startLocalStack({
-    dataDir,
+    dataDir: null,
+    faults: true,
     port: 0,
     emulatorPorts: { dynamodb: 0, sqs: 0, sesv2: 0 },
     retryVisibilitySeconds: 1,
@@ -312,23 +316,56 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'SILENT',
     },
   });
-  sqs = new SQSClient({ endpoint: stack.endpoints.sqs });
-  /** Emulator restarts in progress or done (each emulator once), with how long each was unreachable. */
-  const restarts: Promise<void>[] = [];
-  const outages: Partial<Record<EmulatorName, number>> = {};
-  const restart = (name: EmulatorName, downMs: number) => {
-    if (!restartsWanted || name in outages) return;
-    outages[name] = -1;
-    faults.emulatorRestarts++;
-    options.log(`[proof] restarting ${name}`);
-    restarts.push(
-      stack.restartEmulator(name, { downMs }).then(({ unavailableMs }) => {
-        outages[name] = unavailableMs;
-        options.log(`[proof] ${name} back after ${unavailableMs} ms`);
-      }),
-    );
+  observerSqs = new SQSClient({ endpoint: stack.directEndpoints.sqs });
+  observed = (url) => `${stack.directEndpoints.sqs}${new URL(url).pathname}`;
+  const sqs = observerSqs;
+  /**
+   * Outages through the fault proxies, each started once when the submissions reach `at` (a fraction of them)
+   * and the service has traffic to disturb: it is unreachable or misbehaves for `ms` (resets: for at most `ms`,
+   * until `limit` connections were broken), then passes again. `sesv2` outages start with the approvals
+   * instead (`at` is the fraction of approvals sent).
+   */
+  const OUTAGES: ReadonlyArray<{ service: EmulatorName; at: number; settings: FaultSettings; ms: number }> = [
+    { service: 'dynamodb', at: 0.2, settings: { mode: 'refuse' }, ms: 1_500 },
+    { service: 'dynamodb', at: 0.35, settings: { mode: 'reset', resetOn: 'response', limit: 5 }, ms: 5_000 },
+    { service: 'sqs', at: 0.45, settings: { mode: 'refuse' }, ms: 1_500 },
+    { service: 'dynamodb', at: 0.55, settings: { mode: 'stall' }, ms: 1_500 },
+    { service: 'sqs', at: 0.65, settings: { mode: 'reset', resetOn: 'response', limit: 5 }, ms: 5_000 },
+    { service: 'sqs', at: 0.75, settings: { mode: 'reset', resetOn: 'request', limit: 5 }, ms: 5_000 },
+    { service: 'dynamodb', at: 0.85, settings: { mode: 'delay', delayMs: 100 }, ms: 2_000 },
+    { service: 'sesv2', at: 0, settings: { mode: 'refuse' }, ms: 1_500 },
+  ];
+  /** Resolves once bytes move through `proxy` (or after 15 s): an outage without traffic tests nothing. */
+  const traffic = async (proxy: NonNullable<typeof stack.faults>[EmulatorName]) => {
+    const before = proxy.stats().bytes;
+    const deadline = Date.now() + 15_000;
+    while (proxy.stats().bytes === before && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 20));
   };
-  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.endpoints.dynamodb }));
+  const outagesRunning: Promise<void>[] = [];
+  const outagesStarted = new Set<number>();
+  const outageLog: Array<{ service: EmulatorName; mode: string; ms: number }> = [];
+  const startOutages = (phase: 'submissions' | 'approvals', fraction: number) => {
+    if (!outagesWanted || !stack.faults) return;
+    for (const [i, o] of OUTAGES.entries()) {
+      if ((o.service === 'sesv2') !== (phase === 'approvals') || fraction < o.at || outagesStarted.has(i))
+        continue;
+      outagesStarted.add(i);
+      outageLog.push({ service: o.service, mode: o.settings.mode, ms: o.ms });
+      faults.serviceOutages++;
+      const proxy = stack.faults[o.service];
+      // Outages run one after another, each for its full time.
+      const previous = outagesRunning.at(-1) ?? Promise.resolve();
+      outagesRunning.push(
+        previous.then(async () => {
+          await traffic(proxy);
+          options.log(`[proof] ${o.service}: ${o.settings.mode} for ${o.ms} ms`);
+          await proxy.outage(o.settings, o.ms);
+        }),
+      );
+    }
+  };
+  const db = DynamoDBDocumentClient.from(new DynamoDBClient({ endpoint: stack.directEndpoints.dynamodb }));
   const table = stack.provisioned.tables.leads;
 
   try {
@@ -348,13 +385,16 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
     /** Submissions that never got a final answer (a form provider would have given up). */
     let unanswered = 0;
     /**
-     * Posts like a webform provider's webhook delivery: a 5xx or a dropped connection is retried, after the
-     * Retry-After the intake sends (capped), for up to two minutes; a 202 or a 4xx is final.
+     * Posts like a webform provider's webhook delivery: a 5xx or a dropped connection is retried with
+     * exponential back-off (0.5 s doubling to 15 s, jittered, at least the Retry-After the intake sends), for
+     * up to three minutes; a 202 or a 4xx is final. Providers back off like this; a client that retried every
+     * half second would keep a slow machine busy with its own retries.
      */
     const post = async (s: Submission) => {
-      const giveUpAt = Date.now() + 120_000;
-      while (Date.now() < giveUpAt) {
-        let retryAfterMs = 500;
+      const giveUpAt = Date.now() + 180_000;
+      for (let attempt = 0; Date.now() < giveUpAt; attempt++) {
+        const backoffMs = Math.min(15_000, 500 * 2 ** attempt) * (0.5 + Math.random() / 2);
+        let retryAfterMs = backoffMs;
         try {
           const res = await fetch(`${stack.url}/leads`, {
             method: 'POST',
@@ -368,7 +408,7 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
           }
           await res.arrayBuffer();
           if (res.status < 500) return;
-          retryAfterMs = Math.min(5_000, 1000 * Number(res.headers.get('retry-after') ?? 0.5));
+          retryAfterMs = Math.max(backoffMs, 1000 * Number(res.headers.get('retry-after') ?? 0));
         } catch {
           statusCounts.network = (statusCounts.network ?? 0) + 1;
         }
@@ -378,17 +418,16 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
     };
     const inFlight = new Set<Promise<void>>();
     while (next < submissions.length) {
-      if (next >= submissions.length / 3) restart('dynamodb', 500);
-      if (next >= (2 * submissions.length) / 3) restart('sqs', 1_000);
       const due = Math.floor(((Date.now() - started) / 1000) * options.rate) + 1;
       while (next < Math.min(due, submissions.length) && inFlight.size < 64) {
+        startOutages('submissions', next / submissions.length);
         const job = post(submissions[next++] as Submission).finally(() => inFlight.delete(job));
         inFlight.add(job);
       }
       await new Promise((r) => setTimeout(r, 5));
     }
     await Promise.all(inFlight);
-    await Promise.all(restarts);
+    await Promise.all(outagesRunning);
     options.log(`[proof] submitted ${submissions.length} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     // --- approve what waits for review (if the review API exists) --------------------------------------
@@ -401,7 +440,7 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
     const depth = async (url: string) => {
       const out = await (sqs as SQSClient).send(
         new GetQueueAttributesCommand({
-          QueueUrl: url,
+          QueueUrl: observed(url),
           AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
         }),
       );
@@ -441,7 +480,7 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
     await waitQuiet();
     // The outbox sweeper's job: anything stored but never qualified is queued again (a lost message).
     const swept = await sweepOutbox(
-      { store, qualifyQueue: sqsQueue(sqs, stack.provisioned.queueUrls.qualify) },
+      { store, qualifyQueue: sqsQueue(sqs, observed(stack.provisioned.queueUrls.qualify)) },
       { olderThanSeconds: 0, limit: 1000 },
     );
     if (swept > 0) await waitQuiet();
@@ -473,8 +512,8 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
         cursor = page.nextCursor;
       } while (cursor);
       inboxListed = pending.length;
-      restart('sesv2', 1_000);
       for (let i = 0; i < pending.length; i += 16) {
+        startOutages('approvals', i / Math.max(1, pending.length));
         await Promise.all(
           pending.slice(i, i + 16).flatMap(({ leadId }) => {
             const times = 1 + Math.floor(rnd() * 3);
@@ -490,7 +529,7 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
           }),
         );
       }
-      await Promise.all(restarts);
+      await Promise.all(outagesRunning);
       await waitQuiet();
     }
 
@@ -546,16 +585,30 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
     const spamQualified = submissions.filter(
       (s) => s.kind === 'spam' && leads.get(leadIdOf.get(s.id) ?? '')?.status !== 'spam',
     ).length;
-    // One owner per lead: every rotation step belongs to exactly one routed lead of that team.
-    const teamRouted: Record<string, number> = {};
+    // One owner per lead and per rotation ticket; every rep's load equals the leads that hold it (nothing is
+    // closed during the proof). Tickets taken but never used (a crash between ticket and route, a duplicate
+    // delivery that lost the race) are gaps, which the fairness bound allows; they are counted.
+    const ticketUse = new Map<string, number>();
+    const held = new Map<string, number>();
+    let routedWithoutTicket = 0;
     for (const lead of leads.values()) {
-      const team = lead.route?.team;
-      if (team && lead.route?.kind === 'owner') teamRouted[team] = (teamRouted[team] ?? 0) + 1;
+      const record = lead as unknown as { loadTaken?: string; rotationTicket?: string };
+      if (record.loadTaken) {
+        held.set(record.loadTaken, (held.get(record.loadTaken) ?? 0) + 1);
+        if (!record.rotationTicket) routedWithoutTicket++;
+      }
+      if (record.rotationTicket) {
+        const key = `${lead.route?.team}#${record.rotationTicket}`;
+        ticketUse.set(key, (ticketUse.get(key) ?? 0) + 1);
+      }
     }
-    const rotationMismatch = rr.filter((item) => {
-      const team = String(item.pk).slice('RR#'.length);
-      return Number(item.seq ?? 0) !== (teamRouted[team] ?? 0);
-    }).length;
+    const ticketsShared = [...ticketUse.values()].filter((n) => n > 1).length;
+    const loadItems = items.filter((i) => String(i.pk).startsWith('LOAD#'));
+    const loadMismatch =
+      loadItems.filter((i) => Number(i.load ?? 0) !== (held.get(`${i.team}#${i.rep}`) ?? 0)).length +
+      [...held.keys()].filter((k) => !loadItems.some((i) => `${i.team}#${i.rep}` === k)).length;
+    const ticketsTaken = rr.reduce((sum, i) => sum + Number(i.seq ?? 0), 0);
+    const rotationGaps = ticketsTaken - ticketUse.size;
     const dlqDepths = await Promise.all(Object.values(stack.provisioned.dlqUrls).map(depth));
     const dlq = dlqDepths.reduce((a, b) => a + b, 0);
     const failed = [...leads.values()].filter((l) => l.status === 'failed').length;
@@ -564,7 +617,7 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
       ? [...leads.values()].filter((l) => accepted.has(l.leadId) && l.draft?.status === 'pending').length
       : 0;
 
-    const mail = (await (await fetch(new URL('/store', stack.endpoints.sesv2))).json()) as {
+    const mail = (await (await fetch(new URL('/store', stack.directEndpoints.sesv2))).json()) as {
       emails: { destination: { to: string[] }; subject: string }[];
     };
     const perAddress = new Map<string, number>();
@@ -597,7 +650,11 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
         stuck: stuck.slice(0, 10),
         duplicatesMismatched,
         spamQualified,
-        rotationMismatch,
+        ticketsShared,
+        loadMismatch,
+        routedWithoutTicket,
+        ticketsTaken,
+        rotationGaps,
         failedLeads: failed,
         swept,
         emailsSent: mail.emails.length,
@@ -605,17 +662,23 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
         inboxListed,
         pendingAfterApproval,
         unanswered,
-        emulatorOutagesMs: outages,
+        outages: outageLog,
+        brokenConnections: Object.fromEntries(
+          (['dynamodb', 'sqs', 'sesv2'] as const).map((n) => [n, stack.faults?.[n].stats().broken ?? 0]),
+        ),
+        proxiedConnections: Object.fromEntries(
+          (['dynamodb', 'sqs', 'sesv2'] as const).map((n) => [n, stack.faults?.[n].stats().connections ?? 0]),
+        ),
         faults,
         queues: Object.keys(QUEUES),
       },
     };
   } finally {
     await stack.stop();
-    await rm(dataDir, { recursive: true, force: true });
     await llm.close();
     await new Promise<void>((resolve) => site.server.close(() => resolve()));
-    sqs?.destroy();
+    observerSqs?.destroy();
+    db.destroy();
   }
 };
 
@@ -626,8 +689,11 @@ export const brokenInvariants = (s: ProofSummary): string[] => {
   if (s.duplicateEmails > 0) broken.push(`${s.duplicateEmails} address(es) got the same email twice`);
   if (Number(s.details.duplicatesMismatched) > 0) broken.push('a resubmission got a different leadId');
   if (Number(s.details.spamQualified) > 0) broken.push('a spam submission was qualified');
-  if (Number(s.details.rotationMismatch) > 0)
-    broken.push('a rotation advanced more often than leads were routed');
+  if (Number(s.details.ticketsShared) > 0) broken.push('two leads were routed with the same rotation ticket');
+  if (Number(s.details.loadMismatch) > 0)
+    broken.push("a rep's open-lead count differs from the leads assigned to them");
+  if (Number(s.details.routedWithoutTicket) > 0) broken.push('a lead took a rep’s capacity without a ticket');
+  if (Number(s.details.rotationGaps) < 0) broken.push('more tickets were used than the rotation handed out');
   if (s.accepted === 0) broken.push('no lead was accepted');
   if (Number(s.details.pendingAfterApproval) > 0)
     broken.push(

@@ -40,7 +40,7 @@ describe.runIf(enabled)('inbox and ops pages in Chromium', () => {
   beforeAll(async () => {
     site = await startCompanySite();
     [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-  }, 90_000);
+  });
 
   afterAll(async () => {
     for (const c of contexts) await c.close().catch(() => {});
@@ -84,7 +84,7 @@ describe.runIf(enabled)('inbox and ops pages in Chromium', () => {
     await page.getByRole('button', { name: 'Approve and send' }).click();
     // Assess
     await expect
-      .poll(() => page.locator('#lead-status').textContent(), { timeout: 30_000, interval: 250 })
+      .poll(() => page.locator('#lead-status').textContent(), { timeout: 60_000, interval: 250 })
       .toBe('sent');
     expect(await page.getByRole('status').textContent()).toContain('Sent');
     expect(await page.locator(`a[data-lead="${leadId}"]`).count()).toBe(0);
@@ -159,7 +159,7 @@ describe.runIf(enabled)('inbox and ops pages in Chromium', () => {
     await page.getByLabel('Change note (required)').fill('Browser test: auto-send everything');
     await page.getByRole('button', { name: 'Save handoff points' }).click();
     await expect
-      .poll(() => page.getByRole('status').textContent(), { timeout: 10_000, interval: 200 })
+      .poll(() => page.getByRole('status').textContent(), { timeout: 60_000, interval: 200 })
       .toContain('Saved as version');
     const email = hotLead(`c${run}`, site.url).email;
     const leadId = await postLead(stack, hotLead(`c${run}`, site.url));

@@ -21,21 +21,31 @@ export const CHROMIUM_FLAGS = [
   '--no-first-run',
 ];
 
+/** Whether this run is CI (`CI` set to anything but empty, `0` or `false`, as CI services and .ci/run set it). */
+export const isCi = (env: Record<string, string | undefined> = process.env): boolean =>
+  env.CI !== undefined && !['', '0', 'false'].includes(env.CI.trim().toLowerCase());
+
 /**
- * Whether the browser tests run: always in CI (a missing Chromium then fails the run), elsewhere only when
- * Chromium is installed — otherwise they are skipped with a loud message saying how to enable them.
+ * Whether the browser tests run: always in CI (a missing Chromium then fails them, naming the path), elsewhere
+ * only when Chromium is installed — otherwise they are skipped with a loud message saying how to enable them.
  */
 export const browserTestsEnabled = (): boolean => {
-  if (existsSync(CHROMIUM) || process.env.CI) return true;
+  if (existsSync(CHROMIUM) || isCi()) return true;
   console.warn(
     `\n*** BROWSER TESTS SKIPPED: no Chromium at ${CHROMIUM}. Install it (apt-get install -y chromium) ` +
-      'or set CHROMIUM_PATH. In CI (CI set) they run and fail instead. ***\n',
+      'or set CHROMIUM_PATH. In CI (CI=true) they run and fail instead. ***\n',
   );
   return false;
 };
 
-export const launchBrowser = (): Promise<Browser> =>
-  chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+export const launchBrowser = (): Promise<Browser> => {
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `Chromium is required for the browser tests in CI but there is none at ${CHROMIUM} ` +
+        '(apt-get install -y chromium, or set CHROMIUM_PATH)',
+    );
+  return chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_FLAGS, headless: true });
+};
 
 /** A company website the website tool can fetch (private targets are allowed on this test stack). */
 export const startCompanySite = async (): Promise<{ url: string; close: () => Promise<void> }> => {
@@ -118,7 +128,7 @@ export const signInAs = async (page: Page, personId: string): Promise<void> => {
 export const SALES_PEOPLE = ['rep-bram', 'rep-eva', 'rep-youssef', 'rep-anna', 'rep-daan'] as const;
 
 /** The rep whose pending-draft inbox (GET /drafts?status=pending) holds the lead, once the draft is written. */
-export const ownerOf = async (stack: LocalStack, leadId: string, timeoutMs = 30_000): Promise<string> => {
+export const ownerOf = async (stack: LocalStack, leadId: string, timeoutMs = 60_000): Promise<string> => {
   const tokens = new Map<string, string>();
   for (const p of SALES_PEOPLE) tokens.set(p, await devToken(stack, p));
   const deadline = Date.now() + timeoutMs;

@@ -30,7 +30,7 @@ export const dynamoClient = (endpoint = requireEnv('AWS_ENDPOINT_URL_DYNAMODB'))
 /** Polls `fn` until it returns a value other than `undefined`/`false` (or stops throwing); rejects on timeout. */
 export const waitFor = async <T>(
   fn: () => T | Promise<T>,
-  timeoutMs = 10_000,
+  timeoutMs = 60_000,
   intervalMs = 50,
 ): Promise<Exclude<T, false | undefined>> => {
   const deadline = Date.now() + timeoutMs;

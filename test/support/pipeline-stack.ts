@@ -124,7 +124,7 @@ export const startPipelineStack = async (
     if (res.status !== 200) throw new Error(`GET /leads/${leadId}: HTTP ${res.status} ${await res.text()}`);
     return (await res.json()) as LeadRecord & Record<string, unknown>;
   };
-  const waitForLead = async (leadId: string, until: (lead: LeadRecord) => boolean, timeoutMs = 20_000) => {
+  const waitForLead = async (leadId: string, until: (lead: LeadRecord) => boolean, timeoutMs = 60_000) => {
     const deadline = Date.now() + timeoutMs;
     let last: (LeadRecord & Record<string, unknown>) | undefined;
     for (;;) {

@@ -117,7 +117,7 @@ describe('prompt-injection corpus', () => {
           apiKey: 'k',
           baseURL: server.baseURL,
           model: 'gpt-4o-mini',
-          timeoutMs: 2000,
+          timeoutMs: 30_000,
           maxRetries: 0,
           prompts: shippedPrompts(),
         },

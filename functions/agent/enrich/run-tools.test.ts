@@ -59,6 +59,9 @@ function lead(overrides: { person?: Lead['person']; company?: Lead['company'] } 
   };
 }
 
+/** Tool budgets for tests that expect every tool to answer: local servers on a busy machine can be slow. */
+const PATIENT = { website: 30_000, registry: 30_000, email: 30_000, phone: 30_000, intent: 30_000 };
+
 const baseDeps = (): EnrichDeps => ({
   dns,
   allowPrivateTargets: true,
@@ -70,7 +73,7 @@ function sleepTool(name: string, ms: number, weight = 1): EnrichTool<{ x: number
     name,
     input: z.object({ x: z.number() }),
     output: z.object({ slept: z.number() }),
-    timeoutMs: 1_000,
+    timeoutMs: 10_000,
     weight,
     prepare: () => ({ x: 1 }),
     run: (_input, ctx) =>
@@ -89,7 +92,7 @@ describe('enrichLead', () => {
     // Prepare: the KvK stand-in knows "Roostr" (website roostr.nl), the site server serves roostr.test
     const l = lead();
     // Act
-    const e = await enrichLead(l, baseDeps());
+    const e = await enrichLead(l, baseDeps(), { timeoutMs: PATIENT });
     // Assess
     expect(EnrichmentSchema.safeParse(e).success).toBe(true);
     expect(e.tools.email?.status).toBe('ok');
@@ -114,7 +117,7 @@ describe('enrichLead', () => {
       company: { domain: 'betaalbrug.nl', name: 'Betaalbrug' },
     });
     // Act
-    const e = await enrichLead(l, { dns }, { only: ['registry', 'intent', 'email'] });
+    const e = await enrichLead(l, { dns }, { only: ['registry', 'intent', 'email'], timeoutMs: PATIENT });
     // Assess
     expect(e.registry).toMatchObject({
       source: 'directory',
@@ -126,17 +129,30 @@ describe('enrichLead', () => {
     expect(e.email?.roleAddress).toBe(true);
   });
 
-  it('runs tools in parallel: total time is about the slowest tool, not the sum', async () => {
-    // Prepare: three tools of 300 ms each
-    const tools = [sleepTool('a', 300), sleepTool('b', 300), sleepTool('c', 300)];
-    const started = performance.now();
+  it('runs tools in parallel: each tool finishes only once all of them have started', async () => {
+    // Prepare: three tools that wait for each other — run one after another, the first would never finish
+    let started = 0;
+    let allStarted: () => void = () => {};
+    const barrier = new Promise<void>((resolve) => {
+      allStarted = resolve;
+    });
+    const meetingTool = (name: string): EnrichTool<{ x: number }, { slept: number }> => ({
+      ...sleepTool(name, 0),
+      timeoutMs: 10_000,
+      run: async () => {
+        started++;
+        if (started === 3) allStarted();
+        await barrier;
+        return { slept: 0 };
+      },
+    });
     // Act
-    const e = await enrichLead(lead(), baseDeps(), { tools });
+    const e = await enrichLead(lead(), baseDeps(), {
+      tools: [meetingTool('a'), meetingTool('b'), meetingTool('c')],
+    });
     // Assess
-    const took = performance.now() - started;
     expect(Object.values(e.tools).map((t) => t.status)).toEqual(['ok', 'ok', 'ok']);
-    expect(took).toBeGreaterThanOrEqual(290);
-    expect(took).toBeLessThan(850);
+    expect(started).toBe(3);
   });
 
   it('records a slow tool as timeout, lowers confidence and keeps the others', async () => {
@@ -144,9 +160,8 @@ describe('enrichLead', () => {
     const l = lead({
       company: { domain: 'slow.test', website: `http://slow.test:${site.port}/`, name: 'Traag BV' },
     });
-    const started = performance.now();
     // Act
-    const e = await enrichLead(l, baseDeps(), { timeoutMs: { website: 300 } });
+    const e = await enrichLead(l, baseDeps(), { timeoutMs: { ...PATIENT, website: 300 } });
     // Assess
     expect(e.tools.website?.status).toBe('timeout');
     expect(e.tools.website?.error).toBe('no answer within 300 ms');
@@ -154,18 +169,19 @@ describe('enrichLead', () => {
     expect(e.phone?.e164).toBe('+31301234567');
     expect(e.confidence).toBeLessThan(1);
     expect(e.confidence).toBeGreaterThan(0);
-    expect(performance.now() - started).toBeLessThan(1_500);
   });
 
   it('serves the second lead of the same company domain from the cache', async () => {
     // Prepare
     const cache = new InMemoryEnrichmentCache();
     const deps = { ...baseDeps(), cache };
-    await enrichLead(lead(), deps);
+    await enrichLead(lead(), deps, { timeoutMs: PATIENT });
     const siteRequests = site.requests.length;
     const kvkRequests = kvk.requests.length;
     // Act: a colleague from the same company fills in the form
-    const e = await enrichLead(lead({ person: { email: 'pieter@roostr.test' } }), deps);
+    const e = await enrichLead(lead({ person: { email: 'pieter@roostr.test' } }), deps, {
+      timeoutMs: PATIENT,
+    });
     // Assess
     expect(e.tools.website).toMatchObject({ status: 'ok', cached: true });
     expect(e.tools.registry).toMatchObject({ status: 'ok', cached: true });
@@ -186,15 +202,14 @@ describe('enrichLead', () => {
     };
     const hanging: EnrichmentCache = { get: () => new Promise(() => {}), put: () => new Promise(() => {}) };
     // Act
-    const a = await enrichLead(lead(), { ...baseDeps(), cache: throwing });
-    const started = performance.now();
-    const b = await enrichLead(lead(), { ...baseDeps(), cache: hanging });
+    const a = await enrichLead(lead(), { ...baseDeps(), cache: throwing }, { timeoutMs: PATIENT });
+    // A cache that never answers must not hold the lead: enrichLead returns (the test would time out otherwise).
+    const b = await enrichLead(lead(), { ...baseDeps(), cache: hanging }, { timeoutMs: PATIENT });
     // Assess
     expect(a.tools.website).toMatchObject({ status: 'ok', cached: false });
     expect(a.confidence).toBe(1);
     expect(b.tools.registry?.status).toBe('ok');
     expect(b.confidence).toBe(1);
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it('never records personal data in a tool error', async () => {

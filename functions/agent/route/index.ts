@@ -2,8 +2,10 @@
  * Lead routing (pure domain): rules from config/routing.yaml, teams from config/team.yaml.
  *   const setup = shipped.routing();                           // functions/platform/shipped-files (read once)
  *   const match = matchRoute({ lead, enrichment, score }, setup);
+ *   const plan = rotationPlan(team, { loads, now });               // who is available: the ticket sequence
  *   const { route, load } = decideRoute(match, setup, { tier, submittedAt, now, ticket, loads });
- * The ticket (a per-team sequence number) and the loads come from functions/platform/round-robin-dynamodb.
+ * The ticket (from the availability set's own sequence) and the loads of capped reps come from
+ * functions/platform/round-robin-dynamodb.
  */
 export {
   type Absence,
@@ -60,10 +62,18 @@ export {
 } from './team';
 export {
   buildCycle,
+  calendarUnavailability,
+  capacityCandidates,
+  memberForTicket,
   type Pick,
   pickRep,
   pickRepDetailed,
+  prefixBound,
+  type RotationPlan,
+  type RotationSet,
   type RotationState,
+  rotationPlan,
+  rotationSet,
   type SkipReason,
   slotOwner,
   teamCycle,

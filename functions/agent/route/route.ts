@@ -9,7 +9,7 @@ import type { Route, Tier } from '../qualification';
 import type { RouteMatch } from './match';
 import type { RoutingFile, RoutingSetup } from './rules';
 import { type Person, personCalendar, shortName } from './team';
-import { pickRepDetailed } from './wrr';
+import { memberForTicket, rotationPlan } from './wrr';
 
 export type SlaSettings = RoutingFile['sla'];
 
@@ -51,16 +51,22 @@ export interface DecideContext {
   readonly tier: Tier;
   readonly submittedAt: string;
   readonly now: Date;
-  /** The team's next sequence number (required for `team` matches). */
+  /**
+   * For `team` matches: the ticket drawn from the sequence of the team's availability set under the same
+   * `now` and `loads` (`rotationPlan` in ./wrr). Not needed when nobody in the team is available.
+   */
   readonly ticket?: number;
-  /** Open leads per rep in the team. */
+  /** Open leads per capped rep in the team. */
   readonly loads?: Readonly<Record<string, number>>;
 }
 
 export interface Decision {
   readonly route: Route;
-  /** Set when a team member got the lead: their open-lead count goes up by one. */
-  readonly load?: { readonly team: string; readonly repId: string };
+  /**
+   * Set when a team member got the lead: their open-lead count goes up by one, but never past `cap` (their
+   * `maxOpenLeads`; null: no cap).
+   */
+  readonly load?: { readonly team: string; readonly repId: string; readonly cap: number | null };
 }
 
 function person(setup: RoutingSetup, id: string): Person {
@@ -69,7 +75,10 @@ function person(setup: RoutingSetup, id: string): Person {
   return p;
 }
 
-/** Builds the Route for a match. Throws for a `team` match without a ticket, or an unknown team/person. */
+/**
+ * Builds the Route for a match. Throws for a `team` match with an available rep but no ticket, or an unknown
+ * team/person.
+ */
 export function decideRoute(match: RouteMatch, setup: RoutingSetup, ctx: DecideContext): Decision {
   const base = { ruleId: match.ruleId, routingVersion: setup.version, assignedAt: ctx.now.toISOString() };
   const sla = setup.routing.sla;
@@ -99,20 +108,21 @@ export function decideRoute(match: RouteMatch, setup: RoutingSetup, ctx: DecideC
   }
   const team = setup.teams.teams.get(match.team as string);
   if (!team) throw new Error(`unknown team ${match.team} (not in config/team.yaml)`);
-  if (ctx.ticket === undefined) throw new Error('a team route needs a ticket number');
-  const pick = pickRepDetailed(team, ctx.ticket, { loads: ctx.loads ?? {}, now: ctx.now });
-  const skips = pick.skipped.map((s) => `${shortName(s.member.person)} ${s.why}`).join(', ');
+  const plan = rotationPlan(team, { loads: ctx.loads ?? {}, now: ctx.now });
+  const skips = plan.skipped.map((s) => `${shortName(s.member.person)} ${s.why}`).join(', ');
   const due = slaDueAt(ctx.submittedAt, ctx.tier, team.calendar, sla);
   const common = { kind: 'owner' as const, team: team.id, ...base, ...(due ? { slaDueAt: due } : {}) };
-  if (pick.rep) {
-    const rep = pick.rep.person;
+  if (plan.set) {
+    if (ctx.ticket === undefined) throw new Error('a team route needs a ticket number');
+    const member = memberForTicket(plan.set, ctx.ticket);
+    const rep = member.person;
     return {
       route: {
         ...common,
         ownerId: rep.id,
         reason: `${match.reason} → ${team.name} (round-robin: ${shortName(rep)}${skips ? `; skipped ${skips}` : ''})`,
       },
-      load: { team: team.id, repId: rep.id },
+      load: { team: team.id, repId: rep.id, cap: member.maxOpenLeads },
     };
   }
   const fallback = team.fallbackOwner;

@@ -74,11 +74,9 @@ describe('KvK API client against a local server speaking the KvK wire format', (
   it('stops waiting for a slow KvK when the signal fires', async () => {
     // Prepare
     const registry = new KvkRegistry({ baseUrl: slow.origin, apiKey: KVK_TEST_KEY });
-    const started = Date.now();
-    // Act / Assess
+    // Act / Assess: had it waited for the slow answer, it would have found Roostr instead of rejecting
     await expect(registry.findByName('Roostr', { signal: AbortSignal.timeout(200) })).rejects.toThrow(
       'kvk request aborted',
     );
-    expect(Date.now() - started).toBeLessThan(1_500);
   });
 });

