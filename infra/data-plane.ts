@@ -287,7 +287,7 @@ export const FUNCTIONS = {
   crmWebhook: {
     id: 'CrmWebhookFunction',
     entry: 'functions/crm-webhook-http.ts',
-    description: 'CRM webhooks (HubSpot signature v3, Pipedrive basic auth) → outcome and erasure events',
+    description: 'CRM webhooks (HubSpot signature v3, Pipedrive basic auth) into outcome and erasure events',
     timeoutSeconds: 10,
     memoryMb: 256,
     http: [

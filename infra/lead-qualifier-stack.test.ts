@@ -48,7 +48,13 @@ function stubEntry(_name: string, def: FunctionDef): string {
 
 function synth(context: Record<string, unknown> = {}) {
   const app = new App({
-    context: { 'aws:cdk:bundling-stacks': [], sesFromAddress: 'sales@example.com', ...context },
+    context: {
+      'aws:cdk:bundling-stacks': [],
+      sesFromAddress: 'sales@example.com',
+      // Template validation findings (e.g. a description IAM refuses) fail the synth instead of warning.
+      '@aws-cdk/core:validateAgainstDefaultRules': true,
+      ...context,
+    },
   });
   const stack = new LeadQualifierStack(app, 'TestStack', {
     env: { account: '123456789012', region: 'eu-west-1' },
