@@ -221,7 +221,8 @@ export const FUNCTIONS = {
   review: {
     id: 'ReviewFunction',
     entry: 'functions/review-http.ts',
-    description: 'Review API: inbox of drafts, edit/approve/reject, reassign and score override',
+    description:
+      'Review API: inbox of drafts, edit/approve/reject, reassign, score override, outcomes and reopen',
     timeoutSeconds: 10,
     memoryMb: 256,
     http: [
@@ -232,6 +233,8 @@ export const FUNCTIONS = {
       { method: 'POST', path: '/drafts/{id}/reject', public: false },
       { method: 'POST', path: '/leads/{id}/reassign', public: false },
       { method: 'POST', path: '/leads/{id}/override', public: false },
+      { method: 'POST', path: '/leads/{id}/outcome', public: false },
+      { method: 'POST', path: '/leads/{id}/reopen', public: false },
     ],
     tables: { leads: 'readwrite' },
     sendsTo: ['send'],
