@@ -192,3 +192,6 @@ export interface ReviewStore {
   /** Lead `override`: a person's tier or total (the inbox order follows the effective tier). */
   overrideScore(leadId: string, override: ScoreOverride, audit: AuditEntry): Promise<boolean>;
 }
+
+/** Versioned ops configuration (scoring rules, routing, team) and the published version the pipeline reads. */
+export type { ConfigVersionStore, PublishedConfig } from './ops-config/versions';
