@@ -242,13 +242,18 @@ export const FUNCTIONS = {
   ops: {
     id: 'OpsFunction',
     entry: 'functions/ops-http.ts',
-    description: 'Ops API: versioned handoff points (read, publish, roll back)',
+    description:
+      'Ops API: versioned handoff points, scoring rules, routing and team (read, publish, roll back)',
     timeoutSeconds: 10,
     memoryMb: 256,
     http: [
       { method: 'GET', path: '/ops/handoff', public: false },
       { method: 'PUT', path: '/ops/handoff', public: false },
       { method: 'POST', path: '/ops/handoff/rollback', public: false },
+      { method: 'GET', path: '/ops/config/{kind}', public: false },
+      { method: 'PUT', path: '/ops/config/{kind}', public: false },
+      { method: 'POST', path: '/ops/config/{kind}/publish', public: false },
+      { method: 'POST', path: '/ops/config/{kind}/rollback', public: false },
     ],
     tables: { leads: 'readwrite' },
     sendsTo: [],

@@ -218,3 +218,5 @@ export interface OutcomeStore {
   /** Lead `reopen`: a closed lead is open again for its owner; the latest outcome is cleared (history stays). */
   reopen(leadId: string, move: LeadMove, audit: AuditEntry): Promise<boolean>;
 }
+/** Versioned ops configuration (scoring rules, routing, team) and the published version the pipeline reads. */
+export type { ConfigVersionStore, PublishedConfig } from './ops-config/versions';

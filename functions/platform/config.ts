@@ -94,6 +94,11 @@ export const CommonConfigSchema = z.object({
    * below the send queue's visibility timeout (180 s), so the dead attempt's own redelivery resolves it.
    */
   SEND_STUCK_AFTER_SECONDS: z.coerce.number().int().positive().default(120),
+  /**
+   * How long a container keeps the published scoring rules, routing and team (ops API versions) before it
+   * reads them again: a publish reaches the pipeline within this time.
+   */
+  CONFIG_CACHE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
   ...ShippedPathsSchema.shape,
   /** LOCAL STACK ONLY: the dev signing key (JWK JSON) for POST /auth/dev-login (functions/platform/local-jwt.ts). */
   LOCAL_JWT_PRIVATE_JWK: z.string().min(1).optional(),
