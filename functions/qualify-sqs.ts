@@ -3,6 +3,7 @@ import { enrichLead } from './agent/enrich';
 import { type QualifyDeps, type QualifyOutcome, qualifyLead } from './agent/pipeline/qualify-lead';
 import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
+import { crmNotifier } from './platform/crm-notifier';
 import { dynamoEnrichmentCache } from './platform/enrichment-cache-dynamodb';
 import { leadMessageHandler } from './platform/lead-message-consumer';
 import { leadQueue } from './platform/lead-queues';
@@ -33,6 +34,7 @@ const deps: QualifyDeps = {
   routing,
   assign: (input) => rotation.assignOwner(input),
   draftQueue,
+  crm: crmNotifier(),
   now: () => new Date(),
   clock: () => performance.now(),
 };
