@@ -206,7 +206,8 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     consumes: { queue: 'qualify', batchSize: 10, maxBatchingWindowSeconds: 0 },
     tables: { leads: 'readwrite' },
-    sendsTo: ['draft'],
+    /** `crm`: the CRM sync's trigger once the lead is routed (functions/platform/crm-notifier.ts). */
+    sendsTo: ['draft', 'crm'],
   },
   draft: {
     id: 'DraftFunction',
@@ -216,7 +217,8 @@ export const FUNCTIONS = {
     memoryMb: 512,
     consumes: { queue: 'draft', batchSize: 5, maxBatchingWindowSeconds: 0 },
     tables: { leads: 'readwrite' },
-    sendsTo: ['send'],
+    /** `crm`: the CRM sync's trigger once the rationale is stored. */
+    sendsTo: ['send', 'crm'],
   },
   review: {
     id: 'ReviewFunction',
@@ -277,8 +279,8 @@ export const FUNCTIONS = {
     memoryMb: 256,
     consumes: { queue: 'send', batchSize: 5, maxBatchingWindowSeconds: 0 },
     tables: { leads: 'readwrite' },
-    /** Re-queues a scheduled send (delayed message) until the draft's sendAfter is due. */
-    sendsTo: ['send'],
+    /** Re-queues a scheduled send (delayed message) until the draft's sendAfter is due; `crm`: the sent mail. */
+    sendsTo: ['send', 'crm'],
     sendsEmail: true,
   },
   crmSync: {
@@ -314,6 +316,16 @@ export const FUNCTIONS = {
     scheduleMinutes: 15,
     tables: { leads: 'readwrite' },
     sendsTo: [],
+  },
+  crmOutbox: {
+    id: 'CrmOutboxFunction',
+    entry: 'functions/crm-outbox-sweeper.ts',
+    description: 'Queues the CRM sync jobs a pipeline step had to keep while the CRM queue was unavailable',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    scheduleMinutes: 1,
+    tables: { leads: 'readwrite' },
+    sendsTo: ['crm'],
   },
   web: {
     id: 'WebFunction',

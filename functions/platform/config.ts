@@ -150,6 +150,14 @@ export const commonConfig = (): CommonConfig => {
 };
 
 /**
+ * What a pipeline step needs to trigger the CRM sync (functions/platform/crm-notifier.ts): only whether there
+ * is a CRM; the credentials stay with the CRM functions.
+ */
+export const CrmTriggerConfigSchema = z.object({
+  CRM: z.enum(['hubspot', 'pipedrive', 'none']).default('none'),
+});
+
+/**
  * CRM sync (functions/crm-*.ts): which CRM this deployment syncs with and its credentials. The selected
  * CRM's token and webhook credentials are required; the other CRM's variables are ignored.
  */
