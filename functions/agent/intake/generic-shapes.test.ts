@@ -90,7 +90,11 @@ describe('parseSubmission: generic shapes, fuzzed', () => {
     // Act + Assess
     await fc.assert(
       fc.asyncProperty(shape, async ([entries, layout, position]) => {
-        const email = { label: 'Contact', value: 'lead@example-company.nl', type: 'text' };
+        const email = {
+          label: 'Contact',
+          value: 'lead@example-company.nl' as unknown,
+          type: 'text' as const,
+        };
         const fields = entries.filter(([name]) => !['__proto__', 'constructor'].includes(name));
         fields.splice(Math.min(position, fields.length), 0, ['contact', email]);
         const body =
