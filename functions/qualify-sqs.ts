@@ -46,7 +46,7 @@ const depsNow = async (): Promise<QualifyDeps> => {
   const rotation = rotationFor(routing);
   return {
     store,
-    enrich: (lead) => enrichLead(lead, enrichDeps),
+    enrich: (lead) => enrichLead(lead, enrichDeps, { timeoutMs: config.ENRICH_TOOL_TIMEOUTS_MS }),
     rules,
     routing,
     assign: (input) => rotation.assignOwner(input),
