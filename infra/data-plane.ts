@@ -235,9 +235,11 @@ export const FUNCTIONS = {
       { method: 'POST', path: '/leads/{id}/override', public: false },
       { method: 'POST', path: '/leads/{id}/outcome', public: false },
       { method: 'POST', path: '/leads/{id}/reopen', public: false },
+      { method: 'POST', path: '/leads/{id}/assign', public: false },
     ],
     tables: { leads: 'readwrite' },
-    sendsTo: ['send'],
+    /** send: approvals; qualify: a nurtured lead raised to hot is routed again; draft: a manager's assignment. */
+    sendsTo: ['send', 'qualify', 'draft'],
   },
   ops: {
     id: 'OpsFunction',

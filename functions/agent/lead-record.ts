@@ -99,7 +99,15 @@ export interface AuditEntry {
   readonly at: string;
   /** team.yaml person id. */
   readonly by: string;
-  readonly action: 'edit_draft' | 'approve' | 'reject' | 'reassign' | 'override' | 'outcome' | 'reopen';
+  readonly action:
+    | 'edit_draft'
+    | 'approve'
+    | 'reject'
+    | 'reassign'
+    | 'override'
+    | 'outcome'
+    | 'reopen'
+    | 'assign';
   readonly reason?: string;
   /** Non-personal detail, e.g. `{ from: 'rep-anna', to: 'rep-bram' }` or `{ edited: true }`. */
   readonly detail?: Record<string, unknown>;

@@ -15,7 +15,7 @@ import type {
 } from './lead-record';
 import type { DraftStatus, LeadStatus, LoadEffect } from './lifecycle';
 import type { LeadMessage } from './pipeline/lead-message';
-import type { Draft, Rationale, Score } from './qualification';
+import type { Draft, Rationale, Route, Score } from './qualification';
 
 export type CreateLeadResult =
   | { readonly created: true; readonly leadId: string }
@@ -190,8 +190,29 @@ export interface ReviewStore {
   rejectDraft(leadId: string, reason: string, audit: AuditEntry): Promise<boolean>;
   /** Lead `reassign`: from the owner the person saw to another (the owner's inbox moves along). */
   reassign(leadId: string, owners: { from: string; to: string }, audit: AuditEntry): Promise<boolean>;
-  /** Lead `override`: a person's tier or total (the inbox order follows the effective tier). */
-  overrideScore(leadId: string, override: ScoreOverride, audit: AuditEntry): Promise<boolean>;
+  /**
+   * Lead `override`: a person's tier or total (the inbox order follows the effective tier). With `reroute`
+   * (lifecycle `reroute`, a nurtured lead raised to hot or warm) the same write takes the lead back to routing:
+   * its nurture route and rationale go, and it enters the outbox, so the qualify step routes it again (the
+   * sweeper re-sends a lost message).
+   */
+  overrideScore(
+    leadId: string,
+    override: ScoreOverride,
+    audit: AuditEntry,
+    reroute?: LeadMove,
+  ): Promise<boolean>;
+  /**
+   * Lead `assign`: a manager gives a lead nobody works (nurture) to a rep. The route is replaced, the rationale
+   * goes (drafting writes one for the owner), the lead enters the outbox until drafted, and with `loadTaken`
+   * (`<team>#<rep>`) the rep's open load is taken in the same write.
+   */
+  assignLead(
+    leadId: string,
+    assignment: { route: Route; loadTaken?: string },
+    move: LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean>;
 }
 
 /* ------------------------------------------------------------ outcomes (functions/agent/pipeline/record-outcome) */

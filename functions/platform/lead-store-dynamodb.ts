@@ -20,6 +20,7 @@ import type {
   StepTimings,
   StoreCursor,
 } from '../agent/ports';
+import type { Route } from '../agent/qualification';
 import type { LeadTable } from './lead-item';
 import * as intake from './lead-store-intake';
 import * as listings from './lead-store-listings';
@@ -105,8 +106,21 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore, Outco
   reassign(leadId: string, owners: { from: string; to: string }, audit: AuditEntry): Promise<boolean> {
     return review.reassign(this.t, leadId, owners, audit);
   }
-  overrideScore(leadId: string, override: ScoreOverride, audit: AuditEntry): Promise<boolean> {
-    return review.overrideScore(this.t, leadId, override, audit);
+  overrideScore(
+    leadId: string,
+    override: ScoreOverride,
+    audit: AuditEntry,
+    reroute?: LeadMove,
+  ): Promise<boolean> {
+    return review.overrideScore(this.t, leadId, override, audit, reroute);
+  }
+  assignLead(
+    leadId: string,
+    assignment: { route: Route; loadTaken?: string },
+    move: LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    return outcomes.assignLead(this.t, leadId, assignment, move, audit);
   }
 
   /* outcomes */

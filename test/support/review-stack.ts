@@ -42,6 +42,8 @@ export interface SeedOptions {
   readonly corroborated?: boolean;
   /** The assignment took one unit of the owner's open load in the team (`loadTaken`), as the rotation does. */
   readonly takesLoad?: boolean;
+  /** A cold lead in nurture (no owner, no draft) instead of a routed one; nothing is queued. */
+  readonly nurture?: boolean;
 }
 
 const createTable = async (name: string) => {
@@ -171,7 +173,7 @@ export const startReviewStack = async (options: {
     }
     const record: LeadRecord = {
       leadId,
-      status: 'routed',
+      status: o.nurture ? 'nurture' : 'routed',
       receivedAt: new Date().toISOString(),
       provider: 'json',
       dedupKey: leadId,
@@ -181,10 +183,24 @@ export const startReviewStack = async (options: {
       },
       raw: { contentType: 'application/json', body: '{}', isBase64Encoded: false },
       enrichment,
-      score: { ...sampleScore(), tier: o.tier ?? 'warm' },
-      route: { ...sampleRoute(), ownerId, team: o.team ?? 'smb', slaDueAt },
+      score: { ...sampleScore(), tier: o.tier ?? (o.nurture ? 'cold' : 'warm') },
+      route: o.nurture
+        ? {
+            kind: 'nurture',
+            ruleId: 'threshold',
+            reason: 'Cold lead',
+            routingVersion: 't',
+            assignedAt: slaDueAt,
+          }
+        : { ...sampleRoute(), ownerId, team: o.team ?? 'smb', slaDueAt },
       steps: {},
     };
+    if (o.nurture) {
+      await db.send(
+        new PutCommand({ TableName: table, Item: { pk: `LEAD#${leadId}`, sk: 'LEAD', ...record } }),
+      );
+      return leadId;
+    }
     await db.send(
       new PutCommand({
         TableName: table,

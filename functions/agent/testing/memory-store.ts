@@ -343,11 +343,47 @@ export class InMemoryLeadStore
     return true;
   }
 
-  async overrideScore(leadId: string, override: ScoreOverride, audit: AuditEntry): Promise<boolean> {
+  async overrideScore(
+    leadId: string,
+    override: ScoreOverride,
+    audit: AuditEntry,
+    reroute?: ports.LeadMove,
+  ): Promise<boolean> {
     const record = this.records.get(leadId);
-    if (!record || !this.move(record, 'override')) return false;
+    if (!record || !decideLead(record.status, 'override').ok) return false;
+    if (reroute && record.status !== reroute.from) return false;
     record.override = structuredClone(override);
     record.audit = [...(record.audit ?? []), structuredClone(audit)];
+    if (reroute) {
+      record.status = reroute.to;
+      delete record.route;
+      delete record.rationale;
+      delete record.loadTaken;
+      delete record.loadReleasedAt;
+      this.outbox.set(leadId, this.now().toISOString());
+    }
+    return true;
+  }
+
+  async assignLead(
+    leadId: string,
+    assignment: { route: Route; loadTaken?: string },
+    move: ports.LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record || record.status !== move.from) return false;
+    record.status = move.to;
+    record.route = structuredClone(assignment.route);
+    delete record.rationale;
+    delete record.loadReleasedAt;
+    delete record.loadTaken;
+    if (assignment.loadTaken) {
+      record.loadTaken = assignment.loadTaken;
+      this.loads.set(assignment.loadTaken, (this.loads.get(assignment.loadTaken) ?? 0) + 1);
+    }
+    record.audit = [...(record.audit ?? []), structuredClone(audit)];
+    this.outbox.set(leadId, this.now().toISOString());
     return true;
   }
 }
