@@ -4,6 +4,7 @@
  * same ports. Pure types, no AWS.
  */
 import type { Enrichment } from './enrichment';
+import type { LeadEvent } from './events';
 import type {
   AuditEntry,
   LeadError,
@@ -11,6 +12,7 @@ import type {
   OutcomeRecord,
   PipelineStep,
   ScoreOverride,
+  ScoreVersion,
   StepTiming,
 } from './lead-record';
 import type { DraftStatus, LeadStatus, LoadEffect } from './lifecycle';
@@ -238,4 +240,33 @@ export interface OutcomeStore {
   recordOutcome(leadId: string, move: LeadMove, outcome: OutcomeRecord, audit: AuditEntry): Promise<boolean>;
   /** Lead `reopen`: a closed lead is open again for its owner; the latest outcome is cleared (history stays). */
   reopen(leadId: string, move: LeadMove, audit: AuditEntry): Promise<boolean>;
+}
+
+/* -------------------------------------------------------------- re-scoring (functions/agent/pipeline/rescore-lead) */
+
+/**
+ * A lead's events and score versions. Events are kept once per id; a re-score is one write that stores the new
+ * version beside the lead and moves the lead's current score, conditional on the version it replaces and on its
+ * cause being new, so a redelivered or raced re-score never writes a version twice.
+ */
+export interface RescoreStore {
+  get(leadId: string): Promise<LeadRecord | undefined>;
+  /** Keeps the event once; false when an event with this id is already kept for the lead. */
+  addEvent(leadId: string, event: LeadEvent): Promise<boolean>;
+  listEvents(leadId: string): Promise<LeadEvent[]>;
+  /**
+   * Debounce: marks the lead as waiting for a re-score. True when the caller should queue one (no mark yet, or
+   * the mark is older than `staleSeconds`, so a message lost after marking is queued again).
+   */
+  requestRescore(leadId: string, now: Date, staleSeconds: number): Promise<boolean>;
+  /** The re-score is starting: events from now on mark the lead again. */
+  clearRescoreRequest(leadId: string): Promise<void>;
+  /**
+   * Lead `rescore`: stores `entry` (and `first`, the qualification's version, when it is the first re-score)
+   * and makes `entry.score` the lead's score. False when the lead's version is no longer `entry.version - 1`,
+   * the cause was recorded before, or the lead's state allows no re-score.
+   */
+  saveScoreVersion(leadId: string, entry: ScoreVersion, first?: ScoreVersion): Promise<boolean>;
+  /** Every version, newest first. */
+  scoreHistory(leadId: string): Promise<ScoreVersion[]>;
 }

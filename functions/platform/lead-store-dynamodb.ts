@@ -6,7 +6,15 @@
  * conditional, with conditions from functions/agent/lifecycle.ts.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry, LeadError, LeadRecord, OutcomeRecord, ScoreOverride } from '../agent/lead-record';
+import type { LeadEvent } from '../agent/events';
+import type {
+  AuditEntry,
+  LeadError,
+  LeadRecord,
+  OutcomeRecord,
+  ScoreOverride,
+  ScoreVersion,
+} from '../agent/lead-record';
 import type { DraftStatus } from '../agent/lifecycle';
 import type {
   BeginSendResult,
@@ -15,6 +23,7 @@ import type {
   LeadMove,
   LeadStore,
   OutcomeStore,
+  RescoreStore,
   ReviewStore,
   SendStore,
   StepTimings,
@@ -26,11 +35,12 @@ import * as intake from './lead-store-intake';
 import * as listings from './lead-store-listings';
 import * as outcomes from './lead-store-outcomes';
 import * as pipeline from './lead-store-pipeline';
+import * as rescore from './lead-store-rescore';
 import * as review from './lead-store-review';
 
 export { leadKey, toLeadRecord } from './lead-item';
 
-export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore, OutcomeStore {
+export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore, OutcomeStore, RescoreStore {
   private readonly t: LeadTable;
 
   constructor(db: DynamoDBDocumentClient, table: string, now: () => Date = () => new Date()) {
@@ -129,6 +139,26 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore, Outco
   }
   reopen(leadId: string, move: LeadMove, audit: AuditEntry): Promise<boolean> {
     return outcomes.reopen(this.t, leadId, move, audit);
+  }
+
+  /* events and score versions */
+  addEvent(leadId: string, event: LeadEvent): Promise<boolean> {
+    return rescore.addEvent(this.t, leadId, event);
+  }
+  listEvents(leadId: string): Promise<LeadEvent[]> {
+    return rescore.listEvents(this.t, leadId);
+  }
+  requestRescore(leadId: string, now: Date, staleSeconds: number): Promise<boolean> {
+    return rescore.requestRescore(this.t, leadId, now, staleSeconds);
+  }
+  clearRescoreRequest(leadId: string): Promise<void> {
+    return rescore.clearRescoreRequest(this.t, leadId);
+  }
+  saveScoreVersion(leadId: string, entry: ScoreVersion, first?: ScoreVersion): Promise<boolean> {
+    return rescore.saveScoreVersion(this.t, leadId, entry, first);
+  }
+  scoreHistory(leadId: string): Promise<ScoreVersion[]> {
+    return rescore.scoreHistory(this.t, leadId);
   }
 
   /* reads */
