@@ -124,6 +124,19 @@ export const QUEUES = {
    * drafting. Failed jobs come back as delayed copies with backoff (functions/crm-sync-sqs.ts) until the
    * retry budget is spent; only then do receives count towards the DLQ.
    */
+  /**
+   * Re-scores (`{ leadId }`), debounced: the first event of a burst marks the lead and queues one delayed message;
+   * the re-score reads every event the lead has by then.
+   */
+  rescore: {
+    id: 'RescoreQueue',
+    localName: 'lead-qualifier-rescore',
+    envVar: 'RESCORE_QUEUE_URL',
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    dlqRetentionDays: 14,
+  },
   crm: {
     id: 'CrmQueue',
     localName: 'lead-qualifier-crm',
@@ -237,9 +250,11 @@ export const FUNCTIONS = {
       { method: 'POST', path: '/leads/{id}/override', public: false },
       { method: 'POST', path: '/leads/{id}/outcome', public: false },
       { method: 'POST', path: '/leads/{id}/reopen', public: false },
+      { method: 'POST', path: '/leads/{id}/assign', public: false },
     ],
     tables: { leads: 'readwrite' },
-    sendsTo: ['send'],
+    /** send: approvals; qualify: a nurtured lead raised to hot is routed again; draft: a manager's assignment. */
+    sendsTo: ['send', 'qualify', 'draft'],
   },
   ops: {
     id: 'OpsFunction',
@@ -326,6 +341,26 @@ export const FUNCTIONS = {
     scheduleMinutes: 1,
     tables: { leads: 'readwrite' },
     sendsTo: ['crm'],
+  },
+  events: {
+    id: 'EventsFunction',
+    entry: 'functions/events-http.ts',
+    description: 'POST /events: engagement events (signed per source), kept once per id, debounced re-scores',
+    timeoutSeconds: 15,
+    memoryMb: 256,
+    http: [{ method: 'POST', path: '/events', public: true }],
+    tables: { leads: 'readwrite' },
+    sendsTo: ['rescore'],
+  },
+  rescore: {
+    id: 'RescoreFunction',
+    entry: 'functions/rescore-sqs.ts',
+    description: 'Re-score a lead from its events: a new score version with ledger, delta and cause',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    consumes: { queue: 'rescore', batchSize: 10, maxBatchingWindowSeconds: 0 },
+    tables: { leads: 'readwrite' },
+    sendsTo: [],
   },
   web: {
     id: 'WebFunction',

@@ -99,7 +99,15 @@ export interface AuditEntry {
   readonly at: string;
   /** team.yaml person id. */
   readonly by: string;
-  readonly action: 'edit_draft' | 'approve' | 'reject' | 'reassign' | 'override' | 'outcome' | 'reopen';
+  readonly action:
+    | 'edit_draft'
+    | 'approve'
+    | 'reject'
+    | 'reassign'
+    | 'override'
+    | 'outcome'
+    | 'reopen'
+    | 'assign';
   readonly reason?: string;
   /** Non-personal detail, e.g. `{ from: 'rep-anna', to: 'rep-bram' }` or `{ edited: true }`. */
   readonly detail?: Record<string, unknown>;
@@ -120,3 +128,26 @@ export const toLeadView = (record: LeadRecord, includeRaw = false): LeadView => 
   const { raw, dedupKey: _dedupKey, ...rest } = record;
   return includeRaw ? { ...rest, raw } : rest;
 };
+
+/** How a new score version differs from the one before (points per axis; the tier it came from). */
+export interface ScoreDelta {
+  readonly total: number;
+  readonly fit: number;
+  readonly intent: number;
+  readonly engagement: number;
+  /** Absent for the first version. */
+  readonly tierFrom?: Tier;
+  readonly tierTo: Tier;
+}
+
+/** One version of a lead's score: the full score with its ledger, why it was computed, and what changed. */
+export interface ScoreVersion {
+  /** 1 for the qualification, then one more per re-score. */
+  readonly version: number;
+  /** What caused it (`qualify`, `events:<digest>…`, `daily:<date>`); no two versions share one. */
+  readonly cause: string;
+  readonly at: string;
+  readonly rulesVersion: string;
+  readonly score: Score;
+  readonly delta: ScoreDelta;
+}

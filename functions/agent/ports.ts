@@ -5,6 +5,7 @@
  */
 import type { CrmJob } from './crm/types';
 import type { Enrichment } from './enrichment';
+import type { LeadEvent } from './events';
 import type {
   AuditEntry,
   LeadError,
@@ -12,11 +13,12 @@ import type {
   OutcomeRecord,
   PipelineStep,
   ScoreOverride,
+  ScoreVersion,
   StepTiming,
 } from './lead-record';
 import type { DraftStatus, LeadStatus, LoadEffect } from './lifecycle';
 import type { LeadMessage } from './pipeline/lead-message';
-import type { Draft, Rationale, Score } from './qualification';
+import type { Draft, Rationale, Route, Score } from './qualification';
 
 export type CreateLeadResult =
   | { readonly created: true; readonly leadId: string }
@@ -191,8 +193,29 @@ export interface ReviewStore {
   rejectDraft(leadId: string, reason: string, audit: AuditEntry): Promise<boolean>;
   /** Lead `reassign`: from the owner the person saw to another (the owner's inbox moves along). */
   reassign(leadId: string, owners: { from: string; to: string }, audit: AuditEntry): Promise<boolean>;
-  /** Lead `override`: a person's tier or total (the inbox order follows the effective tier). */
-  overrideScore(leadId: string, override: ScoreOverride, audit: AuditEntry): Promise<boolean>;
+  /**
+   * Lead `override`: a person's tier or total (the inbox order follows the effective tier). With `reroute`
+   * (lifecycle `reroute`, a nurtured lead raised to hot or warm) the same write takes the lead back to routing:
+   * its nurture route and rationale go, and it enters the outbox, so the qualify step routes it again (the
+   * sweeper re-sends a lost message).
+   */
+  overrideScore(
+    leadId: string,
+    override: ScoreOverride,
+    audit: AuditEntry,
+    reroute?: LeadMove,
+  ): Promise<boolean>;
+  /**
+   * Lead `assign`: a manager gives a lead nobody works (nurture) to a rep. The route is replaced, the rationale
+   * goes (drafting writes one for the owner), the lead enters the outbox until drafted, and with `loadTaken`
+   * (`<team>#<rep>`) the rep's open load is taken in the same write.
+   */
+  assignLead(
+    leadId: string,
+    assignment: { route: Route; loadTaken?: string },
+    move: LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean>;
 }
 
 /* ------------------------------------------------------------ outcomes (functions/agent/pipeline/record-outcome) */
@@ -234,4 +257,33 @@ export type CrmNotice = Pick<CrmJob, 'leadId' | 'trigger' | 'outcome'>;
  */
 export interface CrmNotifier {
   notify(notice: CrmNotice): Promise<void>;
+}
+
+/* -------------------------------------------------------------- re-scoring (functions/agent/pipeline/rescore-lead) */
+
+/**
+ * A lead's events and score versions. Events are kept once per id; a re-score is one write that stores the new
+ * version beside the lead and moves the lead's current score, conditional on the version it replaces and on its
+ * cause being new, so a redelivered or raced re-score never writes a version twice.
+ */
+export interface RescoreStore {
+  get(leadId: string): Promise<LeadRecord | undefined>;
+  /** Keeps the event once; false when an event with this id is already kept for the lead. */
+  addEvent(leadId: string, event: LeadEvent): Promise<boolean>;
+  listEvents(leadId: string): Promise<LeadEvent[]>;
+  /**
+   * Debounce: marks the lead as waiting for a re-score. True when the caller should queue one (no mark yet, or
+   * the mark is older than `staleSeconds`, so a message lost after marking is queued again).
+   */
+  requestRescore(leadId: string, now: Date, staleSeconds: number): Promise<boolean>;
+  /** The re-score is starting: events from now on mark the lead again. */
+  clearRescoreRequest(leadId: string): Promise<void>;
+  /**
+   * Lead `rescore`: stores `entry` (and `first`, the qualification's version, when it is the first re-score)
+   * and makes `entry.score` the lead's score. False when the lead's version is no longer `entry.version - 1`,
+   * the cause was recorded before, or the lead's state allows no re-score.
+   */
+  saveScoreVersion(leadId: string, entry: ScoreVersion, first?: ScoreVersion): Promise<boolean>;
+  /** Every version, newest first. */
+  scoreHistory(leadId: string): Promise<ScoreVersion[]>;
 }

@@ -66,6 +66,19 @@ export const CommonConfigSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** JSON object: event source → HMAC secret for POST /events (`x-signature: sha256=<hex>`), e.g. {"site":"…"}. */
+  EVENT_SECRETS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return {} as Record<string, string>;
+      try {
+        return z.record(z.string(), z.string().min(1)).parse(JSON.parse(v));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of source → secret' });
+        return z.NEVER;
+      }
+    }),
   /** Requests per minute per source before 429. */
   INTAKE_RATE_PER_MINUTE: z.coerce.number().int().positive().default(600),
   /** Same-content resubmissions inside this window return the first lead. */
@@ -127,6 +140,7 @@ export const CommonConfigSchema = z.object({
    * `ssm:<parameter>` or `secretsmanager:<name or ARN>[#key]`.
    */
   INTAKE_SECRETS_SECRET_REF: z.string().optional(),
+  EVENT_SECRETS_SECRET_REF: z.string().optional(),
   OPENAI_API_KEY_SECRET_REF: z.string().optional(),
   KVK_API_KEY_SECRET_REF: z.string().optional(),
 });

@@ -197,6 +197,13 @@ export class LeadUpdate {
     return v === undefined ? this.absent(path) : this.equals(path, v);
   }
 
+  /** `path` is absent or holds `v`. */
+  absentOr(path: string, v: unknown): this {
+    const p = this.name(path);
+    this.conditions.push(`(attribute_not_exists(${p}) OR ${p} = ${this.value(v)})`);
+    return this;
+  }
+
   /** `path` is absent or holds something else than `v`. */
   differsOrAbsent(path: string, v: unknown): this {
     const p = this.name(path);

@@ -6,11 +6,13 @@
 import { type InboxOrderInput, inboxOrderKey } from '../agent/inbox-order';
 import type { AuditEntry, ScoreOverride } from '../agent/lead-record';
 import { type DraftCommand, draftFrom, leadFrom } from '../agent/lifecycle';
-import type { DraftContent } from '../agent/ports';
+import type { DraftContent, LeadMove } from '../agent/ports';
 import {
   draftIndexPk,
   type LeadTable,
   LeadUpdate,
+  OUTBOX,
+  outboxSk,
   ownerIndexKeys,
   REORDER_ATTEMPTS,
   readOrder,
@@ -82,6 +84,7 @@ export const overrideScore = async (
   leadId: string,
   override: ScoreOverride,
   audit: AuditEntry,
+  reroute?: LeadMove,
 ): Promise<boolean> => {
   for (let attempt = 1; attempt <= REORDER_ATTEMPTS; attempt++) {
     const current = await readOrder(t, leadId);
@@ -92,6 +95,13 @@ export const overrideScore = async (
       .append('audit', [audit])
       .in('status', leadFrom('override'))
       .equalsOrAbsent('draftSk', filed);
+    if (reroute)
+      // Back to routing: a nurtured lead holds no load, so the old route's bookkeeping goes with it.
+      u.set('status', reroute.to)
+        .equals('status', reroute.from)
+        .remove('route', 'rationale', 'ownerPk', 'ownerSk', 'loadTaken', 'loadReleasedAt', 'rotationTicket')
+        .set('outboxPk', OUTBOX)
+        .set('outboxSk', outboxSk(t.now().toISOString(), leadId));
     if (filed !== undefined)
       u.set('draftSk', inboxOrderKey({ ...(current as InboxOrderInput), override, leadId }));
     if (await u.run(t)) return true;

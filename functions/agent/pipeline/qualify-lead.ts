@@ -73,8 +73,13 @@ export const qualifyLead = async (leadId: string, deps: QualifyDeps): Promise<Qu
   let route = record.route;
   if (!route) {
     const t0 = deps.clock();
-    const match = matchRoute({ lead: record.lead, enrichment, score }, deps.routing);
-    route = await deps.assign({ leadId, match, tier: score.tier, submittedAt: record.lead.submittedAt });
+    // A person's override (a nurtured lead raised to hot) routes by the tier and total they gave.
+    const o = record.override;
+    const effective = o ? { ...score, tier: o.tier ?? score.tier, total: o.total ?? score.total } : score;
+    const match = matchRoute({ lead: record.lead, enrichment, score: effective }, deps.routing);
+    // Its SLA runs from the moment the person raised it.
+    const submittedAt = o ? o.at : record.lead.submittedAt;
+    route = await deps.assign({ leadId, match, tier: effective.tier, submittedAt });
     await deps.store.recordSteps(leadId, { route: timing(deps.clock() - t0, deps.now()) });
   }
 
