@@ -219,6 +219,11 @@ export const CrmConfigSchema = z
     CRM_WEBHOOK_BASE_URL: z.url().optional(),
     /** How long a lead's CRM sync is retried (with backoff) before its message goes to the DLQ. */
     CRM_RETRY_BUDGET_HOURS: z.coerce.number().positive().max(336).default(48),
+    /** On AWS the credentials above arrive as references (./secrets.ts), resolved before this is parsed. */
+    HUBSPOT_ACCESS_TOKEN_SECRET_REF: z.string().optional(),
+    HUBSPOT_WEBHOOK_SECRET_SECRET_REF: z.string().optional(),
+    PIPEDRIVE_API_TOKEN_SECRET_REF: z.string().optional(),
+    PIPEDRIVE_WEBHOOK_PASSWORD_SECRET_REF: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     const need = (name: keyof typeof env, why: string) => {
