@@ -45,6 +45,13 @@ export const LedgerEntrySchema = z.object({
   observed: z.unknown().optional(),
   /** Why awarded differs from points: "decayed 50% (activity 30 days old)", "axis cap 40 reached". */
   note: z.string().optional(),
+  /**
+   * Where the fired rule's fact came from (form, registry, website, message) and, for what the prospect
+   * wrote, their verbatim words: "+10 budget approved — 'Het budget is goedgekeurd'".
+   */
+  evidence: z
+    .object({ source: z.enum(['form', 'registry', 'website', 'message']), quote: z.string().optional() })
+    .optional(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
 

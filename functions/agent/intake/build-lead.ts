@@ -66,6 +66,7 @@ export function buildLead(context: LeadContext): { lead: Lead; issues: Issue[] }
       need: cap(fields.need?.value, 2000),
       timeline: cap(fields.timeline?.value, 500),
       productInterest: cap(fields.productInterest?.value, 500),
+      currentTools: cap(fields.currentTools?.value, 500),
     },
     consent: {
       marketingOptIn: extract.marketingOptIn ?? isYes(fields.marketingOptIn?.value),
@@ -174,6 +175,7 @@ function readCompany(
     website,
     employees: employeesRaw ? employeesLowerBound(employeesRaw) : undefined,
     employeesRaw,
+    industry: cap(fields.industry?.value, 200),
     country,
   };
 }

@@ -4,15 +4,26 @@
  * by the pipeline and by the ops CLI alike. Pure: `now` is passed in.
  */
 import type { Enrichment } from '../enrichment';
+import type { Signal } from '../judge/signals';
 import type { Lead } from '../lead';
 import type { Score } from '../qualification';
 import { type CompiledRules, scoreLead } from './engine';
-import { deriveFacts } from './facts';
+import { deriveFactsWithEvidence } from './facts';
 
 export const scoreEnrichedLead = (
   lead: Lead,
   enrichment: Enrichment,
   rules: CompiledRules,
   now: Date,
-): Score =>
-  scoreLead(deriveFacts(lead, enrichment, now, rules.file.settings, rules.file.customFacts), rules, now);
+  proposed: readonly Signal[] = [],
+): Score => {
+  const { facts, evidence } = deriveFactsWithEvidence(
+    lead,
+    enrichment,
+    now,
+    rules.file.settings,
+    rules.file.customFacts,
+    proposed,
+  );
+  return scoreLead(facts, rules, now, { evidence });
+};
