@@ -125,6 +125,13 @@ export const LeadSchema = z.object({
   source: SourceSchema,
   utm: UtmSchema,
   language: LanguageSchema,
+  /**
+   * What decided the language: the prospect's own text (message), the form's language field, the page
+   * URL, the country, the domain, Accept-Language, or the default.
+   */
+  languageSource: z
+    .enum(['message', 'form', 'page_url', 'country', 'domain', 'accept_language', 'default'])
+    .optional(),
   /** When the prospect submitted, ISO 8601 with offset. */
   submittedAt: z.iso.datetime({ offset: true }),
   /** Own-channel activity known at intake; the submission itself is always one. */
