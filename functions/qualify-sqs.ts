@@ -8,6 +8,7 @@ import { leadMessageHandler } from './platform/lead-message-consumer';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore, leadsTableName } from './platform/leads-table';
 import { createRoundRobin } from './platform/round-robin-dynamodb';
+import { shippedDispositions } from './platform/shipped-dispositions';
 import { shippedRouting } from './platform/shipped-routing';
 import { shippedRules } from './platform/shipped-rules';
 
@@ -15,6 +16,7 @@ const config = commonConfig();
 const store = leadStore();
 const table = leadsTableName();
 const rules = shippedRules();
+const dispositions = shippedDispositions();
 const routing = shippedRouting();
 const rotation = createRoundRobin({ db: dynamo, table, setup: routing });
 const draftQueue = leadQueue('draft');
@@ -30,6 +32,7 @@ const deps: QualifyDeps = {
   store,
   enrich: (lead) => enrichLead(lead, enrichDeps),
   rules,
+  dispositions,
   routing,
   assign: (input) => rotation.assignOwner(input),
   draftQueue,

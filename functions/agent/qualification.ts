@@ -4,6 +4,7 @@
  * API. Pure data, no AWS.
  */
 import * as z from 'zod';
+import { DispositionSchema } from './judge/disposition';
 import { LanguageSchema } from './lead';
 import { DraftStatusSchema } from './lifecycle';
 
@@ -75,6 +76,10 @@ export const ScoreSchema = z.object({
   ledger: z.array(LedgerEntrySchema),
   rulesVersion: z.string(),
   scoredAt: z.string(),
+  /** An explicit hand-raise (demo, trial, pricing, call) in the form or the message. */
+  handRaise: z.boolean().optional(),
+  /** Sales lead or not (job application, vendor pitch, …), decided before routing; see config/dispositions.yaml. */
+  disposition: DispositionSchema.optional(),
 });
 export type Score = z.infer<typeof ScoreSchema>;
 

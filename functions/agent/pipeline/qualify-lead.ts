@@ -5,6 +5,7 @@
  * assigns a second owner and never advances a rotation twice.
  */
 import type { Enrichment } from '../enrichment';
+import type { DispositionsFile } from '../judge/disposition';
 import type { Lead } from '../lead';
 import type { PipelineStep, StepTiming } from '../lead-record';
 import type { LeadQueue, LeadStore } from '../ports';
@@ -16,6 +17,8 @@ export interface QualifyDeps {
   readonly store: LeadStore;
   readonly enrich: (lead: Lead) => Promise<Enrichment>;
   readonly rules: CompiledRules;
+  /** Where non-sales submissions go and the competitor domains (config/dispositions.yaml). */
+  readonly dispositions?: DispositionsFile;
   readonly routing: RoutingSetup;
   /** Stores the route on the lead atomically with any rotation step; returns the stored route. */
   readonly assign: (input: {
@@ -51,7 +54,9 @@ export const qualifyLead = async (leadId: string, deps: QualifyDeps): Promise<Qu
     enrichment = await deps.enrich(record.lead);
     const t1 = deps.clock();
     const now = deps.now();
-    score = scoreEnrichedLead(record.lead, enrichment, deps.rules, now);
+    score = scoreEnrichedLead(record.lead, enrichment, deps.rules, now, {
+      ...(deps.dispositions ? { dispositions: deps.dispositions } : {}),
+    });
     const t2 = deps.clock();
     const steps: Partial<Record<PipelineStep, StepTiming>> = {
       enrich: timing(t1 - t0, now),

@@ -4,6 +4,7 @@
  * by the pipeline and by the ops CLI alike. Pure: `now` is passed in.
  */
 import type { Enrichment } from '../enrichment';
+import { classifyDisposition, type DispositionsFile } from '../judge/disposition';
 import type { Signal } from '../judge/signals';
 import type { Lead } from '../lead';
 import type { Score } from '../qualification';
@@ -15,8 +16,9 @@ export const scoreEnrichedLead = (
   enrichment: Enrichment,
   rules: CompiledRules,
   now: Date,
-  proposed: readonly Signal[] = [],
+  options: ScoreLeadOptions = {},
 ): Score => {
+  const proposed = options.proposed ?? [];
   const { facts, evidence } = deriveFactsWithEvidence(
     lead,
     enrichment,
@@ -25,5 +27,17 @@ export const scoreEnrichedLead = (
     rules.file.customFacts,
     proposed,
   );
-  return scoreLead(facts, rules, now, { evidence });
+  const score = scoreLead(facts, rules, now, { evidence });
+  return {
+    ...score,
+    handRaise: facts.handRaise,
+    disposition: classifyDisposition(lead, options.dispositions),
+  };
 };
+
+export interface ScoreLeadOptions {
+  /** Signals proposed for the message (checked to quote it verbatim). */
+  readonly proposed?: readonly Signal[];
+  /** Competitor domains and destinations (config/dispositions.yaml). */
+  readonly dispositions?: DispositionsFile;
+}
