@@ -136,7 +136,7 @@ function requireReachability(fields: MappedFields, issues: Issue[]): void {
     issue(
       'email',
       'Give an email address or a phone number so we can reach you',
-      'Vul een e-mailadres of telefoonnummer in zodat we contact met je kunnen opnemen',
+      'Vul een e-mailadres of telefoonnummer in zodat we contact met u kunnen opnemen',
     ),
   );
 }
