@@ -14,10 +14,12 @@ import { leadQueue } from './platform/lead-queues';
 import { leadStore, leadsTableName } from './platform/leads-table';
 import { createRoundRobin, type RoundRobin } from './platform/round-robin-dynamodb';
 import { publishedConfig } from './platform/shipped-config';
+import { shippedDispositions } from './platform/shipped-dispositions';
 
 const config = commonConfig();
 const store = leadStore();
 const table = leadsTableName();
+const dispositions = shippedDispositions();
 const published = publishedConfig(dynamo, table, config.CONFIG_CACHE_SECONDS);
 /** One rotation per published routing/team version (its state lives in the table, not in the object). */
 const rotations = new Map<string, RoundRobin>();
@@ -48,6 +50,7 @@ const depsNow = async (): Promise<QualifyDeps> => {
     store,
     enrich: (lead) => enrichLead(lead, enrichDeps, { timeoutMs: config.ENRICH_TOOL_TIMEOUTS_MS }),
     rules,
+    dispositions,
     routing,
     assign: (input) => rotation.assignOwner(input),
     draftQueue,

@@ -36,6 +36,8 @@ export const ShippedPathsSchema = z.object({
   HANDOFF_FILE: z.string().min(1).optional(),
   INTAKE_FILE: z.string().min(1).optional(),
   PROMPTS_DIR: z.string().min(1).optional(),
+  DISPOSITIONS_FILE: z.string().min(1).optional(),
+  COMPANY_FILE: z.string().min(1).optional(),
 });
 export type ShippedPaths = z.infer<typeof ShippedPathsSchema>;
 

@@ -67,7 +67,7 @@ export type IntakeAnswer =
 
 export const THANKS: Readonly<Record<Language, string>> = {
   en: 'Thank you — we received your request and will get back to you shortly.',
-  nl: 'Bedankt — we hebben je aanvraag ontvangen en nemen snel contact met je op.',
+  nl: 'Bedankt — we hebben uw aanvraag ontvangen en nemen snel contact met u op.',
 };
 
 /** Dutch issue texts for a Dutch browser, English otherwise. */

@@ -7,6 +7,7 @@
 
 import { notifyCrm } from '../crm/notify';
 import type { Enrichment } from '../enrichment';
+import type { DispositionsFile } from '../judge/disposition';
 import type { Lead } from '../lead';
 import type { PipelineStep, StepTiming } from '../lead-record';
 import type { CrmNotifier, LeadQueue, LeadStore } from '../ports';
@@ -18,6 +19,8 @@ export interface QualifyDeps {
   readonly store: LeadStore;
   readonly enrich: (lead: Lead) => Promise<Enrichment>;
   readonly rules: CompiledRules;
+  /** Where non-sales submissions go and the competitor domains (config/dispositions.yaml). */
+  readonly dispositions?: DispositionsFile;
   readonly routing: RoutingSetup;
   /** Stores the route on the lead atomically with any rotation step; returns the stored route. */
   readonly assign: (input: {
@@ -55,7 +58,9 @@ export const qualifyLead = async (leadId: string, deps: QualifyDeps): Promise<Qu
     enrichment = await deps.enrich(record.lead);
     const t1 = deps.clock();
     const now = deps.now();
-    score = scoreEnrichedLead(record.lead, enrichment, deps.rules, now);
+    score = scoreEnrichedLead(record.lead, enrichment, deps.rules, now, {
+      ...(deps.dispositions ? { dispositions: deps.dispositions } : {}),
+    });
     const t2 = deps.clock();
     const steps: Partial<Record<PipelineStep, StepTiming>> = {
       enrich: timing(t1 - t0, now),
