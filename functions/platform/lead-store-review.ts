@@ -7,11 +7,13 @@ import { type InboxOrderInput, inboxOrderKey } from '../agent/inbox-order';
 import type { AuditEntry, ScoreOverride } from '../agent/lead-record';
 import { type DraftCommand, draftFrom, leadFrom } from '../agent/lifecycle';
 import type { DraftContent } from '../agent/ports';
+import type { Tier } from '../agent/qualification';
 import {
   draftIndexPk,
   type LeadTable,
   LeadUpdate,
   ownerIndexKeys,
+  prioritySortKey,
   REORDER_ATTEMPTS,
   readOrder,
 } from './lead-item';
@@ -94,6 +96,12 @@ export const overrideScore = async (
       .equalsOrAbsent('draftSk', filed);
     if (filed !== undefined)
       u.set('draftSk', inboxOrderKey({ ...(current as InboxOrderInput), override, leadId }));
+    // The leads list's priority order follows the effective tier too.
+    const sla = (current.route as { slaDueAt?: string } | undefined)?.slaDueAt;
+    u.set(
+      'prioritySk',
+      prioritySortKey(leadId, override.tier ?? (current.score as { tier?: Tier } | undefined)?.tier, sla),
+    );
     if (await u.run(t)) return true;
     // Lost: either the lead left the states an override is allowed in, or its order key moved; read again.
     const now = await readOrder(t, leadId);

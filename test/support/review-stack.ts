@@ -22,6 +22,7 @@ import {
   sampleRoute,
   sampleScore,
 } from '../../functions/agent/testing/samples';
+import { listIndexKeys } from '../../functions/platform/lead-item';
 import { createDevKey, DEV_KEY_ENV, verifyDevToken } from '../../functions/platform/local-jwt';
 import { FUNCTIONS, TABLES } from '../../infra/data-plane';
 import { loadFunctionRoutes, startHttpGateway } from '../../local/http-gateway';
@@ -117,6 +118,7 @@ export const startReviewStack = async (options: {
     leadRead: FUNCTIONS.leadRead,
     authDev: FUNCTIONS.authDev,
     ops: FUNCTIONS.ops,
+    workspace: FUNCTIONS.workspace,
   });
   const gateway = await startHttpGateway({
     port: 0,
@@ -192,6 +194,7 @@ export const startReviewStack = async (options: {
           ownerPk: `OWNER#${ownerId}`,
           ownerSk: `${slaDueAt}#${leadId}`,
           ...record,
+          ...listIndexKeys(record),
         },
       }),
     );
