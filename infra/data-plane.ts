@@ -84,6 +84,27 @@ export const TABLES = {
         partitionKey: { name: 'outboxPk', type: 'S' },
         sortKey: { name: 'outboxSk', type: 'S' },
       },
+      /**
+       * The leads list (GET /leads): every lead (`listPk = LEADS`) in priority order
+       * (`prioritySk = <tier rank>#<slaDueAt>#<leadId>`, unscored last) …
+       */
+      {
+        indexName: 'listByPriority',
+        partitionKey: { name: 'listPk', type: 'S' },
+        sortKey: { name: 'prioritySk', type: 'S' },
+      },
+      /** … and in SLA order (`ownerSk`, which unrouted leads carry too), … */
+      {
+        indexName: 'listBySla',
+        partitionKey: { name: 'listPk', type: 'S' },
+        sortKey: { name: 'ownerSk', type: 'S' },
+      },
+      /** … and one owner's leads in priority order (their SLA order is `byOwner`). */
+      {
+        indexName: 'ownerByPriority',
+        partitionKey: { name: 'ownerPk', type: 'S' },
+        sortKey: { name: 'prioritySk', type: 'S' },
+      },
     ],
   },
 } as const satisfies Record<string, TableDef>;
@@ -199,6 +220,21 @@ export const FUNCTIONS = {
     memoryMb: 256,
     http: [{ method: 'GET', path: '/leads/{id}', public: false }],
     tables: { leads: 'read' },
+    sendsTo: [],
+  },
+  workspace: {
+    id: 'WorkspaceFunction',
+    entry: 'functions/workspace-http.ts',
+    description:
+      'Workspace API: the leads list (filters, priority or SLA order), a lead timeline, notes and calls',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    http: [
+      { method: 'GET', path: '/leads', public: false },
+      { method: 'GET', path: '/leads/{id}/timeline', public: false },
+      { method: 'POST', path: '/leads/{id}/notes', public: false },
+    ],
+    tables: { leads: 'readwrite' },
     sendsTo: [],
   },
   outboxSweeper: {

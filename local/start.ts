@@ -22,6 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoLeadStore } from '../functions/platform/lead-store-dynamodb';
+import { DynamoWorkspaceStore } from '../functions/platform/lead-store-workspace';
 import {
   createDevKey,
   DEV_KEY_ENV,
@@ -268,6 +269,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         const store = new DynamoLeadStore(DynamoDBDocumentClient.from(ddb), provisioned.tables.leads);
         const backfilled = await store.backfillDraftIndex();
         if (backfilled > 0) log(`[local] indexed ${backfilled} earlier draft(s) for the inbox`);
+        const listed = await new DynamoWorkspaceStore(
+          DynamoDBDocumentClient.from(ddb),
+          provisioned.tables.leads,
+        ).backfillListIndex();
+        if (listed > 0) log(`[local] indexed ${listed} earlier lead(s) for the leads list`);
       } finally {
         ddb.destroy();
       }

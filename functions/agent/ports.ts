@@ -18,7 +18,7 @@ import type {
 } from './lead-record';
 import type { DraftStatus, LeadStatus, LoadEffect } from './lifecycle';
 import type { LeadMessage } from './pipeline/lead-message';
-import type { Draft, Rationale, Route, Score } from './qualification';
+import type { Draft, Quadrant, Rationale, Route, Score, Tier } from './qualification';
 
 export type CreateLeadResult =
   | { readonly created: true; readonly leadId: string }
@@ -286,4 +286,50 @@ export interface RescoreStore {
   saveScoreVersion(leadId: string, entry: ScoreVersion, first?: ScoreVersion): Promise<boolean>;
   /** Every version, newest first. */
   scoreHistory(leadId: string): Promise<ScoreVersion[]>;
+}
+
+/* ------------------------------------------------------------- the workspace (functions/agent/pipeline/workspace) */
+
+/** What the leads list filters on; every field optional, all given ones must hold. */
+export interface LeadListFilter {
+  readonly status?: LeadStatus;
+  /** team.yaml person id; a rep's listing always carries their own. */
+  readonly ownerId?: string;
+  readonly team?: string;
+  /** The effective tier (a person's override wins). */
+  readonly tier?: Tier;
+  readonly quadrant?: Quadrant;
+  readonly disposition?: string;
+  /** Lower-case words that must occur in the company, name or address. */
+  readonly q?: string;
+}
+
+export interface LeadListQuery {
+  readonly filter: LeadListFilter;
+  /** `priority`: effective tier, then SLA; `sla`: the SLA due soonest first (none last). */
+  readonly sort: 'priority' | 'sla';
+  readonly limit: number;
+  readonly after?: StoreCursor;
+}
+
+/** A note or a logged call on a lead, by a person. */
+export interface LeadNote {
+  readonly noteId: string;
+  readonly at: string;
+  readonly by: string;
+  readonly kind: 'note' | 'call';
+  readonly text: string;
+  /** A call's result in a word or two (`reached`, `voicemail`, `no_answer`). */
+  readonly callResult?: string;
+}
+
+/**
+ * The workspace's reads and its one write: a page of the leads list in index order (ONE query per page; a
+ * page may hold fewer than `limit` when filters leave items out, `next` says where to go on), and notes.
+ */
+export interface WorkspaceStore {
+  get(leadId: string): Promise<LeadRecord | undefined>;
+  listLeads(query: LeadListQuery): Promise<{ records: LeadRecord[]; next?: StoreCursor }>;
+  /** Appends a note; false when the lead does not exist or holds the maximum number of notes. */
+  addNote(leadId: string, note: LeadNote): Promise<boolean>;
 }

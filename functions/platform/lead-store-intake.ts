@@ -12,6 +12,7 @@ import {
   type LeadTable,
   LeadUpdate,
   leadKey,
+  listIndexKeys,
   OUTBOX,
   outboxSk,
   toLeadRecord,
@@ -71,7 +72,7 @@ const createOnce = async (
           {
             Put: {
               TableName: t.table,
-              Item: { ...leadKey(record.leadId), ...record, ...outbox },
+              Item: { ...leadKey(record.leadId), ...record, ...outbox, ...listIndexKeys(record) },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },

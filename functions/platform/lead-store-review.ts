@@ -7,6 +7,7 @@ import { type InboxOrderInput, inboxOrderKey } from '../agent/inbox-order';
 import type { AuditEntry, ScoreOverride } from '../agent/lead-record';
 import { type DraftCommand, draftFrom, leadFrom } from '../agent/lifecycle';
 import type { DraftContent, LeadMove } from '../agent/ports';
+import type { Tier } from '../agent/qualification';
 import {
   draftIndexPk,
   type LeadTable,
@@ -14,6 +15,7 @@ import {
   OUTBOX,
   outboxSk,
   ownerIndexKeys,
+  prioritySortKey,
   REORDER_ATTEMPTS,
   readOrder,
 } from './lead-item';
@@ -104,6 +106,12 @@ export const overrideScore = async (
         .set('outboxSk', outboxSk(t.now().toISOString(), leadId));
     if (filed !== undefined)
       u.set('draftSk', inboxOrderKey({ ...(current as InboxOrderInput), override, leadId }));
+    // The leads list's priority order follows the effective tier too.
+    const sla = (current.route as { slaDueAt?: string } | undefined)?.slaDueAt;
+    u.set(
+      'prioritySk',
+      prioritySortKey(leadId, override.tier ?? (current.score as { tier?: Tier } | undefined)?.tier, sla),
+    );
     if (await u.run(t)) return true;
     // Lost: either the lead left the states an override is allowed in, or its order key moved; read again.
     const now = await readOrder(t, leadId);

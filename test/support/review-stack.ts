@@ -22,6 +22,7 @@ import {
   sampleRoute,
   sampleScore,
 } from '../../functions/agent/testing/samples';
+import { listIndexKeys } from '../../functions/platform/lead-item';
 import { createDevKey, DEV_KEY_ENV, verifyDevToken } from '../../functions/platform/local-jwt';
 import { FUNCTIONS, TABLES } from '../../infra/data-plane';
 import { loadFunctionRoutes, startHttpGateway } from '../../local/http-gateway';
@@ -124,6 +125,7 @@ export const startReviewStack = async (options: {
     authDev: FUNCTIONS.authDev,
     ops: FUNCTIONS.ops,
     events: FUNCTIONS.events,
+    workspace: FUNCTIONS.workspace,
   });
   const gateway = await startHttpGateway({
     port: 0,
@@ -221,6 +223,7 @@ export const startReviewStack = async (options: {
           ownerSk: `${slaDueAt}#${leadId}`,
           ...(o.takesLoad ? { loadTaken: `${o.team ?? 'smb'}#${ownerId}` } : {}),
           ...record,
+          ...listIndexKeys(record),
         },
       }),
     );
