@@ -15,6 +15,7 @@ import {
   session,
   showIdentity,
 } from './lib';
+import { backtestControls } from './ops-backtest';
 import { configEditor } from './ops-config';
 
 type Mode = 'review' | 'auto' | 'none';
@@ -380,7 +381,11 @@ const start = async () => {
   const me: Me = await session(main, 'Sign in to ops');
   showIdentity(me);
   announce(`Signed in as ${me.name}`);
-  main.replaceChildren(h('h1', {}, 'Ops: handoff points and rules'), handoffPart, configEditor());
+  main.replaceChildren(
+    h('h1', {}, 'Ops: handoff points and rules'),
+    handoffPart,
+    configEditor(backtestControls),
+  );
   try {
     await load();
   } catch (e) {
