@@ -311,6 +311,16 @@ export const FUNCTIONS = {
     tables: { leads: 'readwrite' },
     sendsTo: [],
   },
+  opsBacktest: {
+    id: 'OpsBacktestFunction',
+    entry: 'functions/ops-backtest-http.ts',
+    description: 'Ops API: backtest a scoring-rules draft against the published version on the stored leads',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    http: [{ method: 'POST', path: '/ops/rules/backtest', public: false }],
+    tables: { leads: 'readwrite' },
+    sendsTo: [],
+  },
   authDev: {
     id: 'AuthDevFunction',
     entry: 'functions/auth-dev-http.ts',
