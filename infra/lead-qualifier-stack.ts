@@ -96,6 +96,13 @@ export const CONTEXT = {
   intakeSecretsRef: 'intakeSecretsRef',
   openAiApiKeyRef: 'openAiApiKeyRef',
   kvkApiKeyRef: 'kvkApiKeyRef',
+  /**
+   * Privacy: the secret that signs the prospect's privacy links and salts suppression hashes (a reference,
+   * at least 32 characters), and the public API base URL those links use (e.g. https://api.example.com).
+   * Both are required for the send and privacy functions to start.
+   */
+  privacySecretRef: 'privacySecretRef',
+  privacyBaseUrl: 'privacyBaseUrl',
   /** Hosted-UI sign-in: allowed callback and logout URLs (https); without them the client has no OAuth flow. */
   authCallbackUrls: 'authCallbackUrls',
   authLogoutUrls: 'authLogoutUrls',
@@ -106,6 +113,7 @@ export const SECRET_CONSUMERS = {
   INTAKE_SECRETS: { context: CONTEXT.intakeSecretsRef, functions: ['intake'] },
   OPENAI_API_KEY: { context: CONTEXT.openAiApiKeyRef, functions: ['draft'] },
   KVK_API_KEY: { context: CONTEXT.kvkApiKeyRef, functions: ['qualify'] },
+  PRIVACY_SECRET: { context: CONTEXT.privacySecretRef, functions: ['qualify', 'send', 'privacy'] },
 } as const satisfies Record<string, { context: string; functions: readonly FunctionName[] }>;
 
 /** Which functions get which plain setting (environment variable ← context key). */
@@ -115,6 +123,7 @@ export const SETTING_CONSUMERS = {
   OPENAI_BASE_URL: { context: CONTEXT.openAiBaseUrl, functions: ['draft'] },
   OPENAI_MODEL: { context: CONTEXT.openAiModel, functions: ['draft'] },
   KVK_API_URL: { context: CONTEXT.kvkApiUrl, functions: ['qualify'] },
+  PRIVACY_BASE_URL: { context: CONTEXT.privacyBaseUrl, functions: ['send', 'privacy'] },
 } as const satisfies Record<string, { context: string; functions: readonly FunctionName[] }>;
 
 const SECRET_REF_RE = /^(?:ssm:\/?[\w./-]+|secretsmanager:[^#\s]+(?:#[^#\s]+)?)$/;

@@ -5,6 +5,7 @@
  */
 import type { Enrichment } from './enrichment';
 import type { Lead, Provider } from './lead';
+import type { ProcessingRecord } from './privacy/basis';
 import type { Draft, LeadStatus, Rationale, Route, Score, Tier } from './qualification';
 
 /** A lead id: a ULID (26 characters of Crockford's base 32), handed out at intake. */
@@ -67,6 +68,25 @@ export interface LeadRecord {
   readonly audit?: readonly AuditEntry[];
   /** A person's override of tier/total; the computed `score` stays untouched. */
   readonly override?: ScoreOverride;
+  /** Lawful basis, purposes and notice version, recorded at intake (functions/agent/privacy/basis.ts). */
+  readonly privacy?: ProcessingRecord;
+  /**
+   * The person objected to profiling before this lead arrived: nothing was enriched or scored, and a person
+   * assesses the lead (functions/agent/privacy/rights.ts).
+   */
+  readonly unscored?: { readonly reason: 'profiling_objection'; readonly at: string };
+  /** Objections, review requests and other privacy requests about this lead (no personal data). */
+  readonly privacyRequests?: readonly PrivacyRequest[];
+}
+
+/** A prospect's or a privacy officer's request about a lead, recorded on it (never with personal data). */
+export interface PrivacyRequest {
+  readonly at: string;
+  readonly kind: 'objection' | 'review_request' | 'explanation' | 'export';
+  /** `link`: the prospect's signed link; `one_click`: List-Unsubscribe-Post; `ops`: a privacy officer. */
+  readonly via: 'link' | 'one_click' | 'ops';
+  /** team.yaml person id when `via` is `ops`. */
+  readonly by?: string;
 }
 
 export interface AuditEntry {

@@ -9,6 +9,7 @@
  * - `outbox`: `outboxPk = OUTBOX`, `outboxSk = <time>#<leadId>` while the lead is not drafted yet.
  * Only the adapters in this folder write these keys.
  */
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -36,6 +37,26 @@ export const ownerIndexKeys = (
   ownerSk: `${slaDueAt ?? NO_SLA}#${leadId}`,
 });
 export const draftIndexPk = (status: DraftStatus) => `DRAFT#${status}`;
+/** Sparse `byEmail` index: every lead of an address, by the SHA-256 of the lower-cased address (no scan). */
+export const emailIndexPk = (emailSha256: string) => `EMAIL#${emailSha256}`;
+
+/**
+ * The privacy attributes a new lead item carries: its `byEmail` index keys and, when a retention was
+ * recorded, the TTL attribute `expiresAt` (epoch seconds) that lets DynamoDB delete it.
+ */
+export const privacyAttributes = (record: LeadRecord) => {
+  const email = record.lead.person.email;
+  const until = record.privacy?.retainUntil;
+  return {
+    ...(email
+      ? {
+          emailPk: emailIndexPk(createHash('sha256').update(email.trim().toLowerCase()).digest('hex')),
+          emailSk: `${record.receivedAt}#${record.leadId}`,
+        }
+      : {}),
+    ...(until ? { expiresAt: Math.floor(Date.parse(until) / 1000) } : {}),
+  };
+};
 
 /** The attributes a route stores on the lead (lifecycle `qualify`): the route, its status, the owner index. */
 export const routedAttributes = (leadId: string, route: Route) => {
@@ -76,6 +97,9 @@ export const toLeadRecord = (item: Record<string, unknown>): LeadRecord => {
     draftPk: _d1,
     draftSk: _d2,
     scoreCauses: _c,
+    emailPk: _e1,
+    emailSk: _e2,
+    expiresAt: _x,
     ...record
   } = item;
   return record as unknown as LeadRecord;

@@ -14,6 +14,7 @@ import {
   leadKey,
   OUTBOX,
   outboxSk,
+  privacyAttributes,
   toLeadRecord,
 } from './lead-item';
 
@@ -71,7 +72,7 @@ const createOnce = async (
           {
             Put: {
               TableName: t.table,
-              Item: { ...leadKey(record.leadId), ...record, ...outbox },
+              Item: { ...leadKey(record.leadId), ...record, ...outbox, ...privacyAttributes(record) },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },

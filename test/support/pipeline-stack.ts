@@ -84,6 +84,8 @@ export const startPipelineStack = async (
     /** The SQS pollers' idle back-off (default 50 → 500 ms). */
     idleBackoffMs?: { min: number; max: number };
     log?: (line: string) => void;
+    /** The verified claims of a request (default: every caller is ops-lars, group ops). */
+    claims?: (authorization: string | undefined) => Record<string, string> | null;
   } = {},
 ): Promise<PipelineStack> => {
   const [site, slowSite, brokenSite, kvk] = await Promise.all([
@@ -102,7 +104,11 @@ export const startPipelineStack = async (
     wrapConsumers: (consumers) =>
       consumers.map((c) => ({ ...c, timeoutSeconds: options.consumerTimeoutSeconds ?? 6 })),
     log: options.log ?? (() => {}),
-    authorize: async () => ({ claims: OPS_CLAIMS }),
+    authorize: async (event) => {
+      if (!options.claims) return { claims: OPS_CLAIMS };
+      const claims = options.claims(event.headers.authorization);
+      return claims ? { claims } : null;
+    },
     env: {
       STAGE: 'local',
       LOG_LEVEL: 'SILENT',
