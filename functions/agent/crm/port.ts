@@ -182,3 +182,12 @@ export interface ReplayGuard {
   /** True the first time `fingerprint` is seen within `ttlSeconds`. */
   firstSeen(fingerprint: string, ttlSeconds: number): Promise<boolean>;
 }
+
+/**
+ * Erasure in the CRM (GDPR art. 17): the contact / person the lead became is deleted with what the CRM keeps
+ * on it (HubSpot's GDPR delete, Pipedrive's person delete). A contact already gone counts as erased.
+ */
+export interface CrmEraser {
+  readonly kind: CrmKind;
+  eraseContact(contactId: string): Promise<void>;
+}
