@@ -12,6 +12,7 @@ import { leadStore, leadsTableName } from './platform/leads-table';
 import { describeError, logger } from './platform/observability';
 import { dynamoRateLimiter } from './platform/rate-limit-dynamodb';
 import { shippedIntakeSettings } from './platform/shipped-intake';
+import { shippedPrivacy } from './platform/shipped-privacy';
 
 const config = commonConfig();
 const baseSettings = shippedIntakeSettings();
@@ -28,6 +29,7 @@ const deps = {
   newLeadId: ulid,
   dedupWindowSeconds: config.DEDUP_WINDOW_SECONDS,
   clock: () => performance.now(),
+  privacy: shippedPrivacy(),
   onEnqueueFailure: (leadId: string, error: unknown) =>
     logger.warn('Enqueue failed; the outbox sweeper will queue the lead', {
       leadId,

@@ -4,6 +4,7 @@
  */
 import { enrichLead } from './agent/enrich';
 import { type QualifyDeps, type QualifyOutcome, qualifyLead } from './agent/pipeline/qualify-lead';
+import { objectsToProfiling } from './agent/privacy/rights';
 import type { RoutingSetup } from './agent/route';
 import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
@@ -12,6 +13,7 @@ import { dynamoEnrichmentCache } from './platform/enrichment-cache-dynamodb';
 import { leadMessageHandler } from './platform/lead-message-consumer';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore, leadsTableName } from './platform/leads-table';
+import { privacyStore as makePrivacyStore, privacySecret } from './platform/privacy-settings';
 import { createRoundRobin, type RoundRobin } from './platform/round-robin-dynamodb';
 import { publishedConfig } from './platform/shipped-config';
 import { shippedDispositions } from './platform/shipped-dispositions';
@@ -33,6 +35,7 @@ const rotationFor = (setup: RoutingSetup): RoundRobin => {
   return rotation;
 };
 const draftQueue = leadQueue('draft');
+const privacyStore = makePrivacyStore();
 const enrichDeps = {
   cache: dynamoEnrichmentCache(dynamo, table),
   allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,
@@ -55,6 +58,11 @@ const depsNow = async (): Promise<QualifyDeps> => {
     assign: (input) => rotation.assignOwner(input),
     draftQueue,
     crm,
+    privacy: {
+      objectsToProfiling: (email) =>
+        objectsToProfiling({ store: privacyStore, secret: privacySecret() }, email),
+      routeWithoutScore: (leadId, route, steps) => privacyStore.routeWithoutScore(leadId, route, steps),
+    },
     now: () => new Date(),
     clock: () => performance.now(),
   };
@@ -64,12 +72,14 @@ const depsNow = async (): Promise<QualifyDeps> => {
 const summary = (result: QualifyOutcome) =>
   result.outcome === 'skipped'
     ? result
-    : {
-        outcome: result.outcome,
-        tier: result.score.tier,
-        total: result.score.total,
-        ownerId: result.route.ownerId,
-      };
+    : result.outcome === 'unscored'
+      ? { outcome: result.outcome, ownerId: result.route.ownerId }
+      : {
+          outcome: result.outcome,
+          tier: result.score.tier,
+          total: result.score.total,
+          ownerId: result.route.ownerId,
+        };
 
 export const handler = leadMessageHandler({
   queue: 'qualify',

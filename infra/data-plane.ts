@@ -105,6 +105,15 @@ export const TABLES = {
         partitionKey: { name: 'ownerPk', type: 'S' },
         sortKey: { name: 'prioritySk', type: 'S' },
       },
+      /**
+       * Sparse: every lead of an email address, `EMAIL#<sha256(lower-cased address)>` ordered by
+       * `<receivedAt>#<leadId>` — access, erasure and objection find a person without a scan.
+       */
+      {
+        indexName: 'byEmail',
+        partitionKey: { name: 'emailPk', type: 'S' },
+        sortKey: { name: 'emailSk', type: 'S' },
+      },
     ],
   },
 } as const satisfies Record<string, TableDef>;
@@ -405,6 +414,27 @@ export const FUNCTIONS = {
     timeoutSeconds: 30,
     memoryMb: 512,
     consumes: { queue: 'rescore', batchSize: 10, maxBatchingWindowSeconds: 0 },
+    tables: { leads: 'readwrite' },
+    sendsTo: [],
+  },
+  privacy: {
+    id: 'PrivacyFunction',
+    entry: 'functions/privacy-http.ts',
+    description:
+      'Privacy rights: the prospect page behind a signed link (objection, one-click unsubscribe, explanation, review request, erasure); access export and erasure for privacy officers',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    http: [
+      { method: 'GET', path: '/privacy', public: true },
+      { method: 'GET', path: '/privacy/object', public: true },
+      { method: 'POST', path: '/privacy/object', public: true },
+      { method: 'GET', path: '/privacy/unsubscribe', public: true },
+      { method: 'POST', path: '/privacy/unsubscribe', public: true },
+      { method: 'POST', path: '/privacy/review', public: true },
+      { method: 'POST', path: '/privacy/erase-me', public: true },
+      { method: 'GET', path: '/privacy/export', public: false },
+      { method: 'POST', path: '/privacy/erase', public: false },
+    ],
     tables: { leads: 'readwrite' },
     sendsTo: [],
   },

@@ -101,6 +101,13 @@ export const CONTEXT = {
   intakeSecretsRef: 'intakeSecretsRef',
   openAiApiKeyRef: 'openAiApiKeyRef',
   kvkApiKeyRef: 'kvkApiKeyRef',
+  /**
+   * Privacy: the secret that signs the prospect's privacy links and salts suppression hashes (a reference,
+   * at least 32 characters), and the public API base URL those links use (e.g. https://api.example.com).
+   * Both are required for the send and privacy functions to start.
+   */
+  privacySecretRef: 'privacySecretRef',
+  privacyBaseUrl: 'privacyBaseUrl',
   /** Hosted-UI sign-in: allowed callback and logout URLs (https); without them the client has no OAuth flow. */
   authCallbackUrls: 'authCallbackUrls',
   authLogoutUrls: 'authLogoutUrls',
@@ -144,6 +151,7 @@ export const SECRET_CONSUMERS = {
   INTAKE_SECRETS: { context: CONTEXT.intakeSecretsRef, functions: ['intake'] },
   OPENAI_API_KEY: { context: CONTEXT.openAiApiKeyRef, functions: ['draft'] },
   KVK_API_KEY: { context: CONTEXT.kvkApiKeyRef, functions: ['qualify'] },
+  PRIVACY_SECRET: { context: CONTEXT.privacySecretRef, functions: ['qualify', 'send', 'privacy'] },
 } as const satisfies Record<string, { context: string; functions: readonly FunctionName[] }>;
 
 /** Which functions get which plain setting (environment variable ← context key). */
@@ -157,6 +165,7 @@ export const SETTING_CONSUMERS = {
   PIPEDRIVE_BASE_URL: { context: CONTEXT.pipedriveBaseUrl, functions: CRM_FUNCTIONS },
   LEAD_PAGE_BASE_URL: { context: CONTEXT.leadPageBaseUrl, functions: ['crmSync'] },
   CRM_WEBHOOK_BASE_URL: { context: CONTEXT.crmWebhookBaseUrl, functions: ['crmWebhook'] },
+  PRIVACY_BASE_URL: { context: CONTEXT.privacyBaseUrl, functions: ['send', 'privacy'] },
 } as const satisfies Record<string, { context: string; functions: readonly FunctionName[] }>;
 
 export interface LeadQualifierStackProps extends StackProps {

@@ -38,6 +38,7 @@ export const ShippedPathsSchema = z.object({
   PROMPTS_DIR: z.string().min(1).optional(),
   DISPOSITIONS_FILE: z.string().min(1).optional(),
   COMPANY_FILE: z.string().min(1).optional(),
+  PRIVACY_FILE: z.string().min(1).optional(),
 });
 export type ShippedPaths = z.infer<typeof ShippedPathsSchema>;
 
@@ -135,6 +136,13 @@ export const CommonConfigSchema = z.object({
    */
   CONFIG_CACHE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
   ...ShippedPathsSchema.shape,
+  /**
+   * Signs the prospect's privacy links (objection, explanation, erasure) and salts the address hashes that
+   * outlive an erasure. At least 32 characters; required on AWS (set PRIVACY_SECRET_SECRET_REF).
+   */
+  PRIVACY_SECRET: z.string().min(32, 'PRIVACY_SECRET must be at least 32 characters').optional(),
+  /** The public API base URL the privacy links in emails point at, e.g. https://api.example.com. */
+  PRIVACY_BASE_URL: z.url().optional(),
   /** LOCAL STACK ONLY: the dev signing key (JWK JSON) for POST /auth/dev-login (functions/platform/local-jwt.ts). */
   LOCAL_JWT_PRIVATE_JWK: z.string().min(1).optional(),
   /**
@@ -145,6 +153,7 @@ export const CommonConfigSchema = z.object({
   EVENT_SECRETS_SECRET_REF: z.string().optional(),
   OPENAI_API_KEY_SECRET_REF: z.string().optional(),
   KVK_API_KEY_SECRET_REF: z.string().optional(),
+  PRIVACY_SECRET_SECRET_REF: z.string().optional(),
 });
 export type CommonConfig = z.infer<typeof CommonConfigSchema>;
 

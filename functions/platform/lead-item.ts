@@ -13,6 +13,7 @@
  *   and address words for `q`). The route and a score override move `prioritySk`.
  * Only the adapters in this folder write these keys.
  */
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -89,6 +90,27 @@ export const listIndexKeys = (record: Pick<LeadRecord, 'leadId' | 'lead'> & Part
   listSearch: listSearchText(record),
 });
 
+/** Sparse `byEmail` index: every lead of an address, by the SHA-256 of the lower-cased address (no scan). */
+export const emailIndexPk = (emailSha256: string) => `EMAIL#${emailSha256}`;
+
+/**
+ * The privacy attributes a new lead item carries: its `byEmail` index keys and, when a retention was
+ * recorded, the TTL attribute `expiresAt` (epoch seconds) that lets DynamoDB delete it.
+ */
+export const privacyAttributes = (record: LeadRecord) => {
+  const email = record.lead.person.email;
+  const until = record.privacy?.retainUntil;
+  return {
+    ...(email
+      ? {
+          emailPk: emailIndexPk(createHash('sha256').update(email.trim().toLowerCase()).digest('hex')),
+          emailSk: `${record.receivedAt}#${record.leadId}`,
+        }
+      : {}),
+    ...(until ? { expiresAt: Math.floor(Date.parse(until) / 1000) } : {}),
+  };
+};
+
 /** The attributes a route stores on the lead (lifecycle `qualify`): the route, its status, the owner index. */
 export const routedAttributes = (leadId: string, route: Route, tier?: Tier) => {
   const decision = decideLead('received', qualifyCommand(route.kind));
@@ -132,6 +154,9 @@ export const toLeadRecord = (item: Record<string, unknown>): LeadRecord => {
     listPk: _l1,
     prioritySk: _l2,
     listSearch: _l3,
+    emailPk: _e1,
+    emailSk: _e2,
+    expiresAt: _x,
     ...record
   } = item;
   return record as unknown as LeadRecord;

@@ -15,6 +15,7 @@ import {
   listIndexKeys,
   OUTBOX,
   outboxSk,
+  privacyAttributes,
   toLeadRecord,
 } from './lead-item';
 
@@ -72,7 +73,13 @@ const createOnce = async (
           {
             Put: {
               TableName: t.table,
-              Item: { ...leadKey(record.leadId), ...record, ...outbox, ...listIndexKeys(record) },
+              Item: {
+                ...leadKey(record.leadId),
+                ...record,
+                ...outbox,
+                ...listIndexKeys(record),
+                ...privacyAttributes(record),
+              },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },

@@ -18,6 +18,7 @@ export const SECRET_VARIABLES = [
   'PIPEDRIVE_API_TOKEN',
   'PIPEDRIVE_WEBHOOK_PASSWORD',
   'EVENT_SECRETS',
+  'PRIVACY_SECRET',
 ] as const;
 export type SecretVariable = (typeof SECRET_VARIABLES)[number];
 

@@ -11,6 +11,8 @@ import { dedupKeyOf, type IntakeSettings, type Issue, parseSubmission, verifySig
 import type { Language } from '../lead';
 import type { LeadRecord } from '../lead-record';
 import type { LeadQueue, LeadStore, RateLimiter } from '../ports';
+import { processingRecordFor } from '../privacy/basis';
+import type { PrivacyPolicy } from '../privacy/policy';
 import type { LeadStatus } from '../qualification';
 
 /** The request as the HTTP edge received it. */
@@ -42,6 +44,8 @@ export interface IntakeDeps {
   /** Monotonic milliseconds, for the intake step's timing. */
   readonly clock: () => number;
   readonly onEnqueueFailure?: (leadId: string, error: unknown) => void;
+  /** Lawful basis, purposes and notice version to record on each lead (config/privacy.yaml). */
+  readonly privacy?: PrivacyPolicy;
 }
 
 /** Provider submission ids are remembered for 30 days: a webhook retried days later is still one lead. */
@@ -136,6 +140,9 @@ export const receiveSubmission = async (
           isBase64Encoded: request.isBase64Encoded,
         },
         ...(parsed.spam ? { spam: parsed.spam } : {}),
+        ...(deps.privacy
+          ? { privacy: processingRecordFor(parsed.lead, deps.privacy, request.receivedAt, !!parsed.spam) }
+          : {}),
         steps: {
           intake: { ms: Math.max(0, deps.clock() - started), at: request.receivedAt.toISOString() },
         },
