@@ -1,10 +1,15 @@
-/** SQS qualify queue → enrich, score and route each lead, then hand it to drafting. */
+/**
+ * New leads from the leads table's stream, and the qualify queue (the sweeper's re-queued leads) → enrich,
+ * score and route each lead, then hand it to drafting.
+ */
+import type { Context, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { enrichLead } from './agent/enrich';
+import { reserveNextBucket } from './agent/pipeline/accept-lead';
 import { type QualifyDeps, type QualifyOutcome, qualifyLead } from './agent/pipeline/qualify-lead';
 import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
 import { dynamoEnrichmentCache } from './platform/enrichment-cache-dynamodb';
-import { leadMessageHandler } from './platform/lead-message-consumer';
+import { isStreamEvent, leadMessageHandler, leadStreamHandler } from './platform/lead-message-consumer';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore, leadsTableName } from './platform/leads-table';
 import { createRoundRobin } from './platform/round-robin-dynamodb';
@@ -48,9 +53,18 @@ const summary = (result: QualifyOutcome) =>
         ownerId: result.route.ownerId,
       };
 
-export const handler = leadMessageHandler({
-  queue: 'qualify',
+const process = async (leadId: string) => summary(await qualifyLead(leadId, deps));
+const fromQueue = leadMessageHandler({ queue: 'qualify', step: 'enrich', store, process });
+const fromStream = leadStreamHandler({
   step: 'enrich',
   store,
-  process: async (leadId) => summary(await qualifyLead(leadId, deps)),
+  onNewLead: async (lead) => {
+    await reserveNextBucket(store, lead, config.DEDUP_WINDOW_SECONDS);
+  },
+  process,
 });
+
+export const handler = (event: SQSEvent | DynamoDBStreamEvent, context: Context) =>
+  isStreamEvent(event)
+    ? fromStream(event as DynamoDBStreamEvent, context)
+    : fromQueue(event as SQSEvent, context);

@@ -110,6 +110,7 @@ export const startPipelineStack = async (
       KVK_API_URL: kvk.origin,
       KVK_API_KEY: KVK_TEST_KEY,
       INTAKE_RATE_PER_MINUTE: '100000000',
+      INTAKE_CLIENT_RATE_PER_MINUTE: '100000000',
       ...(options.env ?? {}),
     },
   });
