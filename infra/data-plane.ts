@@ -25,6 +25,8 @@ export interface TableDef {
   readonly sortKey?: KeyDef;
   readonly timeToLiveAttribute?: string;
   readonly globalSecondaryIndexes: readonly IndexDef[];
+  /** The table's change stream (DynamoDB Streams) and what each record carries. */
+  readonly stream?: 'NEW_IMAGE' | 'KEYS_ONLY';
 }
 
 export interface QueueDef {
@@ -51,7 +53,7 @@ export const TABLES = {
    * - `RR#<team>` / `SEQ#<set key>`: round-robin ticket sequence of one availability set of a team
    * - `LOAD#<team>#<rep>` / `LOAD`: a rep's open leads in a team (capacity caps)
    * - `CONFIG#<kind>` / `V#<n>`: versioned ops configuration
-   * - `RATE#<source>#<minute>` / `RATE`: intake rate counters (TTL)
+   * - `LEAD#<id>` / `LEAD` with only `reservedFor` (TTL): the next dedup bucket's lead id, reserved for a lead
    * - `CRM#<leadId>` / `CRM`, `CRMREF#…`, `CRMLOCK#…`, `CRMEVT#…`, `CRMSIG#…`, `CRMCURSOR#…`: the CRM sync
    *   (functions/platform/crm-store-dynamodb.ts)
    */
@@ -62,6 +64,8 @@ export const TABLES = {
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
     timeToLiveAttribute: 'expiresAt',
+    /** The intake's outbox: a new lead's INSERT record hands it to the qualify function (FUNCTIONS.qualify). */
+    stream: 'NEW_IMAGE',
     globalSecondaryIndexes: [
       /** A rep's inbox: `OWNER#<id>` ordered by `<slaDueAt>#<leadId>` (most urgent first). */
       {
@@ -178,6 +182,12 @@ export const QUEUES = {
   },
 } as const satisfies Record<string, QueueDef>;
 
+/** A Lambda event filter pattern on a DynamoDB stream record: each leaf lists the values that match. */
+export interface StreamFilter {
+  readonly eventName: readonly ('INSERT' | 'MODIFY' | 'REMOVE')[];
+  readonly dynamodb: { readonly NewImage: Readonly<Record<string, { readonly S: readonly string[] }>> };
+}
+
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface HttpRouteDef {
   readonly method: HttpMethod;
@@ -201,6 +211,19 @@ export interface FunctionDef {
     readonly batchSize: number;
     readonly maxBatchingWindowSeconds: number;
   };
+  /**
+   * DynamoDB Streams event source on a table (a Lambda event source mapping): records that match `filter`
+   * (a Lambda filter pattern on the stream record) in batches; failed records are retried `retryAttempts`
+   * times (the batch bisected), then described on the `onFailure` queue's DLQ.
+   */
+  readonly consumesStream?: {
+    readonly table: TableName;
+    readonly batchSize: number;
+    readonly maxBatchingWindowSeconds: number;
+    readonly retryAttempts: number;
+    readonly filter: StreamFilter;
+    readonly onFailure: QueueName;
+  };
   /** Invoked on a schedule. */
   readonly scheduleMinutes?: number;
   readonly tables: Partial<Record<TableName, 'read' | 'readwrite'>>;
@@ -214,12 +237,12 @@ export const FUNCTIONS = {
   intake: {
     id: 'IntakeFunction',
     entry: 'functions/intake-http.ts',
-    description: 'POST /leads: accept a webform submission, store it and queue it for qualification',
+    description: 'POST /leads: accept a webform submission and store it (the table stream hands it on)',
     timeoutSeconds: 10,
     memoryMb: 512,
     http: [{ method: 'POST', path: '/leads', public: true }],
     tables: { leads: 'readwrite' },
-    sendsTo: ['qualify'],
+    sendsTo: [],
   },
   leadRead: {
     id: 'LeadReadFunction',
@@ -249,10 +272,10 @@ export const FUNCTIONS = {
   outboxSweeper: {
     id: 'OutboxSweeperFunction',
     entry: 'functions/outbox-sweeper.ts',
-    description: 'Re-queues leads that were stored but whose enqueue did not complete',
+    description: 'Safety net: re-queues stored leads that are still not qualified and drafted',
     timeoutSeconds: 60,
     memoryMb: 256,
-    scheduleMinutes: 1,
+    scheduleMinutes: 5,
     tables: { leads: 'readwrite' },
     sendsTo: ['qualify'],
   },
@@ -262,7 +285,20 @@ export const FUNCTIONS = {
     description: 'Enrich, score and route a lead',
     timeoutSeconds: 30,
     memoryMb: 1024,
+    /** The sweeper's re-queued leads (and any other producer of qualify messages). */
     consumes: { queue: 'qualify', batchSize: 10, maxBatchingWindowSeconds: 0 },
+    /** New leads straight from the table's stream: INSERTs of a lead item in status `received`. */
+    consumesStream: {
+      table: 'leads',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 0,
+      retryAttempts: 3,
+      filter: {
+        eventName: ['INSERT'],
+        dynamodb: { NewImage: { sk: { S: ['LEAD'] }, status: { S: ['received'] } } },
+      },
+      onFailure: 'qualify',
+    },
     tables: { leads: 'readwrite' },
     /** `crm`: the CRM sync's trigger once the lead is routed (functions/platform/crm-notifier.ts). */
     sendsTo: ['draft', 'crm'],

@@ -35,8 +35,9 @@ export type StepTimings = Partial<Record<PipelineStep, StepTiming>>;
  */
 export interface LeadStore {
   /**
-   * Stores a new lead and its dedup guard atomically. When the dedup key is already taken (a resubmission
-   * inside the window), nothing is written and the existing lead's id is returned.
+   * Stores a new lead with one conditional write on its id (derived from the dedup key and its time bucket,
+   * see accept-lead.ts). When the id is already taken — by a lead, or by a reservation pointing at one (a
+   * resubmission inside the window) — nothing is written and the existing lead's id is returned.
    * `pendingEnqueue` puts the lead in the outbox; it leaves the outbox when drafting records its result (or
    * a step records its final error), so a lost or dead-lettered message at any step is re-sent by the sweeper.
    */
@@ -44,6 +45,12 @@ export interface LeadStore {
     record: LeadRecord,
     options: { dedupWindowSeconds: number; pendingEnqueue: boolean },
   ): Promise<CreateLeadResult>;
+  /**
+   * Reserves `leadId` (the next dedup bucket's id of a stored lead) for `forLeadId` until `expiresAtSeconds`,
+   * so a retry that falls into the next bucket answers with the first lead. False when the id is already
+   * taken (by a lead or a reservation).
+   */
+  reserveLeadId(leadId: string, forLeadId: string, expiresAtSeconds: number): Promise<boolean>;
   get(leadId: string): Promise<LeadRecord | undefined>;
   /** Moves an outbox entry's clock to now after the sweeper re-sent it; returns how often it was swept (0 once done). */
   rearmOutbox(leadId: string): Promise<number>;
@@ -80,9 +87,9 @@ export interface LeadQueue {
   send(message: LeadMessage, options?: { delaySeconds?: number }): Promise<void>;
 }
 
-/** A fixed-window rate limit per intake source, shared by every running instance. */
+/** A rate limit per key (a source, a client): `limitPerMinute` requests a minute, bursts up to that many. */
 export interface RateLimiter {
-  /** Counts one request from `source`; `allowed` while the minute's count stays within `limitPerMinute`. */
+  /** Counts one request for `source`; `allowed` while its budget lasts. */
   consume(
     source: string,
     limitPerMinute: number,

@@ -84,6 +84,12 @@ export const CommonConfigSchema = z.object({
     }),
   /** Requests per minute per source before 429. */
   INTAKE_RATE_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  /** Requests per minute per client address before 429. */
+  INTAKE_CLIENT_RATE_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  /** Submissions judged spam per source and minute before 429 (a budget apart from real leads). */
+  INTAKE_SPAM_RATE_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /** Every source must sign its submissions: a provider without an INTAKE_SECRETS entry is refused (401). */
+  INTAKE_REQUIRE_SIGNATURE: bool,
   /** Same-content resubmissions inside this window return the first lead. */
   DEDUP_WINDOW_SECONDS: z.coerce.number().int().positive().default(600),
   /** Allow enrichment to fetch private/loopback addresses (local stack and tests only). */

@@ -29,6 +29,10 @@ export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' }
 export const dedupItemKey = (key: string) => ({ pk: `DEDUP#${key}`, sk: 'DEDUP' });
 export const suppressionKey = (emailSha256: string) => ({ pk: `SUPPRESS#${emailSha256}`, sk: 'SUPPRESS' });
 export const OUTBOX = 'OUTBOX';
+/** The attribute of a reservation item at a lead key (./lead-store-intake.ts): the lead the id is held for. */
+export const RESERVED_FOR = 'reservedFor';
+/** The attribute of a new lead item naming the intake call that wrote it (./lead-store-intake.ts). */
+export const WRITE_ID = 'writeId';
 export const outboxSk = (at: string, leadId: string) => `${at}#${leadId}`;
 /** Sorts after every ISO date: leads without an SLA come last in an owner's inbox. */
 export const NO_SLA = '9999';
@@ -157,6 +161,7 @@ export const toLeadRecord = (item: Record<string, unknown>): LeadRecord => {
     emailPk: _e1,
     emailSk: _e2,
     expiresAt: _x,
+    writeId: _wi,
     ...record
   } = item;
   return record as unknown as LeadRecord;

@@ -54,6 +54,9 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore, Outco
   ): Promise<CreateLeadResult> {
     return intake.createLead(this.t, record, options);
   }
+  reserveLeadId(leadId: string, forLeadId: string, expiresAtSeconds: number): Promise<boolean> {
+    return intake.reserveLeadId(this.t, leadId, forLeadId, expiresAtSeconds);
+  }
   rearmOutbox(leadId: string): Promise<number> {
     return intake.rearmOutbox(this.t, leadId);
   }

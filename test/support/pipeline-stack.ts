@@ -128,6 +128,7 @@ export const startPipelineStack = async (
         email: 5_000,
         intent: 5_000,
       }),
+      INTAKE_CLIENT_RATE_PER_MINUTE: '100000000',
       ...(options.env ?? {}),
     },
   });

@@ -52,7 +52,8 @@ export class InMemoryLeadStore
   readonly loads = new Map<string, number>();
   /** Lead id → when it entered (or was re-armed in) the outbox. */
   readonly outbox = new Map<string, string>();
-  private readonly dedup = new Map<string, string>();
+  /** Reserved lead id → the lead it is held for (the next dedup bucket of a stored lead). */
+  readonly reservations = new Map<string, string>();
   private readonly sweeps = new Map<string, number>();
 
   constructor(private readonly now: () => Date = () => new Date()) {}
@@ -90,13 +91,19 @@ export class InMemoryLeadStore
     record: LeadRecord,
     options: { dedupWindowSeconds: number; pendingEnqueue: boolean },
   ): Promise<ports.CreateLeadResult> {
-    const existing = this.dedup.get(record.dedupKey);
+    // The id is derived from the dedup key: taken by a lead or by a reservation means a duplicate.
+    const existing = this.records.has(record.leadId) ? record.leadId : this.reservations.get(record.leadId);
     if (existing)
       return { created: false, leadId: existing, status: this.records.get(existing)?.status ?? 'received' };
-    this.dedup.set(record.dedupKey, record.leadId);
     this.seed(record);
     if (options.pendingEnqueue) this.outbox.set(record.leadId, record.receivedAt);
     return { created: true, leadId: record.leadId };
+  }
+
+  async reserveLeadId(leadId: string, forLeadId: string, _expiresAtSeconds: number): Promise<boolean> {
+    if (this.records.has(leadId) || this.reservations.has(leadId)) return false;
+    this.reservations.set(leadId, forLeadId);
+    return true;
   }
 
   async get(leadId: string): Promise<LeadRecord | undefined> {
