@@ -23,7 +23,6 @@ import {
   outboxSk,
   privacyAttributes,
   RESERVED_FOR,
-  toLeadRecord,
   WRITE_ID,
 } from './lead-item';
 
