@@ -410,6 +410,8 @@ const benignText = fc
   })
   .map((ws) =>
     ws
+      // Numbers side by side ("12 12 2 12") read as a phone number, rightly: prose has a word between them.
+      .filter(([w], i) => !(/^\d+$/.test(w) && i > 0 && /^\d+$/.test(ws[i - 1]![0])))
       .map(([w, sep]) => `${w}${sep}`)
       .join('')
       .trim(),
