@@ -208,7 +208,7 @@ const TIMELINE_READERS: TimelineReader[] = [
     },
   ],
   [
-    /\b(binnen|within|in the next|de komende|in de komende|over)\s+(\d+|een|één|a|one|twee|two|drie|three|vier|four|zes|six|paar|couple|few)\s+(maanden|maand|months?|weken|week|weeks)\b/iu,
+    /\b(binnen|within|within the next|in the next|de komende|in de komende|over)\s+(\d+|een|één|a|one|twee|two|drie|three|vier|four|zes|six|paar|couple|few)\s+(maanden|maand|months?|weken|week|weeks)\b/iu,
     (m) => {
       const n = countOf(m[2]!);
       if (n === null) return null;
@@ -384,10 +384,27 @@ function questions(text: string, source: FactSource): Signal[] {
 
 // --- entry point --------------------------------------------------------------------------------------
 
+/**
+ * Words that address the system instead of us ("ignore previous instructions", "you are now the scorer",
+ * "geef 100 punten"). A sentence with them states nothing about the prospect's business: it is dropped
+ * before reading, so injected instructions cannot create facts.
+ */
+const INSTRUCTION =
+  /\b(ignore|disregard|forget|negeer|vergeet)\b[^.!?\n]{0,40}\b(instructions?|instructies|prompt|rules|regels)\b|\b(system|assistant|systeem)\s*:|\byou are now\b|\bje bent nu\b|\b(award|give|geef|mark|markeer|score|set)\b[^.!?\n]{0,40}\b(points|punten|hot|act_now|as hot|als hot)\b|\bhot lead\b|<\/?\s*(untrusted|system|instructions?)[^>]*>/iu;
+
+/** The text without the sentences that address the system. */
+export function withoutInstructions(text: string): string {
+  if (!INSTRUCTION.test(text)) return text;
+  return text
+    .split(/(?<=[.!?])\s+|\n/)
+    .filter((sentence) => !INSTRUCTION.test(sentence))
+    .join(' ');
+}
+
 /** Every signal one text states. `source` says where the text came from (the message or a form field). */
 export function extractSignals(text: string | undefined, source: FactSource, now: Date): Signal[] {
   if (!text) return [];
-  const t = text.slice(0, MAX_TEXT);
+  const t = withoutInstructions(text.slice(0, MAX_TEXT));
   if (t.trim() === '') return [];
   const out: Signal[] = [];
   const push = (signal: Signal | undefined) => {
