@@ -23,6 +23,7 @@ export default defineConfig({
             'infra/**/*.test.ts',
             'local/**/*.test.ts',
             'bench/**/*.test.ts',
+            'eval/**/*.test.ts',
           ],
           environment: 'node',
           testTimeout: 90_000,

@@ -1,6 +1,7 @@
 /** SQS draft queue → rationale and first-response draft for each routed lead, then the handoff point. */
 import { buildAllowList, writeRationaleAndDraft } from './agent/draft';
 import { teamCalendar } from './agent/handoff/policy';
+import { proposeSignals } from './agent/judge/llm-extract';
 import { type DraftDeps, draftLead, signerFrom } from './agent/pipeline/draft-lead';
 import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
@@ -10,9 +11,11 @@ import { leadMessageHandler } from './platform/lead-message-consumer';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore, leadsTableName } from './platform/leads-table';
 import { shippedCompany } from './platform/shipped-company';
+import { shippedDispositions } from './platform/shipped-dispositions';
 import { shippedHandoff } from './platform/shipped-handoff';
-import { shippedPrompts } from './platform/shipped-prompts';
+import { shippedMessageFactsPrompts, shippedPrompts } from './platform/shipped-prompts';
 import { shippedPeople, shippedRouting } from './platform/shipped-routing';
+import { shippedRules } from './platform/shipped-rules';
 
 const config = commonConfig();
 const store = leadStore();
@@ -48,6 +51,16 @@ const deps: DraftDeps = {
   rep: signerFrom(people),
   ...(config.COMPANY_SITE_URL ? { companySiteUrl: config.COMPANY_SITE_URL } : {}),
   seller: shippedCompany(),
+  ...(llm
+    ? {
+        readMessage: {
+          propose: (message: string, now: Date) =>
+            proposeSignals(message, now, { ...llm, prompts: shippedMessageFactsPrompts() }),
+          rules: shippedRules(),
+          dispositions: shippedDispositions(),
+        },
+      }
+    : {}),
   handoffPolicy: activeHandoffPolicy,
   calendar: calendarOf,
   sendQueue,

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { resolveBundledFile } from '../agent/bundled-file';
 import { readPromptTemplates } from '../agent/draft/prompts';
+import { MESSAGE_FACTS_PROMPT } from '../agent/judge/llm-extract';
 import { shippedPaths } from './config';
 import { once, type ShippedPaths } from './shipped-files';
 
@@ -15,3 +16,16 @@ export const promptsFrom = (paths: () => ShippedPaths = shippedPaths) =>
   });
 
 export const shippedPrompts = promptsFrom();
+
+/** The message-facts extraction prompt (prompts/message-facts.v1.*), from the same place. */
+export const messageFactsPromptsFrom = (paths: () => ShippedPaths = shippedPaths) =>
+  once(() => {
+    const dir = paths().PROMPTS_DIR;
+    return readPromptTemplates(
+      (file) => resolveBundledFile(`prompts/${file}`, dir ? join(dir, file) : undefined, 'PROMPTS_DIR'),
+      MESSAGE_FACTS_PROMPT,
+      1,
+    );
+  });
+
+export const shippedMessageFactsPrompts = messageFactsPromptsFrom();

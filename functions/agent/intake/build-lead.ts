@@ -81,7 +81,7 @@ export function buildLead(context: LeadContext): { lead: Lead; issues: Issue[] }
       referrer: cap(extract.referrer ?? fields.referrer?.value, 2048),
     },
     utm: readUtm(fields, pageUrl, context.query),
-    ...languageOfLead(context, pageUrl, country, email),
+    ...languageOfLead(context, pageUrl, country, email, phone),
     submittedAt,
     activities: activitiesOf(formType, formName, pageUrl, submittedAt),
     extra,
@@ -202,13 +202,15 @@ function languageOfLead(
   pageUrl: string | undefined,
   country: string | undefined,
   email: string | undefined,
+  phone: string | undefined,
 ): Pick<Lead, 'language' | 'languageSource'> {
   const { fields } = context;
   const decision = decideLanguage({
     texts: [fields.message?.value, fields.need?.value, fields.productInterest?.value],
     formLanguage: fields.language?.value ?? context.extract.language,
     pageUrl,
-    country,
+    // The form's country, else a Dutch or Belgian phone number's.
+    country: country ?? (phone?.startsWith('+31') ? 'NL' : phone?.startsWith('+32') ? 'BE' : undefined),
     domain:
       (fields.website && domainOfWebsite(fields.website.value)) ||
       (email && domainOfEmail(email, context.settings.freeMailDomains)) ||

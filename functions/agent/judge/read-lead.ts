@@ -120,10 +120,10 @@ export type ProposedSignals = readonly Signal[];
 export function readLead(lead: Lead, now: Date, proposed: ProposedSignals = []): LeadReading {
   const q = lead.qualifying;
   const fromForm: Signal[] = [
-    ...extractSignals(q.budget, 'form', now).filter((s) => s.kind === 'budget'),
-    ...extractSignals(q.timeline, 'form', now).filter((s) => s.kind === 'timeline'),
-    ...extractSignals(q.currentTools, 'form', now).filter((s) => s.kind === 'tool'),
-    ...extractSignals(q.need, 'form', now).filter((s) => s.kind !== 'budget' && s.kind !== 'timeline'),
+    ...extractSignals(q.budget, 'form', now, ['budget']),
+    ...extractSignals(q.timeline, 'form', now, ['timeline']),
+    ...extractSignals(q.currentTools, 'form', now, ['tool']),
+    ...extractSignals(q.need, 'form', now, ['stage', 'need', 'teamSize', 'tool', 'action', 'question']),
   ];
   const fromMessage = extractSignals(lead.message, 'message', now);
   const signals = [...fromForm, ...fromMessage, ...proposed];

@@ -79,8 +79,15 @@ interface Found {
   end: number;
 }
 
+const globals = new WeakMap<RegExp, RegExp>();
+
 function* matches(text: string, re: RegExp): Generator<Found> {
-  const global = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+  let global = globals.get(re);
+  if (!global) {
+    global = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+    globals.set(re, global);
+  }
+  global.lastIndex = 0;
   for (const m of text.matchAll(global)) {
     if (m.index === undefined) continue;
     yield { index: m.index, end: m.index + m[0].length };
@@ -208,7 +215,7 @@ const TIMELINE_READERS: TimelineReader[] = [
     },
   ],
   [
-    /\b(binnen|within|in the next|de komende|in de komende|over)\s+(\d+|een|één|a|one|twee|two|drie|three|vier|four|zes|six|paar|couple|few)\s+(maanden|maand|months?|weken|week|weeks)\b/iu,
+    /\b(binnen|within|within the next|in the next|de komende|in de komende|over)\s+(\d+|een|één|a|one|twee|two|drie|three|vier|four|zes|six|paar|couple|few)\s+(maanden|maand|months?|weken|week|weeks)\b/iu,
     (m) => {
       const n = countOf(m[2]!);
       if (n === null) return null;
@@ -316,8 +323,12 @@ const TOOLS: Array<[string, ToolCategory, RegExp]> = [
 const TOOL_IN_USE =
   /\b(we use|we're using|we are using|we currently use|we work with|we run|we are on|we're on|currently on|currently using|our|ons|onze|wij gebruiken|we gebruiken|gebruiken (nu|momenteel|al)|werken (nu |momenteel )?(met|in)|zitten (nu )?(op|in)|draaien (op|met)|in gebruik|migrating from|moving from|overstappen van|switch(ing)? from)\b/iu;
 
+/** Any tool name at all: most messages name none, and one test spares the sixteen. */
+const ANY_TOOL = new RegExp(TOOLS.map(([, , re]) => `(?:${re.source})`).join('|'), 'iu');
+
 function tools(text: string, source: FactSource): Signal[] {
   const out: Signal[] = [];
+  if (!ANY_TOOL.test(text)) return out;
   for (const [name, category, re] of TOOLS) {
     const found = first(text, re);
     if (!found) continue;
@@ -384,20 +395,48 @@ function questions(text: string, source: FactSource): Signal[] {
 
 // --- entry point --------------------------------------------------------------------------------------
 
-/** Every signal one text states. `source` says where the text came from (the message or a form field). */
-export function extractSignals(text: string | undefined, source: FactSource, now: Date): Signal[] {
+/**
+ * Words that address the system instead of us ("ignore previous instructions", "you are now the scorer",
+ * "geef 100 punten"). A sentence with them states nothing about the prospect's business: it is dropped
+ * before reading, so injected instructions cannot create facts.
+ */
+const INSTRUCTION =
+  /\b(ignore|disregard|forget|negeer|vergeet)\b[^.!?\n]{0,40}\b(instructions?|instructies|prompt|rules|regels)\b|\b(system|assistant|systeem)\s*:|\byou are now\b|\bje bent nu\b|\b(award|give|geef|mark|markeer|score|set)\b[^.!?\n]{0,40}\b(points|punten|hot|act_now|as hot|als hot)\b|\bhot lead\b|<\/?\s*(untrusted|system|instructions?)[^>]*>/iu;
+
+/** The text without the sentences that address the system. */
+export function withoutInstructions(text: string): string {
+  if (!INSTRUCTION.test(text)) return text;
+  return text
+    .split(/(?<=[.!?])\s+|\n/)
+    .filter((sentence) => !INSTRUCTION.test(sentence))
+    .join(' ');
+}
+
+/**
+ * Every signal one text states (or only those of `kinds`). `source` says where the text came from (the
+ * message or a form field).
+ */
+export function extractSignals(
+  text: string | undefined,
+  source: FactSource,
+  now: Date,
+  kinds: readonly SignalKind[] = SIGNAL_KINDS,
+): Signal[] {
   if (!text) return [];
-  const t = text.slice(0, MAX_TEXT);
+  const t = withoutInstructions(text.slice(0, MAX_TEXT));
   if (t.trim() === '') return [];
   const out: Signal[] = [];
   const push = (signal: Signal | undefined) => {
     if (signal) out.push(signal);
   };
-  push(budget(t, source));
-  push(timeline(t, source, now));
-  push(stage(t, source));
-  push(need(t, source));
-  push(teamSize(t, source));
-  out.push(...tools(t, source), ...actions(t, source), ...questions(t, source));
+  const wants = (kind: SignalKind) => kinds.includes(kind);
+  if (wants('budget')) push(budget(t, source));
+  if (wants('timeline')) push(timeline(t, source, now));
+  if (wants('stage')) push(stage(t, source));
+  if (wants('need')) push(need(t, source));
+  if (wants('teamSize')) push(teamSize(t, source));
+  if (wants('tool')) out.push(...tools(t, source));
+  if (wants('action')) out.push(...actions(t, source));
+  if (wants('question')) out.push(...questions(t, source));
   return out;
 }

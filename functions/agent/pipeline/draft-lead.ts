@@ -10,10 +10,13 @@ import { notifyCrm } from '../crm/notify';
 import type { DraftingInput, DraftingResult, RepInfo } from '../draft';
 import type { SellerInfo } from '../draft/request';
 import { decideHandoff, type HandoffPolicy } from '../handoff/policy';
+import type { DispositionsFile } from '../judge/disposition';
+import type { Extraction } from '../judge/llm-extract';
 import type { LeadRecord } from '../lead-record';
 import type { CrmNotifier, LeadQueue, LeadStore } from '../ports';
-import type { Draft, HandoffMode } from '../qualification';
+import type { Draft, HandoffMode, Score } from '../qualification';
 import type { Person } from '../route/team';
+import { type CompiledRules, scoreEnrichedLead } from '../score';
 import { delayUntil } from './lead-message';
 
 export interface DraftDeps {
@@ -24,6 +27,16 @@ export interface DraftDeps {
   readonly companySiteUrl?: string;
   /** Our company and product as drafts name them (config/company.yaml). */
   readonly seller?: SellerInfo;
+  /**
+   * With an LLM: reads facts from the message (each with a verbatim quote) before drafting. Runs here, after
+   * routing, so it never delays the route; when the facts add points the lead gets a new score version
+   * (cause `message_facts`) and the draft is written from it.
+   */
+  readonly readMessage?: {
+    readonly propose: (message: string, now: Date) => Promise<Extraction>;
+    readonly rules: CompiledRules;
+    readonly dispositions?: DispositionsFile;
+  };
   /** The handoff policy in force (ops may publish a new version at any time). */
   readonly handoffPolicy: () => Promise<HandoffPolicy>;
   /** The business calendar of the lead's team, for `businessHoursOnly` auto-sends. */
@@ -71,6 +84,7 @@ export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftO
   }
 
   const t0 = deps.clock();
+  const score = await rescoreWithMessageFacts(record, deps);
   const rep = record.route.kind === 'owner' ? deps.rep(record.route.ownerId) : undefined;
   // A nurture lead gets no personal email from a rep; opted-out or unreachable leads get none either.
   const wantsEmail =
@@ -79,7 +93,7 @@ export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftO
     leadId,
     lead: record.lead,
     enrichment: record.enrichment,
-    score: record.score,
+    score,
     route: record.route,
     ...(rep ? { rep } : {}),
     wantsEmail,
@@ -89,7 +103,7 @@ export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftO
     rationaleLanguage: record.lead.language,
   });
   // The policy's safety rails hold whatever ops configured: no draft → none; a failed guardrail → review.
-  const decision = decideHandoff(record, drafting, await deps.handoffPolicy(), deps.now(), {
+  const decision = decideHandoff({ ...record, score }, drafting, await deps.handoffPolicy(), deps.now(), {
     ...(deps.calendar ? { calendar: deps.calendar } : {}),
   });
   const mode: HandoffMode = decision.mode;
@@ -130,4 +144,30 @@ export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftO
   // The routed lead is in the CRM already; this sync adds the note with the rationale and the next action.
   await notifyCrm(deps.crm, { leadId, trigger: 'routed' });
   return { outcome: 'drafted', handoff: mode, draftStatus };
+};
+
+/** The stored score, or a new version when facts the LLM read from the message (checked quotes) add points. */
+const rescoreWithMessageFacts = async (record: LeadRecord, deps: DraftDeps): Promise<Score> => {
+  const stored = record.score as Score;
+  const reader = deps.readMessage;
+  const message = record.lead.message;
+  if (!reader || !message || !record.enrichment) return stored;
+  const now = deps.now();
+  const t0 = deps.clock();
+  const extraction = await reader.propose(message, now);
+  if (extraction.signals.length === 0) return stored;
+  const rescored = scoreEnrichedLead(record.lead, record.enrichment, reader.rules, now, {
+    proposed: extraction.signals,
+    ...(reader.dispositions ? { dispositions: reader.dispositions } : {}),
+  });
+  if (rescored.total <= stored.total) return stored;
+  const saved = await deps.store.saveQualification(record.leadId, {
+    enrichment: record.enrichment,
+    score: rescored,
+    cause: 'message_facts',
+    steps: { score: { ms: Math.round((deps.clock() - t0) * 100) / 100, at: now.toISOString() } },
+  });
+  if (saved) return rescored;
+  // A redelivery: the version stored first stands.
+  return (await deps.store.get(record.leadId))?.score ?? stored;
 };

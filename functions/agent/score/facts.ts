@@ -107,7 +107,10 @@ export const FACT_KINDS = {
   buyingStage: nullable(str<'researching' | 'evaluating' | 'comparing' | 'ready_to_buy'>()),
   /** The strongest thing they asked for: demo, trial, pricing, call, information; null when nothing. */
   requestedAction: nullable(str<'demo' | 'trial' | 'pricing' | 'call' | 'information'>()),
-  /** An explicit hand-raise: they asked for a demo, a trial, pricing or a call (form type or message). */
+  /**
+   * An explicit hand-raise: they asked for a demo, a trial, pricing or a call (form type or message), or
+   * asked a concrete product question (SSO, integrations) that a person should answer.
+   */
   handRaise: bool(),
   /** Team or volume size they state (reps, users, seats); null when not stated. */
   teamSize: nullable(num()),
@@ -573,7 +576,8 @@ function deriveBuiltinFacts(
     budgetApproved: reading.budget === 'approved' || reading.budget === 'reserved',
     buyingStage: reading.stage,
     requestedAction,
-    handRaise: requestedAction !== null && requestedAction !== 'information',
+    handRaise:
+      (requestedAction !== null && requestedAction !== 'information') || reading.questions.length > 0,
     teamSize: reading.teamSize,
     marketingOptIn: lead.consent.marketingOptIn,
     dataConfidence: enrichment.confidence,
