@@ -265,6 +265,16 @@ export const FUNCTIONS = {
     tables: { leads: 'readwrite' },
     sendsTo: [],
   },
+  insights: {
+    id: 'InsightsFunction',
+    entry: 'functions/insights-http.ts',
+    description: 'Insights API: speed to lead, qualification to meeting, funnel, rule effects, drift',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    http: [{ method: 'GET', path: '/insights/data', public: false }],
+    tables: { leads: 'readwrite' },
+    sendsTo: [],
+  },
   authDev: {
     id: 'AuthDevFunction',
     entry: 'functions/auth-dev-http.ts',
@@ -331,6 +341,7 @@ export const FUNCTIONS = {
     http: [
       { method: 'GET', path: '/', public: true },
       { method: 'GET', path: '/ops', public: true },
+      { method: 'GET', path: '/insights', public: true },
     ],
     tables: {},
     sendsTo: [],
