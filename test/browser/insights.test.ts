@@ -2,7 +2,8 @@
  * The insights page in headless Chromium against the whole local stack: a manager sees speed to lead,
  * qualification → meeting, the funnel and the per-rule table for leads that really went through the
  * pipeline (outcomes set on the stored leads), every figure links to the leads list with its filters, the
- * charts are inline SVG, and axe-core finds no serious or critical violation. A rep may not see insights.
+ * charts are inline SVG, a manager draws the false-negative sample and flags a lead, and axe-core finds no
+ * serious or critical violation. A rep may not see insights.
  */
 import { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -29,6 +30,7 @@ describe.runIf(enabled)('insights page in Chromium', () => {
   let context: BrowserContext;
   let page: Page;
   let site: Awaited<ReturnType<typeof startCompanySite>>;
+  const coldIds: string[] = [];
 
   beforeAll(async () => {
     site = await startCompanySite();
@@ -42,6 +44,19 @@ describe.runIf(enabled)('insights page in Chromium', () => {
     const run = Date.now().toString(36);
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push(await postLead(stack, hotLead(`ins${i}${run}`, site.url)));
+    // … and two one-person companies on free mail, scored below the sales threshold (nurture).
+    for (let i = 0; i < 2; i++)
+      coldIds.push(
+        await postLead(stack, {
+          email: `klusjes.${i}.${run}@gmail.com`,
+          firstName: 'Tom',
+          company: `Toms Klusbedrijf ${i}`,
+          employees: '1',
+          country: 'NL',
+          message: 'Wat kost het ongeveer?',
+          formType: 'contact',
+        }),
+      );
     type Seen = { draft?: unknown; receivedAt: string; lead?: { submittedAt?: string } };
     const drafted = async (id: string): Promise<Seen | undefined> => {
       const res = await fetch(`${stack.url}/leads/${id}`, { headers: { authorization: `Bearer ${token}` } });
@@ -77,6 +92,17 @@ describe.runIf(enabled)('insights page in Chromium', () => {
       );
     }
     db.destroy();
+    for (const id of coldIds) {
+      const deadline = Date.now() + 90_000;
+      for (;;) {
+        const res = await fetch(`${stack.url}/leads/${id}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        if (res.ok && ((await res.json()) as { route?: unknown }).route) break;
+        if (Date.now() > deadline) throw new Error(`lead ${id} was not routed`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
   });
 
   afterAll(async () => {
@@ -112,12 +138,34 @@ describe.runIf(enabled)('insights page in Chromium', () => {
     );
     // Funnel
     const funnel = await page.locator('#funnel-table tbody tr').allTextContents();
-    expect(funnel).toEqual(expect.arrayContaining(['routed4', 'contacted3', 'meeting2']));
+    expect(funnel).toEqual(expect.arrayContaining(['routed6', 'contacted3', 'meeting2']));
     // Links carry the filters of the leads behind each figure
     const hotLink = page.locator('#tier-table a', { hasText: '4' });
     expect(await hotLink.getAttribute('href')).toBe('/leads?tier=hot&outcome=closed');
     expect(await page.locator('#rules-table tbody tr').count()).toBeGreaterThan(5);
     expect(await page.locator('section#speed svg[role="img"] rect').count()).toBeGreaterThan(0);
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('lets a manager draw the false-negative sample and flag a lead that should have gone to sales', async () => {
+    // Prepare
+    await page.locator('#fn-draw').waitFor();
+    // Act
+    await page.locator('#fn-draw').click();
+    await page.locator('#fn-table tbody tr').first().waitFor();
+    const sampled = await page.locator('#fn-table tbody tr a').allTextContents();
+    await page.locator('#fn-table tbody tr').first().getByRole('button', { name: /^Yes/ }).click();
+    await page.locator('#alarms li', { hasText: 'False negatives' }).waitFor();
+    // Assess
+    expect(sampled.sort()).toEqual([...coldIds].sort());
+    expect(await page.locator('#fn-summary').textContent()).toContain('1 answered, 1 flagged (100 %');
+    expect(
+      await page
+        .locator('#fn-table tbody tr')
+        .first()
+        .getByRole('button', { name: /^Yes/ })
+        .getAttribute('aria-pressed'),
+    ).toBe('true');
     expect(await seriousViolations(page)).toEqual([]);
   });
 });

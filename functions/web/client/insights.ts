@@ -4,8 +4,12 @@
  * meeting rates with and without the rule (95 % interval, n) and drift. Charts are inline SVG with a table
  * beside each; every figure links to the leads behind it (the leads list with filters).
  */
+import type { FalseNegativeSample, SampleSummary } from '../../agent/insights/false-negatives';
 import type { Insights, LeadFilter, Rate } from '../../agent/insights/insights';
-import { announce, api, byId, h, type Me, session, showIdentity } from './lib';
+import { ApiError, announce, api, byId, h, type Me, session, showIdentity } from './lib';
+
+type Sample = FalseNegativeSample & { summary: SampleSummary };
+type InsightsAnswer = Insights & { falseNegatives: Sample | null };
 
 const main = byId('main');
 const SVG = 'http://www.w3.org/2000/svg';
@@ -123,7 +127,84 @@ const barChart = (
   );
 };
 
-const render = (d: Insights) => {
+/** The false-negative review: the latest sample with its answers, and a draw on demand. */
+const reviewSection = (sample: Sample | null, reload: () => Promise<void>): HTMLElement => {
+  const draw = h(
+    'button',
+    {
+      type: 'button',
+      id: 'fn-draw',
+      onclick: async () => {
+        try {
+          const s = await api<Sample>('POST', '/insights/false-negatives');
+          await reload();
+          announce(`Drew ${s.leads.length} leads below the sales threshold for review`, 'ok');
+        } catch (e) {
+          announce(`No sample drawn: ${(e as Error).message}`, 'error');
+        }
+      },
+    },
+    'Draw 20 leads below the threshold now',
+  );
+  if (!sample)
+    return section(
+      'false-negatives',
+      'False-negative review',
+      h('p', {}, 'No sample yet: one is drawn every month, or draw one now.'),
+      draw,
+    );
+  const sum = sample.summary;
+  const answer = async (leadId: string, yes: boolean) => {
+    try {
+      await api('POST', `/insights/false-negatives/${encodeURIComponent(sample.id)}/answers`, {
+        leadId,
+        shouldHaveGoneToSales: yes,
+      });
+      await reload();
+      announce(`Answer saved for ${leadId}`, 'ok');
+    } catch (e) {
+      announce(`Not saved: ${e instanceof ApiError ? e.message : (e as Error).message}`, 'error');
+    }
+  };
+  return section(
+    'false-negatives',
+    'False-negative review: should these have gone to sales?',
+    h(
+      'p',
+      { id: 'fn-summary' },
+      `Sample ${sample.id} (${sample.kind === 'monthly' ? 'monthly' : 'on demand'}): ${sample.leads.length} of ${sample.eligible} leads below the threshold. ${sum.answered} answered, ${sum.flagged} flagged (${pct(sum.share)}; alarm over ${pct(sum.alarmAbove)})${sum.alarm ? ' — ⚠ the rules are too strict' : ''}.`,
+    ),
+    table(
+      'fn-table',
+      'Leads in the sample',
+      ['Lead', 'Tier', 'Score', 'Company', 'Should have gone to sales?'],
+      sample.leads.map((l) => {
+        const a = sample.answers[l.leadId];
+        const btn = (yes: boolean) =>
+          h(
+            'button',
+            {
+              type: 'button',
+              'aria-pressed': a ? String(a.shouldHaveGoneToSales === yes) : 'false',
+              'aria-label': `${yes ? 'Yes' : 'No'}: ${l.leadId} should ${yes ? '' : 'not '}have gone to sales`,
+              onclick: () => void answer(l.leadId, yes),
+            },
+            yes ? 'Yes' : 'No',
+          );
+        return [
+          h('a', { href: `/#lead/${l.leadId}` }, l.leadId),
+          l.tier,
+          String(l.total),
+          l.company ?? '',
+          h('span', { class: 'actions' }, btn(true), ' ', btn(false), a ? ` (${a.by})` : ''),
+        ];
+      }),
+    ),
+    draw,
+  );
+};
+
+const render = (d: InsightsAnswer) => {
   const q = d.qualification;
   const alarms: HTMLElement[] = [];
   if (q.overall.alarm)
@@ -142,6 +223,14 @@ const render = (d: Insights) => {
         {},
         `Rules ${v.rulesVersion}: ${pct(v.rate)} of ${v.n} qualified leads got a meeting (under ${pct(q.alarmBelow)}). `,
         link('The leads', v.leadsFilter),
+      ),
+    );
+  if (d.falseNegatives?.summary.alarm)
+    alarms.push(
+      h(
+        'li',
+        {},
+        `False negatives: ${pct(d.falseNegatives.summary.share)} of the reviewed leads below the threshold should have gone to sales (alarm over ${pct(d.falseNegatives.summary.alarmAbove)}): the rules are too strict.`,
       ),
     );
   if (d.drift.warning) {
@@ -342,6 +431,7 @@ const render = (d: Insights) => {
         ]),
       ),
     ),
+    reviewSection(d.falseNegatives, load),
     section(
       'drift',
       'Drift of the scores (month over month)',
@@ -357,12 +447,14 @@ const render = (d: Insights) => {
   );
 };
 
+const load = async () => render(await api<InsightsAnswer>('GET', '/insights/data'));
+
 const start = async () => {
   const me: Me = await session(main, 'Sign in to insights');
   showIdentity(me);
   announce(`Signed in as ${me.name}`);
   try {
-    render(await api<Insights>('GET', '/insights/data'));
+    await load();
   } catch (e) {
     main.replaceChildren(h('h1', {}, 'Insights'));
     announce(`Insights cannot be loaded: ${(e as Error).message}`, 'error');
