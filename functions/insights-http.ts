@@ -12,6 +12,7 @@ import * as z from 'zod';
 import { DomainError } from './agent/errors';
 import { answerReview, drawSample, summarize } from './agent/insights/false-negatives';
 import { computeInsights } from './agent/insights/insights';
+import { conditionFacts, deriveFacts } from './agent/score';
 import { principalOf } from './platform/auth';
 import { dynamo } from './platform/clients/dynamodb';
 import { DynamoFalseNegativeStore } from './platform/false-negative-store-dynamodb';
@@ -49,7 +50,19 @@ export const handler = httpHandler(async (event) => {
       sources.leadsAndThreshold(),
       reviews.listSamples(1),
     ]);
-    const insights = computeInsights(records, { now: new Date(), weeks: weeks.data, qualifiedFrom });
+    const rules = (await sources.publishedRules()).file;
+    const insights = computeInsights(records, {
+      now: new Date(),
+      weeks: weeks.data,
+      qualifiedFrom,
+      facts: {
+        of: (r) =>
+          r.enrichment && r.score
+            ? deriveFacts(r.lead, r.enrichment, new Date(r.score.scoredAt), rules.settings, rules.customFacts)
+            : undefined,
+        names: [...new Set(rules.rules.flatMap((rule) => conditionFacts(rule.when)))],
+      },
+    });
     logger.info('Insights computed', { leads: insights.leads, owners });
     return json(200, { ...insights, falseNegatives: samples[0] ? withSummary(samples[0]) : null });
   }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LeadRecord } from '../lead-record';
 import type { Tier } from '../qualification';
+import type { FactName, LeadFacts } from '../score';
 import { sampleLead, sampleRoute, sampleScore } from '../testing/samples';
 import { computeInsights, isoWeek, lastWeeks } from './insights';
 
@@ -177,5 +178,33 @@ describe('insights', () => {
     expect(moved.warning).toBe(true);
     expect(moved.alerts[0]?.step).toMatchObject({ from: '2026-02', to: '2026-03', level: 'significant' });
     expect(same.warning).toBe(false);
+  });
+
+  it('warns about drift of a fact the rules read even when the scores stay put', () => {
+    // Prepare: same scores both months, but the company size the rules read jumps
+    const records = [
+      ...Array.from({ length: 30 }, (_, i) =>
+        record({ id: `f${i}`, submitted: '2026-02-10T09:00:00Z', total: 15 + (i % 10) }),
+      ),
+      ...Array.from({ length: 30 }, (_, i) =>
+        record({ id: `m${i}`, submitted: '2026-03-10T09:00:00Z', total: 15 + (i % 10) }),
+      ),
+    ];
+    const facts = {
+      of: (r: LeadRecord) =>
+        ({ employees: r.leadId.startsWith('f') ? 10 + (r.leadId.length % 3) : 900 }) as unknown as LeadFacts,
+      names: ['employees'] as FactName[],
+    };
+    // Act
+    const drift = computeInsights(records, { now: NOW, facts }).drift;
+    // Assess
+    expect(drift.score.steps[0]?.level).toBe('stable');
+    expect(drift.facts.employees?.steps[0]).toMatchObject({
+      from: '2026-02',
+      to: '2026-03',
+      level: 'significant',
+    });
+    expect(drift.warning).toBe(true);
+    expect(drift.alerts[0]?.what).toBe('employees');
   });
 });

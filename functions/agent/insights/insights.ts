@@ -13,10 +13,18 @@
  */
 
 import type { LeadRecord } from '../lead-record';
-import { type DriftSeries, type DriftStep, driftAlerts, monthOf, scoreDrift } from '../learn/drift';
+import {
+  type DriftSeries,
+  type DriftStep,
+  driftAlerts,
+  factDrift,
+  monthOf,
+  scoreDrift,
+} from '../learn/drift';
 import { QUALIFICATION_ALARM, wilson } from '../learn/tiers';
 import { outcomeOf } from '../ops-config/history';
 import type { Tier } from '../qualification';
+import type { CustomFactRef, FactName, LeadFacts } from '../score';
 
 export const TIERS: readonly Tier[] = ['cold', 'warm', 'hot'];
 const RANK: Record<Tier, number> = { cold: 0, warm: 1, hot: 2 };
@@ -81,6 +89,9 @@ export interface Insights {
   }[];
   readonly drift: {
     readonly score: DriftSeries;
+    /** Per fact the rules read, when the facts were given. */
+    readonly facts: Record<string, DriftSeries>;
+    /** The latest month step of the score or of a fact is at PSI 0.1 or more. */
     readonly warning: boolean;
     /** Steps at or over PSI 0.1, worst first. */
     readonly alerts: { readonly what: string; readonly step: DriftStep }[];
@@ -143,6 +154,11 @@ export interface InsightsOptions {
   readonly weeks?: number;
   /** Lowest tier that goes to sales (default warm). */
   readonly qualifiedFrom?: Tier;
+  /** A lead's facts as they were when it was scored, and the facts to watch for drift. */
+  readonly facts?: {
+    readonly of: (record: LeadRecord) => LeadFacts | undefined;
+    readonly names: readonly (FactName | CustomFactRef)[];
+  };
 }
 
 export const computeInsights = (records: readonly LeadRecord[], options: InsightsOptions): Insights => {
@@ -239,8 +255,16 @@ export const computeInsights = (records: readonly LeadRecord[], options: Insight
     .map((r) => ({ month: monthOf(r.score!.scoredAt), score: r.score!.total }))
     .filter((x): x is { month: string; score: number } => x.month !== null);
   const score = scoreDrift(dated);
-  const alerts = driftAlerts(score, {});
-  const lastStep = score.steps.at(-1);
+  const factItems = options.facts
+    ? scored.flatMap((r) => {
+        const month = monthOf(r.score!.scoredAt);
+        const facts = month ? options.facts!.of(r) : undefined;
+        return month && facts ? [{ month, facts }] : [];
+      })
+    : [];
+  const facts = options.facts ? factDrift(factItems, options.facts.names) : {};
+  const alerts = driftAlerts(score, facts);
+  const latest = [score, ...Object.values(facts)].map((s) => s.steps.at(-1));
 
   return {
     generatedAt: nowIso,
@@ -288,6 +312,11 @@ export const computeInsights = (records: readonly LeadRecord[], options: Insight
       };
     }),
     rules,
-    drift: { score, warning: lastStep !== undefined && lastStep.level !== 'stable', alerts },
+    drift: {
+      score,
+      facts,
+      warning: latest.some((step) => step !== undefined && step.level !== 'stable'),
+      alerts,
+    },
   };
 };

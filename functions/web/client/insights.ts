@@ -438,11 +438,21 @@ const render = (d: InsightsAnswer) => {
       d.drift.score.steps.length
         ? table(
             'drift-table',
-            'Population stability index (PSI): under 0.1 stable, 0.1–0.25 moderate, over 0.25 significant',
+            'Population stability index (PSI) of the scores: under 0.1 stable, 0.1–0.25 moderate, over 0.25 significant',
             ['From → to', 'PSI', 'Level'],
             d.drift.score.steps.map((s) => [`${s.from} → ${s.to}`, String(s.psi), s.level]),
           )
         : h('p', {}, 'Not enough months of scores yet.'),
+      d.drift.alerts.length
+        ? table(
+            'drift-alerts',
+            'Scores and facts that moved (PSI 0.1 or more), worst first',
+            ['Score or fact', 'From → to', 'PSI', 'Level'],
+            d.drift.alerts
+              .slice(0, 15)
+              .map((a) => [a.what, `${a.step.from} → ${a.step.to}`, String(a.step.psi), a.step.level]),
+          )
+        : null,
     ),
   );
 };
