@@ -7,6 +7,7 @@ import { type QualifyDeps, type QualifyOutcome, qualifyLead } from './agent/pipe
 import type { RoutingSetup } from './agent/route';
 import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
+import { crmNotifier } from './platform/crm-notifier';
 import { dynamoEnrichmentCache } from './platform/enrichment-cache-dynamodb';
 import { leadMessageHandler } from './platform/lead-message-consumer';
 import { leadQueue } from './platform/lead-queues';
@@ -38,16 +39,19 @@ const enrichDeps = {
     : {}),
 };
 
+const crm = crmNotifier();
+
 const depsNow = async (): Promise<QualifyDeps> => {
   const [rules, routing] = await Promise.all([published.publishedRules(), published.publishedRouting()]);
   const rotation = rotationFor(routing);
   return {
     store,
-    enrich: (lead) => enrichLead(lead, enrichDeps),
+    enrich: (lead) => enrichLead(lead, enrichDeps, { timeoutMs: config.ENRICH_TOOL_TIMEOUTS_MS }),
     rules,
     routing,
     assign: (input) => rotation.assignOwner(input),
     draftQueue,
+    crm,
     now: () => new Date(),
     clock: () => performance.now(),
   };
