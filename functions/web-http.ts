@@ -30,8 +30,9 @@ const config: PageConfig = { stage, demoPeople: stage === 'local' ? demoPeople()
 const pages: Record<PageName, RenderedPage> = {
   inbox: renderPage('inbox', config),
   ops: renderPage('ops', config),
+  insights: renderPage('insights', config),
 };
-const PATHS: Record<string, PageName> = { '/': 'inbox', '/ops': 'ops' };
+const PATHS: Record<string, PageName> = { '/': 'inbox', '/ops': 'ops', '/insights': 'insights' };
 
 export const handler = httpHandler(async (event) => {
   const page = PATHS[event.rawPath.replace(/(.)\/$/, '$1')];

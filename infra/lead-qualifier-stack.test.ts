@@ -2,8 +2,9 @@ import { execSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { App, type CfnElement, Stack } from 'aws-cdk-lib';
+import { App, type CfnElement, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Schedule } from 'aws-cdk-lib/aws-events';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -341,7 +342,8 @@ describe('functions', () => {
     for (const [name, def] of scheduled) {
       const minutes = def.scheduleMinutes as number;
       template.hasResourceProperties('AWS::Events::Rule', {
-        ScheduleExpression: `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`,
+        // CDK states a whole number of days or hours in that unit (1440 minutes → rate(1 day)).
+        ScheduleExpression: Schedule.rate(Duration.minutes(minutes)).expressionString,
         Targets: [
           Match.objectLike({
             Arn: {

@@ -2,7 +2,7 @@
  * The scored and routed leads, for backtests and insights, read through the `byOwner` index: one query per
  * owner (every person of the team plus `unassigned`), never a table scan. A routed lead sits in exactly one
  * owner partition, so each lead is read once. Only the attributes a backtest or an insight needs are
- * returned (no raw submission, no draft text, no audit trail).
+ * returned (no raw submission, no draft text, no audit trail; of the draft only its send state).
  *
  * Cost: one read unit per 4 KB of each lead item read (a qualified lead is about 4–8 KB: 1–2 RCU, half that
  * with eventually consistent reads, as these are), so 10,000 leads cost about 10,000 RCU per full read.
@@ -32,7 +32,13 @@ export const routedLeads = async (
   table: string,
   ownerIds: readonly string[],
 ): Promise<LeadRecord[]> => {
-  const names = Object.fromEntries(FIELDS.map((f, i) => [`#f${i}`, f]));
+  const names: Record<string, string> = {
+    ...Object.fromEntries(FIELDS.map((f, i) => [`#f${i}`, f])),
+    '#draft': 'draft',
+    '#send': 'send',
+  };
+  // The draft's send state only (when the first email went out), not its text.
+  const projection = [...FIELDS.map((_, i) => `#f${i}`), '#draft.#send'].join(', ');
   const perOwner = await Promise.all(
     [...new Set(ownerIds)].map(async (ownerId) => {
       const items: Record<string, unknown>[] = [];
@@ -44,7 +50,7 @@ export const routedLeads = async (
             IndexName: 'byOwner',
             KeyConditionExpression: 'ownerPk = :o',
             ExpressionAttributeValues: { ':o': `OWNER#${ownerId}` },
-            ProjectionExpression: Object.keys(names).join(', '),
+            ProjectionExpression: projection,
             ExpressionAttributeNames: names,
             ...(start ? { ExclusiveStartKey: start } : {}),
           }),

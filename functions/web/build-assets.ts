@@ -11,7 +11,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildSync } from 'esbuild';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const ENTRIES = { inbox: 'client/inbox.ts', ops: 'client/ops.ts' } as const;
+export const ENTRIES = {
+  inbox: 'client/inbox.ts',
+  ops: 'client/ops.ts',
+  insights: 'client/insights.ts',
+} as const;
 export const GENERATED = join(here, 'assets.generated.ts');
 
 export const buildScript = (entry: string): string => {
@@ -32,6 +36,7 @@ export const buildScript = (entry: string): string => {
 export const buildAssets = (): Record<keyof typeof ENTRIES, string> => ({
   inbox: buildScript(ENTRIES.inbox),
   ops: buildScript(ENTRIES.ops),
+  insights: buildScript(ENTRIES.insights),
 });
 
 export const generatedSource = (assets: Record<keyof typeof ENTRIES, string>): string =>
@@ -40,6 +45,7 @@ export const generatedSource = (assets: Record<keyof typeof ENTRIES, string>): s
     '// biome-ignore-all lint/suspicious/noTemplateCurlyInString: minified code inside string literals',
     `export const INBOX_JS = ${JSON.stringify(assets.inbox)};`,
     `export const OPS_JS = ${JSON.stringify(assets.ops)};`,
+    `export const INSIGHTS_JS = ${JSON.stringify(assets.insights)};`,
     '',
   ].join('\n');
 
@@ -52,5 +58,7 @@ if (isMain) {
   execFileSync(join(here, '..', '..', 'node_modules', '.bin', 'biome'), ['format', '--write', GENERATED], {
     stdio: 'ignore',
   });
-  console.log(`wrote ${GENERATED}: inbox ${assets.inbox.length} B, ops ${assets.ops.length} B`);
+  console.log(
+    `wrote ${GENERATED}: inbox ${assets.inbox.length} B, ops ${assets.ops.length} B, insights ${assets.insights.length} B`,
+  );
 }

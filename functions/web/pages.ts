@@ -4,7 +4,7 @@
  * origin). Page configuration (stage, demo people for the local sign-in) travels as a JSON data block.
  */
 import { createHash } from 'node:crypto';
-import { INBOX_JS, OPS_JS } from './assets.generated';
+import { INBOX_JS, INSIGHTS_JS, OPS_JS } from './assets.generated';
 import { STYLES } from './styles';
 
 export interface DemoPerson {
@@ -18,7 +18,7 @@ export interface PageConfig {
   readonly demoPeople: readonly DemoPerson[];
 }
 
-export type PageName = 'inbox' | 'ops';
+export type PageName = 'inbox' | 'ops' | 'insights';
 
 export interface RenderedPage {
   readonly html: string;
@@ -35,8 +35,12 @@ const inlineSafe = (text: string) => text.replace(/<\//g, '<\\/').replace(/<!--/
 const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-const TITLES: Record<PageName, string> = { inbox: 'Lead inbox', ops: 'Ops · handoff points' };
-const SCRIPTS: Record<PageName, string> = { inbox: INBOX_JS, ops: OPS_JS };
+const TITLES: Record<PageName, string> = {
+  inbox: 'Lead inbox',
+  ops: 'Ops · handoff points',
+  insights: 'Insights',
+};
+const SCRIPTS: Record<PageName, string> = { inbox: INBOX_JS, ops: OPS_JS, insights: INSIGHTS_JS };
 
 export const renderPage = (page: PageName, config: PageConfig): RenderedPage => {
   const script = inlineSafe(SCRIPTS[page]);
@@ -67,7 +71,7 @@ export const renderPage = (page: PageName, config: PageConfig): RenderedPage => 
 <a class="skip" href="#main">Skip to content</a>
 <header class="top">
 <span class="brand">Lead qualifier</span>
-<nav aria-label="Pages">${nav('inbox', '/', 'Inbox')}${nav('ops', '/ops', 'Ops')}</nav>
+<nav aria-label="Pages">${nav('inbox', '/', 'Inbox')}${nav('ops', '/ops', 'Ops')}${nav('insights', '/insights', 'Insights')}</nav>
 <div id="whoami"></div>
 </header>
 <div id="status" role="status" aria-live="polite"></div>

@@ -101,5 +101,9 @@ ul.issues{padding-left:1.2rem}
 .history td.actions button{margin:0 .4rem .3rem 0}
 #config h3{margin-top:1.2rem}
 .compare td.num,.compare th.num{text-align:right;font-variant-numeric:tabular-nums}
+.chart{width:100%;max-width:720px;height:auto;display:block;margin:.5rem 0}
+.chart .tick{font-size:11px;fill:var(--muted)}.chart .axis{stroke:var(--line)}
+.chart .s1{fill:#2f5fb3}.chart .s2{fill:#9db4dd}.chart .cold{fill:#5b7fa6}.chart .warm{fill:#b26b00}.chart .hot{fill:#b3261e}
+.card.alarm{border-color:var(--err);border-width:2px}
 .compare .better{color:var(--ok);font-weight:700}.compare .worse{color:var(--hot);font-weight:700}
 `;

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningGateway, startHttpGateway } from '../../local/http-gateway';
 import { handler } from '../web-http';
-import { INBOX_JS, OPS_JS } from './assets.generated';
+import { INBOX_JS, INSIGHTS_JS, OPS_JS } from './assets.generated';
 import { buildAssets } from './build-assets';
 import { renderPage } from './pages';
 
@@ -95,5 +95,6 @@ describe('generated page scripts', () => {
     // Assess
     expect(fresh.inbox).toBe(INBOX_JS);
     expect(fresh.ops).toBe(OPS_JS);
+    expect(fresh.insights).toBe(INSIGHTS_JS);
   });
 });
