@@ -241,7 +241,13 @@ const main = async () => {
     const throughputRatio =
       at50 && floor50 ? Number((at50.requestsPerSecond / floor50.requestsPerSecond).toFixed(2)) : null;
     const p99Ratio = at50 && floor50 ? Number((at50.latencyMs.p99 / floor50.latencyMs.p99).toFixed(2)) : null;
+    const c1 = levels.find((l) => l.concurrency === 1);
     const result = {
+      readme: {
+        what: 'intake `POST /leads` against its floor (the one conditional PutItem, same table, same run)',
+        command: 'npm run bench:intake',
+        result: `1 concurrent: p50 ${c1?.latencyMs.p50} ms, ${c1?.requestsPerSecond} req/s; 50 concurrent: ${at50?.requestsPerSecond} req/s = **${throughputRatio} × the floor's** ${floor50?.requestsPerSecond} writes/s (target ≥ ${TARGET_THROUGHPUT_RATIO}), p99 ${at50?.latencyMs.p99} ms = **${p99Ratio} × the floor's** (target ≤ ${TARGET_P99_RATIO}); load average ${machineInfo().loadAvg1m} on ${machineInfo().cores} cores`,
+      },
       method:
         'POST /leads over HTTP keep-alive to the local stack (in memory: DynamoDB Local), unique JSON leads, closed loop per concurrency level after a 2 s warm-up; pollers, stream consumers and schedules off. Floor: conditional PutItem of a lead-sized item on the same table, closed loop, same run',
       stackReadyMs,

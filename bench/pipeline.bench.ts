@@ -38,6 +38,17 @@ const summary = (xs: number[]) => {
   return { n: s.length, p50: pct(s, 50), p95: pct(s, 95), p99: pct(s, 99), max: s.at(-1) ?? Number.NaN };
 };
 
+/** Posts again after a dropped connection, as a form provider does (intake is idempotent per submission). */
+const postRetrying = async (post: () => Promise<string>): Promise<string> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await post();
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+};
+
 const runOnce = async (label: string, idleBackoffMs?: { min: number; max: number }) => {
   const p = await startPipelineStack({
     env: { OPENAI_API_KEY: '' },
@@ -52,7 +63,9 @@ const runOnce = async (label: string, idleBackoffMs?: { min: number; max: number
       await new Promise((r) => setTimeout(r, Math.max(0, due - Date.now())));
       const at = Date.now();
       posts.push(
-        p.post(roostrSubmission(p.site.origin, { email: `bench${i}.${at}@roostr.nl` })).then((leadId) => {
+        postRetrying(() =>
+          p.post(roostrSubmission(p.site.origin, { email: `bench${i}.${at}@roostr.nl` })),
+        ).then((leadId) => {
           sent.push({ leadId, at, answeredAt: Date.now() });
         }),
       );
@@ -66,13 +79,16 @@ const runOnce = async (label: string, idleBackoffMs?: { min: number; max: number
     for (const { leadId, at, answeredAt } of sent) {
       const lead = await p.waitForLead(leadId, (l) => l.steps?.handoff !== undefined, 60_000);
       const steps = lead.steps!;
-      const routedAt = Date.parse(steps.route!.at);
-      const qualifyMs = (steps.enrich?.ms ?? 0) + (steps.score?.ms ?? 0) + (steps.route?.ms ?? 0);
+      // A lead qualified by a retried delivery may lack its step timings: its route still has the time.
+      const routedAt = Date.parse(steps.route?.at ?? (lead.route as { assignedAt: string }).assignedAt);
       routed.push(routedAt - at);
       drafted.push(Date.parse(steps.handoff!.at) - at);
       intake.push(answeredAt - at);
-      handOver.push(Math.max(0, routedAt - qualifyMs - Date.parse(lead.receivedAt)));
-      qualify.push(Math.round(qualifyMs));
+      if (steps.enrich && steps.score && steps.route) {
+        const qualifyMs = steps.enrich.ms + steps.score.ms + steps.route.ms;
+        handOver.push(Math.round(Math.max(0, routedAt - qualifyMs - Date.parse(lead.receivedAt))));
+        qualify.push(Math.round(qualifyMs));
+      }
     }
     return {
       label,
@@ -118,7 +134,15 @@ const main = async () => {
       console.log(
         `${r.label.padEnd(24)} | ${step.padEnd(15)} | ${[s.p50, s.p95, s.p99, s.max].map((v) => String(v).padStart(6)).join(' | ')}`,
       );
+  const shipped = results[0];
   const out = {
+    readme: shipped
+      ? {
+          what: `POST → scored and routed (tools answering locally, ${N} leads at ${RATE}/s)`,
+          command: 'npm run bench:pipeline',
+          result: `p50 ${shipped.routed.p50} ms, **p95 ${shipped.routed.p95} ms** (target ≤ 1 s), p99 ${shipped.routed.p99} ms; hops at p50: intake ${shipped.hops.intake.p50} ms, stream hand-over ${shipped.hops.handOver.p50} ms, qualify ${shipped.hops.qualify.p50} ms; POST → drafted p95 ${shipped.drafted.p95} ms (SQS short poll with back-off instead of long poll: ${results[1]?.drafted.p95} ms); load average ${os.loadavg()[0]?.toFixed(1)}`,
+        }
+      : undefined,
     benchmark: 'pipeline',
     at: new Date().toISOString(),
     leads: N,

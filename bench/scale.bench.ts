@@ -285,7 +285,18 @@ const main = async () => {
         }
       : { write: 0, read: 0 };
     const costPer1000 = (units.write * PRICE_PER_MILLION.write + units.read * PRICE_PER_MILLION.read) / 1000;
+    const table = sizes
+      .map(
+        (x) =>
+          `${x.leads.toLocaleString('en')}: ${x.qualify.leadsPerSecond} leads/s, ${x.qualify.cpuMsPerLead} CPU ms and ${x.qualify.heapRetainedBytesPerLead} B retained per lead`,
+      )
+      .join('; ');
     const result = {
+      readme: {
+        what: 'scale curve of qualify + route on DynamoDB Local, and DynamoDB units per lead',
+        command: 'npm run bench:scale',
+        result: `${table}. Per lead: intake ${last?.intake.writeUnitsPerLead} WCU; qualify + route ${last?.qualify.writeUnitsPerLead} WCU + ${last?.qualify.readUnitsPerLead} RCU (${last?.qualify.callsPerLead} calls) → DynamoDB ≈ $${costPer1000.toFixed(4)} per 1,000 leads on demand`,
+      },
       method:
         'In process against DynamoDB Local (in memory): N leads stored as intake does, then qualify + route with the production use case and DynamoDB adapters, 10 at a time; fixed local enrichment; ReturnConsumedCapacity=TOTAL on every call',
       pricePerMillionRequestUnits: PRICE_PER_MILLION,
