@@ -138,8 +138,12 @@ const COUNTRIES = ['NL', 'NL', 'BE', 'DE', 'GB'] as const;
 const leadRecord = (i: number, run: string) => {
   const base = sampleLead(i % 2 === 0 ? 'nl' : 'en');
   const domain = `company-${run}-${i}.example`;
+  const receivedAt = new Date();
   const lead = {
     ...base,
+    // Submitted now: an old submission decays to cold and goes to nurture without touching the rotation.
+    submittedAt: receivedAt.toISOString(),
+    activities: [{ type: 'demo_request' as const, at: receivedAt.toISOString() }],
     person: { ...base.person, email: `person${i}@${domain}` },
     company: {
       ...base.company,
@@ -151,7 +155,6 @@ const leadRecord = (i: number, run: string) => {
       country: COUNTRIES[(i >> 2) % 5],
     },
   };
-  const receivedAt = new Date();
   const dedupKey = `content:${run}:${i}`;
   return {
     leadId: leadIdFor(dedupKey, 600, receivedAt),
