@@ -4,10 +4,12 @@ import { teamCalendar } from './agent/handoff/policy';
 import { type DraftDeps, draftLead, signerFrom } from './agent/pipeline/draft-lead';
 import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
+import { crmNotifier } from './platform/crm-notifier';
 import { cachedActivePolicy, HandoffStore } from './platform/handoff-store-dynamodb';
 import { leadMessageHandler } from './platform/lead-message-consumer';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore, leadsTableName } from './platform/leads-table';
+import { shippedCompany } from './platform/shipped-company';
 import { shippedHandoff } from './platform/shipped-handoff';
 import { shippedPrompts } from './platform/shipped-prompts';
 import { shippedPeople, shippedRouting } from './platform/shipped-routing';
@@ -45,9 +47,11 @@ const deps: DraftDeps = {
     }),
   rep: signerFrom(people),
   ...(config.COMPANY_SITE_URL ? { companySiteUrl: config.COMPANY_SITE_URL } : {}),
+  seller: shippedCompany(),
   handoffPolicy: activeHandoffPolicy,
   calendar: calendarOf,
   sendQueue,
+  crm: crmNotifier(),
   clock: () => performance.now(),
   now: () => new Date(),
 };

@@ -10,6 +10,7 @@ import { leadStore } from './platform/leads-table';
 import { logger } from './platform/observability';
 import { memoryTokenBuckets } from './platform/rate-limit-memory';
 import { shippedIntakeSettings } from './platform/shipped-intake';
+import { shippedPrivacy } from './platform/shipped-privacy';
 
 const config = commonConfig();
 const baseSettings = shippedIntakeSettings();
@@ -29,6 +30,7 @@ const deps = {
   },
   dedupWindowSeconds: config.DEDUP_WINDOW_SECONDS,
   clock: () => performance.now(),
+  privacy: shippedPrivacy(),
 };
 
 export const handler = httpHandler(async (event) => {

@@ -1,28 +1,45 @@
 /**
- * New leads from the leads table's stream, and the qualify queue (the sweeper's re-queued leads) → enrich,
- * score and route each lead, then hand it to drafting.
+ * SQS qualify queue → enrich, score and route each lead, then hand it to drafting. The scoring rules, routing
+ * and team are the versions ops published (read through a short cache; the shipped files are version 1).
+ * The leads come from the leads table's stream (new leads) and the qualify queue (the sweeper's re-queued
+ * leads).
  */
 import type { Context, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { enrichLead } from './agent/enrich';
 import { reserveNextBucket } from './agent/pipeline/accept-lead';
 import { type QualifyDeps, type QualifyOutcome, qualifyLead } from './agent/pipeline/qualify-lead';
+import { objectsToProfiling } from './agent/privacy/rights';
+import type { RoutingSetup } from './agent/route';
 import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
+import { crmNotifier } from './platform/crm-notifier';
 import { dynamoEnrichmentCache } from './platform/enrichment-cache-dynamodb';
 import { isStreamEvent, leadMessageHandler, leadStreamHandler } from './platform/lead-message-consumer';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore, leadsTableName } from './platform/leads-table';
-import { createRoundRobin } from './platform/round-robin-dynamodb';
-import { shippedRouting } from './platform/shipped-routing';
-import { shippedRules } from './platform/shipped-rules';
+import { privacyStore as makePrivacyStore, privacySecret } from './platform/privacy-settings';
+import { createRoundRobin, type RoundRobin } from './platform/round-robin-dynamodb';
+import { publishedConfig } from './platform/shipped-config';
+import { shippedDispositions } from './platform/shipped-dispositions';
 
 const config = commonConfig();
 const store = leadStore();
 const table = leadsTableName();
-const rules = shippedRules();
-const routing = shippedRouting();
-const rotation = createRoundRobin({ db: dynamo, table, setup: routing });
+const dispositions = shippedDispositions();
+const published = publishedConfig(dynamo, table, config.CONFIG_CACHE_SECONDS);
+/** One rotation per published routing/team version (its state lives in the table, not in the object). */
+const rotations = new Map<string, RoundRobin>();
+const rotationFor = (setup: RoutingSetup): RoundRobin => {
+  let rotation = rotations.get(setup.version);
+  if (!rotation) {
+    rotations.clear();
+    rotation = createRoundRobin({ db: dynamo, table, setup });
+    rotations.set(setup.version, rotation);
+  }
+  return rotation;
+};
 const draftQueue = leadQueue('draft');
+const privacyStore = makePrivacyStore();
 const enrichDeps = {
   cache: dynamoEnrichmentCache(dynamo, table),
   allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,
@@ -31,29 +48,44 @@ const enrichDeps = {
     : {}),
 };
 
-const deps: QualifyDeps = {
-  store,
-  enrich: (lead) => enrichLead(lead, enrichDeps),
-  rules,
-  routing,
-  assign: (input) => rotation.assignOwner(input),
-  draftQueue,
-  now: () => new Date(),
-  clock: () => performance.now(),
+const crm = crmNotifier();
+
+const depsNow = async (): Promise<QualifyDeps> => {
+  const [rules, routing] = await Promise.all([published.publishedRules(), published.publishedRouting()]);
+  const rotation = rotationFor(routing);
+  return {
+    store,
+    enrich: (lead) => enrichLead(lead, enrichDeps, { timeoutMs: config.ENRICH_TOOL_TIMEOUTS_MS }),
+    rules,
+    dispositions,
+    routing,
+    assign: (input) => rotation.assignOwner(input),
+    draftQueue,
+    crm,
+    privacy: {
+      objectsToProfiling: (email) =>
+        objectsToProfiling({ store: privacyStore, secret: privacySecret() }, email),
+      routeWithoutScore: (leadId, route, steps) => privacyStore.routeWithoutScore(leadId, route, steps),
+    },
+    now: () => new Date(),
+    clock: () => performance.now(),
+  };
 };
 
 /** What the log shows of a qualification: the outcome with tier, total and owner (ids and numbers only). */
 const summary = (result: QualifyOutcome) =>
   result.outcome === 'skipped'
     ? result
-    : {
-        outcome: result.outcome,
-        tier: result.score.tier,
-        total: result.score.total,
-        ownerId: result.route.ownerId,
-      };
+    : result.outcome === 'unscored'
+      ? { outcome: result.outcome, ownerId: result.route.ownerId }
+      : {
+          outcome: result.outcome,
+          tier: result.score.tier,
+          total: result.score.total,
+          ownerId: result.route.ownerId,
+        };
 
-const process = async (leadId: string) => summary(await qualifyLead(leadId, deps));
+const process = async (leadId: string) => summary(await qualifyLead(leadId, await depsNow()));
 const fromQueue = leadMessageHandler({ queue: 'qualify', step: 'enrich', store, process });
 const fromStream = leadStreamHandler({
   step: 'enrich',

@@ -1,12 +1,15 @@
 /**
  * The review API (JWT-authorized): GET /me, GET /drafts, PUT /drafts/{id}, POST /drafts/{id}/approve|reject,
- * POST /leads/{id}/reassign|override. Authorization rules: functions/agent/pipeline/review.ts.
+ * POST /leads/{id}/reassign|assign|override (authorization: functions/agent/pipeline/review.ts), and
+ * POST /leads/{id}/outcome|reopen (functions/agent/pipeline/record-outcome.ts).
  */
 import * as z from 'zod';
 import { buildAllowList } from './agent/draft/allow-list';
 import { DomainError } from './agent/errors';
+import { type OutcomeDeps, recordOutcome, reopenLead } from './agent/pipeline/record-outcome';
 import {
   approveDraft,
+  assignLead,
   editDraft,
   listDrafts,
   overrideScore,
@@ -19,13 +22,17 @@ import { commonConfig } from './platform/config';
 import { httpHandler, json, jsonBody, leadIdParam } from './platform/http';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore } from './platform/leads-table';
-import { shippedPeople } from './platform/shipped-routing';
+import { shippedPeople, shippedRouting } from './platform/shipped-routing';
 
 const people = shippedPeople();
 const companySiteUrl = commonConfig().COMPANY_SITE_URL;
+const store = leadStore();
 const deps: ReviewDeps = {
-  store: leadStore(),
+  store,
   sendQueue: leadQueue('send'),
+  qualifyQueue: leadQueue('qualify'),
+  draftQueue: leadQueue('draft'),
+  routing: shippedRouting(),
   people,
   now: () => new Date(),
   draftAllowList: (record) => {
@@ -38,6 +45,7 @@ const deps: ReviewDeps = {
     });
   },
 };
+const outcomeDeps: OutcomeDeps = { store, now: deps.now };
 /** Each action validates its own fields (the domain names the field at fault); the body must be an object. */
 const Body = z.record(z.string(), z.unknown());
 
@@ -62,8 +70,30 @@ export const handler = httpHandler(async (event) => {
       return json(200, await rejectDraft(deps, p, leadIdParam(event), jsonBody(event, Body)));
     case 'POST /leads/{id}/reassign':
       return json(200, await reassignLead(deps, p, leadIdParam(event), jsonBody(event, Body)));
+    case 'POST /leads/{id}/assign':
+      return json(200, await assignLead(deps, p, leadIdParam(event), jsonBody(event, Body)));
     case 'POST /leads/{id}/override':
       return json(200, await overrideScore(deps, p, leadIdParam(event), jsonBody(event, Body)));
+    case 'POST /leads/{id}/outcome':
+      return json(
+        200,
+        await recordOutcome(
+          outcomeDeps,
+          { kind: 'person', principal: p },
+          leadIdParam(event),
+          jsonBody(event, Body),
+        ),
+      );
+    case 'POST /leads/{id}/reopen':
+      return json(
+        200,
+        await reopenLead(
+          outcomeDeps,
+          { kind: 'person', principal: p },
+          leadIdParam(event),
+          jsonBody(event, Body),
+        ),
+      );
     default:
       throw new DomainError('not_found', 'Not Found');
   }

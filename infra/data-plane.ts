@@ -88,6 +88,36 @@ export const TABLES = {
         partitionKey: { name: 'outboxPk', type: 'S' },
         sortKey: { name: 'outboxSk', type: 'S' },
       },
+      /**
+       * The leads list (GET /leads): every lead (`listPk = LEADS`) in priority order
+       * (`prioritySk = <tier rank>#<slaDueAt>#<leadId>`, unscored last) …
+       */
+      {
+        indexName: 'listByPriority',
+        partitionKey: { name: 'listPk', type: 'S' },
+        sortKey: { name: 'prioritySk', type: 'S' },
+      },
+      /** … and in SLA order (`ownerSk`, which unrouted leads carry too), … */
+      {
+        indexName: 'listBySla',
+        partitionKey: { name: 'listPk', type: 'S' },
+        sortKey: { name: 'ownerSk', type: 'S' },
+      },
+      /** … and one owner's leads in priority order (their SLA order is `byOwner`). */
+      {
+        indexName: 'ownerByPriority',
+        partitionKey: { name: 'ownerPk', type: 'S' },
+        sortKey: { name: 'prioritySk', type: 'S' },
+      },
+      /**
+       * Sparse: every lead of an email address, `EMAIL#<sha256(lower-cased address)>` ordered by
+       * `<receivedAt>#<leadId>` — access, erasure and objection find a person without a scan.
+       */
+      {
+        indexName: 'byEmail',
+        partitionKey: { name: 'emailPk', type: 'S' },
+        sortKey: { name: 'emailSk', type: 'S' },
+      },
     ],
   },
 } as const satisfies Record<string, TableDef>;
@@ -128,6 +158,19 @@ export const QUEUES = {
    * drafting. Failed jobs come back as delayed copies with backoff (functions/crm-sync-sqs.ts) until the
    * retry budget is spent; only then do receives count towards the DLQ.
    */
+  /**
+   * Re-scores (`{ leadId }`), debounced: the first event of a burst marks the lead and queues one delayed message;
+   * the re-score reads every event the lead has by then.
+   */
+  rescore: {
+    id: 'RescoreQueue',
+    localName: 'lead-qualifier-rescore',
+    envVar: 'RESCORE_QUEUE_URL',
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    dlqRetentionDays: 14,
+  },
   crm: {
     id: 'CrmQueue',
     localName: 'lead-qualifier-crm',
@@ -213,6 +256,21 @@ export const FUNCTIONS = {
     tables: { leads: 'read' },
     sendsTo: [],
   },
+  workspace: {
+    id: 'WorkspaceFunction',
+    entry: 'functions/workspace-http.ts',
+    description:
+      'Workspace API: the leads list (filters, priority or SLA order), a lead timeline, notes and calls',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    http: [
+      { method: 'GET', path: '/leads', public: false },
+      { method: 'GET', path: '/leads/{id}/timeline', public: false },
+      { method: 'POST', path: '/leads/{id}/notes', public: false },
+    ],
+    tables: { leads: 'readwrite' },
+    sendsTo: [],
+  },
   outboxSweeper: {
     id: 'OutboxSweeperFunction',
     entry: 'functions/outbox-sweeper.ts',
@@ -245,7 +303,8 @@ export const FUNCTIONS = {
       onFailure: 'qualify',
     },
     tables: { leads: 'readwrite' },
-    sendsTo: ['draft'],
+    /** `crm`: the CRM sync's trigger once the lead is routed (functions/platform/crm-notifier.ts). */
+    sendsTo: ['draft', 'crm'],
   },
   draft: {
     id: 'DraftFunction',
@@ -255,12 +314,14 @@ export const FUNCTIONS = {
     memoryMb: 512,
     consumes: { queue: 'draft', batchSize: 5, maxBatchingWindowSeconds: 0 },
     tables: { leads: 'readwrite' },
-    sendsTo: ['send'],
+    /** `crm`: the CRM sync's trigger once the rationale is stored. */
+    sendsTo: ['send', 'crm'],
   },
   review: {
     id: 'ReviewFunction',
     entry: 'functions/review-http.ts',
-    description: 'Review API: inbox of drafts, edit/approve/reject, reassign and score override',
+    description:
+      'Review API: inbox of drafts, edit/approve/reject, reassign, score override, outcomes and reopen',
     timeoutSeconds: 10,
     memoryMb: 256,
     http: [
@@ -271,21 +332,40 @@ export const FUNCTIONS = {
       { method: 'POST', path: '/drafts/{id}/reject', public: false },
       { method: 'POST', path: '/leads/{id}/reassign', public: false },
       { method: 'POST', path: '/leads/{id}/override', public: false },
+      { method: 'POST', path: '/leads/{id}/outcome', public: false },
+      { method: 'POST', path: '/leads/{id}/reopen', public: false },
+      { method: 'POST', path: '/leads/{id}/assign', public: false },
     ],
     tables: { leads: 'readwrite' },
-    sendsTo: ['send'],
+    /** send: approvals; qualify: a nurtured lead raised to hot is routed again; draft: a manager's assignment. */
+    sendsTo: ['send', 'qualify', 'draft'],
   },
   ops: {
     id: 'OpsFunction',
     entry: 'functions/ops-http.ts',
-    description: 'Ops API: versioned handoff points (read, publish, roll back)',
+    description:
+      'Ops API: versioned handoff points, scoring rules, routing and team (read, publish, roll back)',
     timeoutSeconds: 10,
     memoryMb: 256,
     http: [
       { method: 'GET', path: '/ops/handoff', public: false },
       { method: 'PUT', path: '/ops/handoff', public: false },
       { method: 'POST', path: '/ops/handoff/rollback', public: false },
+      { method: 'GET', path: '/ops/config/{kind}', public: false },
+      { method: 'PUT', path: '/ops/config/{kind}', public: false },
+      { method: 'POST', path: '/ops/config/{kind}/publish', public: false },
+      { method: 'POST', path: '/ops/config/{kind}/rollback', public: false },
     ],
+    tables: { leads: 'readwrite' },
+    sendsTo: [],
+  },
+  opsBacktest: {
+    id: 'OpsBacktestFunction',
+    entry: 'functions/ops-backtest-http.ts',
+    description: 'Ops API: backtest a scoring-rules draft against the published version on the stored leads',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    http: [{ method: 'POST', path: '/ops/rules/backtest', public: false }],
     tables: { leads: 'readwrite' },
     sendsTo: [],
   },
@@ -308,8 +388,8 @@ export const FUNCTIONS = {
     memoryMb: 256,
     consumes: { queue: 'send', batchSize: 5, maxBatchingWindowSeconds: 0 },
     tables: { leads: 'readwrite' },
-    /** Re-queues a scheduled send (delayed message) until the draft's sendAfter is due. */
-    sendsTo: ['send'],
+    /** Re-queues a scheduled send (delayed message) until the draft's sendAfter is due; `crm`: the sent mail. */
+    sendsTo: ['send', 'crm'],
     sendsEmail: true,
   },
   crmSync: {
@@ -343,6 +423,57 @@ export const FUNCTIONS = {
     timeoutSeconds: 120,
     memoryMb: 256,
     scheduleMinutes: 15,
+    tables: { leads: 'readwrite' },
+    sendsTo: [],
+  },
+  crmOutbox: {
+    id: 'CrmOutboxFunction',
+    entry: 'functions/crm-outbox-sweeper.ts',
+    description: 'Queues the CRM sync jobs a pipeline step had to keep while the CRM queue was unavailable',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    scheduleMinutes: 1,
+    tables: { leads: 'readwrite' },
+    sendsTo: ['crm'],
+  },
+  events: {
+    id: 'EventsFunction',
+    entry: 'functions/events-http.ts',
+    description: 'POST /events: engagement events (signed per source), kept once per id, debounced re-scores',
+    timeoutSeconds: 15,
+    memoryMb: 256,
+    http: [{ method: 'POST', path: '/events', public: true }],
+    tables: { leads: 'readwrite' },
+    sendsTo: ['rescore'],
+  },
+  rescore: {
+    id: 'RescoreFunction',
+    entry: 'functions/rescore-sqs.ts',
+    description: 'Re-score a lead from its events: a new score version with ledger, delta and cause',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    consumes: { queue: 'rescore', batchSize: 10, maxBatchingWindowSeconds: 0 },
+    tables: { leads: 'readwrite' },
+    sendsTo: [],
+  },
+  privacy: {
+    id: 'PrivacyFunction',
+    entry: 'functions/privacy-http.ts',
+    description:
+      'Privacy rights: the prospect page behind a signed link (objection, one-click unsubscribe, explanation, review request, erasure); access export and erasure for privacy officers',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    http: [
+      { method: 'GET', path: '/privacy', public: true },
+      { method: 'GET', path: '/privacy/object', public: true },
+      { method: 'POST', path: '/privacy/object', public: true },
+      { method: 'GET', path: '/privacy/unsubscribe', public: true },
+      { method: 'POST', path: '/privacy/unsubscribe', public: true },
+      { method: 'POST', path: '/privacy/review', public: true },
+      { method: 'POST', path: '/privacy/erase-me', public: true },
+      { method: 'GET', path: '/privacy/export', public: false },
+      { method: 'POST', path: '/privacy/erase', public: false },
+    ],
     tables: { leads: 'readwrite' },
     sendsTo: [],
   },

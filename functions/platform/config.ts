@@ -36,6 +36,9 @@ export const ShippedPathsSchema = z.object({
   HANDOFF_FILE: z.string().min(1).optional(),
   INTAKE_FILE: z.string().min(1).optional(),
   PROMPTS_DIR: z.string().min(1).optional(),
+  DISPOSITIONS_FILE: z.string().min(1).optional(),
+  COMPANY_FILE: z.string().min(1).optional(),
+  PRIVACY_FILE: z.string().min(1).optional(),
 });
 export type ShippedPaths = z.infer<typeof ShippedPathsSchema>;
 
@@ -66,6 +69,19 @@ export const CommonConfigSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** JSON object: event source → HMAC secret for POST /events (`x-signature: sha256=<hex>`), e.g. {"site":"…"}. */
+  EVENT_SECRETS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return {} as Record<string, string>;
+      try {
+        return z.record(z.string(), z.string().min(1)).parse(JSON.parse(v));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of source → secret' });
+        return z.NEVER;
+      }
+    }),
   /** Requests per minute per source before 429. */
   INTAKE_RATE_PER_MINUTE: z.coerce.number().int().positive().default(600),
   /** Requests per minute per client address before 429. */
@@ -85,6 +101,26 @@ export const CommonConfigSchema = z.object({
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   /** Most tokens the model may write per lead (`max_completion_tokens` / `max_tokens`). */
   LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(200).max(16_000).default(1_200),
+  /**
+   * Per-tool enrichment timeouts in ms, as JSON (`{"registry": 5000, "website": 6000}`), overriding each tool's
+   * default (registry 3 s, website 4 s, email 2 s, intent 2 s, phone 0.5 s). A tool that does not answer in time
+   * is recorded as `timeout` and the lead is scored on what the other tools found.
+   */
+  ENRICH_TOOL_TIMEOUTS_MS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return {} as Record<string, number>;
+      try {
+        return z.record(z.string(), z.number().int().positive().max(60_000)).parse(JSON.parse(v));
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a JSON object of tool name → timeout in ms (1–60000)',
+        });
+        return z.NEVER;
+      }
+    }),
   KVK_API_URL: z.url().optional(),
   KVK_API_KEY: z.string().optional(),
   /** Our own website: the only outside link a draft may carry besides the rep's booking link. */
@@ -100,7 +136,19 @@ export const CommonConfigSchema = z.object({
    * below the send queue's visibility timeout (180 s), so the dead attempt's own redelivery resolves it.
    */
   SEND_STUCK_AFTER_SECONDS: z.coerce.number().int().positive().default(120),
+  /**
+   * How long a container keeps the published scoring rules, routing and team (ops API versions) before it
+   * reads them again: a publish reaches the pipeline within this time.
+   */
+  CONFIG_CACHE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
   ...ShippedPathsSchema.shape,
+  /**
+   * Signs the prospect's privacy links (objection, explanation, erasure) and salts the address hashes that
+   * outlive an erasure. At least 32 characters; required on AWS (set PRIVACY_SECRET_SECRET_REF).
+   */
+  PRIVACY_SECRET: z.string().min(32, 'PRIVACY_SECRET must be at least 32 characters').optional(),
+  /** The public API base URL the privacy links in emails point at, e.g. https://api.example.com. */
+  PRIVACY_BASE_URL: z.url().optional(),
   /** LOCAL STACK ONLY: the dev signing key (JWK JSON) for POST /auth/dev-login (functions/platform/local-jwt.ts). */
   LOCAL_JWT_PRIVATE_JWK: z.string().min(1).optional(),
   /**
@@ -108,8 +156,10 @@ export const CommonConfigSchema = z.object({
    * `ssm:<parameter>` or `secretsmanager:<name or ARN>[#key]`.
    */
   INTAKE_SECRETS_SECRET_REF: z.string().optional(),
+  EVENT_SECRETS_SECRET_REF: z.string().optional(),
   OPENAI_API_KEY_SECRET_REF: z.string().optional(),
   KVK_API_KEY_SECRET_REF: z.string().optional(),
+  PRIVACY_SECRET_SECRET_REF: z.string().optional(),
 });
 export type CommonConfig = z.infer<typeof CommonConfigSchema>;
 
@@ -151,6 +201,14 @@ export const commonConfig = (): CommonConfig => {
 };
 
 /**
+ * What a pipeline step needs to trigger the CRM sync (functions/platform/crm-notifier.ts): only whether there
+ * is a CRM; the credentials stay with the CRM functions.
+ */
+export const CrmTriggerConfigSchema = z.object({
+  CRM: z.enum(['hubspot', 'pipedrive', 'none']).default('none'),
+});
+
+/**
  * CRM sync (functions/crm-*.ts): which CRM this deployment syncs with and its credentials. The selected
  * CRM's token and webhook credentials are required; the other CRM's variables are ignored.
  */
@@ -178,6 +236,11 @@ export const CrmConfigSchema = z
     CRM_WEBHOOK_BASE_URL: z.url().optional(),
     /** How long a lead's CRM sync is retried (with backoff) before its message goes to the DLQ. */
     CRM_RETRY_BUDGET_HOURS: z.coerce.number().positive().max(336).default(48),
+    /** On AWS the credentials above arrive as references (./secrets.ts), resolved before this is parsed. */
+    HUBSPOT_ACCESS_TOKEN_SECRET_REF: z.string().optional(),
+    HUBSPOT_WEBHOOK_SECRET_SECRET_REF: z.string().optional(),
+    PIPEDRIVE_API_TOKEN_SECRET_REF: z.string().optional(),
+    PIPEDRIVE_WEBHOOK_PASSWORD_SECRET_REF: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     const need = (name: keyof typeof env, why: string) => {

@@ -2,31 +2,45 @@
  * The lead store on the single DynamoDB table (infra/data-plane.ts), implementing the intake/pipeline, send
  * and review ports. Its parts: ./lead-item.ts (keys, index keys, codec, the update builder),
  * ./lead-store-intake.ts (new leads, outbox), ./lead-store-pipeline.ts (qualification, draft, errors, send),
- * ./lead-store-review.ts (review actions), ./lead-store-listings.ts (reads and listings). Every write is
+ * ./lead-store-review.ts (review actions), ./lead-store-outcomes.ts (outcomes, reopen), ./lead-store-listings.ts (reads and listings). Every write is
  * conditional, with conditions from functions/agent/lifecycle.ts.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry, LeadError, LeadRecord, ScoreOverride } from '../agent/lead-record';
+import type { LeadEvent } from '../agent/events';
+import type {
+  AuditEntry,
+  LeadError,
+  LeadRecord,
+  OutcomeRecord,
+  ScoreOverride,
+  ScoreVersion,
+} from '../agent/lead-record';
 import type { DraftStatus } from '../agent/lifecycle';
 import type {
   BeginSendResult,
   CreateLeadResult,
   DraftContent,
+  LeadMove,
   LeadStore,
+  OutcomeStore,
+  RescoreStore,
   ReviewStore,
   SendStore,
   StepTimings,
   StoreCursor,
 } from '../agent/ports';
+import type { Route } from '../agent/qualification';
 import type { LeadTable } from './lead-item';
 import * as intake from './lead-store-intake';
 import * as listings from './lead-store-listings';
+import * as outcomes from './lead-store-outcomes';
 import * as pipeline from './lead-store-pipeline';
+import * as rescore from './lead-store-rescore';
 import * as review from './lead-store-review';
 
 export { leadKey, toLeadRecord } from './lead-item';
 
-export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
+export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore, OutcomeStore, RescoreStore {
   private readonly t: LeadTable;
 
   constructor(db: DynamoDBDocumentClient, table: string, now: () => Date = () => new Date()) {
@@ -105,8 +119,49 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
   reassign(leadId: string, owners: { from: string; to: string }, audit: AuditEntry): Promise<boolean> {
     return review.reassign(this.t, leadId, owners, audit);
   }
-  overrideScore(leadId: string, override: ScoreOverride, audit: AuditEntry): Promise<boolean> {
-    return review.overrideScore(this.t, leadId, override, audit);
+  overrideScore(
+    leadId: string,
+    override: ScoreOverride,
+    audit: AuditEntry,
+    reroute?: LeadMove,
+  ): Promise<boolean> {
+    return review.overrideScore(this.t, leadId, override, audit, reroute);
+  }
+  assignLead(
+    leadId: string,
+    assignment: { route: Route; loadTaken?: string },
+    move: LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    return outcomes.assignLead(this.t, leadId, assignment, move, audit);
+  }
+
+  /* outcomes */
+  recordOutcome(leadId: string, move: LeadMove, outcome: OutcomeRecord, audit: AuditEntry): Promise<boolean> {
+    return outcomes.recordOutcome(this.t, leadId, move, outcome, audit);
+  }
+  reopen(leadId: string, move: LeadMove, audit: AuditEntry): Promise<boolean> {
+    return outcomes.reopen(this.t, leadId, move, audit);
+  }
+
+  /* events and score versions */
+  addEvent(leadId: string, event: LeadEvent): Promise<boolean> {
+    return rescore.addEvent(this.t, leadId, event);
+  }
+  listEvents(leadId: string): Promise<LeadEvent[]> {
+    return rescore.listEvents(this.t, leadId);
+  }
+  requestRescore(leadId: string, now: Date, staleSeconds: number): Promise<boolean> {
+    return rescore.requestRescore(this.t, leadId, now, staleSeconds);
+  }
+  clearRescoreRequest(leadId: string): Promise<void> {
+    return rescore.clearRescoreRequest(this.t, leadId);
+  }
+  saveScoreVersion(leadId: string, entry: ScoreVersion, first?: ScoreVersion): Promise<boolean> {
+    return rescore.saveScoreVersion(this.t, leadId, entry, first);
+  }
+  scoreHistory(leadId: string): Promise<ScoreVersion[]> {
+    return rescore.scoreHistory(this.t, leadId);
   }
 
   /* reads */

@@ -18,8 +18,10 @@ import {
   type LeadTable,
   LeadUpdate,
   leadKey,
+  listIndexKeys,
   OUTBOX,
   outboxSk,
+  privacyAttributes,
   RESERVED_FOR,
   WRITE_ID,
 } from './lead-item';
@@ -41,7 +43,14 @@ export const createLead = async (
     await t.db.send(
       new PutCommand({
         TableName: t.table,
-        Item: { ...leadKey(record.leadId), ...record, ...outbox, [WRITE_ID]: writeId },
+        Item: {
+          ...leadKey(record.leadId),
+          ...record,
+          ...outbox,
+          ...listIndexKeys(record),
+          ...privacyAttributes(record),
+          [WRITE_ID]: writeId,
+        },
         ConditionExpression: 'attribute_not_exists(pk)',
         // A duplicate learns what holds the id from the same round trip.
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD',

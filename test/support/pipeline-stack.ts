@@ -9,7 +9,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import type { LeadRecord } from '../../functions/agent/lead-record';
 import { KVK_TEST_KEY, startKvkServer } from '../../functions/agent/testing/kvk-server';
 import { localDynamoDb, localSqs } from '../../local/aws';
-import { type LocalStack, startLocalStack } from '../../local/start';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/start';
 
 export const SITE_HTML =
   '<!doctype html><html lang="nl"><head><title>Roostr – roosters voor horeca</title>' +
@@ -84,6 +84,10 @@ export const startPipelineStack = async (
     /** Short polling with this idle back-off instead of long polling (benchmark comparison only). */
     idleBackoffMs?: { min: number; max: number };
     log?: (line: string) => void;
+    /** The JWT authorizer seam (default: every caller is an ops user). */
+    authorize?: LocalStackOptions['authorize'];
+    /** The verified claims of a request (default: every caller is ops-lars, group ops). */
+    claims?: (authorization: string | undefined) => Record<string, string> | null;
   } = {},
 ): Promise<PipelineStack> => {
   const [site, slowSite, brokenSite, kvk] = await Promise.all([
@@ -102,7 +106,13 @@ export const startPipelineStack = async (
     wrapConsumers: (consumers) =>
       consumers.map((c) => ({ ...c, timeoutSeconds: options.consumerTimeoutSeconds ?? 6 })),
     log: options.log ?? (() => {}),
-    authorize: async () => ({ claims: OPS_CLAIMS }),
+    authorize:
+      options.authorize ??
+      (async (event) => {
+        if (!options.claims) return { claims: OPS_CLAIMS };
+        const claims = options.claims(event.headers.authorization);
+        return claims ? { claims } : null;
+      }),
     env: {
       STAGE: 'local',
       LOG_LEVEL: 'SILENT',
@@ -110,6 +120,14 @@ export const startPipelineStack = async (
       KVK_API_URL: kvk.origin,
       KVK_API_KEY: KVK_TEST_KEY,
       INTAKE_RATE_PER_MINUTE: '100000000',
+      // A busy test machine answers slowly; the tools' production timeouts are tested in their unit tests.
+      // (the slow site still answers after 8 s: a timeout; the consumer gets 6 s in all).
+      ENRICH_TOOL_TIMEOUTS_MS: JSON.stringify({
+        registry: 5_000,
+        website: 5_000,
+        email: 5_000,
+        intent: 5_000,
+      }),
       INTAKE_CLIENT_RATE_PER_MINUTE: '100000000',
       ...(options.env ?? {}),
     },

@@ -14,6 +14,8 @@ import { dedupKeyOf, type IntakeSettings, type Issue, parseSubmission, verifySig
 import type { Language } from '../lead';
 import type { LeadRecord } from '../lead-record';
 import type { LeadStore, RateLimiter } from '../ports';
+import { processingRecordFor } from '../privacy/basis';
+import type { PrivacyPolicy } from '../privacy/policy';
 import type { LeadStatus } from '../qualification';
 
 /** The request as the HTTP edge received it. */
@@ -56,6 +58,8 @@ export interface IntakeDeps {
   readonly dedupWindowSeconds: number;
   /** Monotonic milliseconds, for the intake step's timing. */
   readonly clock: () => number;
+  /** Lawful basis, purposes and notice version to record on each lead (config/privacy.yaml). */
+  readonly privacy?: PrivacyPolicy;
 }
 
 /** Provider submission ids are remembered for 30 days: a webhook retried days later is still one lead. */
@@ -81,7 +85,7 @@ export type IntakeAnswer =
 
 export const THANKS: Readonly<Record<Language, string>> = {
   en: 'Thank you — we received your request and will get back to you shortly.',
-  nl: 'Bedankt — we hebben je aanvraag ontvangen en nemen snel contact met je op.',
+  nl: 'Bedankt — we hebben uw aanvraag ontvangen en nemen snel contact met u op.',
 };
 
 /** Dutch issue texts for a Dutch browser, English otherwise. */
@@ -152,6 +156,9 @@ export const receiveSubmission = async (
           isBase64Encoded: request.isBase64Encoded,
         },
         ...(parsed.spam ? { spam: parsed.spam } : {}),
+        ...(deps.privacy
+          ? { privacy: processingRecordFor(parsed.lead, deps.privacy, request.receivedAt, !!parsed.spam) }
+          : {}),
         steps: {
           intake: { ms: Math.max(0, deps.clock() - started), at: request.receivedAt.toISOString() },
         },

@@ -6,10 +6,12 @@
  */
 
 import type { Calendar } from '../business-time';
+import { notifyCrm } from '../crm/notify';
 import type { DraftingInput, DraftingResult, RepInfo } from '../draft';
+import type { SellerInfo } from '../draft/request';
 import { decideHandoff, type HandoffPolicy } from '../handoff/policy';
 import type { LeadRecord } from '../lead-record';
-import type { LeadQueue, LeadStore } from '../ports';
+import type { CrmNotifier, LeadQueue, LeadStore } from '../ports';
 import type { Draft, HandoffMode } from '../qualification';
 import type { Person } from '../route/team';
 import { delayUntil } from './lead-message';
@@ -20,11 +22,15 @@ export interface DraftDeps {
   /** The owner as a signer, from the team file; undefined for unknown ids. */
   readonly rep: (ownerId: string | undefined) => RepInfo | undefined;
   readonly companySiteUrl?: string;
+  /** Our company and product as drafts name them (config/company.yaml). */
+  readonly seller?: SellerInfo;
   /** The handoff policy in force (ops may publish a new version at any time). */
   readonly handoffPolicy: () => Promise<HandoffPolicy>;
   /** The business calendar of the lead's team, for `businessHoursOnly` auto-sends. */
   readonly calendar?: (record: LeadRecord) => Calendar | undefined;
   readonly sendQueue: LeadQueue;
+  /** The CRM sync's trigger (absent: no CRM); told once the rationale is stored, for the note that explains. */
+  readonly crm?: CrmNotifier;
   readonly clock: () => number;
   readonly now: () => Date;
 }
@@ -60,6 +66,7 @@ export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftO
     return { outcome: 'skipped', reason: 'not_routed' };
   if (record.rationale) {
     if (record.draft?.status === 'approved') await deps.sendQueue.send({ leadId });
+    await notifyCrm(deps.crm, { leadId, trigger: 'routed' });
     return { outcome: 'skipped', reason: 'already_drafted' };
   }
 
@@ -77,6 +84,9 @@ export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftO
     ...(rep ? { rep } : {}),
     wantsEmail,
     ...(deps.companySiteUrl ? { companySiteUrl: deps.companySiteUrl } : {}),
+    ...(deps.seller ? { seller: deps.seller } : {}),
+    // The rationale follows the prospect's language too (the rep works the lead in it).
+    rationaleLanguage: record.lead.language,
   });
   // The policy's safety rails hold whatever ops configured: no draft → none; a failed guardrail → review.
   const decision = decideHandoff(record, drafting, await deps.handoffPolicy(), deps.now(), {
@@ -117,5 +127,7 @@ export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftO
         delaySeconds: delayUntil(draft?.sendAfter, deps.now()),
       },
     );
+  // The routed lead is in the CRM already; this sync adds the note with the rationale and the next action.
+  await notifyCrm(deps.crm, { leadId, trigger: 'routed' });
   return { outcome: 'drafted', handoff: mode, draftStatus };
 };

@@ -5,8 +5,16 @@
  * use cases and for the ops CLI.
  */
 import { DomainError } from '../errors';
+import type { LeadEvent } from '../events';
 import { inboxOrderKey } from '../inbox-order';
-import type { AuditEntry, LeadError, LeadRecord, ScoreOverride } from '../lead-record';
+import type {
+  AuditEntry,
+  LeadError,
+  LeadRecord,
+  OutcomeRecord,
+  ScoreOverride,
+  ScoreVersion,
+} from '../lead-record';
 import {
   type DraftCommand,
   type DraftStatus,
@@ -22,10 +30,26 @@ import type * as ports from '../ports';
 import type { Draft, Route } from '../qualification';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-type Stored = Mutable<LeadRecord> & { draft?: Mutable<Draft>; scoreCauses?: string[] };
+type Stored = Mutable<LeadRecord> & {
+  draft?: Mutable<Draft>;
+  scoreCauses?: string[];
+  /** `<team>#<rep>`: the capacity the lead's assignment took (as the rotation adapter stores it). */
+  loadTaken?: string;
+  loadReleasedAt?: string;
+};
 
-export class InMemoryLeadStore implements ports.LeadStore, ports.SendStore, ports.ReviewStore {
+export class InMemoryLeadStore
+  implements ports.LeadStore, ports.SendStore, ports.ReviewStore, ports.OutcomeStore, ports.RescoreStore
+{
+  /** Lead id → its events by id. */
+  readonly events = new Map<string, Map<string, LeadEvent>>();
+  /** Lead id → its score versions, oldest first. */
+  readonly versions = new Map<string, ScoreVersion[]>();
+  /** Lead id → when a re-score was requested (the debounce mark). */
+  readonly rescoreMarks = new Map<string, string>();
   readonly records = new Map<string, Stored>();
+  /** Open leads per `<team>#<rep>` (the rotation's load items). */
+  readonly loads = new Map<string, number>();
   /** Lead id → when it entered (or was re-armed in) the outbox. */
   readonly outbox = new Map<string, string>();
   /** Reserved lead id → the lead it is held for (the next dedup bucket of a stored lead). */
@@ -85,7 +109,12 @@ export class InMemoryLeadStore implements ports.LeadStore, ports.SendStore, port
   async get(leadId: string): Promise<LeadRecord | undefined> {
     const record = this.records.get(leadId);
     if (!record) return undefined;
-    const { scoreCauses: _causes, ...rest } = structuredClone(record);
+    const {
+      scoreCauses: _causes,
+      loadTaken: _taken,
+      loadReleasedAt: _released,
+      ...rest
+    } = structuredClone(record);
     return rest;
   }
 
@@ -145,13 +174,112 @@ export class InMemoryLeadStore implements ports.LeadStore, ports.SendStore, port
     this.outbox.delete(leadId);
   }
 
-  /** What the rotation adapter does on the lead (lifecycle `qualify`): the route once, with its status. */
-  storeRoute(leadId: string, route: Route): Route {
+  /**
+   * What the rotation adapter does on the lead (lifecycle `qualify`): the route once, with its status; with
+   * `loadTaken` (`<team>#<rep>`) the rep's load is taken too.
+   */
+  storeRoute(leadId: string, route: Route, loadTaken?: string): Route {
     const record = this.lead(leadId);
     if (record.route) return structuredClone(record.route);
     record.route = structuredClone(route);
     this.move(record, qualifyCommand(route.kind));
+    if (loadTaken) {
+      record.loadTaken = loadTaken;
+      this.loads.set(loadTaken, (this.loads.get(loadTaken) ?? 0) + 1);
+    }
     return route;
+  }
+
+  /* --------------------------------------------------------------------------- events and re-scores */
+
+  async addEvent(leadId: string, event: LeadEvent): Promise<boolean> {
+    const events = this.events.get(leadId) ?? new Map<string, LeadEvent>();
+    this.events.set(leadId, events);
+    if (events.has(event.id)) return false;
+    events.set(event.id, structuredClone(event));
+    return true;
+  }
+
+  async listEvents(leadId: string): Promise<LeadEvent[]> {
+    return [...(this.events.get(leadId)?.values() ?? [])]
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map((e) => structuredClone(e));
+  }
+
+  async requestRescore(leadId: string, now: Date, staleSeconds: number): Promise<boolean> {
+    if (!this.records.has(leadId)) return false;
+    const mark = this.rescoreMarks.get(leadId);
+    if (mark && Date.parse(mark) >= now.getTime() - staleSeconds * 1000) return false;
+    this.rescoreMarks.set(leadId, now.toISOString());
+    return true;
+  }
+
+  async clearRescoreRequest(leadId: string): Promise<void> {
+    this.rescoreMarks.delete(leadId);
+  }
+
+  async saveScoreVersion(leadId: string, entry: ScoreVersion, first?: ScoreVersion): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record || !decideLead(record.status, 'rescore').ok) return false;
+    if ((record.scoreVersion ?? 1) !== entry.version - 1) return false;
+    if (record.scoreCauses?.includes(entry.cause)) return false;
+    const versions = this.versions.get(leadId) ?? [];
+    if (versions.some((v) => v.version === entry.version || (first && v.version === first.version)))
+      return false;
+    this.versions.set(leadId, [
+      ...versions,
+      ...(first ? [structuredClone(first)] : []),
+      structuredClone(entry),
+    ]);
+    record.score = structuredClone(entry.score);
+    record.scoreVersion = entry.version;
+    record.scoreCauses = [...(record.scoreCauses ?? []), entry.cause];
+    return true;
+  }
+
+  async scoreHistory(leadId: string): Promise<ScoreVersion[]> {
+    return [...(this.versions.get(leadId) ?? [])].reverse().map((v) => structuredClone(v));
+  }
+
+  /* ---------------------------------------------------------------------------------------- outcomes */
+
+  /** The move from the state the caller read; the load its assignment took is released or taken once. */
+  private moveWithLoad(record: Stored, move: ports.LeadMove): boolean {
+    if (record.status !== move.from) return false;
+    record.status = move.to;
+    const taken = record.loadTaken;
+    if (taken && move.load === 'release' && record.loadReleasedAt === undefined) {
+      record.loadReleasedAt = this.now().toISOString();
+      this.loads.set(taken, (this.loads.get(taken) ?? 0) - 1);
+    } else if (taken && move.load === 'take' && record.loadReleasedAt !== undefined) {
+      delete record.loadReleasedAt;
+      this.loads.set(taken, (this.loads.get(taken) ?? 0) + 1);
+    }
+    return true;
+  }
+
+  async recordOutcome(
+    leadId: string,
+    move: ports.LeadMove,
+    outcome: OutcomeRecord,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record) return false;
+    if (move.from === move.to && record.outcome?.outcome === outcome.outcome) return false;
+    if (!this.moveWithLoad(record, move)) return false;
+    record.outcome = structuredClone(outcome);
+    record.outcomes = [...(record.outcomes ?? []), structuredClone(outcome)];
+    record.audit = [...(record.audit ?? []), structuredClone(audit)];
+    return true;
+  }
+
+  async reopen(leadId: string, move: ports.LeadMove, audit: AuditEntry): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record || !this.moveWithLoad(record, move)) return false;
+    delete record.outcome;
+    record.audit = [...(record.audit ?? []), structuredClone(audit)];
+    return true;
   }
 
   /* -------------------------------------------------------------------------------------------- send */
@@ -287,11 +415,47 @@ export class InMemoryLeadStore implements ports.LeadStore, ports.SendStore, port
     return true;
   }
 
-  async overrideScore(leadId: string, override: ScoreOverride, audit: AuditEntry): Promise<boolean> {
+  async overrideScore(
+    leadId: string,
+    override: ScoreOverride,
+    audit: AuditEntry,
+    reroute?: ports.LeadMove,
+  ): Promise<boolean> {
     const record = this.records.get(leadId);
-    if (!record || !this.move(record, 'override')) return false;
+    if (!record || !decideLead(record.status, 'override').ok) return false;
+    if (reroute && record.status !== reroute.from) return false;
     record.override = structuredClone(override);
     record.audit = [...(record.audit ?? []), structuredClone(audit)];
+    if (reroute) {
+      record.status = reroute.to;
+      delete record.route;
+      delete record.rationale;
+      delete record.loadTaken;
+      delete record.loadReleasedAt;
+      this.outbox.set(leadId, this.now().toISOString());
+    }
+    return true;
+  }
+
+  async assignLead(
+    leadId: string,
+    assignment: { route: Route; loadTaken?: string },
+    move: ports.LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record || record.status !== move.from) return false;
+    record.status = move.to;
+    record.route = structuredClone(assignment.route);
+    delete record.rationale;
+    delete record.loadReleasedAt;
+    delete record.loadTaken;
+    if (assignment.loadTaken) {
+      record.loadTaken = assignment.loadTaken;
+      this.loads.set(assignment.loadTaken, (this.loads.get(assignment.loadTaken) ?? 0) + 1);
+    }
+    record.audit = [...(record.audit ?? []), structuredClone(audit)];
+    this.outbox.set(leadId, this.now().toISOString());
     return true;
   }
 }
