@@ -3,11 +3,14 @@
  * (infra/lead-function.ts: ESM, minified, source map, `@aws-sdk/*` external, the createRequire banner, with
  * config/, prompts/ and data/ copied beside it); then a fresh `node` process imports the bundle with the env
  * the handler needs and reports how long the import (module init: clients, config, rules, data) took.
- * Median of 5 cold starts. Run: `npm run bench:bundles`. Writes bench/results/bundles.json.
+ * Median of 5 cold starts. Where the time goes: the same fresh process importing only the AWS SDK packages
+ * the bundle imports (external, as the Lambda runtime provides them) gives the SDK's share; the rest is the
+ * bundle's own code and what it loads at init; the bundle's largest inputs (esbuild metafile) say what that
+ * code is. Run: `npm run bench:bundles`. Writes bench/results/bundles.json.
  */
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { FUNCTIONS, QUEUES, TABLES } from '../infra/data-plane';
@@ -35,13 +38,41 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 // Inside the repo's node_modules, so the external `@aws-sdk/*` imports resolve as the Lambda runtime provides them.
 mkdirSync(join(ROOT, 'node_modules/.cache'), { recursive: true });
 const work = mkdtempSync(join(ROOT, 'node_modules/.cache/lq-bundles-'));
-const rows: { function: string; bundleKiB: number; coldInitMsMedian: number; coldInitMsRuns: number[] }[] =
-  [];
+const rows: {
+  function: string;
+  bundleKiB: number;
+  coldInitMsMedian: number;
+  coldInitMsRuns: number[];
+  /** Importing only the bundle's external `@aws-sdk/*` packages, median. */
+  sdkImportMsMedian: number;
+  sdkPackages: string[];
+  /** The bundle's largest inputs, KiB of output each. */
+  largestInputsKiB: Record<string, number>;
+}[] = [];
+
+/** Milliseconds a fresh `node` takes to run `imports` (module specifiers), median of RUNS. */
+const timeImports = (specifiers: string[], cwd: string): number[] => {
+  const runs: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const script = `const t=performance.now();${specifiers.map((s) => `await import(${JSON.stringify(s)});`).join('')}process.stdout.write(String(performance.now()-t));`;
+    const ms = Number(
+      execFileSync(process.execPath, ['--input-type=module', '-e', script], {
+        env,
+        cwd,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'ignore'],
+      }),
+    );
+    runs.push(Math.round(ms * 10) / 10);
+  }
+  return runs;
+};
 try {
   for (const [name, def] of Object.entries(FUNCTIONS)) {
     const out = join(work, name);
     mkdirSync(out, { recursive: true });
-    await build({
+    const built = await build({
+      metafile: true,
       entryPoints: [join(ROOT, def.entry)],
       outfile: join(out, 'index.mjs'),
       bundle: true,
@@ -58,33 +89,48 @@ try {
     });
     for (const folder of ['config', 'prompts', 'data'])
       cpSync(join(ROOT, folder), join(out, folder), { recursive: true });
-    const runs: number[] = [];
-    for (let i = 0; i < RUNS; i++) {
-      const script = `const t=performance.now();await import(${JSON.stringify(join(out, 'index.mjs'))});process.stdout.write(String(performance.now()-t));`;
-      const ms = Number(
-        execFileSync(process.execPath, ['--input-type=module', '-e', script], {
-          env,
-          cwd: out,
-          encoding: 'utf8',
-          stdio: ['ignore', 'pipe', 'ignore'],
-        }),
-      );
-      runs.push(Math.round(ms * 10) / 10);
+    const runs = timeImports([join(out, 'index.mjs')], out);
+    const output = Object.values(built.metafile.outputs).find((o) => o.entryPoint);
+    const sdkPackages = [
+      ...new Set(
+        (output?.imports ?? [])
+          .filter((i) => i.external && i.path.startsWith('@aws-sdk/'))
+          .map((i) => i.path.split('/').slice(0, 2).join('/')),
+      ),
+    ].sort();
+    // Resolved from the repository (the SDK is external), in a fresh process each time.
+    const sdkRuns = sdkPackages.length > 0 ? timeImports(sdkPackages, ROOT) : [0];
+    const byPackage = new Map<string, number>();
+    for (const [path, input] of Object.entries(output?.inputs ?? {})) {
+      const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path);
+      const key = m ? m[1]! : path.split('/').slice(0, 2).join('/');
+      byPackage.set(key, (byPackage.get(key) ?? 0) + input.bytesInOutput);
     }
+    const largestInputsKiB = Object.fromEntries(
+      [...byPackage.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 6)
+        .map(([k, v]) => [k, Math.round(v / 1024)]),
+    );
     rows.push({
       function: name,
       bundleKiB: Math.round(statSync(join(out, 'index.mjs')).size / 1024),
       coldInitMsMedian: median(runs),
       coldInitMsRuns: runs,
+      sdkImportMsMedian: median(sdkRuns),
+      sdkPackages,
+      largestInputsKiB,
     });
   }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
 
-console.log('\nfunction            bundle KiB   cold init ms (median of 5)');
+console.log('\nfunction            bundle KiB   cold init ms (median of 5)   of which AWS SDK import ms');
 for (const r of rows)
-  console.log(`${r.function.padEnd(20)}${String(r.bundleKiB).padStart(10)}   ${r.coldInitMsMedian}`);
+  console.log(
+    `${r.function.padEnd(20)}${String(r.bundleKiB).padStart(10)}   ${String(r.coldInitMsMedian).padStart(26)}   ${String(r.sdkImportMsMedian).padStart(8)}  ${r.sdkPackages.join(', ')}`,
+  );
 const machine = {
   cpu: cpus()[0]?.model,
   cores: cpus().length,
@@ -92,7 +138,17 @@ const machine = {
   node: process.version,
 };
 mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
+const readme = {
+  what: 'bundle size / cold init (median of 5 fresh processes) per function, and the AWS SDK import share',
+  command: 'npm run bench:bundles',
+  result: rows
+    .map(
+      (r) =>
+        `${r.function} ${r.bundleKiB} KiB / **${r.coldInitMsMedian} ms** (SDK ${r.sdkImportMsMedian} ms)`,
+    )
+    .join('; '),
+};
 writeFileSync(
   join(ROOT, 'bench/results/bundles.json'),
-  `${JSON.stringify({ bench: 'bundles', date: new Date().toISOString(), machine, runs: RUNS, functions: rows }, null, 2)}\n`,
+  `${JSON.stringify({ readme, bench: 'bundles', date: new Date().toISOString(), machine: { ...machine, loadAvg1m: loadavg()[0] }, runs: RUNS, functions: rows }, null, 2)}\n`,
 );

@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: runs every benchmark (`bench/*.bench.ts`) one after another in its own process, then
  * writes a combined report — `bench/results/REPORT.md` and `bench/results/report.json` — from the JSON each
- * benchmark left in bench/results/, with the machine they ran on and how to reproduce them.
+ * benchmark left in bench/results/, with the machine they ran on and how to reproduce them. A result with a
+ * `readme` line (`{ what, command, result }`) replaces its row of the README's benchmark table (the row with
+ * the same command; a new row otherwise).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -91,4 +93,29 @@ const lines = [
 writeFileSync(join(RESULTS, 'REPORT.md'), `${lines.join('\n')}\n`);
 writeFileSync(join(RESULTS, 'report.json'), `${JSON.stringify({ machine, outcomes, results }, null, 2)}\n`);
 console.log(`\nReport: ${join('bench/results', 'REPORT.md')}`);
+
+/** The README's benchmark table rows of results that carry a `readme` line. */
+const README = join(ROOT, 'README.md');
+const readmeRows = Object.values(results)
+  .map((v) => (v as { readme?: { what: string; command: string; result: string } }).readme)
+  .filter((r): r is { what: string; command: string; result: string } => r !== undefined);
+if (readmeRows.length > 0 && existsSync(README)) {
+  const text = readFileSync(README, 'utf8');
+  const start = text.indexOf('<!-- BENCH:START -->');
+  const end = text.indexOf('<!-- BENCH:END -->');
+  if (start >= 0 && end > start) {
+    const block = text.slice(start, end).split('\n');
+    for (const r of readmeRows) {
+      const row = `| ${r.what} | \`${r.command}\` | ${r.result} |`;
+      const at = block.findIndex((l) => l.startsWith('| ') && l.includes(`\`${r.command}\``));
+      if (at >= 0) block[at] = row;
+      else {
+        const last = block.findLastIndex((l) => l.startsWith('| '));
+        block.splice(last + 1, 0, row);
+      }
+    }
+    writeFileSync(README, text.slice(0, start) + block.join('\n') + text.slice(end));
+    console.log(`README benchmark table: ${readmeRows.length} row(s) regenerated`);
+  }
+}
 if (!existsSync(join(RESULTS, 'REPORT.md')) || outcomes.some((o) => o.exitCode !== 0)) process.exitCode = 1;

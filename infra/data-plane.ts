@@ -221,6 +221,8 @@ export interface FunctionDef {
     readonly batchSize: number;
     readonly maxBatchingWindowSeconds: number;
     readonly retryAttempts: number;
+    /** Batches in flight per shard (1–10); records of one item key stay in order. */
+    readonly parallelizationFactor: number;
     readonly filter: StreamFilter;
     readonly onFailure: QueueName;
   };
@@ -293,6 +295,7 @@ export const FUNCTIONS = {
       batchSize: 10,
       maxBatchingWindowSeconds: 0,
       retryAttempts: 3,
+      parallelizationFactor: 5,
       filter: {
         eventName: ['INSERT'],
         dynamodb: { NewImage: { sk: { S: ['LEAD'] }, status: { S: ['received'] } } },

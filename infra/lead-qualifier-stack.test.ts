@@ -323,6 +323,7 @@ describe('functions', () => {
         BatchSize: source.batchSize,
         BisectBatchOnFunctionError: true,
         MaximumRetryAttempts: source.retryAttempts,
+        ParallelizationFactor: source.parallelizationFactor,
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         FilterCriteria: { Filters: [{ Pattern: JSON.stringify(source.filter) }] },
         DestinationConfig: {

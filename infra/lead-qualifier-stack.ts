@@ -514,6 +514,7 @@ export class LeadQualifierStack extends Stack {
                 ? Duration.seconds(source.maxBatchingWindowSeconds)
                 : undefined,
             retryAttempts: source.retryAttempts,
+            parallelizationFactor: source.parallelizationFactor,
             bisectBatchOnError: true,
             reportBatchItemFailures: true,
             filters: [FilterCriteria.filter(source.filter as unknown as Record<string, unknown>)],

@@ -1,9 +1,10 @@
 /**
  * Local stand-in for Lambda's SQS event source mapping, one poll loop per consuming function:
- * - ReceiveMessage with `WaitTimeSeconds: 0` and an idle back-off (50 ms doubling to 500 ms), because a
- *   long poll on local-aws-sqs with messages already waiting returns only when the batch is full or the wait
- *   is over, and can return a message twice; `MaxNumberOfMessages` up to `batchSize`, all system and
- *   message attributes;
+ * - long polling, like the event source mapping: ReceiveMessage with `WaitTimeSeconds: 20` and
+ *   `MaxNumberOfMessages: 1`, which returns as soon as one message is visible (local-aws-sqs answers a long
+ *   poll only when the batch is full or the wait is over, so asking for one is what makes it answer at once),
+ *   then short receives (`WaitTimeSeconds: 0`) fill the batch up to `batchSize` with what is already waiting.
+ *   No idle back-off, so an idle queue adds no latency; all system and message attributes;
  * - `maxBatchingWindowSeconds` > 0: keeps receiving until the batch is full or the window has passed;
  * - a real `SQSEvent` per batch; up to `concurrency` batches in flight per function (default 2);
  * - ReportBatchItemFailures (on by default, as the CDK stack configures it): successes are deleted, failures
@@ -50,7 +51,13 @@ export interface SqsPollerOptions {
   readonly consumers: readonly SqsConsumer[];
   /** LOCAL-ONLY: receive with this visibility timeout (≥ function timeout) so failures retry quickly. */
   readonly retryVisibilitySeconds?: number;
+  /**
+   * Short polling with an idle back-off (min doubling to max) instead of long polling: only for comparing the
+   * two in a benchmark.
+   */
   readonly idleBackoffMs?: { readonly min: number; readonly max: number };
+  /** Long poll wait (default 20 s, the event source mapping's). */
+  readonly waitTimeSeconds?: number;
   readonly log?: (line: string) => void;
 }
 
@@ -184,22 +191,33 @@ class ConsumerLoop {
     this.options.log?.(`[sqs:${this.c.functionName}] ${line}`);
   }
 
-  private async receive(max: number): Promise<Message[]> {
+  /** Aborts a long poll in flight when the loop stops. */
+  private readonly abort = new AbortController();
+
+  private async receive(max: number, waitSeconds = 0): Promise<Message[]> {
     const { Messages = [] } = await this.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: this.c.queueUrl,
         MaxNumberOfMessages: Math.min(10, Math.max(1, max)),
-        WaitTimeSeconds: 0,
+        WaitTimeSeconds: waitSeconds,
         AttributeNames: ['All'],
         MessageSystemAttributeNames: ['All'],
         MessageAttributeNames: ['All'],
         ...(this.visibilityTimeout !== undefined ? { VisibilityTimeout: this.visibilityTimeout } : {}),
       }),
+      { abortSignal: this.abort.signal },
     );
     return Messages;
   }
 
+  /** The first message(s) of a batch: a long poll for one, or (back-off mode) a short poll for a batch. */
+  private first(): Promise<Message[]> {
+    if (this.options.idleBackoffMs) return this.receive(this.c.batchSize);
+    return this.receive(1, this.options.waitTimeSeconds ?? 20);
+  }
+
   private async run() {
+    const longPoll = !this.options.idleBackoffMs;
     const { min, max } = this.options.idleBackoffMs ?? { min: 50, max: 500 };
     let backoff = min;
     const concurrency = Math.max(1, this.c.concurrency ?? 2);
@@ -215,14 +233,22 @@ class ConsumerLoop {
           await Promise.race(this.inFlight);
           continue;
         }
-        const batch = await this.receive(this.c.batchSize);
+        const batch = await this.first();
         this.receiveError = undefined;
         if (batch.length === 0) {
+          // A long poll that found nothing polls again at once; short polls back off.
+          if (longPoll) continue;
           await this.idle(backoff);
           backoff = Math.min(max, backoff * 2);
           continue;
         }
         backoff = min;
+        // Fill the batch with what is already waiting (short receives, no waiting).
+        while (this.running && longPoll && batch.length < this.c.batchSize) {
+          const more = await this.receive(this.c.batchSize - batch.length);
+          batch.push(...more);
+          if (more.length === 0) break;
+        }
         const windowMs = (this.c.maxBatchingWindowSeconds ?? 0) * 1000;
         const deadline = Date.now() + windowMs;
         while (this.running && batch.length < this.c.batchSize) {
@@ -236,6 +262,7 @@ class ConsumerLoop {
         const p: Promise<void> = this.invoke(batch).finally(() => this.inFlight.delete(p));
         this.inFlight.add(p);
       } catch (error) {
+        if (!this.running) break;
         this.receiveError = (error as Error)?.name ?? 'Error';
         this.log(`receive failed: ${this.receiveError}`);
         await this.idle(max);
@@ -306,6 +333,7 @@ class ConsumerLoop {
   async stop() {
     this.running = false;
     this.wake?.();
+    this.abort.abort();
     await this.loop;
     await Promise.allSettled([...this.inFlight]);
   }

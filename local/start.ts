@@ -83,7 +83,10 @@ export interface LocalStackOptions {
   readonly schedules?: readonly ScheduledJob[];
   /** LOCAL-ONLY: failed SQS records become visible again after this many seconds (see sqs-poller.ts). */
   readonly retryVisibilitySeconds?: number;
-  /** The pollers' idle back-off (default 50 → 500 ms); benchmarks lower it to see the pipeline's own latency. */
+  /**
+   * Short polling with this idle back-off instead of the default long polling (only to compare the two in a
+   * benchmark; see sqs-poller.ts).
+   */
   readonly idleBackoffMs?: { readonly min: number; readonly max: number };
   /**
    * JWT authorizer seam of the gateway. Default: verifies `Authorization: Bearer` dev tokens signed with the

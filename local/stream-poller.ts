@@ -1,16 +1,16 @@
 /**
  * Local stand-in for Lambda's DynamoDB Streams event source mapping, one poll loop per consuming function,
  * on DynamoDB Local's streams API (DescribeStream, GetShardIterator, GetRecords):
- * - every shard of the table's latest stream is read in order, one batch in flight per shard (Lambda's
- *   parallelization factor 1); new shards are picked up as the emulator rolls them over; a closed shard is
- *   finished before it is dropped;
+ * - every shard of the table's latest stream is read in order, up to `parallelizationFactor` batches in
+ *   flight per shard (records of one item key never in two batches at once, so they stay in order); new
+ *   shards are picked up as the emulator rolls them over; a closed shard is finished before it is dropped;
  * - GetRecords again at once while records come, and every `pollIntervalMs` when a shard is idle (Lambda polls
  *   each shard four times a second: default 250 ms);
  * - records that do not match the function's filter pattern are skipped, as Lambda's event filtering does;
  * - a real `DynamoDBStreamEvent` per batch of up to `batchSize` matching records;
- * - ReportBatchItemFailures and bisect-on-error: the batch is retried from the first failed record
- *   (`itemIdentifier` = its sequence number) up to `retryAttempts` times; then the failed part is described on
- *   the on-failure queue (an SQS DLQ, with Lambda's `DDBStreamBatchInfo`) and the shard moves on.
+ * - ReportBatchItemFailures: the batch is retried from the first failed record (`itemIdentifier` = its
+ *   sequence number) up to `retryAttempts` times, with a back-off; then the failed part is described on the
+ *   on-failure queue (an SQS DLQ, with Lambda's `DDBStreamBatchInfo`) and its keys are released.
  * The starting position is TRIM_HORIZON (the whole stream the emulator still holds) unless `LATEST` is asked.
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
@@ -33,6 +33,8 @@ export interface StreamConsumer {
   readonly batchSize: number;
   readonly maxBatchingWindowSeconds?: number;
   readonly retryAttempts: number;
+  /** Batches in flight per shard (Lambda's ParallelizationFactor); records of one key stay in order. */
+  readonly parallelizationFactor?: number;
   readonly filter?: StreamFilter;
   /** SQS queue URL that receives the description of a batch that failed every attempt. */
   readonly onFailureQueueUrl?: string;
@@ -132,8 +134,12 @@ interface ShardState {
   /** Records read but not handed to the function yet. */
   pending: DynamoDBRecord[];
   closed: boolean;
-  attempts: number;
+  /** Batches of this shard in flight. */
+  inFlight: Set<Promise<void>>;
 }
+
+/** The item key of a stream record (its partition and sort key values). */
+const keyOf = (r: DynamoDBRecord) => JSON.stringify(r.dynamodb?.Keys ?? {});
 
 class StreamLoop {
   running = true;
@@ -144,6 +150,9 @@ class StreamLoop {
   pollError: string | undefined;
   private readonly shards = new Map<string, ShardState>();
   private readonly done = new Set<string>();
+  /** Item keys with a record in a batch in flight. */
+  private readonly busyKeys = new Set<string>();
+  private inFlightRecords = 0;
   private streamArn = '';
   private loop: Promise<void> | undefined;
   private wake: (() => void) | undefined;
@@ -162,7 +171,7 @@ class StreamLoop {
   get pending() {
     let n = 0;
     for (const shard of this.shards.values()) n += shard.pending.length;
-    return n;
+    return n + this.inFlightRecords;
   }
 
   start() {
@@ -203,7 +212,12 @@ class StreamLoop {
         ShardId: shard.ShardId,
         ShardIteratorType: type,
       });
-      this.shards.set(shard.ShardId, { iterator: ShardIterator, pending: [], closed: false, attempts: 0 });
+      this.shards.set(shard.ShardId, {
+        iterator: ShardIterator,
+        pending: [],
+        closed: false,
+        inFlight: new Set(),
+      });
     }
     this.lastDescribe = Date.now();
   }
@@ -238,9 +252,11 @@ class StreamLoop {
     }
   }
 
-  /** Reads what the shard has and hands one batch to the function; true when there was work. */
+  /** Reads what the shard has and hands batches to the function; true when there was work. */
   private async pollShard(shardId: string, shard: ShardState): Promise<boolean> {
-    if (shard.pending.length < this.c.batchSize && shard.iterator && !shard.closed) {
+    const factor = Math.max(1, this.c.parallelizationFactor ?? 1);
+    let read = false;
+    if (shard.pending.length < this.c.batchSize * factor && shard.iterator && !shard.closed) {
       const deadline = Date.now() + (this.c.maxBatchingWindowSeconds ?? 0) * 1000;
       do {
         const out: { Records?: StreamRecordWire[]; NextShardIterator?: string } = await this.call(
@@ -250,6 +266,7 @@ class StreamLoop {
         shard.iterator = out.NextShardIterator;
         if (!shard.iterator) shard.closed = true;
         const records = out.Records ?? [];
+        if (records.length > 0) read = true;
         for (const r of records)
           if (matchesFilter(this.c.filter, r))
             shard.pending.push({ ...r, eventSourceARN: this.streamArn } as DynamoDBRecord);
@@ -257,35 +274,64 @@ class StreamLoop {
         if (records.length === 0) await this.idle(Math.min(50, deadline - Date.now()));
       } while (this.running && shard.iterator && shard.pending.length < this.c.batchSize);
     }
-    if (shard.pending.length === 0) {
-      if (shard.closed) {
-        this.shards.delete(shardId);
-        this.done.add(shardId);
+    let launched = false;
+    while (shard.inFlight.size < factor) {
+      const batch = this.takeBatch(shard);
+      if (batch.length === 0) break;
+      launched = true;
+      const p: Promise<void> = this.runBatch(shardId, batch).finally(() => shard.inFlight.delete(p));
+      shard.inFlight.add(p);
+    }
+    if (shard.pending.length === 0 && shard.closed && shard.inFlight.size === 0) {
+      this.shards.delete(shardId);
+      this.done.add(shardId);
+    }
+    // At capacity with more waiting: go on when a batch finishes, not after the idle wait.
+    if (!launched && shard.inFlight.size >= factor && shard.pending.length > 0)
+      await Promise.race(shard.inFlight);
+    return read || launched;
+  }
+
+  /** Up to `batchSize` pending records, in order, none of whose keys is in a batch in flight. */
+  private takeBatch(shard: ShardState): DynamoDBRecord[] {
+    const batch: DynamoDBRecord[] = [];
+    const blocked = new Set<string>();
+    const rest: DynamoDBRecord[] = [];
+    for (const r of shard.pending) {
+      const key = keyOf(r);
+      if (batch.length < this.c.batchSize && !this.busyKeys.has(key) && !blocked.has(key)) batch.push(r);
+      else {
+        // A later record of a key that waits must wait too (per-key order).
+        blocked.add(key);
+        rest.push(r);
       }
-      return false;
     }
-    const batch = shard.pending.slice(0, this.c.batchSize);
-    const failedFrom = await this.invoke(batch);
-    if (failedFrom === undefined) {
-      shard.pending.splice(0, batch.length);
-      shard.attempts = 0;
-      return true;
+    shard.pending = rest;
+    for (const r of batch) this.busyKeys.add(keyOf(r));
+    this.inFlightRecords += batch.length;
+    return batch;
+  }
+
+  /** One batch to the end: retried from the first failed record, then described on the on-failure queue. */
+  private async runBatch(shardId: string, records: DynamoDBRecord[]) {
+    let batch = records;
+    try {
+      for (let attempt = 1; this.running || attempt === 1; attempt++) {
+        const failedFrom = await this.invoke(batch);
+        if (failedFrom === undefined) return;
+        batch = batch.slice(failedFrom);
+        if (attempt > this.c.retryAttempts) {
+          this.discarded++;
+          await this.describeFailure(shardId, batch);
+          return;
+        }
+        // Back off before the retry (0.5 s, doubling), so an outage of a few seconds does not use up the retries.
+        await new Promise((r) => setTimeout(r, 500 * 2 ** (attempt - 1)));
+      }
+    } finally {
+      for (const r of records) this.busyKeys.delete(keyOf(r));
+      this.inFlightRecords -= records.length;
     }
-    // Retry from the first failed record (everything before it succeeded), like Lambda with
-    // ReportBatchItemFailures; after `retryAttempts` the failed part goes to the on-failure destination.
-    shard.pending.splice(0, failedFrom);
-    shard.attempts++;
-    if (shard.attempts > this.c.retryAttempts) {
-      const failed = batch.slice(failedFrom);
-      shard.pending.splice(0, failed.length);
-      shard.attempts = 0;
-      this.discarded++;
-      await this.describeFailure(shardId, failed);
-    } else {
-      // Back off before the retry (0.5 s, doubling), so an outage of a few seconds does not use up the retries.
-      await this.idle(500 * 2 ** (shard.attempts - 1));
-    }
-    return true;
   }
 
   /** Invokes the function; the index of the first failed record, or undefined when all succeeded. */
@@ -353,6 +399,7 @@ class StreamLoop {
     this.running = false;
     this.wake?.();
     await this.loop;
+    await Promise.allSettled([...this.shards.values()].flatMap((s) => [...s.inFlight]));
   }
 }
 
@@ -412,6 +459,7 @@ export const loadStreamConsumers = async (
       batchSize: source.batchSize,
       maxBatchingWindowSeconds: source.maxBatchingWindowSeconds,
       retryAttempts: source.retryAttempts,
+      parallelizationFactor: source.parallelizationFactor,
       filter: source.filter,
       ...(onFailure ? { onFailureQueueUrl: onFailure } : {}),
       timeoutSeconds: def.timeoutSeconds,

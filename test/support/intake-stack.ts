@@ -148,6 +148,7 @@ export const startIntakeStack = async (options: IntakeStackOptions = {}): Promis
           handler,
           batchSize: def.consumesStream.batchSize,
           retryAttempts: def.consumesStream.retryAttempts,
+          parallelizationFactor: def.consumesStream.parallelizationFactor,
           filter: def.consumesStream.filter,
           timeoutSeconds: def.timeoutSeconds,
           memoryMb: def.memoryMb,

@@ -81,7 +81,7 @@ export const startPipelineStack = async (
      * comes back: the shipped 60 s would make a poison lead take minutes to reach its DLQ.
      */
     consumerTimeoutSeconds?: number;
-    /** The SQS pollers' idle back-off (default 50 → 500 ms). */
+    /** Short polling with this idle back-off instead of long polling (benchmark comparison only). */
     idleBackoffMs?: { min: number; max: number };
     log?: (line: string) => void;
     /** The JWT authorizer seam (default: every caller is an ops user). */
