@@ -269,4 +269,9 @@ export interface RescoreStore {
   saveScoreVersion(leadId: string, entry: ScoreVersion, first?: ScoreVersion): Promise<boolean>;
   /** Every version, newest first. */
   scoreHistory(leadId: string): Promise<ScoreVersion[]>;
+  /**
+   * The ids of the open leads (routed, nurture, drafted, contacted, meeting) of these owners (`unassigned`: the
+   * leads nobody owns), read through the owner index: no table scan.
+   */
+  openLeadIds(ownerIds: readonly string[]): Promise<string[]>;
 }

@@ -160,6 +160,9 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore, Outco
   scoreHistory(leadId: string): Promise<ScoreVersion[]> {
     return rescore.scoreHistory(this.t, leadId);
   }
+  openLeadIds(ownerIds: readonly string[]): Promise<string[]> {
+    return rescore.openLeadIds(this.t, ownerIds);
+  }
 
   /* reads */
   get(leadId: string): Promise<LeadRecord | undefined> {

@@ -11,7 +11,7 @@ import type { LeadRecord } from '../lead-record';
 import { scoreEnrichedLead } from '../score';
 import { InMemoryLeadStore, RecordingQueue } from '../testing/memory-ports';
 import { sampleEnrichment, sampleLead } from '../testing/samples';
-import { ingestEvents, rescoreLead, withScoreHistory } from './rescore-lead';
+import { ingestEvents, rescoreLead, runDailyRescore, withScoreHistory } from './rescore-lead';
 
 const NOW = new Date('2026-03-20T10:00:00.000Z');
 const rules = shippedRules();
@@ -178,5 +178,29 @@ describe('replays', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('the daily job', () => {
+  it('re-scores open leads as time passes (inactivity, decay), once per day, and leaves closed leads alone', async () => {
+    // Prepare: the same lead open and won, both qualified on 2 March; the job runs in late April
+    const { store } = setup();
+    const won = structuredClone((await store.get(LEAD))!);
+    store.seed({ ...won, leadId: '01JLEAD0000000000000000002', status: 'won' });
+    const april = new Date('2026-04-25T03:00:00.000Z');
+    const deps = { store, rules: () => rules, now: () => april, ownerIds: ['rep-anna', 'rep-bram'] };
+    store.records.get(LEAD)!.route = { ...store.records.get(LEAD)!.route!, ownerId: 'rep-bram' } as never;
+    // Act
+    const first = await runDailyRescore(deps);
+    // Later the same day (hourly ages may have moved on): the day's cause is taken, nothing new is written
+    const second = await runDailyRescore({ ...deps, now: () => new Date('2026-04-25T22:30:00.000Z') });
+    // Assess
+    expect(first).toMatchObject({ day: '2026-04-25', leads: 1, rescored: 1 });
+    expect(second).toMatchObject({ leads: 1, rescored: 0 });
+    const [latest] = await store.scoreHistory(LEAD);
+    expect(latest?.cause).toBe('daily:2026-04-25');
+    expect(latest?.delta.total).toBeLessThan(0);
+    expect(latest?.score.ledger.find((l) => l.ruleId === 'inactive-30-days')?.awarded).toBe(-5);
+    expect(await store.scoreHistory('01JLEAD0000000000000000002')).toEqual([]);
   });
 });

@@ -244,3 +244,38 @@ export const withScoreHistory = async (store: Pick<RescoreStore, 'scoreHistory'>
   const scoreHistory = history.length > 0 || !record.score ? history : [firstVersion(record.score)];
   return { scoreHistory };
 };
+
+export interface DailyDeps extends RescoreDeps {
+  /** Every person who can own a lead (team.yaml); `unassigned` is added for the leads nobody owns. */
+  readonly ownerIds: readonly string[];
+  /** Leads re-scored at once (default 16). */
+  readonly concurrency?: number;
+}
+
+export interface DailyResult {
+  readonly day: string;
+  readonly leads: number;
+  readonly rescored: number;
+  readonly unchanged: number;
+  readonly skipped: number;
+}
+
+/**
+ * The daily job: every open lead is re-scored as of today, so decay and the fixed-point inactivity rules apply
+ * though nothing happened (`daily:<UTC date>` is the cause: a second run the same day writes nothing new).
+ */
+export const runDailyRescore = async (deps: DailyDeps): Promise<DailyResult> => {
+  const day = deps.now().toISOString().slice(0, 10);
+  const ids = [...new Set(await deps.store.openLeadIds([...deps.ownerIds, 'unassigned']))];
+  const counts = { rescored: 0, unchanged: 0, skipped: 0 };
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const leadId = ids[next++] as string;
+      const result = await rescoreLead(leadId, deps, `daily:${day}`);
+      counts[result.outcome]++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, deps.concurrency ?? 16) }, worker));
+  return { day, leads: ids.length, ...counts };
+};

@@ -230,6 +230,13 @@ export class InMemoryLeadStore
     return true;
   }
 
+  async openLeadIds(ownerIds: readonly string[]): Promise<string[]> {
+    const open = ['routed', 'nurture', 'drafted', 'sent', 'meeting'];
+    return [...this.records.values()]
+      .filter((r) => open.includes(r.status) && ownerIds.includes(r.route?.ownerId ?? 'unassigned'))
+      .map((r) => r.leadId);
+  }
+
   async scoreHistory(leadId: string): Promise<ScoreVersion[]> {
     return [...(this.versions.get(leadId) ?? [])].reverse().map((v) => structuredClone(v));
   }
