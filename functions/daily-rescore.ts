@@ -3,6 +3,7 @@
  * and inactivity rules apply (functions/agent/pipeline/rescore-lead.ts `runDailyRescore`); idempotent per day.
  */
 import { runDailyRescore } from './agent/pipeline/rescore-lead';
+import { leadQueue } from './platform/lead-queues';
 import { leadStore } from './platform/leads-table';
 import { logger } from './platform/observability';
 import { shippedPeople } from './platform/shipped-routing';
@@ -12,6 +13,7 @@ const deps = {
   store: leadStore(),
   rules: shippedRules,
   now: () => new Date(),
+  qualifyQueue: leadQueue('qualify'),
   ownerIds: [...shippedPeople().keys()],
 };
 

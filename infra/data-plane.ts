@@ -329,7 +329,7 @@ export const FUNCTIONS = {
     id: 'EventsFunction',
     entry: 'functions/events-http.ts',
     description: 'POST /events: engagement events (signed per source), kept once per id, debounced re-scores',
-    timeoutSeconds: 15,
+    timeoutSeconds: 30,
     memoryMb: 256,
     http: [{ method: 'POST', path: '/events', public: true }],
     tables: { leads: 'readwrite' },
@@ -343,7 +343,8 @@ export const FUNCTIONS = {
     memoryMb: 512,
     consumes: { queue: 'rescore', batchSize: 10, maxBatchingWindowSeconds: 0 },
     tables: { leads: 'readwrite' },
-    sendsTo: [],
+    /** A nurtured lead whose tier rose is routed again. */
+    sendsTo: ['qualify'],
   },
   dailyRescore: {
     id: 'DailyRescoreFunction',
@@ -353,7 +354,7 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     scheduleMinutes: 1440,
     tables: { leads: 'readwrite' },
-    sendsTo: [],
+    sendsTo: ['qualify'],
   },
   web: {
     id: 'WebFunction',

@@ -274,4 +274,9 @@ export interface RescoreStore {
    * leads nobody owns), read through the owner index: no table scan.
    */
   openLeadIds(ownerIds: readonly string[]): Promise<string[]>;
+  /**
+   * Lead `reroute` after a re-score raised a nurtured lead's tier: back to routing (route and rationale go, into
+   * the outbox until drafted), with its audit entry. False when the lead left nurture meanwhile.
+   */
+  rerouteLead(leadId: string, move: LeadMove, audit: AuditEntry): Promise<boolean>;
 }

@@ -163,6 +163,9 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore, Outco
   openLeadIds(ownerIds: readonly string[]): Promise<string[]> {
     return rescore.openLeadIds(this.t, ownerIds);
   }
+  rerouteLead(leadId: string, move: LeadMove, audit: AuditEntry): Promise<boolean> {
+    return review.rerouteLead(this.t, leadId, move, audit);
+  }
 
   /* reads */
   get(leadId: string): Promise<LeadRecord | undefined> {

@@ -204,3 +204,44 @@ describe('the daily job', () => {
     expect(await store.scoreHistory('01JLEAD0000000000000000002')).toEqual([]);
   });
 });
+
+describe('thresholds that act', () => {
+  it('a nurtured lead whose re-score rises to warm or hot goes back to routing; a pinned tier stays put', async () => {
+    // Prepare: two nurtured leads scored cold earlier; the second one's tier a manager pinned to cold
+    const { store } = setup();
+    const base = (await store.get(LEAD))!;
+    const nurtured = {
+      ...base,
+      status: 'nurture' as const,
+      score: { ...base.score!, tier: 'cold' as const, total: 12 },
+      route: {
+        kind: 'nurture' as const,
+        ruleId: 'threshold',
+        reason: 'cold',
+        routingVersion: 't',
+        assignedAt: base.receivedAt,
+      },
+    };
+    const pinned = '01JLEAD0000000000000000002';
+    store.seed(nurtured);
+    store.seed({
+      ...nurtured,
+      leadId: pinned,
+      override: { tier: 'cold', reason: 'student', by: 'mgr-sofie', at: base.receivedAt },
+    });
+    const qualifyQueue = new RecordingQueue();
+    const deps = { store, rules: () => rules, now: () => NOW, qualifyQueue };
+    // Act
+    const raised = await rescoreLead(LEAD, deps);
+    const kept = await rescoreLead(pinned, deps);
+    // Assess
+    expect(raised).toMatchObject({ outcome: 'rescored', rerouted: true });
+    expect(kept).not.toHaveProperty('rerouted');
+    expect(qualifyQueue.sent).toEqual([{ leadId: LEAD }]);
+    const lead = await store.get(LEAD);
+    expect(lead?.status).toBe('received');
+    expect(lead?.route).toBeUndefined();
+    expect(lead?.audit?.at(-1)).toMatchObject({ action: 'reroute', by: 'system' });
+    expect((await store.get(pinned))?.status).toBe('nurture');
+  });
+});
