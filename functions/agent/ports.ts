@@ -3,6 +3,7 @@
  * in functions/platform (DynamoDB, SQS, SES); the in-memory store in functions/agent/testing implements the
  * same ports. Pure types, no AWS.
  */
+import type { CrmJob } from './crm/types';
 import type { Enrichment } from './enrichment';
 import type { LeadEvent } from './events';
 import type {
@@ -279,4 +280,21 @@ export interface RescoreStore {
    * the outbox until drafted), with its audit entry. False when the lead left nurture meanwhile.
    */
   rerouteLead(leadId: string, move: LeadMove, audit: AuditEntry): Promise<boolean>;
+}
+
+/** Versioned ops configuration (scoring rules, routing, team) and the published version the pipeline reads. */
+export type { ConfigVersionStore, PublishedConfig } from './ops-config/versions';
+
+/* ------------------------------------------------------------------ CRM sync triggers (functions/agent/crm) */
+
+/** What changed on a lead that the CRM should see: ids only (the sync reads the lead itself). */
+export type CrmNotice = Pick<CrmJob, 'leadId' | 'trigger' | 'outcome'>;
+
+/**
+ * Tells the CRM sync that a lead changed: routed, re-scored, an outcome recorded, the first email sent. The
+ * sync runs later on its own queue, so a CRM (or its queue) that is down never blocks a pipeline step.
+ * `notify` never throws: an adapter that cannot queue the job keeps it for its sweeper, or logs it.
+ */
+export interface CrmNotifier {
+  notify(notice: CrmNotice): Promise<void>;
 }

@@ -2,7 +2,7 @@
  * In-memory ports besides the store (./memory-store.ts) for unit tests and the ops CLI: a recording
  * `LeadQueue`, a rate limiter, and a per-team rotation that hands out one ticket per routed lead.
  */
-import type { LeadQueue, RateLimiter } from '../ports';
+import type { CrmNotice, CrmNotifier, LeadQueue, RateLimiter } from '../ports';
 import type { Route, Tier } from '../qualification';
 import { decideRoute, type RouteMatch, type RoutingSetup } from '../route';
 import type { InMemoryLeadStore } from './memory-store';
@@ -72,3 +72,13 @@ export const memoryRateLimiter = (): RateLimiter & { readonly hits: Map<string, 
     },
   };
 };
+
+/** A `CrmNotifier` that records every notice (or, with `fail`, throws as a broken adapter would). */
+export class RecordingCrmNotifier implements CrmNotifier {
+  readonly notices: CrmNotice[] = [];
+  constructor(private readonly fail = false) {}
+  async notify(notice: CrmNotice): Promise<void> {
+    if (this.fail) throw new Error('CRM queue unavailable');
+    this.notices.push(structuredClone(notice));
+  }
+}
