@@ -254,7 +254,7 @@ export const FUNCTIONS = {
     ],
     tables: { leads: 'readwrite' },
     /** send: approvals; qualify: a nurtured lead raised to hot is routed again; draft: a manager's assignment. */
-    sendsTo: ['send', 'qualify', 'draft'],
+    sendsTo: ['send', 'qualify', 'draft', 'crm'],
   },
   ops: {
     id: 'OpsFunction',
