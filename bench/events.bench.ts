@@ -15,7 +15,7 @@ import { summarize } from './support/stats';
 const DAILY_LEADS = Number(process.argv[2] ?? 10_000);
 const INGEST_LEADS = 200;
 const INGEST_EVENTS = 4_000;
-const LATENCY_SAMPLES = 20;
+const LATENCY_SAMPLES = 10;
 
 const stack = await startLocalStack({
   dataDir: null,
