@@ -134,7 +134,11 @@ try {
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: 2 }, async () => {
-      while (nextBatch < batches.length) accepted += (await post(batches[nextBatch++] as unknown[])).accepted;
+      while (nextBatch < batches.length) {
+        // Read the answer first: `accepted += await …` would add to a stale total from before the await.
+        const answer = await post(batches[nextBatch++] as unknown[]);
+        accepted += answer.accepted;
+      }
     }),
   );
   const ingestSeconds = (performance.now() - t0) / 1000;
