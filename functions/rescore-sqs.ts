@@ -1,16 +1,21 @@
-/** SQS rescore queue → a new score version of each lead from its events (debounced by the events API). */
+/**
+ * SQS rescore queue → a new score version of each lead from its events (debounced by the events API); a nurtured
+ * lead whose tier rises goes back to routing through the qualify queue.
+ */
 import { rescoreLead } from './agent/pipeline/rescore-lead';
 import { leadMessageHandler } from './platform/lead-message-consumer';
+import { leadQueue } from './platform/lead-queues';
 import { leadStore } from './platform/leads-table';
 import { shippedRules } from './platform/shipped-rules';
 
 const store = leadStore();
-const deps = { store, rules: shippedRules, now: () => new Date() };
+const deps = { store, rules: shippedRules, now: () => new Date(), qualifyQueue: leadQueue('qualify') };
 
 export const handler = leadMessageHandler({
   queue: 'rescore',
   step: 'score',
-  store,
+  // A re-score that keeps failing is recorded on the lead but never marks it failed: the lead itself is fine.
+  store: { recordError: (leadId, error) => store.recordError(leadId, error, false) },
   process: async (leadId) => {
     // Events from now on mark the lead again, so none arriving during this re-score is left out.
     await store.clearRescoreRequest(leadId);

@@ -58,7 +58,7 @@ describe('events and a living score', () => {
     const answers = await Promise.all(
       [0, 10, 20, 30, 40].map((from) => post({ events: events(leadId, from, 10) })),
     );
-    await waitFor(async () => (await history(leadId))[0]?.cause.startsWith('events:50:') === true, 90_000);
+    await waitFor(async () => (await history(leadId))[0]?.cause.startsWith('events:50:') === true, 150_000);
     const versions = await history(leadId);
     // Assess
     expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);

@@ -127,7 +127,8 @@ export interface AuditEntry {
     | 'override'
     | 'outcome'
     | 'reopen'
-    | 'assign';
+    | 'assign'
+    | 'reroute';
   readonly reason?: string;
   /** Non-personal detail, e.g. `{ from: 'rep-anna', to: 'rep-bram' }` or `{ edited: true }`. */
   readonly detail?: Record<string, unknown>;

@@ -296,6 +296,16 @@ export interface RescoreStore {
   saveScoreVersion(leadId: string, entry: ScoreVersion, first?: ScoreVersion): Promise<boolean>;
   /** Every version, newest first. */
   scoreHistory(leadId: string): Promise<ScoreVersion[]>;
+  /**
+   * The ids of the open leads (routed, nurture, drafted, contacted, meeting) of these owners (`unassigned`: the
+   * leads nobody owns), read through the owner index: no table scan.
+   */
+  openLeadIds(ownerIds: readonly string[]): Promise<string[]>;
+  /**
+   * Lead `reroute` after a re-score raised a nurtured lead's tier: back to routing (route and rationale go, into
+   * the outbox until drafted), with its audit entry. False when the lead left nurture meanwhile.
+   */
+  rerouteLead(leadId: string, move: LeadMove, audit: AuditEntry): Promise<boolean>;
 }
 
 /* ------------------------------------------------------------- the workspace (functions/agent/pipeline/workspace) */

@@ -25,7 +25,8 @@ import { describeError, logger } from './observability';
 export interface LeadMessageOptions {
   readonly queue: QueueName;
   readonly step: PipelineStep;
-  readonly store: LeadStore;
+  /** Where a failure is recorded on the lead. */
+  readonly store: Pick<LeadStore, 'recordError'>;
   /** Works on one lead; what it returns (ids, counts and outcomes only) is logged as the step's result. */
   readonly process: (leadId: string, record: SQSRecord) => Promise<Readonly<Record<string, unknown>>>;
 }

@@ -163,6 +163,12 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore, Outco
   scoreHistory(leadId: string): Promise<ScoreVersion[]> {
     return rescore.scoreHistory(this.t, leadId);
   }
+  openLeadIds(ownerIds: readonly string[]): Promise<string[]> {
+    return rescore.openLeadIds(this.t, ownerIds);
+  }
+  rerouteLead(leadId: string, move: LeadMove, audit: AuditEntry): Promise<boolean> {
+    return review.rerouteLead(this.t, leadId, move, audit);
+  }
 
   /* reads */
   get(leadId: string): Promise<LeadRecord | undefined> {

@@ -160,3 +160,33 @@ export const saveScoreVersion = async (
   }
   return false;
 };
+
+/** Open states the daily job re-scores (not closed, not still in intake). */
+export const OPEN_STATES = ['routed', 'nurture', 'drafted', 'sent', 'meeting'] as const;
+
+export const openLeadIds = async (t: LeadTable, ownerIds: readonly string[]): Promise<string[]> => {
+  const ids: string[] = [];
+  for (const ownerId of ownerIds) {
+    let after: Record<string, unknown> | undefined;
+    do {
+      const page = await t.db.send(
+        new QueryCommand({
+          TableName: t.table,
+          IndexName: 'byOwner',
+          KeyConditionExpression: 'ownerPk = :o',
+          FilterExpression: '#status IN (:s0, :s1, :s2, :s3, :s4)',
+          ProjectionExpression: 'leadId',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':o': `OWNER#${ownerId}`,
+            ...Object.fromEntries(OPEN_STATES.map((s, i) => [`:s${i}`, s])),
+          },
+          ...(after ? { ExclusiveStartKey: after } : {}),
+        }),
+      );
+      for (const item of page.Items ?? []) ids.push(String(item.leadId));
+      after = page.LastEvaluatedKey;
+    } while (after);
+  }
+  return ids;
+};

@@ -78,6 +78,22 @@ export const reassign = async (
 };
 
 /**
+ * Lifecycle `reroute` on an update: back to routing, into the outbox until drafted. A nurtured lead holds no
+ * load, so the old route's bookkeeping goes with it.
+ */
+export const backToRouting = (t: LeadTable, u: LeadUpdate, leadId: string, move: LeadMove): LeadUpdate =>
+  u
+    .set('status', move.to)
+    .equals('status', move.from)
+    .remove('route', 'rationale', 'ownerPk', 'ownerSk', 'loadTaken', 'loadReleasedAt', 'rotationTicket')
+    .set('outboxPk', OUTBOX)
+    .set('outboxSk', outboxSk(t.now().toISOString(), leadId));
+
+/** A nurtured lead whose re-score raised its tier goes back to routing (one conditional write, audited). */
+export const rerouteLead = (t: LeadTable, leadId: string, move: LeadMove, audit: AuditEntry) =>
+  backToRouting(t, new LeadUpdate(leadId).append('audit', [audit]), leadId, move).run(t);
+
+/**
  * The override changes the effective tier, so a lead with a draft is re-filed in the inbox: the new order key
  * is computed from a fresh read and the write requires the key it replaces (a concurrent reorder reads again).
  */
@@ -97,13 +113,7 @@ export const overrideScore = async (
       .append('audit', [audit])
       .in('status', leadFrom('override'))
       .equalsOrAbsent('draftSk', filed);
-    if (reroute)
-      // Back to routing: a nurtured lead holds no load, so the old route's bookkeeping goes with it.
-      u.set('status', reroute.to)
-        .equals('status', reroute.from)
-        .remove('route', 'rationale', 'ownerPk', 'ownerSk', 'loadTaken', 'loadReleasedAt', 'rotationTicket')
-        .set('outboxPk', OUTBOX)
-        .set('outboxSk', outboxSk(t.now().toISOString(), leadId));
+    if (reroute) backToRouting(t, u, leadId, reroute);
     if (filed !== undefined)
       u.set('draftSk', inboxOrderKey({ ...(current as InboxOrderInput), override, leadId }));
     // The leads list's priority order follows the effective tier too.

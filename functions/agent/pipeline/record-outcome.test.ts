@@ -230,3 +230,24 @@ describe('reopening', () => {
     expect(noOwner?.kind).toBe('conflict');
   });
 });
+
+describe('the CRM hears of outcomes', () => {
+  it('tells the CRM sync once per recorded outcome, not of repeats nor of no response', async () => {
+    // Prepare
+    const { deps, leadId } = setup('sent');
+    const notices: unknown[] = [];
+    const withCrm: OutcomeDeps = { ...deps, crm: { notify: async (n) => void notices.push(n) } };
+    // Act
+    await recordOutcome(withCrm, anna, leadId, { outcome: 'no_response' });
+    await recordOutcome(withCrm, anna, leadId, { outcome: 'won', value: 900 });
+    await recordOutcome(withCrm, anna, leadId, { outcome: 'won', value: 900 });
+    // Assess
+    expect(notices).toEqual([
+      {
+        leadId,
+        trigger: 'outcome',
+        outcome: { outcome: 'won', id: expect.any(String), at: NOW.toISOString(), source: 'api', value: 900 },
+      },
+    ]);
+  });
+});

@@ -11,7 +11,7 @@ import type { LeadRecord } from '../lead-record';
 import { scoreEnrichedLead } from '../score';
 import { InMemoryLeadStore, RecordingQueue } from '../testing/memory-ports';
 import { sampleEnrichment, sampleLead } from '../testing/samples';
-import { ingestEvents, rescoreLead, withScoreHistory } from './rescore-lead';
+import { ingestEvents, rescoreLead, runDailyRescore, withScoreHistory } from './rescore-lead';
 
 const NOW = new Date('2026-03-20T10:00:00.000Z');
 const rules = shippedRules();
@@ -178,5 +178,70 @@ describe('replays', () => {
       ),
       { numRuns: 60 },
     );
+  });
+});
+
+describe('the daily job', () => {
+  it('re-scores open leads as time passes (inactivity, decay), once per day, and leaves closed leads alone', async () => {
+    // Prepare: the same lead open and won, both qualified on 2 March; the job runs in late April
+    const { store } = setup();
+    const won = structuredClone((await store.get(LEAD))!);
+    store.seed({ ...won, leadId: '01JLEAD0000000000000000002', status: 'won' });
+    const april = new Date('2026-04-25T03:00:00.000Z');
+    const deps = { store, rules: () => rules, now: () => april, ownerIds: ['rep-anna', 'rep-bram'] };
+    store.records.get(LEAD)!.route = { ...store.records.get(LEAD)!.route!, ownerId: 'rep-bram' } as never;
+    // Act
+    const first = await runDailyRescore(deps);
+    // Later the same day (hourly ages may have moved on): the day's cause is taken, nothing new is written
+    const second = await runDailyRescore({ ...deps, now: () => new Date('2026-04-25T22:30:00.000Z') });
+    // Assess
+    expect(first).toMatchObject({ day: '2026-04-25', leads: 1, rescored: 1 });
+    expect(second).toMatchObject({ leads: 1, rescored: 0 });
+    const [latest] = await store.scoreHistory(LEAD);
+    expect(latest?.cause).toBe('daily:2026-04-25');
+    expect(latest?.delta.total).toBeLessThan(0);
+    expect(latest?.score.ledger.find((l) => l.ruleId === 'inactive-30-days')?.awarded).toBe(-5);
+    expect(await store.scoreHistory('01JLEAD0000000000000000002')).toEqual([]);
+  });
+});
+
+describe('thresholds that act', () => {
+  it('a nurtured lead whose re-score rises to warm or hot goes back to routing; a pinned tier stays put', async () => {
+    // Prepare: two nurtured leads scored cold earlier; the second one's tier a manager pinned to cold
+    const { store } = setup();
+    const base = (await store.get(LEAD))!;
+    const nurtured = {
+      ...base,
+      status: 'nurture' as const,
+      score: { ...base.score!, tier: 'cold' as const, total: 12 },
+      route: {
+        kind: 'nurture' as const,
+        ruleId: 'threshold',
+        reason: 'cold',
+        routingVersion: 't',
+        assignedAt: base.receivedAt,
+      },
+    };
+    const pinned = '01JLEAD0000000000000000002';
+    store.seed(nurtured);
+    store.seed({
+      ...nurtured,
+      leadId: pinned,
+      override: { tier: 'cold', reason: 'student', by: 'mgr-sofie', at: base.receivedAt },
+    });
+    const qualifyQueue = new RecordingQueue();
+    const deps = { store, rules: () => rules, now: () => NOW, qualifyQueue };
+    // Act
+    const raised = await rescoreLead(LEAD, deps);
+    const kept = await rescoreLead(pinned, deps);
+    // Assess
+    expect(raised).toMatchObject({ outcome: 'rescored', rerouted: true });
+    expect(kept).not.toHaveProperty('rerouted');
+    expect(qualifyQueue.sent).toEqual([{ leadId: LEAD }]);
+    const lead = await store.get(LEAD);
+    expect(lead?.status).toBe('received');
+    expect(lead?.route).toBeUndefined();
+    expect(lead?.audit?.at(-1)).toMatchObject({ action: 'reroute', by: 'system' });
+    expect((await store.get(pinned))?.status).toBe('nurture');
   });
 });

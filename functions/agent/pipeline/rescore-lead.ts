@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DomainError } from '../errors';
-import { EventBatchSchema, type LeadEvent, leadWithEvents, pageOf } from '../events';
+import { EventBatchSchema, type IncomingEvent, type LeadEvent, leadWithEvents, pageOf } from '../events';
 import { verifySignature } from '../intake/signatures';
 import type { LeadRecord, ScoreVersion } from '../lead-record';
 import { decideLead } from '../lifecycle';
@@ -19,6 +19,11 @@ import { type CompiledRules, scoreEnrichedLead } from '../score';
 
 export interface RescoreDeps {
   readonly store: RescoreStore;
+  /**
+   * Where a nurtured lead goes when a re-score raises its tier to warm or hot: routing runs again (an owner and a
+   * first draft). Without it the lead stays in nurture.
+   */
+  readonly qualifyQueue?: LeadQueue;
   /** The rules in force (through the rules loader, so the source can change). */
   readonly rules: () => CompiledRules;
   readonly now: () => Date;
@@ -88,6 +93,19 @@ export const verifiedSource = (
   return source;
 };
 
+/** Storage calls of one batch in flight at once. */
+const INGEST_CONCURRENCY = 16;
+
+/** Runs `work` over `items`, `limit` at a time. */
+const inParallel = async <T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>) => {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++] as T);
+    }),
+  );
+};
+
 const firstIssue = (error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) => {
   const issues = error.issues.map((i) => ({
     field:
@@ -116,18 +134,22 @@ export const ingestEvents = async (
   let duplicates = 0;
   let unknown = 0;
   const touched = new Set<string>();
-  const exists = new Map<string, boolean>();
-  for (const e of parsed.data.events) {
+  // Each lead is read once per batch, however many of its events the batch carries.
+  const exists = new Map<string, Promise<boolean>>();
+  const known = (leadId: string) => {
+    let p = exists.get(leadId);
+    if (!p) {
+      p = deps.store.get(leadId).then((r) => r !== undefined);
+      exists.set(leadId, p);
+    }
+    return p;
+  };
+  const keep = async (e: IncomingEvent) => {
     // Only events naming their lead by id are applied here; an address alone finds no lead (yet).
     const leadId = e.leadId;
-    if (!leadId) {
+    if (!leadId || !(await known(leadId))) {
       unknown++;
-      continue;
-    }
-    if (!exists.has(leadId)) exists.set(leadId, (await deps.store.get(leadId)) !== undefined);
-    if (!exists.get(leadId)) {
-      unknown++;
-      continue;
+      return;
     }
     const page = e.type === 'page_view' ? pageOf(e.url) : undefined;
     const event: LeadEvent = {
@@ -143,16 +165,17 @@ export const ingestEvents = async (
       accepted++;
       touched.add(leadId);
     } else duplicates++;
-  }
+  };
+  await inParallel(parsed.data.events, INGEST_CONCURRENCY, keep);
   let rescoring = 0;
-  for (const leadId of touched) {
-    if (!(await deps.store.requestRescore(leadId, now, STALE_MARK_SECONDS))) continue;
+  await inParallel([...touched], INGEST_CONCURRENCY, async (leadId) => {
+    if (!(await deps.store.requestRescore(leadId, now, STALE_MARK_SECONDS))) return;
     await deps.rescoreQueue.send(
       { leadId },
       { delaySeconds: deps.debounceSeconds ?? RESCORE_DEBOUNCE_SECONDS },
     );
     rescoring++;
-  }
+  });
   return { accepted, duplicates, unknown, rescoring };
 };
 
@@ -193,8 +216,43 @@ export const eventsCause = (events: readonly LeadEvent[], rulesVersion: string):
 };
 
 export type RescoreOutcome =
-  | { readonly outcome: 'rescored'; readonly version: number; readonly total: number; readonly delta: number }
+  | {
+      readonly outcome: 'rescored';
+      readonly version: number;
+      readonly total: number;
+      readonly delta: number;
+      /** A nurtured lead whose tier rose went back to routing. */
+      readonly rerouted?: true;
+    }
   | { readonly outcome: 'unchanged' | 'skipped'; readonly reason: string };
+
+const TIER_RANK: Readonly<Record<Score['tier'], number>> = { cold: 0, warm: 1, hot: 2 };
+
+/**
+ * A threshold that acts: a nurtured lead whose tier rose to warm or hot (and whose tier no person pinned) is
+ * routed again, so it gets an owner and a first draft through the normal queues.
+ */
+const rerouteIfRaised = async (
+  deps: RescoreDeps,
+  record: LeadRecord,
+  score: Score,
+  now: Date,
+): Promise<true | undefined> => {
+  if (!deps.qualifyQueue || record.override?.tier !== undefined || !record.score) return undefined;
+  if (score.tier === 'cold' || TIER_RANK[score.tier] <= TIER_RANK[record.score.tier]) return undefined;
+  const move = decideLead(record.status, 'reroute');
+  if (!move.ok) return undefined;
+  const audit = {
+    at: now.toISOString(),
+    by: 'system',
+    action: 'reroute' as const,
+    reason: `Score rose from ${record.score.tier} to ${score.tier}`,
+    detail: { fromTier: record.score.tier, toTier: score.tier, total: score.total },
+  };
+  if (!(await deps.store.rerouteLead(record.leadId, move, audit))) return undefined;
+  await deps.qualifyQueue.send({ leadId: record.leadId });
+  return true;
+};
 
 /** Tries of a re-score that lost to a concurrent one (it reads again and recomputes). */
 const ATTEMPTS = 3;
@@ -228,8 +286,16 @@ export const rescoreLead = async (
       delta: deltaOf(score, record.score),
     };
     const first = previous === 1 ? firstVersion(record.score) : undefined;
-    if (await deps.store.saveScoreVersion(leadId, entry, first))
-      return { outcome: 'rescored', version: entry.version, total: score.total, delta: entry.delta.total };
+    if (await deps.store.saveScoreVersion(leadId, entry, first)) {
+      const rerouted = await rerouteIfRaised(deps, record, score, now);
+      return {
+        outcome: 'rescored',
+        version: entry.version,
+        total: score.total,
+        delta: entry.delta.total,
+        ...(rerouted ? { rerouted } : {}),
+      };
+    }
     // Lost: the cause is recorded already (a redelivery) or another re-score moved the version; read again.
     const now2 = await deps.store.get(leadId);
     if ((now2?.scoreVersion ?? 1) === previous) return { outcome: 'unchanged', reason: 'cause recorded' };
@@ -243,4 +309,39 @@ export const withScoreHistory = async (store: Pick<RescoreStore, 'scoreHistory'>
   // Before the first re-score the qualification's score is the only version; it lives on the lead.
   const scoreHistory = history.length > 0 || !record.score ? history : [firstVersion(record.score)];
   return { scoreHistory };
+};
+
+export interface DailyDeps extends RescoreDeps {
+  /** Every person who can own a lead (team.yaml); `unassigned` is added for the leads nobody owns. */
+  readonly ownerIds: readonly string[];
+  /** Leads re-scored at once (default 16). */
+  readonly concurrency?: number;
+}
+
+export interface DailyResult {
+  readonly day: string;
+  readonly leads: number;
+  readonly rescored: number;
+  readonly unchanged: number;
+  readonly skipped: number;
+}
+
+/**
+ * The daily job: every open lead is re-scored as of today, so decay and the fixed-point inactivity rules apply
+ * though nothing happened (`daily:<UTC date>` is the cause: a second run the same day writes nothing new).
+ */
+export const runDailyRescore = async (deps: DailyDeps): Promise<DailyResult> => {
+  const day = deps.now().toISOString().slice(0, 10);
+  const ids = [...new Set(await deps.store.openLeadIds([...deps.ownerIds, 'unassigned']))];
+  const counts = { rescored: 0, unchanged: 0, skipped: 0 };
+  let next = 0;
+  const worker = async () => {
+    while (next < ids.length) {
+      const leadId = ids[next++] as string;
+      const result = await rescoreLead(leadId, deps, `daily:${day}`);
+      counts[result.outcome]++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, deps.concurrency ?? 16) }, worker));
+  return { day, leads: ids.length, ...counts };
 };

@@ -237,6 +237,26 @@ export class InMemoryLeadStore
     return true;
   }
 
+  async rerouteLead(leadId: string, move: ports.LeadMove, audit: AuditEntry): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record || record.status !== move.from) return false;
+    record.status = move.to;
+    delete record.route;
+    delete record.rationale;
+    delete record.loadTaken;
+    delete record.loadReleasedAt;
+    record.audit = [...(record.audit ?? []), structuredClone(audit)];
+    this.outbox.set(leadId, this.now().toISOString());
+    return true;
+  }
+
+  async openLeadIds(ownerIds: readonly string[]): Promise<string[]> {
+    const open = ['routed', 'nurture', 'drafted', 'sent', 'meeting'];
+    return [...this.records.values()]
+      .filter((r) => open.includes(r.status) && ownerIds.includes(r.route?.ownerId ?? 'unassigned'))
+      .map((r) => r.leadId);
+  }
+
   async scoreHistory(leadId: string): Promise<ScoreVersion[]> {
     return [...(this.versions.get(leadId) ?? [])].reverse().map((v) => structuredClone(v));
   }
