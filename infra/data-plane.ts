@@ -223,7 +223,8 @@ export const FUNCTIONS = {
   review: {
     id: 'ReviewFunction',
     entry: 'functions/review-http.ts',
-    description: 'Review API: inbox of drafts, edit/approve/reject, reassign and score override',
+    description:
+      'Review API: inbox of drafts, edit/approve/reject, reassign, score override, outcomes and reopen',
     timeoutSeconds: 10,
     memoryMb: 256,
     http: [
@@ -234,6 +235,8 @@ export const FUNCTIONS = {
       { method: 'POST', path: '/drafts/{id}/reject', public: false },
       { method: 'POST', path: '/leads/{id}/reassign', public: false },
       { method: 'POST', path: '/leads/{id}/override', public: false },
+      { method: 'POST', path: '/leads/{id}/outcome', public: false },
+      { method: 'POST', path: '/leads/{id}/reopen', public: false },
     ],
     tables: { leads: 'readwrite' },
     sendsTo: ['send'],
@@ -241,13 +244,18 @@ export const FUNCTIONS = {
   ops: {
     id: 'OpsFunction',
     entry: 'functions/ops-http.ts',
-    description: 'Ops API: versioned handoff points (read, publish, roll back)',
+    description:
+      'Ops API: versioned handoff points, scoring rules, routing and team (read, publish, roll back)',
     timeoutSeconds: 10,
     memoryMb: 256,
     http: [
       { method: 'GET', path: '/ops/handoff', public: false },
       { method: 'PUT', path: '/ops/handoff', public: false },
       { method: 'POST', path: '/ops/handoff/rollback', public: false },
+      { method: 'GET', path: '/ops/config/{kind}', public: false },
+      { method: 'PUT', path: '/ops/config/{kind}', public: false },
+      { method: 'POST', path: '/ops/config/{kind}/publish', public: false },
+      { method: 'POST', path: '/ops/config/{kind}/rollback', public: false },
     ],
     tables: { leads: 'readwrite' },
     sendsTo: [],

@@ -9,11 +9,12 @@ import type {
   AuditEntry,
   LeadError,
   LeadRecord,
+  OutcomeRecord,
   PipelineStep,
   ScoreOverride,
   StepTiming,
 } from './lead-record';
-import type { DraftStatus, LeadStatus } from './lifecycle';
+import type { DraftStatus, LeadStatus, LoadEffect } from './lifecycle';
 import type { LeadMessage } from './pipeline/lead-message';
 import type { Draft, Rationale, Score } from './qualification';
 
@@ -193,6 +194,33 @@ export interface ReviewStore {
   /** Lead `override`: a person's tier or total (the inbox order follows the effective tier). */
   overrideScore(leadId: string, override: ScoreOverride, audit: AuditEntry): Promise<boolean>;
 }
+
+/* ------------------------------------------------------------ outcomes (functions/agent/pipeline/record-outcome) */
+
+/** One move of a lead as functions/agent/lifecycle.ts decided it: from the state read, to the next, and its load. */
+export interface LeadMove {
+  readonly from: LeadStatus;
+  readonly to: LeadStatus;
+  readonly load: LoadEffect;
+}
+
+/**
+ * What happened after the first email, and the way back. Each is one conditional write with its audit entry:
+ * the lead must still be in `move.from` (the state the use case decided on). When the move leaves the states in
+ * which a lead counts toward its rep's open load, the load its assignment took is released in the same write
+ * (once: a lead whose load was released releases nothing more); when it comes back (reopen), the load is taken
+ * again. False when the lead moved on meanwhile, or (an outcome that keeps the state) the same outcome is
+ * already the lead's latest.
+ */
+export interface OutcomeStore {
+  get(leadId: string): Promise<LeadRecord | undefined>;
+  /** Lead `record_outcome:<outcome>`: the outcome becomes the lead's latest and joins its history. */
+  recordOutcome(leadId: string, move: LeadMove, outcome: OutcomeRecord, audit: AuditEntry): Promise<boolean>;
+  /** Lead `reopen`: a closed lead is open again for its owner; the latest outcome is cleared (history stays). */
+  reopen(leadId: string, move: LeadMove, audit: AuditEntry): Promise<boolean>;
+}
+/** Versioned ops configuration (scoring rules, routing, team) and the published version the pipeline reads. */
+export type { ConfigVersionStore, PublishedConfig } from './ops-config/versions';
 
 /* ------------------------------------------------------------------ CRM sync triggers (functions/agent/crm) */
 

@@ -25,7 +25,13 @@ export class RecordingQueue implements LeadQueue {
 /** A rotation per team in memory: like round-robin-dynamodb, a lead that already has a route keeps it. */
 export const memoryRotation = (store: InMemoryLeadStore, setup: RoutingSetup, now: () => Date) => {
   const seq = new Map<string, number>();
-  const loads = new Map<string, Record<string, number>>();
+  /** The team's open leads per rep, from the store's load counters (released when a lead closes). */
+  const teamLoads = (team: string): Record<string, number> =>
+    Object.fromEntries(
+      [...store.loads]
+        .filter(([key]) => key.startsWith(`${team}#`))
+        .map(([key, n]) => [key.slice(team.length + 1), n]),
+    );
   const assign = async (input: {
     leadId: string;
     match: RouteMatch;
@@ -41,17 +47,12 @@ export const memoryRotation = (store: InMemoryLeadStore, setup: RoutingSetup, no
       submittedAt: input.submittedAt,
       now: now(),
       ...(ticket !== undefined ? { ticket } : {}),
-      ...(team ? { loads: loads.get(team) ?? {} } : {}),
+      ...(team ? { loads: teamLoads(team) } : {}),
     });
     if (team && ticket !== undefined) seq.set(team, ticket);
-    if (load) {
-      const l = loads.get(load.team) ?? {};
-      l[load.repId] = (l[load.repId] ?? 0) + 1;
-      loads.set(load.team, l);
-    }
-    return store.storeRoute(input.leadId, route);
+    return store.storeRoute(input.leadId, route, load ? `${load.team}#${load.repId}` : undefined);
   };
-  return { assign, seq, loads };
+  return { assign, seq, teamLoads };
 };
 
 /** A fixed-window limiter in memory: `limit` requests per source and minute. */
