@@ -18,6 +18,7 @@ import {
 } from './agent/pipeline/review';
 import { principalOf } from './platform/auth';
 import { commonConfig } from './platform/config';
+import { crmNotifier } from './platform/crm-notifier';
 import { httpHandler, json, jsonBody, leadIdParam } from './platform/http';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore } from './platform/leads-table';
@@ -41,7 +42,7 @@ const deps: ReviewDeps = {
     });
   },
 };
-const outcomeDeps: OutcomeDeps = { store, now: deps.now };
+const outcomeDeps: OutcomeDeps = { store, now: deps.now, crm: crmNotifier() };
 /** Each action validates its own fields (the domain names the field at fault); the body must be an object. */
 const Body = z.record(z.string(), z.unknown());
 

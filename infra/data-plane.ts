@@ -239,7 +239,8 @@ export const FUNCTIONS = {
       { method: 'POST', path: '/leads/{id}/reopen', public: false },
     ],
     tables: { leads: 'readwrite' },
-    sendsTo: ['send'],
+    /** `crm`: the CRM sync's trigger when an outcome is recorded. */
+    sendsTo: ['send', 'crm'],
   },
   ops: {
     id: 'OpsFunction',

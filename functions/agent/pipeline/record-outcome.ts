@@ -12,6 +12,7 @@
  */
 import * as z from 'zod';
 import type { Principal } from '../auth/principal';
+import { notifyCrm } from '../crm/notify';
 import { DomainError } from '../errors';
 import type { AuditEntry, LeadRecord, OutcomeRecord } from '../lead-record';
 import {
@@ -23,11 +24,13 @@ import {
   type Outcome,
   outcomeCommand,
 } from '../lifecycle';
-import type { OutcomeStore } from '../ports';
+import type { CrmNotifier, OutcomeStore } from '../ports';
 
 export interface OutcomeDeps {
   readonly store: OutcomeStore;
   readonly now: () => Date;
+  /** The CRM sync's trigger (absent: no CRM): told of every outcome recorded, to move the deal and contact. */
+  readonly crm?: CrmNotifier;
 }
 
 /** Who records: a signed-in person, or a system (a CRM) that reports an outcome for a lead it knows. */
@@ -180,7 +183,22 @@ export const recordOutcome = async (
       ...(request.value !== undefined ? { value: request.value } : {}),
     },
   };
-  if (await deps.store.recordOutcome(leadId, decision, outcome, audit)) return answer(decision.to, true);
+  if (await deps.store.recordOutcome(leadId, decision, outcome, audit)) {
+    // The CRM gets the outcome by its id (once, whatever the redeliveries); one it reported is not sent back.
+    await notifyCrm(deps.crm, {
+      leadId,
+      trigger: 'outcome',
+      outcome: {
+        outcome: outcome.outcome,
+        id: outcome.id.slice(0, 200),
+        at: outcome.at,
+        source: outcome.source.slice(0, 50),
+        ...(outcome.reason !== undefined ? { reason: outcome.reason.slice(0, 500) } : {}),
+        ...(outcome.value !== undefined ? { value: outcome.value } : {}),
+      },
+    });
+    return answer(decision.to, true);
+  }
   // Lost to a concurrent write: the same outcome recorded meanwhile is a repeat, anything else a conflict.
   const current = await deps.store.get(leadId);
   if (current && alreadyShows(current, request.outcome)) return answer(current.status, false);
