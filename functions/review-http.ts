@@ -30,6 +30,7 @@ const store = leadStore();
 const deps: ReviewDeps = {
   store,
   sendQueue: leadQueue('send'),
+  crm: crmNotifier(),
   people,
   now: () => new Date(),
   draftAllowList: (record) => {
@@ -42,7 +43,7 @@ const deps: ReviewDeps = {
     });
   },
 };
-const outcomeDeps: OutcomeDeps = { store, now: deps.now, crm: crmNotifier() };
+const outcomeDeps: OutcomeDeps = { store, now: deps.now, crm: deps.crm };
 /** Each action validates its own fields (the domain names the field at fault); the body must be an object. */
 const Body = z.record(z.string(), z.unknown());
 
