@@ -107,6 +107,12 @@ describe('CRM sync with HubSpot on the local stack', () => {
       lq_lead_url: `${p.stack.url}/#lead/${leadId}`,
       hubspot_owner_id: ownerId,
     });
+    // Lifecycle stage and lead status are what HubSpot workflows enrol on.
+    expect(contact?.properties).toMatchObject({
+      lifecyclestage: mapping.hubspot!.contact.lifecycleStageByRoute.owner,
+      hs_lead_status: mapping.hubspot!.contact.leadStatusOnEmailSent,
+      lq_tier: score.tier,
+    });
     expect(hubspot.associated('contacts', contact!.id, 'companies')).toContain(company!.id);
     expect(hubspot.associated('deals', deal!.id, 'contacts')).toContain(contact!.id);
     // The note written once the rationale exists explains the score: rationale, rules that fired, rules version.
