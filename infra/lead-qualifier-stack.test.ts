@@ -291,7 +291,8 @@ describe('functions', () => {
   it('consume their queues with ReportBatchItemFailures and the defined batch size', () => {
     // Assess
     const consumers = Object.entries(functionDefs).filter(([, def]) => def.consumes);
-    expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(consumers.length);
+    const streamConsumers = Object.entries(functionDefs).filter(([, def]) => def.consumesStream);
+    expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(consumers.length + streamConsumers.length);
     for (const [name, def] of consumers) {
       const consumes = def.consumes as NonNullable<FunctionDef['consumes']>;
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -302,6 +303,34 @@ describe('functions', () => {
         ...(consumes.maxBatchingWindowSeconds > 0
           ? { MaximumBatchingWindowInSeconds: consumes.maxBatchingWindowSeconds }
           : {}),
+      });
+    }
+  });
+
+  it('consume table streams with the filter, bisect, partial failures, retries and an on-failure DLQ', () => {
+    // Assess
+    const consumers = Object.entries(functionDefs).filter(([, def]) => def.consumesStream);
+    expect(consumers.length).toBeGreaterThan(0);
+    for (const [name, def] of consumers) {
+      const source = def.consumesStream as NonNullable<FunctionDef['consumesStream']>;
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        StreamSpecification: { StreamViewType: TABLES[source.table].stream },
+      });
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: logicalId(stack, stack.functions[name as keyof typeof FUNCTIONS]!.fn) },
+        EventSourceArn: { 'Fn::GetAtt': [logicalId(stack, stack.tables[source.table]), 'StreamArn'] },
+        BatchSize: source.batchSize,
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: source.retryAttempts,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify(source.filter) }] },
+        DestinationConfig: {
+          OnFailure: {
+            Destination: {
+              'Fn::GetAtt': [logicalId(stack, stack.queues[source.onFailure].dlq), 'Arn'],
+            },
+          },
+        },
       });
     }
   });

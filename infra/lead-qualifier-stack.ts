@@ -28,12 +28,20 @@ import {
   type UserPoolClient,
   UserPoolClientIdentityProvider,
 } from 'aws-cdk-lib/aws-cognito';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
@@ -101,6 +109,13 @@ export const CONTEXT = {
   intakeSecretsRef: 'intakeSecretsRef',
   openAiApiKeyRef: 'openAiApiKeyRef',
   kvkApiKeyRef: 'kvkApiKeyRef',
+  /**
+   * Privacy: the secret that signs the prospect's privacy links and salts suppression hashes (a reference,
+   * at least 32 characters), and the public API base URL those links use (e.g. https://api.example.com).
+   * Both are required for the send and privacy functions to start.
+   */
+  privacySecretRef: 'privacySecretRef',
+  privacyBaseUrl: 'privacyBaseUrl',
   /** Hosted-UI sign-in: allowed callback and logout URLs (https); without them the client has no OAuth flow. */
   authCallbackUrls: 'authCallbackUrls',
   authLogoutUrls: 'authLogoutUrls',
@@ -144,6 +159,7 @@ export const SECRET_CONSUMERS = {
   INTAKE_SECRETS: { context: CONTEXT.intakeSecretsRef, functions: ['intake'] },
   OPENAI_API_KEY: { context: CONTEXT.openAiApiKeyRef, functions: ['draft'] },
   KVK_API_KEY: { context: CONTEXT.kvkApiKeyRef, functions: ['qualify'] },
+  PRIVACY_SECRET: { context: CONTEXT.privacySecretRef, functions: ['qualify', 'send', 'privacy'] },
 } as const satisfies Record<string, { context: string; functions: readonly FunctionName[] }>;
 
 /** Which functions get which plain setting (environment variable ← context key). */
@@ -157,6 +173,7 @@ export const SETTING_CONSUMERS = {
   PIPEDRIVE_BASE_URL: { context: CONTEXT.pipedriveBaseUrl, functions: CRM_FUNCTIONS },
   LEAD_PAGE_BASE_URL: { context: CONTEXT.leadPageBaseUrl, functions: ['crmSync'] },
   CRM_WEBHOOK_BASE_URL: { context: CONTEXT.crmWebhookBaseUrl, functions: ['crmWebhook'] },
+  PRIVACY_BASE_URL: { context: CONTEXT.privacyBaseUrl, functions: ['send', 'privacy'] },
 } as const satisfies Record<string, { context: string; functions: readonly FunctionName[] }>;
 
 export interface LeadQualifierStackProps extends StackProps {
@@ -267,6 +284,9 @@ export class LeadQualifierStack extends Stack {
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         encryption: TableEncryption.AWS_MANAGED,
         timeToLiveAttribute: def.timeToLiveAttribute,
+        ...(def.stream
+          ? { stream: def.stream === 'NEW_IMAGE' ? StreamViewType.NEW_IMAGE : StreamViewType.KEYS_ONLY }
+          : {}),
         deletionProtection: true,
         removalPolicy: RemovalPolicy.RETAIN,
       });
@@ -479,6 +499,27 @@ export class LeadQualifierStack extends Stack {
                 ? Duration.seconds(def.consumes.maxBatchingWindowSeconds)
                 : undefined,
             reportBatchItemFailures: true,
+          }),
+        );
+      }
+
+      if (def.consumesStream) {
+        const source = def.consumesStream;
+        leadFunction.fn.addEventSource(
+          new DynamoEventSource(tables[source.table], {
+            startingPosition: StartingPosition.TRIM_HORIZON,
+            batchSize: source.batchSize,
+            maxBatchingWindow:
+              source.maxBatchingWindowSeconds > 0
+                ? Duration.seconds(source.maxBatchingWindowSeconds)
+                : undefined,
+            retryAttempts: source.retryAttempts,
+            bisectBatchOnError: true,
+            reportBatchItemFailures: true,
+            filters: [FilterCriteria.filter(source.filter as unknown as Record<string, unknown>)],
+            // What could not be processed is described on the DLQ (the lead itself stays in the outbox index,
+            // where the sweeper finds it).
+            onFailure: new SqsDlq(queues[source.onFailure].dlq),
           }),
         );
       }

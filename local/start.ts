@@ -22,6 +22,7 @@ import { pathToFileURL } from 'node:url';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { DynamoLeadStore } from '../functions/platform/lead-store-dynamodb';
+import { DynamoWorkspaceStore } from '../functions/platform/lead-store-workspace';
 import {
   createDevKey,
   DEV_KEY_ENV,
@@ -44,6 +45,7 @@ import { type ProvisionedDataPlane, provisionDataPlane } from './provision';
 import { loadScheduledJobs, type ScheduledJob, startSchedules } from './scheduler';
 import { seedSampleLeads } from './seed-samples';
 import { loadFunctionConsumers, type SqsConsumer, startSqsPollers } from './sqs-poller';
+import { loadStreamConsumers, type StreamConsumer, startStreamPollers } from './stream-poller';
 
 export const DEFAULT_PORTS = { api: 3000, dynamodb: 8000, sqs: 9324, sesv2: 8005 } as const;
 export const DEFAULT_DATA_DIR = '.local-data';
@@ -68,6 +70,15 @@ export interface LocalStackOptions {
     consumers: readonly SqsConsumer[],
     provisioned: ProvisionedDataPlane,
   ) => readonly SqsConsumer[];
+  /** Override the DynamoDB stream consumers (default: FUNCTIONS with `consumesStream`). */
+  readonly streamConsumers?: readonly StreamConsumer[];
+  /** Wraps the stream consumers (default or overridden), like `wrapConsumers`. */
+  readonly wrapStreamConsumers?: (
+    consumers: readonly StreamConsumer[],
+    provisioned: ProvisionedDataPlane,
+  ) => readonly StreamConsumer[];
+  /** The stream pollers' wait on an idle shard (default 250 ms, Lambda's four polls a second). */
+  readonly streamPollIntervalMs?: number;
   /** Override the scheduled jobs (default: FUNCTIONS with `scheduleMinutes`). */
   readonly schedules?: readonly ScheduledJob[];
   /** LOCAL-ONLY: failed SQS records become visible again after this many seconds (see sqs-poller.ts). */
@@ -102,6 +113,7 @@ export interface HealthReport {
     readonly sqs: { readonly ok: boolean; readonly endpoint: string };
     readonly ses: { readonly ok: boolean; readonly endpoint: string };
     readonly pollers: { readonly ok: boolean; readonly consumers: Record<string, unknown> };
+    readonly streams: { readonly ok: boolean; readonly consumers: Record<string, unknown> };
     readonly schedules: { readonly ok: boolean; readonly jobs: Record<string, unknown> };
     readonly functions: { readonly ok: boolean; readonly failedToLoad: Record<string, string> };
   };
@@ -268,6 +280,11 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
         const store = new DynamoLeadStore(DynamoDBDocumentClient.from(ddb), provisioned.tables.leads);
         const backfilled = await store.backfillDraftIndex();
         if (backfilled > 0) log(`[local] indexed ${backfilled} earlier draft(s) for the inbox`);
+        const listed = await new DynamoWorkspaceStore(
+          DynamoDBDocumentClient.from(ddb),
+          provisioned.tables.leads,
+        ).backfillListIndex();
+        if (listed > 0) log(`[local] indexed ${listed} earlier lead(s) for the leads list`);
       } finally {
         ddb.destroy();
       }
@@ -320,6 +337,21 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     });
     stoppers.push(() => pollers.stop());
 
+    const loadedStreams =
+      options.streamConsumers ??
+      (await loadStreamConsumers(provisioned.tables, provisioned.dlqUrls, functions, root));
+    const streamConsumers = options.wrapStreamConsumers
+      ? options.wrapStreamConsumers(loadedStreams, provisioned)
+      : loadedStreams;
+    const streams = startStreamPollers({
+      dynamodbEndpoint: emulators.endpoints.dynamodb,
+      sqsEndpoint: emulators.endpoints.sqs,
+      consumers: streamConsumers,
+      log,
+      ...(options.streamPollIntervalMs !== undefined ? { pollIntervalMs: options.streamPollIntervalMs } : {}),
+    });
+    stoppers.push(() => streams.stop());
+
     const jobs = options.schedules ?? (await loadScheduledJobs(functions, root));
     const schedules = startSchedules(jobs, log);
     stoppers.push(() => schedules.stop());
@@ -328,11 +360,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       const e = await emulators.health();
       const consumerStatus = pollers.status();
       const pollersOk = Object.values(consumerStatus).every((s) => s.running && !s.receiveError);
+      const streamStatus = streams.status();
+      const streamsOk = Object.values(streamStatus).every((s) => s.running && !s.pollError);
       const components = {
         dynamodb: e.dynamodb,
         sqs: e.sqs,
         ses: e.sesv2,
         pollers: { ok: pollersOk, consumers: consumerStatus },
+        streams: { ok: streamsOk, consumers: streamStatus },
         schedules: { ok: true, jobs: schedules.status() },
         functions: { ok: Object.keys(failed).length === 0, failedToLoad: failed },
       };

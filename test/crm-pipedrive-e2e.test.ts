@@ -61,7 +61,13 @@ describe('CRM sync with Pipedrive on the local stack', () => {
     const sent = await p.waitForLead(leadId, (l) => l.draft?.status === 'sent', 120_000);
     const synced = await until('the sent email in Pipedrive', async () => {
       const l = await links(leadId);
-      return l?.activities && Object.keys(l.activities).some((k) => k.startsWith('email:')) ? l : undefined;
+      // The link is kept as the activity is created: wait for the activity itself in Pipedrive too.
+      const inPipedrive = all('activities').some(
+        (a) => a.type === mapping.emailActivityType && String(a.note).includes(leadId),
+      );
+      return inPipedrive && l?.activities && Object.keys(l.activities).some((k) => k.startsWith('email:'))
+        ? l
+        : undefined;
     });
 
     // Assess

@@ -17,6 +17,8 @@ export const SECRET_VARIABLES = [
   'HUBSPOT_WEBHOOK_SECRET',
   'PIPEDRIVE_API_TOKEN',
   'PIPEDRIVE_WEBHOOK_PASSWORD',
+  'EVENT_SECRETS',
+  'PRIVACY_SECRET',
 ] as const;
 export type SecretVariable = (typeof SECRET_VARIABLES)[number];
 

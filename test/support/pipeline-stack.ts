@@ -86,6 +86,8 @@ export const startPipelineStack = async (
     log?: (line: string) => void;
     /** The JWT authorizer seam (default: every caller is an ops user). */
     authorize?: LocalStackOptions['authorize'];
+    /** The verified claims of a request (default: every caller is ops-lars, group ops). */
+    claims?: (authorization: string | undefined) => Record<string, string> | null;
   } = {},
 ): Promise<PipelineStack> => {
   const [site, slowSite, brokenSite, kvk] = await Promise.all([
@@ -104,7 +106,13 @@ export const startPipelineStack = async (
     wrapConsumers: (consumers) =>
       consumers.map((c) => ({ ...c, timeoutSeconds: options.consumerTimeoutSeconds ?? 6 })),
     log: options.log ?? (() => {}),
-    authorize: options.authorize ?? (async () => ({ claims: OPS_CLAIMS })),
+    authorize:
+      options.authorize ??
+      (async (event) => {
+        if (!options.claims) return { claims: OPS_CLAIMS };
+        const claims = options.claims(event.headers.authorization);
+        return claims ? { claims } : null;
+      }),
     env: {
       STAGE: 'local',
       LOG_LEVEL: 'SILENT',
@@ -120,6 +128,7 @@ export const startPipelineStack = async (
         email: 5_000,
         intent: 5_000,
       }),
+      INTAKE_CLIENT_RATE_PER_MINUTE: '100000000',
       ...(options.env ?? {}),
     },
   });
