@@ -166,7 +166,8 @@ export const QUEUES = {
     id: 'RescoreQueue',
     localName: 'lead-qualifier-rescore',
     envVar: 'RESCORE_QUEUE_URL',
-    visibilityTimeoutSeconds: 60,
+    /** ≥ 6 × the rescore function's 30 s timeout (the synth refuses less). */
+    visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     retentionDays: 14,
     dlqRetentionDays: 14,
