@@ -1,6 +1,10 @@
-/** Scheduled: pulls CRM changes since the last run into outcome events (functions/agent/crm/reconcile.ts). */
+/**
+ * Scheduled: pulls CRM changes since the last run into outcome events (functions/agent/crm/reconcile.ts),
+ * applied on the leads like a webhook's (functions/platform/crm-inbound.ts).
+ */
 import type { ScheduledEvent } from 'aws-lambda';
 import { reconcile } from './agent/crm/reconcile';
+import { crmInbox } from './platform/crm-inbound';
 import { crmConfig, crmMapping, crmPort, crmStore } from './platform/crm-wiring';
 import { describeError, logger } from './platform/observability';
 
@@ -18,7 +22,7 @@ export const handler = async (_event: ScheduledEvent): Promise<void> => {
       cursors: store.cursors,
       mapping: crmMapping(),
       links: store,
-      inbox: store,
+      inbox: crmInbox(),
       replay: store,
       now: () => new Date(),
     });

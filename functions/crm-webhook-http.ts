@@ -1,10 +1,12 @@
 /**
  * POST /crm/hubspot/webhook and POST /crm/pipedrive/webhook → outcome and erasure events
- * (functions/agent/crm/inbound.ts). Unsigned, stale, replayed or wrongly authenticated requests get 401 and
+ * (functions/agent/crm/inbound.ts), applied once each: outcomes on the lead, erasure requests for a deleted
+ * contact (functions/platform/crm-inbound.ts). Unsigned, stale, replayed or wrongly authenticated requests get 401 and
  * record nothing; a malformed body gets 400 naming the field; a webhook for the CRM this deployment does not
  * use gets 404.
  */
 import { type InboundDeps, receiveHubspotWebhook, receivePipedriveWebhook } from './agent/crm/inbound';
+import { crmInbox } from './platform/crm-inbound';
 import { crmConfig, crmMapping, crmStore } from './platform/crm-wiring';
 import { type HttpEvent, httpHandler, json } from './platform/http';
 import { logger } from './platform/observability';
@@ -32,7 +34,7 @@ export const handler = httpHandler(async (event: HttpEvent) => {
   const deps: InboundDeps = {
     mapping: crmMapping(),
     links: store,
-    inbox: store,
+    inbox: crmInbox(),
     replay: store,
     now: () => new Date(),
   };

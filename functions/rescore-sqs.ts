@@ -3,13 +3,20 @@
  * lead whose tier rises goes back to routing through the qualify queue.
  */
 import { rescoreLead } from './agent/pipeline/rescore-lead';
+import { crmNotifier } from './platform/crm-notifier';
 import { leadMessageHandler } from './platform/lead-message-consumer';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore } from './platform/leads-table';
 import { shippedRules } from './platform/shipped-rules';
 
 const store = leadStore();
-const deps = { store, rules: shippedRules, now: () => new Date(), qualifyQueue: leadQueue('qualify') };
+const deps = {
+  store,
+  rules: shippedRules,
+  now: () => new Date(),
+  qualifyQueue: leadQueue('qualify'),
+  crm: crmNotifier(),
+};
 
 export const handler = leadMessageHandler({
   queue: 'rescore',

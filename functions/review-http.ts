@@ -34,6 +34,7 @@ const deps: ReviewDeps = {
   qualifyQueue: leadQueue('qualify'),
   draftQueue: leadQueue('draft'),
   routing: shippedRouting(),
+  crm: crmNotifier(),
   people,
   now: () => new Date(),
   draftAllowList: (record) => {
@@ -46,7 +47,7 @@ const deps: ReviewDeps = {
     });
   },
 };
-const outcomeDeps: OutcomeDeps = { store, now: deps.now, crm: crmNotifier() };
+const outcomeDeps: OutcomeDeps = { store, now: deps.now, crm: deps.crm };
 /** Each action validates its own fields (the domain names the field at fault); the body must be an object. */
 const Body = z.record(z.string(), z.unknown());
 

@@ -166,6 +166,7 @@ export const QUEUES = {
     id: 'RescoreQueue',
     localName: 'lead-qualifier-rescore',
     envVar: 'RESCORE_QUEUE_URL',
+    /** ≥ 6 × the rescore function's 30 s timeout (the synth refuses less). */
     visibilityTimeoutSeconds: 180,
     maxReceiveCount: 5,
     retentionDays: 14,
@@ -337,7 +338,10 @@ export const FUNCTIONS = {
       { method: 'POST', path: '/leads/{id}/assign', public: false },
     ],
     tables: { leads: 'readwrite' },
-    /** send: approvals; qualify: a nurtured lead raised to hot is routed again; draft: a manager's assignment. */
+    /**
+     * send: approvals; qualify: a nurtured lead raised to hot is routed again; draft: a manager's assignment;
+     * crm: the CRM sync's trigger (an outcome recorded, a lead reassigned).
+     */
     sendsTo: ['send', 'qualify', 'draft', 'crm'],
   },
   ops: {
@@ -469,8 +473,8 @@ export const FUNCTIONS = {
     memoryMb: 512,
     consumes: { queue: 'rescore', batchSize: 10, maxBatchingWindowSeconds: 0 },
     tables: { leads: 'readwrite' },
-    /** A nurtured lead whose tier rose is routed again. */
-    sendsTo: ['qualify'],
+    /** `qualify`: a nurtured lead whose tier rose is routed again; `crm`: the CRM sync's trigger on each new score version. */
+    sendsTo: ['qualify', 'crm'],
   },
   dailyRescore: {
     id: 'DailyRescoreFunction',

@@ -67,7 +67,8 @@ export const startLocalCrm = async (
       env: {
         ...common,
         HUBSPOT_BASE_URL: baseUrl,
-        HUBSPOT_ACCESS_TOKEN: env.HUBSPOT_ACCESS_TOKEN ?? (server ? HUBSPOT_TEST_TOKEN : ''),
+        // The stand-in takes only its test token; an outside HubSpot takes the token of the environment.
+        ...(server ? { HUBSPOT_ACCESS_TOKEN: HUBSPOT_TEST_TOKEN } : {}),
         HUBSPOT_WEBHOOK_SECRET: env.HUBSPOT_WEBHOOK_SECRET ?? LOCAL_HUBSPOT_WEBHOOK_SECRET,
       },
       close: async () => server?.close(),
@@ -86,7 +87,7 @@ export const startLocalCrm = async (
     env: {
       ...common,
       PIPEDRIVE_BASE_URL: baseUrl,
-      PIPEDRIVE_API_TOKEN: env.PIPEDRIVE_API_TOKEN ?? (server ? PIPEDRIVE_TEST_TOKEN : ''),
+      ...(server ? { PIPEDRIVE_API_TOKEN: PIPEDRIVE_TEST_TOKEN } : {}),
       PIPEDRIVE_WEBHOOK_USER: env.PIPEDRIVE_WEBHOOK_USER ?? LOCAL_PIPEDRIVE_WEBHOOK_USER,
       PIPEDRIVE_WEBHOOK_PASSWORD: env.PIPEDRIVE_WEBHOOK_PASSWORD ?? LOCAL_PIPEDRIVE_WEBHOOK_PASSWORD,
     },

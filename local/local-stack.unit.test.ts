@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { localCrmKind } from './crm';
+import { localCrmKind, startLocalCrm } from './crm';
 import { buildEvent, findRoute, isTextContentType, mapResult, matchPath } from './http-gateway';
 import { failedRecords } from './sqs-poller';
 import { parseArgs } from './start';
@@ -145,6 +145,40 @@ describe('start CLI', () => {
     expect(parseArgs(['--crm=pipedrive'], {}).crm).toBe('pipedrive');
     expect(parseArgs([], {}).crm).toBeUndefined();
     expect(() => parseArgs(['--crm', 'salesforce'], {})).toThrow(/--crm must be hubspot, pipedrive or none/);
+  });
+
+  it('starts the CRM stand-in only without a base URL, and gives the functions its credentials and our links', async () => {
+    // Act
+    const local = await startLocalCrm('hubspot', {}, 'http://127.0.0.1:3000');
+    const outside = await startLocalCrm(
+      'pipedrive',
+      { PIPEDRIVE_BASE_URL: 'https://sandbox.pipedrive.example', PIPEDRIVE_API_TOKEN: 'from-env' },
+      'http://127.0.0.1:3000',
+    );
+    const answer = await fetch(`${local.baseUrl}/crm/v3/objects/deals/batch/read`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${local.env.HUBSPOT_ACCESS_TOKEN}`,
+        'content-type': 'application/json',
+      },
+      body: JSON.stringify({ inputs: [], properties: [] }),
+    });
+    await local.close();
+    await outside.close();
+
+    // Assess
+    expect(local.server).toBeDefined();
+    expect(local.env).toMatchObject({
+      CRM: 'hubspot',
+      HUBSPOT_BASE_URL: local.baseUrl,
+      CRM_WEBHOOK_BASE_URL: 'http://127.0.0.1:3000',
+      LEAD_PAGE_BASE_URL: 'http://127.0.0.1:3000/#lead/',
+    });
+    expect(answer.status).not.toBe(401);
+    expect(outside.server).toBeUndefined();
+    expect(outside.env.PIPEDRIVE_BASE_URL).toBe('https://sandbox.pipedrive.example');
+    expect(outside.env.PIPEDRIVE_API_TOKEN).toBeUndefined();
+    expect(outside.env.PIPEDRIVE_WEBHOOK_PASSWORD?.length).toBeGreaterThanOrEqual(8);
   });
 
   it('takes the CRM from --crm before env CRM, and none as no CRM', () => {

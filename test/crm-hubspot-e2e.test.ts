@@ -34,6 +34,30 @@ const links = async (leadId: string) =>
 const notesOf = (leadId: string) =>
   [...hubspot.objects.get('notes')!.values()].filter((n) => n.properties.hs_note_body?.includes(leadId));
 
+const approve = (leadId: string) =>
+  fetch(`${p.stack.url}/drafts/${leadId}/approve`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer manager', 'content-type': 'application/json' },
+    body: '{}',
+  });
+/** A HubSpot webhook request signed (v3) with the local stack's secret for the URL it is sent to. */
+const signedPost = (path: string, body: string) => {
+  const url = `${p.stack.url}${path}`;
+  const timestamp = String(Date.now());
+  const signature = createHmac('sha256', p.stack.env.HUBSPOT_WEBHOOK_SECRET!)
+    .update(`POST${url}${body}${timestamp}`)
+    .digest('base64');
+  return fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-hubspot-signature-v3': signature,
+      'x-hubspot-request-timestamp': timestamp,
+    },
+    body,
+  });
+};
+
 beforeAll(async () => {
   p = await startPipelineStack({
     env: { CRM: 'hubspot', OPENAI_API_KEY: '' },
@@ -56,11 +80,7 @@ describe('CRM sync with HubSpot on the local stack', () => {
     const drafted = await p.waitForLead(leadId, (l) => l.draft?.status === 'pending', 120_000);
 
     // Act: the manager approves the draft; it is sent
-    const approve = await fetch(`${p.stack.url}/drafts/${leadId}/approve`, {
-      method: 'POST',
-      headers: { authorization: 'Bearer manager', 'content-type': 'application/json' },
-      body: '{}',
-    });
+    const approved = await approve(leadId);
     const sent = await p.waitForLead(leadId, (l) => l.draft?.status === 'sent', 120_000);
     const synced = await until('the sent email in HubSpot', async () => {
       const l = await links(leadId);
@@ -68,7 +88,7 @@ describe('CRM sync with HubSpot on the local stack', () => {
     });
 
     // Assess
-    expect([200, 202]).toContain(approve.status);
+    expect([200, 202]).toContain(approved.status);
     const email = String(submission.email);
     const [company] = hubspot.find('companies', 'domain', 'roostr.nl');
     const [contact] = hubspot.find('contacts', 'email', email);
@@ -86,6 +106,12 @@ describe('CRM sync with HubSpot on the local stack', () => {
       lq_quadrant: score.quadrant,
       lq_lead_url: `${p.stack.url}/#lead/${leadId}`,
       hubspot_owner_id: ownerId,
+    });
+    // Lifecycle stage and lead status are what HubSpot workflows enrol on.
+    expect(contact?.properties).toMatchObject({
+      lifecyclestage: mapping.hubspot!.contact.lifecycleStageByRoute.owner,
+      hs_lead_status: mapping.hubspot!.contact.leadStatusOnEmailSent,
+      lq_tier: score.tier,
     });
     expect(hubspot.associated('contacts', contact!.id, 'companies')).toContain(company!.id);
     expect(hubspot.associated('deals', deal!.id, 'contacts')).toContain(contact!.id);
@@ -114,9 +140,12 @@ describe('CRM sync with HubSpot on the local stack', () => {
     expect(local.deals?.length).toBeGreaterThan(0);
   });
 
-  it('records a deal won in HubSpot (signed webhook) once, however often HubSpot delivers it', async () => {
-    // Prepare: a synced lead and its deal
+  it('makes a deal won in HubSpot (signed webhook) the outcome of the lead, once however often HubSpot delivers it', async () => {
+    // Prepare: a contacted lead (first email sent) and its deal
     const leadId = await p.post(roostrSubmission(p.site.origin, { company: 'Roostr Won' }));
+    await p.waitForLead(leadId, (x) => x.draft?.status === 'pending', 120_000);
+    await approve(leadId);
+    await p.waitForLead(leadId, (x) => x.status === 'sent', 120_000);
     const l = await until('the deal in HubSpot', async () => {
       const x = await links(leadId);
       return x?.recordId ? x : undefined;
@@ -137,21 +166,7 @@ describe('CRM sync with HubSpot on the local stack', () => {
       },
     ]);
     const url = `${p.stack.url}/crm/hubspot/webhook`;
-    const post = () => {
-      const timestamp = String(Date.now());
-      const signature = createHmac('sha256', p.stack.env.HUBSPOT_WEBHOOK_SECRET!)
-        .update(`POST${url}${body}${timestamp}`)
-        .digest('base64');
-      return fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-hubspot-signature-v3': signature,
-          'x-hubspot-request-timestamp': timestamp,
-        },
-        body,
-      });
-    };
+    const post = () => signedPost('/crm/hubspot/webhook', body);
 
     // Act
     const first = await post();
@@ -176,6 +191,49 @@ describe('CRM sync with HubSpot on the local stack', () => {
       }),
     );
     expect(events.Items?.[0]).toMatchObject({ leadId, outcome: 'won', kind: 'outcome' });
+    const lead = await p.getLead(leadId);
+    expect(lead.status).toBe('won');
+    expect(lead.outcome).toMatchObject({ outcome: 'won', source: 'crm:hubspot', by: 'crm:hubspot' });
+    expect(lead.outcomes?.filter((o) => o.outcome === 'won')).toHaveLength(1);
+  });
+
+  it('turns a HubSpot privacy deletion of a synced contact into a pending erasure request for its lead', async () => {
+    // Prepare
+    const leadId = await p.post(roostrSubmission(p.site.origin, { company: 'Roostr Forget' }));
+    const l = await until('the contact in HubSpot', async () => {
+      const x = await links(leadId);
+      return x?.contactId ? x : undefined;
+    });
+    const body = JSON.stringify([
+      {
+        eventId: Date.now(),
+        subscriptionId: 4243,
+        portalId: 62515,
+        appId: 1160452,
+        occurredAt: Date.now(),
+        subscriptionType: 'contact.privacyDeletion',
+        attemptNumber: 0,
+        objectId: Number(l.contactId),
+        changeSource: 'GDPR',
+      },
+    ]);
+
+    // Act
+    const answer = await signedPost('/crm/hubspot/webhook', body);
+
+    // Assess
+    expect(await answer.json()).toMatchObject({ recorded: 1 });
+    const requests = await p.db.send(
+      new QueryCommand({
+        TableName: p.stack.env.LEADS_TABLE!,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': 'ERASUREREQ' },
+        ConsistentRead: true,
+      }),
+    );
+    expect(requests.Items?.filter((i) => i.leadId === leadId)).toEqual([
+      expect.objectContaining({ leadId, source: 'crm:hubspot', contactId: l.contactId, status: 'pending' }),
+    ]);
   });
 
   it('routes and drafts a lead while HubSpot is down, and syncs it once HubSpot is back', async () => {

@@ -2,7 +2,7 @@
  * CRM sync end to end on the local stack with its Pipedrive stand-in (`CRM=pipedrive`, no base URL): a lead
  * posted to the API lands in Pipedrive as organization, person and deal in the pipeline stage of its tier,
  * with a note explaining the score, the owner's task due at the SLA and, once sent, the first email as a done
- * email activity; a deal won in Pipedrive (webhooks v2, basic auth) comes back once.
+ * email activity; a deal won in Pipedrive (webhooks v2, basic auth) becomes the lead's outcome, once.
  */
 import { readFileSync } from 'node:fs';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
@@ -98,9 +98,16 @@ describe('CRM sync with Pipedrive on the local stack', () => {
     expect(pipedrive.duplicates()).toEqual([]);
   });
 
-  it('records a deal won in Pipedrive (webhook v2, basic auth) once, and refuses a wrong password', async () => {
-    // Prepare
+  it('makes a deal won in Pipedrive (webhook v2, basic auth) the outcome of the lead, once; refuses a wrong password', async () => {
+    // Prepare: a contacted lead (first email sent) and its deal
     const leadId = await p.post(roostrSubmission(p.site.origin, { company: 'Roostr Won' }));
+    await p.waitForLead(leadId, (x) => x.draft?.status === 'pending', 120_000);
+    await fetch(`${p.stack.url}/drafts/${leadId}/approve`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer manager', 'content-type': 'application/json' },
+      body: '{}',
+    });
+    await p.waitForLead(leadId, (x) => x.status === 'sent', 120_000);
     const l = await until('the deal in Pipedrive', async () => {
       const x = await links(leadId);
       return x?.recordId ? x : undefined;
@@ -136,5 +143,8 @@ describe('CRM sync with Pipedrive on the local stack', () => {
       }),
     );
     expect(events.Items?.[0]).toMatchObject({ leadId, outcome: 'won', value: 4800 });
+    const lead = await p.getLead(leadId);
+    expect(lead.status).toBe('won');
+    expect(lead.outcome).toMatchObject({ outcome: 'won', value: 4800, source: 'crm:pipedrive' });
   });
 });

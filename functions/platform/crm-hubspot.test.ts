@@ -167,12 +167,23 @@ describe('HubSpot sync', () => {
       [{ record, job: { leadId, trigger: 'outcome', outcome: fromHubspot } }],
       deps,
     );
+    const recordedAsCrm = await syncLeads(
+      [
+        {
+          record,
+          job: { leadId, trigger: 'outcome', outcome: { ...fromHubspot, id: 'o-3', source: 'crm:hubspot' } },
+        },
+      ],
+      deps,
+    );
     // Assess
     expect(server.find('deals', 'lq_lead_id', leadId)[0]!.properties).toMatchObject({
       dealstage: 'closedwon',
       amount: '12000',
     });
     expect(echo[0]!.status).toBe('skipped');
+    expect(recordedAsCrm[0]!.status).toBe('skipped');
+    expect(server.find('deals', 'lq_lead_id', leadId)[0]!.properties.dealstage).toBe('closedwon');
   });
 
   it('answers a 207 per item: the lead with an invalid value fails alone, the others are synced', async () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { shippedPeople } from '../../platform/shipped-routing';
-import { parseCrmMappingYaml } from './mapping';
+import { crmMappingJsonSchema, parseCrmMappingYaml } from './mapping';
 
 const shipped = readFileSync('config/crm-mapping.yaml', 'utf8');
 const people = [...shippedPeople().keys()];
@@ -33,5 +33,13 @@ describe('CRM mapping file', () => {
     expect(() => parseCrmMappingYaml(noPipedrive, { crm: 'pipedrive', people })).toThrow(
       /pipedrive: required when CRM=pipedrive/,
     );
+  });
+
+  it('has its committed JSON schema up to date (npx tsx functions/agent/crm/mapping-schema.ts)', () => {
+    // Act
+    const committed = JSON.parse(readFileSync('config/crm-mapping.schema.json', 'utf8'));
+
+    // Assess
+    expect(committed).toEqual(crmMappingJsonSchema());
   });
 });

@@ -192,7 +192,7 @@ export const syncLeads = async (items: readonly SyncItem[], deps: CrmSyncDeps): 
       if (
         hasTrigger(unit, 'outcome') &&
         unit.jobs.length === outcomes.length &&
-        outcomes.every((o) => o.source === kind || unit.links.outcomes?.includes(o.id))
+        outcomes.every((o) => fromThisCrm(o, kind) || unit.links.outcomes?.includes(o.id))
       ) {
         unit.status = 'skipped';
         unit.reason = 'outcome came from this CRM or was pushed already';
@@ -537,11 +537,15 @@ const companyProps = (view: CrmLeadView, mapping: CrmMapping, kind: CrmKind): Cr
     ? mapProperties(view, mapping.hubspot?.properties.company ?? {})
     : mapProperties(view, mapping.pipedrive?.fields.organization ?? {});
 
+/** An outcome this CRM reported (source `hubspot` or `crm:hubspot`): never pushed back to it. */
+const fromThisCrm = (outcome: OutboundOutcome, kind: CrmKind) =>
+  outcome.source === kind || outcome.source === `crm:${kind}`;
+
 const pendingOutcomes = (unit: Unit, kind: CrmKind): OutboundOutcome[] =>
   unit.jobs.flatMap((j) =>
     j.trigger === 'outcome' &&
     j.outcome &&
-    j.outcome.source !== kind &&
+    !fromThisCrm(j.outcome, kind) &&
     !unit.links.outcomes?.includes(j.outcome.id)
       ? [j.outcome]
       : [],

@@ -18,7 +18,14 @@ export const CRM_TRIGGERS = ['routed', 'rescored', 'outcome', 'email_sent'] as c
 export const CrmTriggerSchema = z.enum(CRM_TRIGGERS);
 export type CrmTrigger = z.infer<typeof CrmTriggerSchema>;
 
-export const OUTCOMES = ['contacted', 'meeting_booked', 'disqualified', 'won', 'lost'] as const;
+export const OUTCOMES = [
+  'contacted',
+  'no_response',
+  'meeting_booked',
+  'disqualified',
+  'won',
+  'lost',
+] as const;
 export const OutcomeSchema = z.enum(OUTCOMES);
 export type Outcome = z.infer<typeof OutcomeSchema>;
 

@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal';
 import { DomainError } from '../errors';
 import type { LeadRecord } from '../lead-record';
 import type { LeadStatus } from '../lifecycle';
-import { InMemoryLeadStore } from '../testing/memory-ports';
+import { InMemoryLeadStore, RecordingCrmNotifier } from '../testing/memory-ports';
 import { sampleEnrichment, sampleLead, sampleRoute, sampleScore } from '../testing/samples';
 import { type OutcomeActor, type OutcomeDeps, recordOutcome, reopenLead } from './record-outcome';
 
@@ -231,23 +231,62 @@ describe('reopening', () => {
   });
 });
 
-describe('the CRM hears of outcomes', () => {
-  it('tells the CRM sync once per recorded outcome, not of repeats nor of no response', async () => {
+describe('outcomes and the CRM', () => {
+  it('tells the CRM sync of each outcome recorded, by its id and source, and nothing for a repeat or a refusal', async () => {
     // Prepare
     const { deps, leadId } = setup('sent');
-    const notices: unknown[] = [];
-    const withCrm: OutcomeDeps = { ...deps, crm: { notify: async (n) => void notices.push(n) } };
+    const crm = new RecordingCrmNotifier();
+    const withCrm: OutcomeDeps = { ...deps, crm };
+    const hubspot: OutcomeActor = { kind: 'system', source: 'crm:hubspot' };
+
     // Act
-    await recordOutcome(withCrm, anna, leadId, { outcome: 'no_response' });
-    await recordOutcome(withCrm, anna, leadId, { outcome: 'won', value: 900 });
-    await recordOutcome(withCrm, anna, leadId, { outcome: 'won', value: 900 });
+    await recordOutcome(withCrm, anna, leadId, { outcome: 'meeting_booked' });
+    await recordOutcome(withCrm, anna, leadId, { outcome: 'meeting_booked' });
+    await refusal(recordOutcome(withCrm, anna, leadId, { outcome: 'contacted' }));
+    await recordOutcome(withCrm, hubspot, leadId, {
+      outcome: 'won',
+      value: 9_000,
+      at: '2026-03-02T09:45:00Z',
+    });
+
     // Assess
-    expect(notices).toEqual([
+    expect(crm.notices).toEqual([
       {
         leadId,
         trigger: 'outcome',
-        outcome: { outcome: 'won', id: expect.any(String), at: NOW.toISOString(), source: 'api', value: 900 },
+        outcome: {
+          outcome: 'meeting_booked',
+          id: `meeting_booked:${NOW.toISOString()}:rep-anna`,
+          at: NOW.toISOString(),
+          source: 'api',
+        },
+      },
+      {
+        leadId,
+        trigger: 'outcome',
+        outcome: {
+          outcome: 'won',
+          id: `won:${NOW.toISOString()}:crm:hubspot`,
+          at: '2026-03-02T09:45:00.000Z',
+          source: 'crm:hubspot',
+          value: 9_000,
+        },
       },
     ]);
+  });
+
+  it('records the outcome even when the CRM trigger throws', async () => {
+    // Prepare
+    const { store, deps, leadId } = setup('sent');
+
+    // Act
+    const result = await recordOutcome({ ...deps, crm: new RecordingCrmNotifier(true) }, anna, leadId, {
+      outcome: 'lost',
+      reason: 'budget',
+    });
+
+    // Assess
+    expect(result).toMatchObject({ status: 'lost', recorded: true });
+    expect((await store.get(leadId))?.status).toBe('lost');
   });
 });

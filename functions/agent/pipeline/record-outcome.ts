@@ -29,7 +29,7 @@ import type { CrmNotifier, OutcomeStore } from '../ports';
 export interface OutcomeDeps {
   readonly store: OutcomeStore;
   readonly now: () => Date;
-  /** Tells the CRM sync about a recorded outcome (not `no_response`, which no CRM stage holds). */
+  /** The CRM sync's trigger (absent: no CRM): told of every outcome recorded, to move the deal and contact. */
   readonly crm?: CrmNotifier;
 }
 
@@ -184,19 +184,19 @@ export const recordOutcome = async (
     },
   };
   if (await deps.store.recordOutcome(leadId, decision, outcome, audit)) {
-    if (outcome.outcome !== 'no_response')
-      await notifyCrm(deps.crm, {
-        leadId,
-        trigger: 'outcome',
-        outcome: {
-          outcome: outcome.outcome,
-          id: outcome.id,
-          at: outcome.at,
-          source: outcome.source,
-          ...(outcome.reason !== undefined ? { reason: outcome.reason.slice(0, 500) } : {}),
-          ...(outcome.value !== undefined ? { value: outcome.value } : {}),
-        },
-      });
+    // The CRM gets the outcome by its id (once, whatever the redeliveries); one it reported is not sent back.
+    await notifyCrm(deps.crm, {
+      leadId,
+      trigger: 'outcome',
+      outcome: {
+        outcome: outcome.outcome,
+        id: outcome.id.slice(0, 200),
+        at: outcome.at,
+        source: outcome.source.slice(0, 50),
+        ...(outcome.reason !== undefined ? { reason: outcome.reason.slice(0, 500) } : {}),
+        ...(outcome.value !== undefined ? { value: outcome.value } : {}),
+      },
+    });
     return answer(decision.to, true);
   }
   // Lost to a concurrent write: the same outcome recorded meanwhile is a repeat, anything else a conflict.

@@ -9,7 +9,7 @@ import { DomainError } from '../errors';
 import { EVENT_TYPES, type EventType } from '../events';
 import type { LeadRecord } from '../lead-record';
 import { scoreEnrichedLead } from '../score';
-import { InMemoryLeadStore, RecordingQueue } from '../testing/memory-ports';
+import { InMemoryLeadStore, RecordingCrmNotifier, RecordingQueue } from '../testing/memory-ports';
 import { sampleEnrichment, sampleLead } from '../testing/samples';
 import { ingestEvents, rescoreLead, runDailyRescore, withScoreHistory } from './rescore-lead';
 
@@ -94,6 +94,21 @@ describe('events and re-scores', () => {
     expect(rescoreQueue.sent).toHaveLength(1);
     expect(once.outcome).toBe('rescored');
     expect(twice.outcome).toBe('unchanged');
+  });
+
+  it('tells the CRM sync of each new score version, not of a re-score that changes nothing', async () => {
+    // Prepare
+    const { ingest, rescore } = setup();
+    const crm = new RecordingCrmNotifier();
+    await ingestEvents(ingest, 'site', { events: [event(1, 'pricing_page'), event(2, 'download')] });
+
+    // Act
+    const once = await rescoreLead(LEAD, { ...rescore, crm });
+    const twice = await rescoreLead(LEAD, { ...rescore, crm });
+
+    // Assess
+    expect([once.outcome, twice.outcome]).toEqual(['rescored', 'unchanged']);
+    expect(crm.notices).toEqual([{ leadId: LEAD, trigger: 'rescored' }]);
   });
 
   it('answers bad events with a 400 naming the field', async () => {

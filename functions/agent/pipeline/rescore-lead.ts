@@ -8,12 +8,13 @@
  * the moment of scoring, and the cause names that set, so replays produce no second version for the same cause.
  */
 import { createHash } from 'node:crypto';
+import { notifyCrm } from '../crm/notify';
 import { DomainError } from '../errors';
 import { EventBatchSchema, type IncomingEvent, type LeadEvent, leadWithEvents, pageOf } from '../events';
 import { verifySignature } from '../intake/signatures';
 import type { LeadRecord, ScoreVersion } from '../lead-record';
 import { decideLead } from '../lifecycle';
-import type { LeadQueue, RescoreStore } from '../ports';
+import type { CrmNotifier, LeadQueue, RescoreStore } from '../ports';
 import type { Score } from '../qualification';
 import { type CompiledRules, scoreEnrichedLead } from '../score';
 
@@ -27,6 +28,8 @@ export interface RescoreDeps {
   /** The rules in force (through the rules loader, so the source can change). */
   readonly rules: () => CompiledRules;
   readonly now: () => Date;
+  /** The CRM sync's trigger (absent: no CRM): each new score version updates the deal and adds a note. */
+  readonly crm?: CrmNotifier;
 }
 
 /** How long a burst of events is gathered before its one re-score, and when a mark counts as stale. */
@@ -287,6 +290,7 @@ export const rescoreLead = async (
     };
     const first = previous === 1 ? firstVersion(record.score) : undefined;
     if (await deps.store.saveScoreVersion(leadId, entry, first)) {
+      await notifyCrm(deps.crm, { leadId, trigger: 'rescored' });
       const rerouted = await rerouteIfRaised(deps, record, score, now);
       return {
         outcome: 'rescored',

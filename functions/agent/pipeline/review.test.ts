@@ -10,7 +10,7 @@ import { DomainError } from '../errors';
 import type { LeadRecord } from '../lead-record';
 import type { LeadStatus } from '../lifecycle';
 import type { Draft, Tier } from '../qualification';
-import { InMemoryLeadStore, RecordingQueue } from '../testing/memory-ports';
+import { InMemoryLeadStore, RecordingCrmNotifier, RecordingQueue } from '../testing/memory-ports';
 import { sampleEnrichment, sampleLead, sampleRoute, sampleScore } from '../testing/samples';
 import {
   approveDraft,
@@ -192,6 +192,20 @@ describe('lead actions', () => {
       action: 'reassign',
       detail: { from: 'rep-anna', to: 'rep-bram' },
     });
+  });
+
+  it('tells the CRM sync of a reassigned lead (new owner and task there), not of a refused reassign', async () => {
+    // Prepare
+    const lead = drafted(1, { owner: 'rep-anna' });
+    const { deps } = setup(lead);
+    const crm = new RecordingCrmNotifier();
+
+    // Act
+    await reassignLead({ ...deps, crm }, sofie, lead.leadId, { ownerId: 'rep-bram', reason: 'holiday' });
+    await refusal(reassignLead({ ...deps, crm }, anna, lead.leadId, { ownerId: 'rep-anna', reason: 'mine' }));
+
+    // Assess
+    expect(crm.notices).toEqual([{ leadId: lead.leadId, trigger: 'routed' }]);
   });
 
   it('refuses to reassign a closed lead or to someone who is not a rep or manager', async () => {

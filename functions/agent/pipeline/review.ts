@@ -15,13 +15,14 @@
  */
 import * as z from 'zod';
 import type { Principal } from '../auth/principal';
+import { notifyCrm } from '../crm/notify';
 import type { AllowList } from '../draft';
 import { sanitiseRepEdit } from '../draft/guardrails';
 import { DomainError } from '../errors';
 import { effectiveTier, inboxOrderKey } from '../inbox-order';
 import type { AuditEntry, LeadRecord, ScoreOverride } from '../lead-record';
 import { APPROVED_OR_LATER, decideDraft, decideLead } from '../lifecycle';
-import type { LeadQueue, ReviewStore } from '../ports';
+import type { CrmNotifier, LeadQueue, ReviewStore } from '../ports';
 import { DRAFT_STATUSES, type DraftStatus, DraftStatusSchema, TIERS, type Tier } from '../qualification';
 import { decideRoute, type RoutingSetup } from '../route';
 import type { Person } from '../route/team';
@@ -42,6 +43,8 @@ export interface ReviewDeps {
    * edit gets the draft guardrails' sanitiser (functions/agent/draft/guardrails.ts `sanitiseRepEdit`).
    */
   readonly draftAllowList?: (record: LeadRecord) => AllowList;
+  /** The CRM sync's trigger (absent: no CRM): a reassigned lead moves to its new owner there too. */
+  readonly crm?: CrmNotifier;
 }
 
 const isOwn = (p: Principal, r: LeadRecord) => r.route?.ownerId === p.personId;
@@ -410,6 +413,8 @@ export const reassignLead = async (
   };
   if (!(await deps.store.reassign(leadId, { from, to: ownerId }, audit)))
     throw new DomainError('conflict', 'The lead changed meanwhile; reload and try again');
+  // The deal and contact get the new owner, who gets the follow-up task.
+  await notifyCrm(deps.crm, { leadId, trigger: 'routed' });
   return { leadId, ownerId };
 };
 
