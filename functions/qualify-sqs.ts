@@ -10,6 +10,7 @@ import { leadQueue } from './platform/lead-queues';
 import { leadStore, leadsTableName } from './platform/leads-table';
 import { privacyStore as makePrivacyStore, privacySecret } from './platform/privacy-settings';
 import { createRoundRobin } from './platform/round-robin-dynamodb';
+import { shippedPrivacy } from './platform/shipped-privacy';
 import { shippedRouting } from './platform/shipped-routing';
 import { shippedRules } from './platform/shipped-rules';
 
@@ -22,7 +23,12 @@ const rotation = createRoundRobin({ db: dynamo, table, setup: routing });
 const draftQueue = leadQueue('draft');
 const privacyStore = makePrivacyStore();
 const enrichDeps = {
-  cache: dynamoEnrichmentCache(dynamo, table),
+  cache: dynamoEnrichmentCache(
+    dynamo,
+    table,
+    undefined,
+    shippedPrivacy().retentionDays.enrichmentCache * 86_400,
+  ),
   allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,
   ...(config.KVK_API_URL && config.KVK_API_KEY
     ? { kvk: { baseUrl: config.KVK_API_URL, apiKey: config.KVK_API_KEY } }

@@ -311,8 +311,10 @@ describe('functions', () => {
     const scheduled = Object.entries(functionDefs).filter(([, def]) => def.scheduleMinutes !== undefined);
     for (const [name, def] of scheduled) {
       const minutes = def.scheduleMinutes as number;
+      // CDK writes whole days as days (1440 minutes → `rate(1 day)`).
+      const [n, unit] = minutes % 1440 === 0 ? [minutes / 1440, 'day'] : [minutes, 'minute'];
       template.hasResourceProperties('AWS::Events::Rule', {
-        ScheduleExpression: `rate(${minutes} ${minutes === 1 ? 'minute' : 'minutes'})`,
+        ScheduleExpression: `rate(${n} ${n === 1 ? unit : `${unit}s`})`,
         Targets: [
           Match.objectLike({
             Arn: {

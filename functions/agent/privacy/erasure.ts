@@ -41,7 +41,12 @@ export interface ErasureJob {
   readonly requestedAt: string;
   /** `prospect` or the privacy officer's team.yaml id. */
   readonly requestedBy: string;
-  readonly via: 'link' | 'ops';
+  readonly via: 'link' | 'ops' | 'retention';
+  /**
+   * `person`: everything about the address (a request); `lead`: one lead whose retention ended — the
+   * address's own items (send-limit claim, suppression, CRM contact) only when no other lead of it is left.
+   */
+  readonly scope?: 'person' | 'lead';
   /** How often erasure ran for this address (a person may come back and ask again). */
   readonly runs: number;
   /** Rounds of collect → verify in this run. */
@@ -77,6 +82,7 @@ export interface ErasureStore {
   itemsOf(
     record: LeadRecord,
     cacheKeys: readonly string[],
+    options: { readonly addressItems: boolean },
   ): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[] }>;
   /** Deletes the items; an item already gone is fine. */
   deleteItems(keys: readonly ItemKey[]): Promise<void>;
@@ -159,14 +165,19 @@ export const eraseByEmail = async (
   return runErasure(deps, job);
 };
 
-/** The erasure of one lead's person from the prospect's own link. */
+/**
+ * The erasure of one lead's person (`person`: from the prospect's own link), or of just this lead
+ * (`lead`: its retention ended).
+ */
 export const eraseLead = async (
   deps: ErasureDeps,
   record: LeadRecord,
-  requested: { by: string; via: 'link' | 'ops' },
+  requested: { by: string; via: 'link' | 'ops' | 'retention' },
+  scope: 'person' | 'lead' = 'person',
 ): Promise<ErasureResult> => {
   const email = record.lead.person.email;
-  if (email) return eraseByEmail(deps, email, requested);
+  if (email && scope === 'person')
+    return eraseByEmail(deps, email, { by: requested.by, via: requested.via === 'link' ? 'link' : 'ops' });
   const jobId = `lead:${record.leadId}`;
   const existing = await deps.jobs.getJob(jobId);
   if (existing?.status === 'running') return runErasure(deps, existing);
@@ -178,6 +189,7 @@ export const eraseLead = async (
     via: requested.via,
     runs: (existing?.runs ?? 0) + 1,
     rounds: 1,
+    scope: 'lead',
     stepsDone: {},
     leadIds: [record.leadId],
     counts: existing?.counts ?? emptyCounts,
@@ -206,7 +218,14 @@ export const runErasure = async (deps: ErasureDeps, start: ErasureJob): Promise<
       for (const leadId of leadIds) {
         const record = await deps.store.get(leadId);
         if (!record) continue;
-        const found = await deps.jobs.itemsOf(record, cacheKeysOf(record));
+        const email = record.lead.person.email;
+        const lastOfAddress =
+          job.scope !== 'lead' ||
+          !email ||
+          (await deps.store.leadIdsByEmail(emailSha256(email))).every((id) => id === leadId);
+        const found = await deps.jobs.itemsOf(record, job.scope === 'lead' ? [] : cacheKeysOf(record), {
+          addressItems: lastOfAddress,
+        });
         keys.push(...found.keys);
         contacts.push(...found.crmContacts);
       }
@@ -266,6 +285,7 @@ export const runErasure = async (deps: ErasureDeps, start: ErasureJob): Promise<
     requestedAt: job.requestedAt,
     requestedBy: job.requestedBy,
     via: job.via,
+    ...(job.scope ? { scope: job.scope } : {}),
     runs: job.runs,
     rounds: job.rounds,
     stepsDone: job.stepsDone,
