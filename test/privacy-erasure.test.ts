@@ -72,7 +72,7 @@ beforeAll(async () => {
       return m ? { 'cognito:username': m[1]!, 'cognito:groups': m[2]!, sub: m[1]! } : null;
     },
   });
-}, 180_000);
+}, 300_000);
 afterAll(async () => {
   await p?.stop();
   await hubspot?.close();
@@ -91,7 +91,7 @@ const lead = async (leadId: string) =>
 const until = async <T>(
   what: string,
   probe: () => Promise<T | undefined>,
-  timeoutMs = 90_000,
+  timeoutMs = 180_000,
 ): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -198,7 +198,7 @@ describe('access and erasure on the local stack', () => {
     expect(data.summary.nl).toContain('2 aanvragen');
     expect(data.summary.en).toContain('We sent you 1 email');
     expect(hubspot.objects.get('contacts')?.has(String(contactId))).toBe(true);
-  }, 240_000);
+  }, 400_000);
 
   it('erases the person from every item, index, queue and the CRM, keeping only a salted suppression entry', async () => {
     // Prepare
@@ -302,7 +302,7 @@ describe('access and erasure on the local stack', () => {
       expect(await p.item('CACHE#intent:v1:crashco.example', 'CACHE')).toBeUndefined();
       expect(hitsOf(await everythingStored(), [...traces(email), leadId])).toEqual([]);
     }
-  }, 240_000);
+  }, 400_000);
 
   it('applies retention: an expired lead is erased with what hangs on it, a customer is kept longer', async () => {
     // Prepare: leads whose retention ends today (a customer among them) and a newer lead of the same address
