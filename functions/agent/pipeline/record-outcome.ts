@@ -13,7 +13,7 @@
 import * as z from 'zod';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../errors';
-import type { AuditEntry, LeadRecord, OutcomeRecord } from '../lead-record';
+import { type AuditEntry, type LeadRecord, type OutcomeRecord, scoreSeen } from '../lead-record';
 import {
   decideLead,
   type LeadStatus,
@@ -179,6 +179,7 @@ export const recordOutcome = async (
       to: decision.to,
       ...(request.value !== undefined ? { value: request.value } : {}),
     },
+    seen: scoreSeen(record),
   };
   if (await deps.store.recordOutcome(leadId, decision, outcome, audit)) return answer(decision.to, true);
   // Lost to a concurrent write: the same outcome recorded meanwhile is a repeat, anything else a conflict.
@@ -232,6 +233,7 @@ export const reopenLead = async (
     action: 'reopen',
     ...(parsed.data.reason !== undefined ? { reason: parsed.data.reason } : {}),
     detail: { from: decision.from, to: decision.to },
+    seen: scoreSeen(record),
   };
   if (await deps.store.reopen(leadId, decision, audit))
     return { leadId, status: decision.to, reopened: true };
