@@ -216,6 +216,30 @@ describe('privacy rights on the local stack', () => {
     expect(new Set(byEmail.Items?.map((i) => i.leadId))).toEqual(new Set([leadId, later]));
   }, 300_000);
 
+  it('erases everything about the person from their own link, after which the link finds nothing', async () => {
+    // Prepare
+    const token = encodeURIComponent(objectLink.searchParams.get('t')!);
+    // Act
+    const res = await post(`/privacy/erase-me?t=${token}`);
+    const after = await get(`/privacy?t=${token}`);
+    // Assess
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Uw gegevens zijn verwijderd');
+    expect(after.status).toBe(404);
+    expect(await p.item(`LEAD#${leadId}`, 'LEAD')).toBeUndefined();
+    // The objection's entry stays, now for an erasure: never mailed, never scored again.
+    expect(await p.item(`SUPPRESS#${saltedEmailHash(SECRET, PERSON.email)}`, 'SUPPRESS')).toMatchObject({
+      reason: 'erasure',
+      noProfiling: true,
+    });
+    expect(await p.item(`ERASURE#${saltedEmailHash(SECRET, PERSON.email)}`, 'JOB')).toMatchObject({
+      status: 'done',
+      requestedBy: 'prospect',
+      via: 'link',
+      counts: { leads: 2 },
+    });
+  }, 120_000);
+
   it('wrote no email address, name or phone number of the person to any log line', () => {
     // Assess
     expect(logLines.length).toBeGreaterThan(10);
