@@ -175,7 +175,11 @@ describe('draft actions', () => {
     expect(after?.draft).toMatchObject({ status: 'rejected', subject: 'Nieuw', rejectReason: 'wrong tone' });
     expect(after?.audit?.map((a) => a.action)).toEqual(['edit_draft', 'reject']);
     // Meaningful human review: who decided, on which score version, and what they changed.
-    const seen = { scoreVersion: expect.any(Number), rulesVersion: after?.score?.rulesVersion, overridden: false };
+    const seen = {
+      scoreVersion: expect.any(Number),
+      rulesVersion: after?.score?.rulesVersion,
+      overridden: false,
+    };
     expect(after?.audit?.[0]).toMatchObject({
       by: 'rep-anna',
       detail: { subjectChanged: true },
