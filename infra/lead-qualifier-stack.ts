@@ -115,7 +115,7 @@ export const SECRET_CONSUMERS = {
   KVK_API_KEY: { context: CONTEXT.kvkApiKeyRef, functions: ['qualify'] },
   PRIVACY_SECRET: {
     context: CONTEXT.privacySecretRef,
-    functions: ['qualify', 'send', 'privacy', 'privacyJob'],
+    functions: ['qualify', 'send', 'privacy', 'privacyJob', 'crmWebhook'],
   },
 } as const satisfies Record<string, { context: string; functions: readonly FunctionName[] }>;
 

@@ -54,6 +54,8 @@ export interface ErasureJob {
   readonly stepsDone: Partial<Record<ErasureStep, string>>;
   /** While running: what to look up and erase (pseudonymous; gone once done). */
   readonly emailSha256?: string;
+  /** Leads known to be the person's besides what the index finds (a lead stored before the index existed). */
+  readonly knownLeadIds?: readonly string[];
   readonly leadIds?: readonly string[];
   readonly keys?: readonly ItemKey[];
   readonly crmContacts?: readonly CrmContactRef[];
@@ -143,6 +145,7 @@ export const eraseByEmail = async (
   deps: ErasureDeps,
   email: string,
   requested: { by: string; via: 'link' | 'ops' },
+  knownLeadIds: readonly string[] = [],
 ): Promise<ErasureResult> => {
   if (!/^[^\s@]+@[^\s@]+$/.test(email.trim()))
     throw new DomainError('invalid', 'Not an email address', { field: 'email' });
@@ -159,6 +162,7 @@ export const eraseByEmail = async (
     rounds: 1,
     stepsDone: {},
     emailSha256: emailSha256(email),
+    ...(knownLeadIds.length ? { knownLeadIds } : {}),
     counts: existing?.counts ?? emptyCounts,
   };
   await deps.jobs.saveJob(job);
@@ -177,7 +181,9 @@ export const eraseLead = async (
 ): Promise<ErasureResult> => {
   const email = record.lead.person.email;
   if (email && scope === 'person')
-    return eraseByEmail(deps, email, { by: requested.by, via: requested.via === 'link' ? 'link' : 'ops' });
+    return eraseByEmail(deps, email, { by: requested.by, via: requested.via === 'link' ? 'link' : 'ops' }, [
+      record.leadId,
+    ]);
   const jobId = `lead:${record.leadId}`;
   const existing = await deps.jobs.getJob(jobId);
   if (existing?.status === 'running') return runErasure(deps, existing);
@@ -211,7 +217,7 @@ export const runErasure = async (deps: ErasureDeps, start: ErasureJob): Promise<
   for (;;) {
     if (!job.stepsDone.collect) {
       const leadIds = job.emailSha256
-        ? await deps.store.leadIdsByEmail(job.emailSha256)
+        ? [...new Set([...(await deps.store.leadIdsByEmail(job.emailSha256)), ...(job.knownLeadIds ?? [])])]
         : [...(job.leadIds ?? [])];
       const keys: ItemKey[] = [];
       const contacts: CrmContactRef[] = [];
