@@ -226,9 +226,10 @@ describe('access and erasure on the local stack', () => {
     const stored = await everythingStored();
     expect(stored.length).toBeGreaterThan(0);
     expect(hitsOf(stored, PERSON_TRACES)).toEqual([]);
+    // Lead ids are random; what still names them must not be about the person.
     expect(
-      hitsOf(stored, [first, second]).every((t) => t.includes('CRMEVT#') || t.includes('LIMIT#DOMAIN')),
-    ).toBe(true);
+      hitsOf(stored, [first, second]).filter((t) => !t.includes('CRMEVT#') && !t.includes('LIMIT#DOMAIN')),
+    ).toEqual([]);
   }, 120_000);
 
   it('finishes an erasure that crashed after any step, and leaves nothing behind', async () => {

@@ -125,6 +125,43 @@ export class DynamoErasureStore implements ErasureStore {
     return { keys, crmContacts };
   }
 
+  async remainsOf(leadId: string): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[] }> {
+    const own = await queryAll(this.t, {
+      TableName: this.t.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': leadKey(leadId).pk },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+    });
+    const keys: ItemKey[] = own.map((i) => ({ pk: String(i.pk), sk: String(i.sk) }));
+    const crmContacts: CrmContactRef[] = [];
+    const crm = (
+      await this.t.db.send(
+        new GetCommand({
+          TableName: this.t.table,
+          Key: { pk: `CRM#${leadId}`, sk: 'CRM' },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+    if (crm) {
+      const kind = String(crm.crm);
+      const ref = (type: string, key: string) => ({ pk: `CRMREF#${kind}#${type}#${key}`, sk: 'REF' });
+      keys.push({ pk: `CRM#${leadId}`, sk: 'CRM' });
+      if (crm.contactId) {
+        const contactId = String(crm.contactId);
+        crmContacts.push({ crm: kind, contactId });
+        keys.push(ref('contact', contactId), {
+          pk: `CRMREF#${kind}#contactlead#${contactId}`,
+          sk: `LEAD#${leadId}`,
+        });
+      }
+      if (crm.recordId && crm.recordType) keys.push(ref(String(crm.recordType), String(crm.recordId)));
+      if (crm.recordType === 'lead') keys.push(ref('leadOf', leadId));
+    }
+    return { keys, crmContacts };
+  }
+
   async deleteItems(keys: readonly ItemKey[]): Promise<void> {
     for (let i = 0; i < keys.length; i += 25) {
       let pending: Record<string, unknown>[] = keys

@@ -86,6 +86,11 @@ export interface ErasureStore {
     cacheKeys: readonly string[],
     options: { readonly addressItems: boolean },
   ): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[] }>;
+  /**
+   * What is still stored for a lead whose item is gone (its partition, CRM links and references): a CRM
+   * sync that was in flight during the erasure may have written them after the delete step.
+   */
+  remainsOf(leadId: string): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[] }>;
   /** Deletes the items; an item already gone is fine. */
   deleteItems(keys: readonly ItemKey[]): Promise<void>;
 }
@@ -274,6 +279,13 @@ export const runErasure = async (deps: ErasureDeps, start: ErasureJob): Promise<
     if (!job.stepsDone.delete) {
       await deps.jobs.deleteItems(job.keys ?? []);
       await done('delete', {});
+    }
+    // Whatever a sync in flight wrote back meanwhile goes too (and its CRM contact).
+    for (const leadId of job.leadIds ?? []) {
+      const remains = await deps.jobs.remainsOf(leadId);
+      if (remains.keys.length === 0) continue;
+      for (const c of remains.crmContacts) await deps.crm(c.crm)?.eraseContact(c.contactId);
+      await deps.jobs.deleteItems(remains.keys);
     }
     const left = job.emailSha256 ? await deps.store.leadIdsByEmail(job.emailSha256) : [];
     if (left.length === 0 || job.rounds >= MAX_ROUNDS) {
