@@ -18,6 +18,8 @@ import { privacySecret, privacyStore } from './platform/privacy-settings';
 import { shippedPrivacy } from './platform/shipped-privacy';
 
 const config = crmConfig();
+// Cold start: a bad mapping file fails here, naming the field, not on the first webhook.
+if (config.CRM !== 'none') crmMapping();
 
 /**
  * A privacy deletion in the CRM erases the person here too (every lead of their address, salted suppression

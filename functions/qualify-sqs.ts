@@ -1,8 +1,12 @@
 /**
  * SQS qualify queue → enrich, score and route each lead, then hand it to drafting. The scoring rules, routing
  * and team are the versions ops published (read through a short cache; the shipped files are version 1).
+ * The leads come from the leads table's stream (new leads) and the qualify queue (the sweeper's re-queued
+ * leads).
  */
+import type { Context, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { enrichLead } from './agent/enrich';
+import { reserveNextBucket } from './agent/pipeline/accept-lead';
 import { type QualifyDeps, type QualifyOutcome, qualifyLead } from './agent/pipeline/qualify-lead';
 import { objectsToProfiling } from './agent/privacy/rights';
 import type { RoutingSetup } from './agent/route';
@@ -10,17 +14,19 @@ import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
 import { crmNotifier } from './platform/crm-notifier';
 import { dynamoEnrichmentCache } from './platform/enrichment-cache-dynamodb';
-import { leadMessageHandler } from './platform/lead-message-consumer';
+import { isStreamEvent, leadMessageHandler, leadStreamHandler } from './platform/lead-message-consumer';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore, leadsTableName } from './platform/leads-table';
 import { privacyStore as makePrivacyStore, privacySecret } from './platform/privacy-settings';
 import { createRoundRobin, type RoundRobin } from './platform/round-robin-dynamodb';
 import { publishedConfig } from './platform/shipped-config';
+import { shippedDispositions } from './platform/shipped-dispositions';
 import { shippedPrivacy } from './platform/shipped-privacy';
 
 const config = commonConfig();
 const store = leadStore();
 const table = leadsTableName();
+const dispositions = shippedDispositions();
 const published = publishedConfig(dynamo, table, config.CONFIG_CACHE_SECONDS);
 /** One rotation per published routing/team version (its state lives in the table, not in the object). */
 const rotations = new Map<string, RoundRobin>();
@@ -61,6 +67,7 @@ const depsNow = async (): Promise<QualifyDeps> => {
     store,
     enrich: (lead) => enrichLead(lead, enrichDeps, { timeoutMs: config.ENRICH_TOOL_TIMEOUTS_MS }),
     rules,
+    dispositions,
     routing,
     assign: (input) => rotation.assignOwner(input),
     draftQueue,
@@ -84,9 +91,18 @@ const summary = (result: QualifyOutcome) =>
           ownerId: result.route.ownerId,
         };
 
-export const handler = leadMessageHandler({
-  queue: 'qualify',
+const process = async (leadId: string) => summary(await qualifyLead(leadId, await depsNow()));
+const fromQueue = leadMessageHandler({ queue: 'qualify', step: 'enrich', store, process });
+const fromStream = leadStreamHandler({
   step: 'enrich',
   store,
-  process: async (leadId) => summary(await qualifyLead(leadId, await depsNow())),
+  onNewLead: async (lead) => {
+    await reserveNextBucket(store, lead, config.DEDUP_WINDOW_SECONDS);
+  },
+  process,
 });
+
+export const handler = (event: SQSEvent | DynamoDBStreamEvent, context: Context) =>
+  isStreamEvent(event)
+    ? fromStream(event as DynamoDBStreamEvent, context)
+    : fromQueue(event as SQSEvent, context);

@@ -69,6 +69,10 @@ export interface LeadRecord {
   readonly audit?: readonly AuditEntry[];
   /** A person's override of tier/total; the computed `score` stays untouched. */
   readonly override?: ScoreOverride;
+  /** The latest outcome since the lead was (re)opened: what happened after the first email. */
+  readonly outcome?: OutcomeRecord;
+  /** Every outcome ever recorded on the lead, oldest first (the basis for accuracy metrics and learning). */
+  readonly outcomes?: readonly OutcomeRecord[];
   /** Lawful basis, purposes and notice version, recorded at intake (functions/agent/privacy/basis.ts). */
   readonly privacy?: ProcessingRecord;
   /**
@@ -78,10 +82,6 @@ export interface LeadRecord {
   readonly unscored?: { readonly reason: 'profiling_objection'; readonly at: string };
   /** Objections, review requests and other privacy requests about this lead (no personal data). */
   readonly privacyRequests?: readonly PrivacyRequest[];
-  /** The latest outcome since the lead was (re)opened: what happened after the first email. */
-  readonly outcome?: OutcomeRecord;
-  /** Every outcome ever recorded on the lead, oldest first (the basis for accuracy metrics and learning). */
-  readonly outcomes?: readonly OutcomeRecord[];
 }
 
 /** A prospect's or a privacy officer's request about a lead, recorded on it (never with personal data). */
@@ -115,11 +115,29 @@ export interface OutcomeRecord {
   readonly to: LeadStatus;
 }
 
+/** A prospect's or a privacy officer's request about a lead, recorded on it (never with personal data). */
+export interface PrivacyRequest {
+  readonly at: string;
+  readonly kind: 'objection' | 'review_request' | 'explanation' | 'export';
+  /** `link`: the prospect's signed link; `one_click`: List-Unsubscribe-Post; `ops`: a privacy officer. */
+  readonly via: 'link' | 'one_click' | 'ops';
+  /** team.yaml person id when `via` is `ops`. */
+  readonly by?: string;
+}
+
 export interface AuditEntry {
   readonly at: string;
   /** team.yaml person id. */
   readonly by: string;
-  readonly action: 'edit_draft' | 'approve' | 'reject' | 'reassign' | 'override' | 'outcome' | 'reopen';
+  readonly action:
+    | 'edit_draft'
+    | 'approve'
+    | 'reject'
+    | 'reassign'
+    | 'override'
+    | 'outcome'
+    | 'reopen'
+    | 'assign';
   readonly reason?: string;
   /** Non-personal detail, e.g. `{ from: 'rep-anna', to: 'rep-bram' }` or `{ edited: true }`. */
   readonly detail?: Record<string, unknown>;
@@ -167,3 +185,26 @@ export const toLeadView = (record: LeadRecord, includeRaw = false): LeadView => 
   const { raw, dedupKey: _dedupKey, ...rest } = record;
   return includeRaw ? { ...rest, raw } : rest;
 };
+
+/** How a new score version differs from the one before (points per axis; the tier it came from). */
+export interface ScoreDelta {
+  readonly total: number;
+  readonly fit: number;
+  readonly intent: number;
+  readonly engagement: number;
+  /** Absent for the first version. */
+  readonly tierFrom?: Tier;
+  readonly tierTo: Tier;
+}
+
+/** One version of a lead's score: the full score with its ledger, why it was computed, and what changed. */
+export interface ScoreVersion {
+  /** 1 for the qualification, then one more per re-score. */
+  readonly version: number;
+  /** What caused it (`qualify`, `events:<digest>…`, `daily:<date>`); no two versions share one. */
+  readonly cause: string;
+  readonly at: string;
+  readonly rulesVersion: string;
+  readonly score: Score;
+  readonly delta: ScoreDelta;
+}

@@ -5,6 +5,7 @@
  */
 import type { CrmJob } from './crm/types';
 import type { Enrichment } from './enrichment';
+import type { LeadEvent } from './events';
 import type {
   AuditEntry,
   LeadError,
@@ -13,11 +14,12 @@ import type {
   PipelineStep,
   PrivacyRequest,
   ScoreOverride,
+  ScoreVersion,
   StepTiming,
 } from './lead-record';
 import type { DraftStatus, LeadStatus, LoadEffect } from './lifecycle';
 import type { LeadMessage } from './pipeline/lead-message';
-import type { Draft, Rationale, Route, Score } from './qualification';
+import type { Draft, Quadrant, Rationale, Route, Score, Tier } from './qualification';
 
 export type CreateLeadResult =
   | { readonly created: true; readonly leadId: string }
@@ -33,8 +35,9 @@ export type StepTimings = Partial<Record<PipelineStep, StepTiming>>;
  */
 export interface LeadStore {
   /**
-   * Stores a new lead and its dedup guard atomically. When the dedup key is already taken (a resubmission
-   * inside the window), nothing is written and the existing lead's id is returned.
+   * Stores a new lead with one conditional write on its id (derived from the dedup key and its time bucket,
+   * see accept-lead.ts). When the id is already taken — by a lead, or by a reservation pointing at one (a
+   * resubmission inside the window) — nothing is written and the existing lead's id is returned.
    * `pendingEnqueue` puts the lead in the outbox; it leaves the outbox when drafting records its result (or
    * a step records its final error), so a lost or dead-lettered message at any step is re-sent by the sweeper.
    */
@@ -42,6 +45,12 @@ export interface LeadStore {
     record: LeadRecord,
     options: { dedupWindowSeconds: number; pendingEnqueue: boolean },
   ): Promise<CreateLeadResult>;
+  /**
+   * Reserves `leadId` (the next dedup bucket's id of a stored lead) for `forLeadId` until `expiresAtSeconds`,
+   * so a retry that falls into the next bucket answers with the first lead. False when the id is already
+   * taken (by a lead or a reservation).
+   */
+  reserveLeadId(leadId: string, forLeadId: string, expiresAtSeconds: number): Promise<boolean>;
   get(leadId: string): Promise<LeadRecord | undefined>;
   /** Moves an outbox entry's clock to now after the sweeper re-sent it; returns how often it was swept (0 once done). */
   rearmOutbox(leadId: string): Promise<number>;
@@ -78,9 +87,9 @@ export interface LeadQueue {
   send(message: LeadMessage, options?: { delaySeconds?: number }): Promise<void>;
 }
 
-/** A fixed-window rate limit per intake source, shared by every running instance. */
+/** A rate limit per key (a source, a client): `limitPerMinute` requests a minute, bursts up to that many. */
 export interface RateLimiter {
-  /** Counts one request from `source`; `allowed` while the minute's count stays within `limitPerMinute`. */
+  /** Counts one request for `source`; `allowed` while its budget lasts. */
   consume(
     source: string,
     limitPerMinute: number,
@@ -194,8 +203,29 @@ export interface ReviewStore {
   rejectDraft(leadId: string, reason: string, audit: AuditEntry): Promise<boolean>;
   /** Lead `reassign`: from the owner the person saw to another (the owner's inbox moves along). */
   reassign(leadId: string, owners: { from: string; to: string }, audit: AuditEntry): Promise<boolean>;
-  /** Lead `override`: a person's tier or total (the inbox order follows the effective tier). */
-  overrideScore(leadId: string, override: ScoreOverride, audit: AuditEntry): Promise<boolean>;
+  /**
+   * Lead `override`: a person's tier or total (the inbox order follows the effective tier). With `reroute`
+   * (lifecycle `reroute`, a nurtured lead raised to hot or warm) the same write takes the lead back to routing:
+   * its nurture route and rationale go, and it enters the outbox, so the qualify step routes it again (the
+   * sweeper re-sends a lost message).
+   */
+  overrideScore(
+    leadId: string,
+    override: ScoreOverride,
+    audit: AuditEntry,
+    reroute?: LeadMove,
+  ): Promise<boolean>;
+  /**
+   * Lead `assign`: a manager gives a lead nobody works (nurture) to a rep. The route is replaced, the rationale
+   * goes (drafting writes one for the owner), the lead enters the outbox until drafted, and with `loadTaken`
+   * (`<team>#<rep>`) the rep's open load is taken in the same write.
+   */
+  assignLead(
+    leadId: string,
+    assignment: { route: Route; loadTaken?: string },
+    move: LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean>;
 }
 
 /* ------------------------------------------------------------------ privacy (functions/agent/privacy) */
@@ -268,4 +298,110 @@ export type CrmNotice = Pick<CrmJob, 'leadId' | 'trigger' | 'outcome'>;
  */
 export interface CrmNotifier {
   notify(notice: CrmNotice): Promise<void>;
+}
+
+/* -------------------------------------------------------------- re-scoring (functions/agent/pipeline/rescore-lead) */
+
+/**
+ * A lead's events and score versions. Events are kept once per id; a re-score is one write that stores the new
+ * version beside the lead and moves the lead's current score, conditional on the version it replaces and on its
+ * cause being new, so a redelivered or raced re-score never writes a version twice.
+ */
+export interface RescoreStore {
+  get(leadId: string): Promise<LeadRecord | undefined>;
+  /** Keeps the event once; false when an event with this id is already kept for the lead. */
+  addEvent(leadId: string, event: LeadEvent): Promise<boolean>;
+  listEvents(leadId: string): Promise<LeadEvent[]>;
+  /**
+   * Debounce: marks the lead as waiting for a re-score. True when the caller should queue one (no mark yet, or
+   * the mark is older than `staleSeconds`, so a message lost after marking is queued again).
+   */
+  requestRescore(leadId: string, now: Date, staleSeconds: number): Promise<boolean>;
+  /** The re-score is starting: events from now on mark the lead again. */
+  clearRescoreRequest(leadId: string): Promise<void>;
+  /**
+   * Lead `rescore`: stores `entry` (and `first`, the qualification's version, when it is the first re-score)
+   * and makes `entry.score` the lead's score. False when the lead's version is no longer `entry.version - 1`,
+   * the cause was recorded before, or the lead's state allows no re-score.
+   */
+  saveScoreVersion(leadId: string, entry: ScoreVersion, first?: ScoreVersion): Promise<boolean>;
+  /** Every version, newest first. */
+  scoreHistory(leadId: string): Promise<ScoreVersion[]>;
+}
+
+/* ------------------------------------------------------------- the workspace (functions/agent/pipeline/workspace) */
+
+/** What the leads list filters on; every field optional, all given ones must hold. */
+export interface LeadListFilter {
+  readonly status?: LeadStatus;
+  /** team.yaml person id; a rep's listing always carries their own. */
+  readonly ownerId?: string;
+  readonly team?: string;
+  /** The effective tier (a person's override wins). */
+  readonly tier?: Tier;
+  readonly quadrant?: Quadrant;
+  readonly disposition?: string;
+  /** Lower-case words that must occur in the company, name or address. */
+  readonly q?: string;
+}
+
+export interface LeadListQuery {
+  readonly filter: LeadListFilter;
+  /** `priority`: effective tier, then SLA; `sla`: the SLA due soonest first (none last). */
+  readonly sort: 'priority' | 'sla';
+  readonly limit: number;
+  readonly after?: StoreCursor;
+}
+
+/** A note or a logged call on a lead, by a person. */
+export interface LeadNote {
+  readonly noteId: string;
+  readonly at: string;
+  readonly by: string;
+  readonly kind: 'note' | 'call';
+  readonly text: string;
+  /** A call's result in a word or two (`reached`, `voicemail`, `no_answer`). */
+  readonly callResult?: string;
+}
+
+/**
+ * The workspace's reads and its one write: a page of the leads list in index order (ONE query per page; a
+ * page may hold fewer than `limit` when filters leave items out, `next` says where to go on), and notes.
+ */
+export interface WorkspaceStore {
+  get(leadId: string): Promise<LeadRecord | undefined>;
+  listLeads(query: LeadListQuery): Promise<{ records: LeadRecord[]; next?: StoreCursor }>;
+  /** Appends a note; false when the lead does not exist or holds the maximum number of notes. */
+  addNote(leadId: string, note: LeadNote): Promise<boolean>;
+}
+
+/* ------------------------------------------------------------------ privacy (functions/agent/privacy) */
+
+/** A suppression entry: the address (as a salted hash) is never mailed again; `noProfiling`: never scored. */
+export interface SuppressionEntry {
+  readonly reason: 'objection' | 'erasure';
+  readonly at: string;
+  readonly noProfiling: boolean;
+}
+
+/** What the privacy rights need of the leads table. */
+export interface PrivacyStore {
+  get(leadId: string): Promise<LeadRecord | undefined>;
+  /** Every lead id of an address (the `byEmail` index, by sha256 of the lower-cased address), oldest first. */
+  leadIdsByEmail(emailSha256: string): Promise<string[]>;
+  /**
+   * Every stored item that belongs to the lead, as stored: the items of its partition (the lead, its
+   * events, outcomes, score history, whatever a later feature keeps there) and its satellites (CRM links).
+   */
+  leadItems(leadId: string): Promise<Record<string, unknown>[]>;
+  suppression(saltedHash: string): Promise<SuppressionEntry | undefined>;
+  /** Adds or strengthens the entry (`noProfiling` once set stays set). */
+  suppress(saltedHash: string, entry: SuppressionEntry): Promise<void>;
+  /** Appends to the lead's `privacyRequests`; false when the lead no longer exists. */
+  recordRequest(leadId: string, request: PrivacyRequest): Promise<boolean>;
+  /**
+   * Lifecycle `qualify` without a score: the person objected to profiling, so a person (the route's owner)
+   * assesses the lead. Takes it out of the outbox. False when it was already routed (a redelivery).
+   */
+  routeWithoutScore(leadId: string, route: Route, steps: StepTimings): Promise<boolean>;
 }

@@ -6,7 +6,11 @@
  * - `byOwner`: `ownerPk = OWNER#<ownerId>`, `ownerSk = <slaDueAt or 9999>#<leadId>` (a rep's leads);
  * - `drafts`: `draftPk = DRAFT#<draft status>`, `draftSk` = the inbox order key (functions/agent/inbox-order.ts),
  *   moved by every write that changes the draft status, the effective tier or the SLA;
- * - `outbox`: `outboxPk = OUTBOX`, `outboxSk = <time>#<leadId>` while the lead is not drafted yet.
+ * - `outbox`: `outboxPk = OUTBOX`, `outboxSk = <time>#<leadId>` while the lead is not drafted yet;
+ * - the leads list (`listByPriority`, `listBySla`, `ownerByPriority`): every lead carries `listPk = LEADS` and
+ *   `prioritySk = <effective tier rank, 3 unscored>#<slaDueAt or 9999>#<leadId>` from intake on, and an
+ *   `ownerSk` before it is routed (the SLA order of all leads), plus `listSearch` (lower-case company, name
+ *   and address words for `q`). The route and a score override move `prioritySk`.
  * Only the adapters in this folder write these keys.
  */
 import { createHash } from 'node:crypto';
@@ -19,12 +23,16 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import type { LeadRecord } from '../agent/lead-record';
 import { type DraftStatus, decideLead, type LeadStatus, qualifyCommand } from '../agent/lifecycle';
-import type { Route } from '../agent/qualification';
+import type { Route, Tier } from '../agent/qualification';
 
 export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
 export const dedupItemKey = (key: string) => ({ pk: `DEDUP#${key}`, sk: 'DEDUP' });
 export const suppressionKey = (emailSha256: string) => ({ pk: `SUPPRESS#${emailSha256}`, sk: 'SUPPRESS' });
 export const OUTBOX = 'OUTBOX';
+/** The attribute of a reservation item at a lead key (./lead-store-intake.ts): the lead the id is held for. */
+export const RESERVED_FOR = 'reservedFor';
+/** The attribute of a new lead item naming the intake call that wrote it (./lead-store-intake.ts). */
+export const WRITE_ID = 'writeId';
 export const outboxSk = (at: string, leadId: string) => `${at}#${leadId}`;
 /** Sorts after every ISO date: leads without an SLA come last in an owner's inbox. */
 export const NO_SLA = '9999';
@@ -37,6 +45,55 @@ export const ownerIndexKeys = (
   ownerSk: `${slaDueAt ?? NO_SLA}#${leadId}`,
 });
 export const draftIndexPk = (status: DraftStatus) => `DRAFT#${status}`;
+/** A rep's open-lead counter in `team` (written by the rotation, ./round-robin-dynamodb.ts). */
+export const loadKey = (team: string, repId: string) => ({ pk: `LOAD#${team}#${repId}`, sk: 'LOAD' });
+/** The load item of a lead's `loadTaken` (`<team>#<rep>`, the capacity its assignment took). */
+export const loadKeyOfTaken = (taken: string) => {
+  const cut = taken.indexOf('#');
+  return loadKey(taken.slice(0, cut), taken.slice(cut + 1));
+};
+
+/** The one partition of the leads list indexes (a lead a day per rep is far below a partition's limits). */
+export const LIST_PK = 'LEADS';
+const LIST_TIER_RANK: Record<Tier, number> = { hot: 0, warm: 1, cold: 2 };
+/** Rank of a lead that has no score (received, spam, failed): after every scored lead. */
+export const UNSCORED_RANK = 3;
+export const listTierRank = (tier: Tier | undefined) => (tier ? LIST_TIER_RANK[tier] : UNSCORED_RANK);
+/** The leads list's priority order: effective tier, then the SLA due soonest (none last), then the id. */
+export const prioritySortKey = (leadId: string, tier: Tier | undefined, slaDueAt: string | undefined) =>
+  `${listTierRank(tier)}#${slaDueAt ?? NO_SLA}#${leadId}`;
+
+/** Lower-case words of the company, the person's name and address: what `q` of the leads list matches. */
+export const listSearchText = (record: Pick<LeadRecord, 'lead'>): string => {
+  // Tolerant of partial records (a lead stored by an older version, a test's minimal record).
+  const company = record.lead?.company;
+  const person = record.lead?.person;
+  return [
+    company?.name,
+    company?.domain,
+    person?.fullName,
+    person?.firstName,
+    person?.lastName,
+    person?.email,
+  ]
+    .filter((v): v is string => typeof v === 'string' && v !== '')
+    .join(' ')
+    .toLowerCase()
+    .slice(0, 400);
+};
+
+/** The leads list keys of a new lead (intake) or of a lead stored before the list existed (backfill). */
+export const listIndexKeys = (record: Pick<LeadRecord, 'leadId' | 'lead'> & Partial<LeadRecord>) => ({
+  listPk: LIST_PK,
+  prioritySk: prioritySortKey(
+    record.leadId,
+    record.route ? (record.override?.tier ?? record.score?.tier) : undefined,
+    record.route?.slaDueAt,
+  ),
+  ...(record.route ? {} : { ownerSk: `${NO_SLA}#${record.leadId}` }),
+  listSearch: listSearchText(record),
+});
+
 /** Sparse `byEmail` index: every lead of an address, by the SHA-256 of the lower-cased address (no scan). */
 export const emailIndexPk = (emailSha256: string) => `EMAIL#${emailSha256}`;
 
@@ -68,21 +125,15 @@ export const retentionAttributes = (leadId: string, until: string) => ({
   expirySk: leadId,
 });
 export const expiryIndexPk = (day: string) => `EXPIRY#${day}`;
-/** A rep's open-lead counter in `team` (written by the rotation, ./round-robin-dynamodb.ts). */
-export const loadKey = (team: string, repId: string) => ({ pk: `LOAD#${team}#${repId}`, sk: 'LOAD' });
-/** The load item of a lead's `loadTaken` (`<team>#<rep>`, the capacity its assignment took). */
-export const loadKeyOfTaken = (taken: string) => {
-  const cut = taken.indexOf('#');
-  return loadKey(taken.slice(0, cut), taken.slice(cut + 1));
-};
 
 /** The attributes a route stores on the lead (lifecycle `qualify`): the route, its status, the owner index. */
-export const routedAttributes = (leadId: string, route: Route) => {
+export const routedAttributes = (leadId: string, route: Route, tier?: Tier) => {
   const decision = decideLead('received', qualifyCommand(route.kind));
   return {
     route,
     status: (decision.ok ? decision.to : 'routed') as LeadStatus,
     ...ownerIndexKeys(leadId, route.ownerId, route.slaDueAt),
+    prioritySk: prioritySortKey(leadId, tier, route.slaDueAt),
   };
 };
 
@@ -115,11 +166,15 @@ export const toLeadRecord = (item: Record<string, unknown>): LeadRecord => {
     draftPk: _d1,
     draftSk: _d2,
     scoreCauses: _c,
+    listPk: _l1,
+    prioritySk: _l2,
+    listSearch: _l3,
     emailPk: _e1,
     emailSk: _e2,
     expiresAt: _x,
     expiryPk: _x1,
     expirySk: _x2,
+    writeId: _wi,
     ...record
   } = item;
   return record as unknown as LeadRecord;
@@ -232,6 +287,13 @@ export class LeadUpdate {
   /** `path` equals `v`, or is absent when `v` is undefined. */
   equalsOrAbsent(path: string, v: unknown): this {
     return v === undefined ? this.absent(path) : this.equals(path, v);
+  }
+
+  /** `path` is absent or holds `v`. */
+  absentOr(path: string, v: unknown): this {
+    const p = this.name(path);
+    this.conditions.push(`(attribute_not_exists(${p}) OR ${p} = ${this.value(v)})`);
+    return this;
   }
 
   /** `path` is absent or holds something else than `v`. */

@@ -209,12 +209,17 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
 
   // The lead's side (lifecycle `qualify`): route, status and owner index keys from the lead item's codec,
   // plus which load and ticket the lead holds.
-  const leadUpdate = (leadId: string, route: Route, taken?: { load: string; ticket: string }) => {
-    const routed = routedAttributes(leadId, route);
+  const leadUpdate = (
+    leadId: string,
+    route: Route,
+    tier: Tier | undefined,
+    taken?: { load: string; ticket: string },
+  ) => {
+    const routed = routedAttributes(leadId, route, tier);
     return {
       TableName: table,
       Key: leadKey(leadId),
-      UpdateExpression: `SET #route = :route, ownerPk = :opk, ownerSk = :osk, #status = :status${taken ? ', loadTaken = :taken, rotationTicket = :ticket' : ''}`,
+      UpdateExpression: `SET #route = :route, ownerPk = :opk, ownerSk = :osk, prioritySk = :psk, #status = :status${taken ? ', loadTaken = :taken, rotationTicket = :ticket' : ''}`,
       ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#route)',
       ExpressionAttributeNames: { '#route': 'route', '#status': 'status' },
       ExpressionAttributeValues: {
@@ -222,6 +227,7 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
         ':status': routed.status,
         ':opk': routed.ownerPk,
         ':osk': routed.ownerSk,
+        ':psk': routed.prioritySk,
         ...(taken ? { ':taken': taken.load, ':ticket': taken.ticket } : {}),
       },
     };
@@ -231,11 +237,12 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
   const storeRoute = async (
     leadId: string,
     route: Route,
+    tier: Tier | undefined,
     load?: { team: string; repId: string; cap: number | null; ticket: string },
   ): Promise<StoreOutcome> => {
     if (!load) {
       try {
-        await db.send(new UpdateCommand(leadUpdate(leadId, route)));
+        await db.send(new UpdateCommand(leadUpdate(leadId, route, tier)));
         return 'stored';
       } catch (err) {
         if (isConditionFailed(err)) return 'already routed';
@@ -245,7 +252,12 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
     const capped = load.cap !== null;
     const transaction = new TransactWriteCommand({
       TransactItems: [
-        { Update: leadUpdate(leadId, route, { load: `${load.team}#${load.repId}`, ticket: load.ticket }) },
+        {
+          Update: leadUpdate(leadId, route, tier, {
+            load: `${load.team}#${load.repId}`,
+            ticket: load.ticket,
+          }),
+        },
         {
           Update: {
             TableName: table,
@@ -285,7 +297,7 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
       submittedAt: input.submittedAt,
       now: clock(),
     });
-    const outcome = await storeRoute(input.leadId, route);
+    const outcome = await storeRoute(input.leadId, route, input.tier);
     return outcome === 'stored' ? route : existingRoute(input.leadId);
   };
 
@@ -314,6 +326,7 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
       const outcome = await storeRoute(
         input.leadId,
         route,
+        input.tier,
         load && set && ticket !== undefined ? { ...load, ticket: `${set.key}#${ticket}` } : undefined,
       );
       if (outcome === 'stored') return route;

@@ -96,4 +96,10 @@ table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
 .rules th label{margin:0}
 .history .badge{margin-left:.5rem}
+textarea.code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85rem;line-height:1.35}
+ul.issues{padding-left:1.2rem}
+.history td.actions button{margin:0 .4rem .3rem 0}
+#config h3{margin-top:1.2rem}
+.compare td.num,.compare th.num{text-align:right;font-variant-numeric:tabular-nums}
+.compare .better{color:var(--ok);font-weight:700}.compare .worse{color:var(--hot);font-weight:700}
 `;

@@ -22,6 +22,7 @@ import {
   sampleRoute,
   sampleScore,
 } from '../../functions/agent/testing/samples';
+import { listIndexKeys } from '../../functions/platform/lead-item';
 import { createDevKey, DEV_KEY_ENV, verifyDevToken } from '../../functions/platform/local-jwt';
 import { FUNCTIONS, TABLES } from '../../infra/data-plane';
 import { loadFunctionRoutes, startHttpGateway } from '../../local/http-gateway';
@@ -42,6 +43,8 @@ export interface SeedOptions {
   readonly corroborated?: boolean;
   /** The assignment took one unit of the owner's open load in the team (`loadTaken`), as the rotation does. */
   readonly takesLoad?: boolean;
+  /** A cold lead in nurture (no owner, no draft) instead of a routed one; nothing is queued. */
+  readonly nurture?: boolean;
 }
 
 const createTable = async (name: string) => {
@@ -89,10 +92,11 @@ export const startReviewStack = async (options: {
   const table = `review-${randomUUID().slice(0, 8)}`;
   const ddb = await createTable(table);
   const db = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
-  const [draftQ, sendQ, qualifyQ] = await Promise.all([
+  const [draftQ, sendQ, qualifyQ, rescoreQ] = await Promise.all([
     createTestQueue('draft', { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 }),
     createTestQueue('send', { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 }),
     createTestQueue('qualify'),
+    createTestQueue('rescore', { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 }),
   ]);
   const handoffFile = join(tmpdir(), `handoff-${randomUUID()}.yaml`);
   writeFileSync(handoffFile, `version: test@1\ndefault: ${options.handoff}\nrules: []\n`);
@@ -103,6 +107,7 @@ export const startReviewStack = async (options: {
     QUALIFY_QUEUE_URL: qualifyQ.url,
     DRAFT_QUEUE_URL: draftQ.url,
     SEND_QUEUE_URL: sendQ.url,
+    RESCORE_QUEUE_URL: rescoreQ.url,
     HANDOFF_FILE: handoffFile,
     OPENAI_API_KEY: '',
     SES_FROM_ADDRESS: 'sales@example.com',
@@ -119,6 +124,8 @@ export const startReviewStack = async (options: {
     leadRead: FUNCTIONS.leadRead,
     authDev: FUNCTIONS.authDev,
     ops: FUNCTIONS.ops,
+    events: FUNCTIONS.events,
+    workspace: FUNCTIONS.workspace,
   });
   const gateway = await startHttpGateway({
     port: 0,
@@ -128,7 +135,10 @@ export const startReviewStack = async (options: {
       return claims ? { claims } : null;
     },
   });
-  const consumer = async (def: typeof FUNCTIONS.draft | typeof FUNCTIONS.send, queueUrl: string) => ({
+  const consumer = async (
+    def: typeof FUNCTIONS.draft | typeof FUNCTIONS.send | typeof FUNCTIONS.rescore,
+    queueUrl: string,
+  ) => ({
     functionName: def.id,
     queueUrl,
     handler: await importHandler(def.entry),
@@ -139,7 +149,11 @@ export const startReviewStack = async (options: {
   });
   const pollers = startSqsPollers({
     sqsEndpoint: process.env.AWS_ENDPOINT_URL_SQS as string,
-    consumers: [await consumer(FUNCTIONS.draft, draftQ.url), await consumer(FUNCTIONS.send, sendQ.url)],
+    consumers: [
+      await consumer(FUNCTIONS.draft, draftQ.url),
+      await consumer(FUNCTIONS.send, sendQ.url),
+      await consumer(FUNCTIONS.rescore, rescoreQ.url),
+    ],
     retryVisibilitySeconds: 1,
     log: () => {},
   });
@@ -171,7 +185,7 @@ export const startReviewStack = async (options: {
     }
     const record: LeadRecord = {
       leadId,
-      status: 'routed',
+      status: o.nurture ? 'nurture' : 'routed',
       receivedAt: new Date().toISOString(),
       provider: 'json',
       dedupKey: leadId,
@@ -181,10 +195,24 @@ export const startReviewStack = async (options: {
       },
       raw: { contentType: 'application/json', body: '{}', isBase64Encoded: false },
       enrichment,
-      score: { ...sampleScore(), tier: o.tier ?? 'warm' },
-      route: { ...sampleRoute(), ownerId, team: o.team ?? 'smb', slaDueAt },
+      score: { ...sampleScore(), tier: o.tier ?? (o.nurture ? 'cold' : 'warm') },
+      route: o.nurture
+        ? {
+            kind: 'nurture',
+            ruleId: 'threshold',
+            reason: 'Cold lead',
+            routingVersion: 't',
+            assignedAt: slaDueAt,
+          }
+        : { ...sampleRoute(), ownerId, team: o.team ?? 'smb', slaDueAt },
       steps: {},
     };
+    if (o.nurture) {
+      await db.send(
+        new PutCommand({ TableName: table, Item: { pk: `LEAD#${leadId}`, sk: 'LEAD', ...record } }),
+      );
+      return leadId;
+    }
     await db.send(
       new PutCommand({
         TableName: table,
@@ -195,6 +223,7 @@ export const startReviewStack = async (options: {
           ownerSk: `${slaDueAt}#${leadId}`,
           ...(o.takesLoad ? { loadTaken: `${o.team ?? 'smb'}#${ownerId}` } : {}),
           ...record,
+          ...listIndexKeys(record),
         },
       }),
     );
@@ -255,7 +284,7 @@ export const startReviewStack = async (options: {
   return {
     url: gateway.url,
     table,
-    queues: { draft: draftQ.url, send: sendQ.url },
+    queues: { draft: draftQ.url, send: sendQ.url, rescore: rescoreQ.url },
     db,
     lead,
     load,

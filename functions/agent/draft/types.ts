@@ -6,6 +6,7 @@ import type { Enrichment } from '../enrichment';
 import type { Language, Lead } from '../lead';
 import type { Draft, Rationale, Route, Score } from '../qualification';
 import type { PromptTemplates } from './prompts';
+import type { SellerInfo } from './request';
 
 export interface RepInfo {
   id: string;
@@ -29,6 +30,8 @@ export interface DraftingInput {
   companySiteUrl?: string;
   /** Language of the rationale for the rep; defaults to English. The draft always follows `lead.language`. */
   rationaleLanguage?: Language;
+  /** Our company and product as the draft names them (config/company.yaml). */
+  seller?: SellerInfo;
 }
 
 export interface LlmConfig {

@@ -7,6 +7,7 @@
 
 import { notifyCrm } from '../crm/notify';
 import type { Enrichment } from '../enrichment';
+import type { DispositionsFile } from '../judge/disposition';
 import type { Lead } from '../lead';
 import type { PipelineStep, StepTiming } from '../lead-record';
 import type { CrmNotifier, LeadQueue, LeadStore, StepTimings } from '../ports';
@@ -18,6 +19,8 @@ export interface QualifyDeps {
   readonly store: LeadStore;
   readonly enrich: (lead: Lead) => Promise<Enrichment>;
   readonly rules: CompiledRules;
+  /** Where non-sales submissions go and the competitor domains (config/dispositions.yaml). */
+  readonly dispositions?: DispositionsFile;
   readonly routing: RoutingSetup;
   /** Stores the route on the lead atomically with any rotation step; returns the stored route. */
   readonly assign: (input: {
@@ -88,7 +91,9 @@ export const qualifyLead = async (leadId: string, deps: QualifyDeps): Promise<Qu
     enrichment = await deps.enrich(record.lead);
     const t1 = deps.clock();
     const now = deps.now();
-    score = scoreEnrichedLead(record.lead, enrichment, deps.rules, now);
+    score = scoreEnrichedLead(record.lead, enrichment, deps.rules, now, {
+      ...(deps.dispositions ? { dispositions: deps.dispositions } : {}),
+    });
     const t2 = deps.clock();
     const steps: Partial<Record<PipelineStep, StepTiming>> = {
       enrich: timing(t1 - t0, now),
@@ -106,8 +111,13 @@ export const qualifyLead = async (leadId: string, deps: QualifyDeps): Promise<Qu
   let route = record.route;
   if (!route) {
     const t0 = deps.clock();
-    const match = matchRoute({ lead: record.lead, enrichment, score }, deps.routing);
-    route = await deps.assign({ leadId, match, tier: score.tier, submittedAt: record.lead.submittedAt });
+    // A person's override (a nurtured lead raised to hot) routes by the tier and total they gave.
+    const o = record.override;
+    const effective = o ? { ...score, tier: o.tier ?? score.tier, total: o.total ?? score.total } : score;
+    const match = matchRoute({ lead: record.lead, enrichment, score: effective }, deps.routing);
+    // Its SLA runs from the moment the person raised it.
+    const submittedAt = o ? o.at : record.lead.submittedAt;
+    route = await deps.assign({ leadId, match, tier: effective.tier, submittedAt });
     await deps.store.recordSteps(leadId, { route: timing(deps.clock() - t0, deps.now()) });
   }
 

@@ -43,13 +43,13 @@ export interface SendDeps {
   readonly newAttemptId?: () => string;
   /** Limits for drafts no person approved (handoff `auto`); without it such drafts are not limited. */
   readonly autoSendGate?: AutoSendGate;
+  /** The CRM sync's trigger (absent: no CRM); told once the email is sent, to log it on the contact. */
+  readonly crm?: CrmNotifier;
   /**
    * The privacy notice and one-click unsubscribe headers every mail carries, and the salted suppression
    * hashes objections and erasures leave (functions/agent/privacy).
    */
   readonly privacy?: PrivacyLinkSettings;
-  /** The CRM sync's trigger (absent: no CRM); told once the email is sent, to log it on the contact. */
-  readonly crm?: CrmNotifier;
 }
 
 export type SendOutcome =
