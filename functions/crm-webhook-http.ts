@@ -6,14 +6,53 @@
  * use gets 404.
  */
 import { type InboundDeps, receiveHubspotWebhook, receivePipedriveWebhook } from './agent/crm/inbound';
+import type { CrmInbox } from './agent/crm/port';
+import type { ErasureEvent } from './agent/crm/types';
+import { type ErasureDeps, eraseLead } from './agent/privacy/erasure';
+import { dynamo } from './platform/clients/dynamodb';
 import { crmInbox } from './platform/crm-inbound';
-import { crmConfig, crmMapping, crmStore } from './platform/crm-wiring';
+import { crmConfig, crmMapping, crmPort, crmStore } from './platform/crm-wiring';
+import { DynamoErasureStore } from './platform/erasure-store-dynamodb';
 import { type HttpEvent, httpHandler, json } from './platform/http';
+import { leadsTableName } from './platform/leads-table';
 import { logger } from './platform/observability';
+import { privacySecret, privacyStore } from './platform/privacy-settings';
+import { shippedPrivacy } from './platform/shipped-privacy';
 
 const config = crmConfig();
 // Cold start: a bad mapping file fails here, naming the field, not on the first webhook.
 if (config.CRM !== 'none') crmMapping();
+
+/**
+ * A privacy deletion in the CRM erases the person here too (every lead of their address, salted suppression
+ * kept), before the event is recorded: when erasure fails, the CRM's retry comes back to it.
+ */
+const eraseFromCrm = async (event: ErasureEvent): Promise<number> => {
+  let erased = 0;
+  for (const leadId of event.leadIds) {
+    const store = privacyStore();
+    const record = await store.get(leadId);
+    if (!record) continue;
+    const deps: ErasureDeps = {
+      store,
+      jobs: new DynamoErasureStore({ db: dynamo, table: leadsTableName(), now: () => new Date() }),
+      // The CRM deleted the event's contact itself; any other contact of the person is erased there too.
+      crm: (kind) => {
+        const port = crmPort();
+        if (port?.kind !== kind) return undefined;
+        return {
+          eraseContact: (id) => (id === event.contactId ? Promise.resolve() : port.eraseContact(id)),
+        };
+      },
+      secret: privacySecret(),
+      auditRetentionDays: shippedPrivacy().retentionDays.erasureAudit,
+      now: () => new Date(),
+    };
+    await eraseLead(deps, record, { by: event.source, via: 'ops' });
+    erased++;
+  }
+  return erased;
+};
 
 export const handler = httpHandler(async (event: HttpEvent) => {
   const path = event.rawPath;
@@ -31,10 +70,21 @@ export const handler = httpHandler(async (event: HttpEvent) => {
   const base = config.CRM_WEBHOOK_BASE_URL ?? `https://${event.requestContext.domainName}`;
   const url = `${base.replace(/\/$/, '')}${path}${event.rawQueryString ? `?${event.rawQueryString}` : ''}`;
   const store = crmStore();
+  // Outcomes go through the outcome use case (functions/platform/crm-inbound.ts); a privacy deletion erases
+  // the person here before the event is logged.
+  const applying = crmInbox();
+  const inbox: CrmInbox = {
+    async record(inbound) {
+      if (inbound.kind !== 'erasure') return applying.record(inbound);
+      const erased = await eraseFromCrm(inbound);
+      logger.info('CRM privacy deletion erased here', { crm, leads: erased });
+      return store.record(inbound);
+    },
+  };
   const deps: InboundDeps = {
     mapping: crmMapping(),
     links: store,
-    inbox: crmInbox(),
+    inbox,
     replay: store,
     now: () => new Date(),
   };

@@ -27,36 +27,40 @@ import {
 } from './agent/privacy/rights';
 import { privacyOfficerOf } from './platform/auth';
 import { dynamo } from './platform/clients/dynamodb';
+import { commonConfig } from './platform/config';
 import { crmPort } from './platform/crm-wiring';
 import { DynamoErasureStore } from './platform/erasure-store-dynamodb';
 import { type HttpEvent, type HttpResult, httpHandler, json, jsonBody } from './platform/http';
 import { leadStore, leadsTableName } from './platform/leads-table';
 import { logger } from './platform/observability';
 import { privacySecret, privacyStore } from './platform/privacy-settings';
+import { publishedConfig } from './platform/shipped-config';
 import { shippedPrivacy } from './platform/shipped-privacy';
-import { shippedRouting } from './platform/shipped-routing';
-import { shippedRules } from './platform/shipped-rules';
 import { renderDonePage, renderPrivacyPage } from './web/privacy-page';
 
-const rights: RightsDeps = {
+const base = {
   store: privacyStore(),
   drafts: leadStore(),
   policy: shippedPrivacy(),
   secret: privacySecret(),
-  rules: shippedRules(),
-  thresholdTier: shippedRouting().routing.threshold.minTier,
   now: () => new Date(),
+};
+const published = publishedConfig(dynamo, leadsTableName(), commonConfig().CONFIG_CACHE_SECONDS);
+/** The rights with the scoring rules and routing threshold ops published (the explanation is about them). */
+const rightsNow = async (): Promise<RightsDeps> => {
+  const [rules, routing] = await Promise.all([published.publishedRules(), published.publishedRouting()]);
+  return { ...base, rules, thresholdTier: routing.routing.threshold.minTier };
 };
 
 const erasure: ErasureDeps = {
-  store: rights.store,
+  store: base.store,
   jobs: new DynamoErasureStore({ db: dynamo, table: leadsTableName(), now: () => new Date() }),
   crm: (kind) => {
     const port = crmPort();
     return port?.kind === kind ? port : undefined;
   },
-  secret: rights.secret,
-  auditRetentionDays: rights.policy.retentionDays.erasureAudit,
+  secret: base.secret,
+  auditRetentionDays: base.policy.retentionDays.erasureAudit,
   now: () => new Date(),
 };
 const EraseBody = z.object({ email: z.email().max(320) });
@@ -80,7 +84,7 @@ const languageOf = (event: HttpEvent): Language | undefined => {
 };
 
 const page = async (event: HttpEvent, notice?: (language: Language) => string) => {
-  const view = await privacyPage(rights, tokenOf(event), languageOf(event));
+  const view = await privacyPage(await rightsNow(), tokenOf(event), languageOf(event));
   if (event.queryStringParameters?.format === 'json') return json(200, view);
   return html(200, renderPrivacyPage(view, tokenOf(event) ?? '', notice?.(view.language)));
 };
@@ -106,7 +110,7 @@ export const handler = httpHandler(async (event) => {
     case 'GET /privacy/unsubscribe':
       return page(event);
     case 'POST /privacy/object': {
-      const done = await objectByLink(rights, tokenOf(event), 'link');
+      const done = await objectByLink(await rightsNow(), tokenOf(event), 'link');
       logger.info('Objection recorded', {
         leadId: done.leadId,
         leads: done.leads,
@@ -115,24 +119,24 @@ export const handler = httpHandler(async (event) => {
       return page(event, (language) => OBJECTED[language]);
     }
     case 'POST /privacy/unsubscribe': {
-      const done = await objectByLink(rights, tokenOf(event), 'one_click');
+      const done = await objectByLink(await rightsNow(), tokenOf(event), 'one_click');
       logger.info('One-click unsubscribe recorded', { leadId: done.leadId, leads: done.leads });
       return html(200, renderDonePage(done.language, OBJECTED[done.language]));
     }
     case 'POST /privacy/review': {
-      const done = await requestHumanReview(rights, tokenOf(event));
+      const done = await requestHumanReview(await rightsNow(), tokenOf(event));
       logger.info('Human review requested', { leadId: done.leadId, held: done.held });
       return page(event, (language) => REVIEW[language]);
     }
     case 'POST /privacy/erase-me': {
-      const record = await leadOfLink(rights, tokenOf(event));
+      const record = await leadOfLink(await rightsNow(), tokenOf(event));
       const done = await eraseLead(erasure, record, { by: 'prospect', via: 'link' });
       logger.info('Erasure done', { job: done.jobId.slice(0, 12), via: 'link', ...done.counts });
       return html(200, renderDonePage(record.lead.language, ERASED[record.lead.language]));
     }
     case 'GET /privacy/export': {
       const officer = privacyOfficerOf(event);
-      const data = await exportPersonalData(rights, event.queryStringParameters?.email, officer);
+      const data = await exportPersonalData(await rightsNow(), event.queryStringParameters?.email, officer);
       logger.info('Access export', { by: officer.personId, leads: data.leads.length });
       return json(200, data, { 'content-disposition': 'attachment; filename="personal-data.json"' });
     }

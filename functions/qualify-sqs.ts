@@ -21,6 +21,7 @@ import { privacyStore as makePrivacyStore, privacySecret } from './platform/priv
 import { createRoundRobin, type RoundRobin } from './platform/round-robin-dynamodb';
 import { publishedConfig } from './platform/shipped-config';
 import { shippedDispositions } from './platform/shipped-dispositions';
+import { shippedPrivacy } from './platform/shipped-privacy';
 
 const config = commonConfig();
 const store = leadStore();
@@ -41,13 +42,22 @@ const rotationFor = (setup: RoutingSetup): RoundRobin => {
 const draftQueue = leadQueue('draft');
 const privacyStore = makePrivacyStore();
 const enrichDeps = {
-  cache: dynamoEnrichmentCache(dynamo, table),
+  cache: dynamoEnrichmentCache(
+    dynamo,
+    table,
+    undefined,
+    shippedPrivacy().retentionDays.enrichmentCache * 86_400,
+  ),
   allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,
   ...(config.KVK_API_URL && config.KVK_API_KEY
     ? { kvk: { baseUrl: config.KVK_API_URL, apiKey: config.KVK_API_KEY } }
     : {}),
 };
 
+const privacy: QualifyDeps['privacy'] = {
+  objectsToProfiling: (email) => objectsToProfiling({ store: privacyStore, secret: privacySecret() }, email),
+  routeWithoutScore: (leadId, route, steps) => privacyStore.routeWithoutScore(leadId, route, steps),
+};
 const crm = crmNotifier();
 
 const depsNow = async (): Promise<QualifyDeps> => {
@@ -62,13 +72,9 @@ const depsNow = async (): Promise<QualifyDeps> => {
     assign: (input) => rotation.assignOwner(input),
     draftQueue,
     crm,
-    privacy: {
-      objectsToProfiling: (email) =>
-        objectsToProfiling({ store: privacyStore, secret: privacySecret() }, email),
-      routeWithoutScore: (leadId, route, steps) => privacyStore.routeWithoutScore(leadId, route, steps),
-    },
     now: () => new Date(),
     clock: () => performance.now(),
+    privacy,
   };
 };
 

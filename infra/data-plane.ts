@@ -118,6 +118,15 @@ export const TABLES = {
         partitionKey: { name: 'emailPk', type: 'S' },
         sortKey: { name: 'emailSk', type: 'S' },
       },
+      /**
+       * Sparse: leads by the day their retention ends (`EXPIRY#<yyyy-mm-dd>`, sort key the lead id), so the
+       * daily privacy job handles them (CRM, satellites, converted leads kept longer) before TTL deletes them.
+       */
+      {
+        indexName: 'byExpiry',
+        partitionKey: { name: 'expiryPk', type: 'S' },
+        sortKey: { name: 'expirySk', type: 'S' },
+      },
     ],
   },
 } as const satisfies Record<string, TableDef>;
@@ -514,6 +523,16 @@ export const FUNCTIONS = {
       { method: 'GET', path: '/privacy/export', public: false },
       { method: 'POST', path: '/privacy/erase', public: false },
     ],
+    tables: { leads: 'readwrite' },
+    sendsTo: [],
+  },
+  privacyJob: {
+    id: 'PrivacyJobFunction',
+    entry: 'functions/privacy-job.ts',
+    description: 'Daily: finishes interrupted erasures and applies retention to leads whose retention ends',
+    timeoutSeconds: 300,
+    memoryMb: 256,
+    scheduleMinutes: 1440,
     tables: { leads: 'readwrite' },
     sendsTo: [],
   },

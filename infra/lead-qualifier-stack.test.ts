@@ -342,13 +342,6 @@ describe('functions', () => {
     const scheduled = Object.entries(functionDefs).filter(([, def]) => def.scheduleMinutes !== undefined);
     for (const [name, def] of scheduled) {
       const minutes = def.scheduleMinutes as number;
-      // CDK writes whole days and hours in their own unit (1440 minutes → `rate(1 day)`).
-      const [n, unit] =
-        minutes % 1440 === 0
-          ? [minutes / 1440, 'day']
-          : minutes % 60 === 0
-            ? [minutes / 60, 'hour']
-            : [minutes, 'minute'];
       template.hasResourceProperties('AWS::Events::Rule', {
         // CDK states a whole number of days or hours in that unit (1440 minutes → rate(1 day)).
         ScheduleExpression: Schedule.rate(Duration.minutes(minutes)).expressionString,

@@ -159,7 +159,10 @@ export const SECRET_CONSUMERS = {
   INTAKE_SECRETS: { context: CONTEXT.intakeSecretsRef, functions: ['intake'] },
   OPENAI_API_KEY: { context: CONTEXT.openAiApiKeyRef, functions: ['draft'] },
   KVK_API_KEY: { context: CONTEXT.kvkApiKeyRef, functions: ['qualify'] },
-  PRIVACY_SECRET: { context: CONTEXT.privacySecretRef, functions: ['qualify', 'send', 'privacy'] },
+  PRIVACY_SECRET: {
+    context: CONTEXT.privacySecretRef,
+    functions: ['qualify', 'send', 'privacy', 'privacyJob', 'crmWebhook'],
+  },
 } as const satisfies Record<string, { context: string; functions: readonly FunctionName[] }>;
 
 /** Which functions get which plain setting (environment variable ← context key). */

@@ -197,7 +197,7 @@ describe('CRM sync with HubSpot on the local stack', () => {
     expect(lead.outcomes?.filter((o) => o.outcome === 'won')).toHaveLength(1);
   });
 
-  it('turns a HubSpot privacy deletion of a synced contact into a pending erasure request for its lead', async () => {
+  it('erases the lead of a contact HubSpot deleted for privacy, and never mails the address again', async () => {
     // Prepare
     const leadId = await p.post(roostrSubmission(p.site.origin, { company: 'Roostr Forget' }));
     const l = await until('the contact in HubSpot', async () => {
@@ -223,17 +223,15 @@ describe('CRM sync with HubSpot on the local stack', () => {
 
     // Assess
     expect(await answer.json()).toMatchObject({ recorded: 1 });
-    const requests = await p.db.send(
+    const items = await p.db.send(
       new QueryCommand({
         TableName: p.stack.env.LEADS_TABLE!,
         KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': 'ERASUREREQ' },
+        ExpressionAttributeValues: { ':pk': `LEAD#${leadId}` },
         ConsistentRead: true,
       }),
     );
-    expect(requests.Items?.filter((i) => i.leadId === leadId)).toEqual([
-      expect.objectContaining({ leadId, source: 'crm:hubspot', contactId: l.contactId, status: 'pending' }),
-    ]);
+    expect(items.Items ?? []).toEqual([]);
   });
 
   it('routes and drafts a lead while HubSpot is down, and syncs it once HubSpot is back', async () => {

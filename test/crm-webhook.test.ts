@@ -4,14 +4,18 @@
  * 401 and leave nothing behind.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { ulid } from 'ulid';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { saltedEmailHash } from '../functions/agent/privacy/links';
+import { sampleLead } from '../functions/agent/testing/samples';
 import { createLambdaContext } from '../local/lambda-context';
 import { dynamoClient } from './support/local-aws';
 
 const SECRET = 'hubspot-client-secret-for-tests';
 const BASE = 'https://api.example.test';
+const PRIVACY_SECRET_FOR_TEST = 'privacy-secret-for-the-crm-webhook-test-0001';
 const db = DynamoDBDocumentClient.from(dynamoClient());
 const table = () => process.env.LEADS_TABLE!;
 type Handler = (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -77,6 +81,7 @@ describe('HubSpot webhooks', () => {
       HUBSPOT_ACCESS_TOKEN: 'pat-test',
       HUBSPOT_WEBHOOK_SECRET: SECRET,
       CRM_WEBHOOK_BASE_URL: BASE,
+      PRIVACY_SECRET: PRIVACY_SECRET_FOR_TEST,
     });
     // A lead we synced earlier: its deal and contact refer back to it.
     const { DynamoCrmStore } = await import('../functions/platform/crm-store-dynamodb');
@@ -161,6 +166,60 @@ describe('HubSpot webhooks', () => {
       )
     ).Item;
     expect(item).toMatchObject({ kind: 'erasure', contactId, leadIds: [leadId] });
+  });
+
+  it('erases the person here too when the CRM deleted them for privacy reasons', async () => {
+    // Prepare: a stored lead synced to a second contact
+    const erasedLead = ulid();
+    const erasedContact = String(Math.floor(Math.random() * 1e9));
+    const email = `crm-deleted-${erasedLead.toLowerCase()}@example.test`;
+    const base = sampleLead('nl');
+    await db.send(
+      new PutCommand({
+        TableName: table(),
+        Item: {
+          pk: `LEAD#${erasedLead}`,
+          sk: 'LEAD',
+          leadId: erasedLead,
+          status: 'routed',
+          receivedAt: new Date().toISOString(),
+          provider: 'json',
+          dedupKey: `dedup-${erasedLead}`,
+          lead: { ...base, person: { ...base.person, email } },
+          raw: { contentType: 'application/json', body: '{}', isBase64Encoded: false },
+          steps: {},
+        },
+      }),
+    );
+    const { DynamoCrmStore } = await import('../functions/platform/crm-store-dynamodb');
+    await new DynamoCrmStore(db, table()).save({
+      leadId: erasedLead,
+      crm: 'hubspot',
+      contactId: erasedContact,
+      activities: {},
+    });
+    const body = JSON.stringify([
+      {
+        eventId: 2003,
+        subscriptionType: 'contact.privacyDeletion',
+        objectId: Number(erasedContact),
+        occurredAt: Date.now(),
+        portalId: 1,
+      },
+    ]);
+    // Act
+    const res = await handler(httpEvent('/crm/hubspot/webhook', body, signHubspot(body)), context());
+    // Assess
+    expect(res.statusCode).toBe(200);
+    const get = async (pk: string, sk: string) =>
+      (await db.send(new GetCommand({ TableName: table(), Key: { pk, sk }, ConsistentRead: true }))).Item;
+    expect(await get(`LEAD#${erasedLead}`, 'LEAD')).toBeUndefined();
+    expect(await get(`CRM#${erasedLead}`, 'CRM')).toBeUndefined();
+    expect(
+      await get(`SUPPRESS#${saltedEmailHash(PRIVACY_SECRET_FOR_TEST, email)}`, 'SUPPRESS'),
+    ).toMatchObject({
+      reason: 'erasure',
+    });
   });
 
   it.each([

@@ -47,7 +47,7 @@ beforeAll(async () => {
       return m ? { 'cognito:username': m[1]!, 'cognito:groups': m[2]!, sub: m[1]! } : null;
     },
   });
-}, 180_000);
+}, 300_000);
 afterAll(async () => {
   await p?.stop();
   for (const r of restore) r();
@@ -65,7 +65,7 @@ const leadAs = async (leadId: string) => {
 const waitFor = async <T>(
   what: string,
   probe: () => Promise<T | undefined>,
-  timeoutMs = 90_000,
+  timeoutMs = 180_000,
 ): Promise<T> => {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -113,7 +113,7 @@ describe('privacy rights on the local stack', () => {
     expect(headers).toContainEqual({ name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' });
     expect(headers.find((h) => h.name === 'List-Unsubscribe')?.value).toMatch(/\/privacy\/unsubscribe\?t=/);
     objectLink = new URL(/(http\S+\/privacy\/object\?t=\S+)/.exec(text)![1]!);
-  }, 180_000);
+  }, 300_000);
 
   it('shows the prospect a page in Dutch with the explanation and its counterfactuals', async () => {
     // Prepare
@@ -214,7 +214,31 @@ describe('privacy rights on the local stack', () => {
       }),
     );
     expect(new Set(byEmail.Items?.map((i) => i.leadId))).toEqual(new Set([leadId, later]));
-  }, 180_000);
+  }, 300_000);
+
+  it('erases everything about the person from their own link, after which the link finds nothing', async () => {
+    // Prepare
+    const token = encodeURIComponent(objectLink.searchParams.get('t')!);
+    // Act
+    const res = await post(`/privacy/erase-me?t=${token}`);
+    const after = await get(`/privacy?t=${token}`);
+    // Assess
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain('Uw gegevens zijn verwijderd');
+    expect(after.status).toBe(404);
+    expect(await p.item(`LEAD#${leadId}`, 'LEAD')).toBeUndefined();
+    // The objection's entry stays, now for an erasure: never mailed, never scored again.
+    expect(await p.item(`SUPPRESS#${saltedEmailHash(SECRET, PERSON.email)}`, 'SUPPRESS')).toMatchObject({
+      reason: 'erasure',
+      noProfiling: true,
+    });
+    expect(await p.item(`ERASURE#${saltedEmailHash(SECRET, PERSON.email)}`, 'JOB')).toMatchObject({
+      status: 'done',
+      requestedBy: 'prospect',
+      via: 'link',
+      counts: { leads: 2 },
+    });
+  }, 120_000);
 
   it('wrote no email address, name or phone number of the person to any log line', () => {
     // Assess

@@ -84,6 +84,16 @@ export interface LeadRecord {
   readonly privacyRequests?: readonly PrivacyRequest[];
 }
 
+/** A prospect's or a privacy officer's request about a lead, recorded on it (never with personal data). */
+export interface PrivacyRequest {
+  readonly at: string;
+  readonly kind: 'objection' | 'review_request' | 'explanation' | 'export';
+  /** `link`: the prospect's signed link; `one_click`: List-Unsubscribe-Post; `ops`: a privacy officer. */
+  readonly via: 'link' | 'one_click' | 'ops';
+  /** team.yaml person id when `via` is `ops`. */
+  readonly by?: string;
+}
+
 /** What happened to a lead, as the owner, a manager or the CRM recorded it. */
 export interface OutcomeRecord {
   /** Unique per recorded outcome (the idempotency key of a CRM update). */
@@ -132,7 +142,34 @@ export interface AuditEntry {
   readonly reason?: string;
   /** Non-personal detail, e.g. `{ from: 'rep-anna', to: 'rep-bram' }` or `{ edited: true }`. */
   readonly detail?: Record<string, unknown>;
+  /**
+   * What the person saw when deciding (GDPR art. 22: meaningful human review): the score version, its rules
+   * version and the tier and total then in effect (an override included).
+   */
+  readonly seen?: ScoreSeen;
 }
+
+export interface ScoreSeen {
+  readonly scoreVersion: number;
+  readonly rulesVersion?: string;
+  readonly tier?: Tier;
+  readonly total?: number;
+  /** Whether a person's override was in effect. */
+  readonly overridden: boolean;
+}
+
+/** What a person deciding on `record` sees of its assessment (recorded with every human decision). */
+export const scoreSeen = (record: LeadRecord): ScoreSeen => ({
+  scoreVersion: record.scoreVersion ?? (record.score ? 1 : 0),
+  ...(record.score ? { rulesVersion: record.score.rulesVersion } : {}),
+  ...((record.override?.tier ?? record.score?.tier)
+    ? { tier: record.override?.tier ?? record.score?.tier }
+    : {}),
+  ...((record.override?.total ?? record.score?.total) !== undefined
+    ? { total: record.override?.total ?? record.score?.total }
+    : {}),
+  overridden: record.override !== undefined,
+});
 
 export interface ScoreOverride {
   readonly tier?: Tier;

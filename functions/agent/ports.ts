@@ -228,6 +228,37 @@ export interface ReviewStore {
   ): Promise<boolean>;
 }
 
+/* ------------------------------------------------------------------ privacy (functions/agent/privacy) */
+
+/** A suppression entry: the address (as a salted hash) is never mailed again; `noProfiling`: never scored. */
+export interface SuppressionEntry {
+  readonly reason: 'objection' | 'erasure';
+  readonly at: string;
+  readonly noProfiling: boolean;
+}
+
+/** What the privacy rights need of the leads table. */
+export interface PrivacyStore {
+  get(leadId: string): Promise<LeadRecord | undefined>;
+  /** Every lead id of an address (the `byEmail` index, by sha256 of the lower-cased address), oldest first. */
+  leadIdsByEmail(emailSha256: string): Promise<string[]>;
+  /**
+   * Every stored item that belongs to the lead, as stored: the items of its partition (the lead, its
+   * events, outcomes, score history, whatever a later feature keeps there) and its satellites (CRM links).
+   */
+  leadItems(leadId: string): Promise<Record<string, unknown>[]>;
+  suppression(saltedHash: string): Promise<SuppressionEntry | undefined>;
+  /** Adds or strengthens the entry (`noProfiling` once set stays set). */
+  suppress(saltedHash: string, entry: SuppressionEntry): Promise<void>;
+  /** Appends to the lead's `privacyRequests`; false when the lead no longer exists. */
+  recordRequest(leadId: string, request: PrivacyRequest): Promise<boolean>;
+  /**
+   * Lifecycle `qualify` without a score: the person objected to profiling, so a person (the route's owner)
+   * assesses the lead. Takes it out of the outbox. False when it was already routed (a redelivery).
+   */
+  routeWithoutScore(leadId: string, route: Route, steps: StepTimings): Promise<boolean>;
+}
+
 /* ------------------------------------------------------------ outcomes (functions/agent/pipeline/record-outcome) */
 
 /** One move of a lead as functions/agent/lifecycle.ts decided it: from the state read, to the next, and its load. */

@@ -6,6 +6,8 @@ export const dynamoEnrichmentCache = (
   db: DynamoDBDocumentClient,
   table: string,
   now: () => Date = () => new Date(),
+  /** The enrichment cache's retention (config/privacy.yaml): no entry outlives it, whatever the tool asks. */
+  maxTtlSeconds = Number.POSITIVE_INFINITY,
 ): EnrichmentCache => ({
   async get(key) {
     const out = await db.send(new GetCommand({ TableName: table, Key: { pk: `CACHE#${key}`, sk: 'CACHE' } }));
@@ -21,7 +23,7 @@ export const dynamoEnrichmentCache = (
           pk: `CACHE#${key}`,
           sk: 'CACHE',
           value,
-          expiresAt: Math.floor(now().getTime() / 1000) + ttlSeconds,
+          expiresAt: Math.floor(now().getTime() / 1000) + Math.min(ttlSeconds, maxTtlSeconds),
         },
       }),
     );

@@ -10,8 +10,17 @@
 import { BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { LeadRecord } from '../agent/lead-record';
 import type { CrmContactRef, ErasureJob, ErasureStore, ItemKey } from '../agent/privacy/erasure';
+import type { RetentionStore } from '../agent/privacy/retention';
 import { emailSha256 } from '../agent/privacy/rights';
-import { dedupItemKey, type LeadTable, leadKey, suppressionKey } from './lead-item';
+import {
+  dedupItemKey,
+  expiryIndexPk,
+  type LeadTable,
+  LeadUpdate,
+  leadKey,
+  retentionAttributes,
+  suppressionKey,
+} from './lead-item';
 import { queryAll } from './privacy-store-dynamodb';
 
 const jobKey = (jobId: string) => ({ pk: `ERASURE#${jobId}`, sk: 'JOB' });
@@ -69,6 +78,7 @@ export class DynamoErasureStore implements ErasureStore {
   async itemsOf(
     record: LeadRecord,
     cacheKeys: readonly string[],
+    options: { readonly addressItems: boolean },
   ): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[] }> {
     const { leadId } = record;
     const own = await queryAll(this.t, {
@@ -98,6 +108,48 @@ export class DynamoErasureStore implements ErasureStore {
       keys.push({ pk: `CRM#${leadId}`, sk: 'CRM' });
       if (crm.contactId) {
         const contactId = String(crm.contactId);
+        if (options.addressItems) crmContacts.push({ crm: kind, contactId });
+        keys.push(ref('contact', contactId), {
+          pk: `CRMREF#${kind}#contactlead#${contactId}`,
+          sk: `LEAD#${leadId}`,
+        });
+      }
+      if (crm.recordId && crm.recordType) keys.push(ref(String(crm.recordType), String(crm.recordId)));
+      if (crm.recordType === 'lead') keys.push(ref('leadOf', leadId));
+      if (hash && options.addressItems) keys.push(ref('person', hash));
+    }
+    keys.push(dedupItemKey(record.dedupKey));
+    if (hash && options.addressItems)
+      keys.push({ pk: `LIMIT#ADDR#${hash}`, sk: 'LIMIT' }, suppressionKey(hash));
+    for (const k of cacheKeys) keys.push({ pk: `CACHE#${k}`, sk: 'CACHE' });
+    return { keys, crmContacts };
+  }
+
+  async remainsOf(leadId: string): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[] }> {
+    const own = await queryAll(this.t, {
+      TableName: this.t.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': leadKey(leadId).pk },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+    });
+    const keys: ItemKey[] = own.map((i) => ({ pk: String(i.pk), sk: String(i.sk) }));
+    const crmContacts: CrmContactRef[] = [];
+    const crm = (
+      await this.t.db.send(
+        new GetCommand({
+          TableName: this.t.table,
+          Key: { pk: `CRM#${leadId}`, sk: 'CRM' },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+    if (crm) {
+      const kind = String(crm.crm);
+      const ref = (type: string, key: string) => ({ pk: `CRMREF#${kind}#${type}#${key}`, sk: 'REF' });
+      keys.push({ pk: `CRM#${leadId}`, sk: 'CRM' });
+      if (crm.contactId) {
+        const contactId = String(crm.contactId);
         crmContacts.push({ crm: kind, contactId });
         keys.push(ref('contact', contactId), {
           pk: `CRMREF#${kind}#contactlead#${contactId}`,
@@ -106,11 +158,7 @@ export class DynamoErasureStore implements ErasureStore {
       }
       if (crm.recordId && crm.recordType) keys.push(ref(String(crm.recordType), String(crm.recordId)));
       if (crm.recordType === 'lead') keys.push(ref('leadOf', leadId));
-      if (hash) keys.push(ref('person', hash));
     }
-    keys.push(dedupItemKey(record.dedupKey));
-    if (hash) keys.push({ pk: `LIMIT#ADDR#${hash}`, sk: 'LIMIT' }, suppressionKey(hash));
-    for (const k of cacheKeys) keys.push({ pk: `CACHE#${k}`, sk: 'CACHE' });
     return { keys, crmContacts };
   }
 
@@ -128,5 +176,32 @@ export class DynamoErasureStore implements ErasureStore {
         if (pending.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
       }
     }
+  }
+}
+
+/** The `byExpiry` index and the retention end of a lead (functions/agent/privacy/retention.ts). */
+export class DynamoRetentionStore implements RetentionStore {
+  constructor(private readonly t: LeadTable) {}
+
+  async dueOn(day: string): Promise<string[]> {
+    const items = await queryAll(this.t, {
+      TableName: this.t.table,
+      IndexName: 'byExpiry',
+      KeyConditionExpression: 'expiryPk = :d',
+      ExpressionAttributeValues: { ':d': expiryIndexPk(day) },
+      ProjectionExpression: 'leadId',
+    });
+    return items.map((i) => String(i.leadId));
+  }
+
+  async retainLeadUntil(leadId: string, until: string): Promise<void> {
+    const attributes = retentionAttributes(leadId, until);
+    await new LeadUpdate(leadId)
+      .set('expiresAt', attributes.expiresAt)
+      .set('expiryPk', attributes.expiryPk)
+      .set('expirySk', attributes.expirySk)
+      .set('privacy.retainUntil', until)
+      .present('privacy')
+      .run(this.t);
   }
 }

@@ -111,9 +111,20 @@ export const privacyAttributes = (record: LeadRecord) => {
           emailSk: `${record.receivedAt}#${record.leadId}`,
         }
       : {}),
-    ...(until ? { expiresAt: Math.floor(Date.parse(until) / 1000) } : {}),
+    ...(until ? retentionAttributes(record.leadId, until) : {}),
   };
 };
+
+/**
+ * The TTL attribute and the sparse `byExpiry` index keys of a lead retained until `until` (ISO): the
+ * retention job finds each day's leads by `EXPIRY#<yyyy-mm-dd>` before DynamoDB's TTL removes them.
+ */
+export const retentionAttributes = (leadId: string, until: string) => ({
+  expiresAt: Math.floor(Date.parse(until) / 1000),
+  expiryPk: expiryIndexPk(until.slice(0, 10)),
+  expirySk: leadId,
+});
+export const expiryIndexPk = (day: string) => `EXPIRY#${day}`;
 
 /** The attributes a route stores on the lead (lifecycle `qualify`): the route, its status, the owner index. */
 export const routedAttributes = (leadId: string, route: Route, tier?: Tier) => {
@@ -161,6 +172,8 @@ export const toLeadRecord = (item: Record<string, unknown>): LeadRecord => {
     emailPk: _e1,
     emailSk: _e2,
     expiresAt: _x,
+    expiryPk: _x1,
+    expirySk: _x2,
     writeId: _wi,
     ...record
   } = item;

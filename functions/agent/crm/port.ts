@@ -184,6 +184,15 @@ export interface ReplayGuard {
 }
 
 /**
+ * Erasure in the CRM (GDPR art. 17): the contact / person the lead became is deleted with what the CRM keeps
+ * on it (HubSpot's GDPR delete, Pipedrive's person delete). A contact already gone counts as erased.
+ */
+export interface CrmEraser {
+  readonly kind: CrmKind;
+  eraseContact(contactId: string): Promise<void>;
+}
+
+/**
  * CRM jobs the queue did not take when a pipeline step triggered them (functions/agent/crm/notify.ts), kept
  * until the CRM outbox sweeper queues them. Ids only, like the queue's messages.
  */

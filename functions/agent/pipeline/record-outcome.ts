@@ -14,7 +14,7 @@ import * as z from 'zod';
 import type { Principal } from '../auth/principal';
 import { notifyCrm } from '../crm/notify';
 import { DomainError } from '../errors';
-import type { AuditEntry, LeadRecord, OutcomeRecord } from '../lead-record';
+import { type AuditEntry, type LeadRecord, type OutcomeRecord, scoreSeen } from '../lead-record';
 import {
   decideLead,
   type LeadStatus,
@@ -182,6 +182,7 @@ export const recordOutcome = async (
       to: decision.to,
       ...(request.value !== undefined ? { value: request.value } : {}),
     },
+    seen: scoreSeen(record),
   };
   if (await deps.store.recordOutcome(leadId, decision, outcome, audit)) {
     // The CRM gets the outcome by its id (once, whatever the redeliveries); one it reported is not sent back.
@@ -250,6 +251,7 @@ export const reopenLead = async (
     action: 'reopen',
     ...(parsed.data.reason !== undefined ? { reason: parsed.data.reason } : {}),
     detail: { from: decision.from, to: decision.to },
+    seen: scoreSeen(record),
   };
   if (await deps.store.reopen(leadId, decision, audit))
     return { leadId, status: decision.to, reopened: true };

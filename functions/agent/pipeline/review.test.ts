@@ -174,6 +174,18 @@ describe('draft actions', () => {
     const after = await store.get(pending.leadId);
     expect(after?.draft).toMatchObject({ status: 'rejected', subject: 'Nieuw', rejectReason: 'wrong tone' });
     expect(after?.audit?.map((a) => a.action)).toEqual(['edit_draft', 'reject']);
+    // Meaningful human review: who decided, on which score version, and what they changed.
+    const seen = {
+      scoreVersion: expect.any(Number),
+      rulesVersion: after?.score?.rulesVersion,
+      overridden: false,
+    };
+    expect(after?.audit?.[0]).toMatchObject({
+      by: 'rep-anna',
+      detail: { subjectChanged: true },
+      seen: { ...seen, tier: after?.score?.tier, total: after?.score?.total },
+    });
+    expect(after?.audit?.[1]).toMatchObject({ by: 'rep-anna', reason: 'wrong tone', seen });
   });
 });
 

@@ -20,7 +20,7 @@ import type { AllowList } from '../draft';
 import { sanitiseRepEdit } from '../draft/guardrails';
 import { DomainError } from '../errors';
 import { effectiveTier, inboxOrderKey } from '../inbox-order';
-import type { AuditEntry, LeadRecord, ScoreOverride } from '../lead-record';
+import { type AuditEntry, type LeadRecord, type ScoreOverride, scoreSeen } from '../lead-record';
 import { APPROVED_OR_LATER, decideDraft, decideLead } from '../lifecycle';
 import type { CrmNotifier, LeadQueue, ReviewStore } from '../ports';
 import { DRAFT_STATUSES, type DraftStatus, DraftStatusSchema, TIERS, type Tier } from '../qualification';
@@ -275,7 +275,13 @@ export const editDraft = async (deps: ReviewDeps, p: Principal, leadId: string, 
   const { record, draft } = await draftOf(deps, p, leadId);
   const content = editOf(deps, record, edit, true)!;
   allowed(draft.status, 'edit');
-  const audit: AuditEntry = { at: deps.now().toISOString(), by: p.personId, action: 'edit_draft' };
+  const audit: AuditEntry = {
+    at: deps.now().toISOString(),
+    by: p.personId,
+    action: 'edit_draft',
+    detail: { subjectChanged: content.subject !== draft.subject, bodyChanged: content.body !== draft.body },
+    seen: scoreSeen(record),
+  };
   if (!(await deps.store.editDraft(leadId, content, audit)))
     throw conflict(await currentDraftStatus(deps, leadId));
   return { leadId, status: 'pending' as const, ...removedNote(content) };
@@ -302,6 +308,7 @@ export const approveDraft = async (deps: ReviewDeps, p: Principal, leadId: strin
     by: p.personId,
     action: 'approve',
     ...(content ? { detail: { edited: true } } : {}),
+    seen: scoreSeen(record),
   };
   if (!(await deps.store.approveDraft(leadId, content, audit))) {
     const current = await currentDraftStatus(deps, leadId);
@@ -320,10 +327,16 @@ export const rejectDraft = async (
   leadId: string,
   body: { reason?: unknown },
 ) => {
-  const { draft } = await draftOf(deps, p, leadId);
+  const { record, draft } = await draftOf(deps, p, leadId);
   const reason = text(body.reason, 'reason', 1000);
   allowed(draft.status, 'reject');
-  const audit: AuditEntry = { at: deps.now().toISOString(), by: p.personId, action: 'reject', reason };
+  const audit: AuditEntry = {
+    at: deps.now().toISOString(),
+    by: p.personId,
+    action: 'reject',
+    reason,
+    seen: scoreSeen(record),
+  };
   if (!(await deps.store.rejectDraft(leadId, reason, audit)))
     throw conflict(await currentDraftStatus(deps, leadId));
   return { leadId, status: 'rejected' as const };
@@ -410,6 +423,7 @@ export const reassignLead = async (
     action: 'reassign',
     reason,
     detail: { from, to: ownerId },
+    seen: scoreSeen(record),
   };
   if (!(await deps.store.reassign(leadId, { from, to: ownerId }, audit)))
     throw new DomainError('conflict', 'The lead changed meanwhile; reload and try again');
@@ -452,6 +466,7 @@ export const overrideScore = async (
     action: 'override',
     reason,
     detail: { fromTier: record.score.tier, fromTotal: record.score.total, ...override },
+    seen: scoreSeen(record),
   };
   // A nurtured lead raised to hot or warm is routed again: an owner and a first draft, the normal way.
   const raised = override.tier === 'hot' || override.tier === 'warm';

@@ -41,7 +41,12 @@ export interface ErasureJob {
   readonly requestedAt: string;
   /** `prospect` or the privacy officer's team.yaml id. */
   readonly requestedBy: string;
-  readonly via: 'link' | 'ops';
+  readonly via: 'link' | 'ops' | 'retention';
+  /**
+   * `person`: everything about the address (a request); `lead`: one lead whose retention ended — the
+   * address's own items (send-limit claim, suppression, CRM contact) only when no other lead of it is left.
+   */
+  readonly scope?: 'person' | 'lead';
   /** How often erasure ran for this address (a person may come back and ask again). */
   readonly runs: number;
   /** Rounds of collect → verify in this run. */
@@ -49,6 +54,8 @@ export interface ErasureJob {
   readonly stepsDone: Partial<Record<ErasureStep, string>>;
   /** While running: what to look up and erase (pseudonymous; gone once done). */
   readonly emailSha256?: string;
+  /** Leads known to be the person's besides what the index finds (a lead stored before the index existed). */
+  readonly knownLeadIds?: readonly string[];
   readonly leadIds?: readonly string[];
   readonly keys?: readonly ItemKey[];
   readonly crmContacts?: readonly CrmContactRef[];
@@ -77,7 +84,13 @@ export interface ErasureStore {
   itemsOf(
     record: LeadRecord,
     cacheKeys: readonly string[],
+    options: { readonly addressItems: boolean },
   ): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[] }>;
+  /**
+   * What is still stored for a lead whose item is gone (its partition, CRM links and references): a CRM
+   * sync that was in flight during the erasure may have written them after the delete step.
+   */
+  remainsOf(leadId: string): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[] }>;
   /** Deletes the items; an item already gone is fine. */
   deleteItems(keys: readonly ItemKey[]): Promise<void>;
 }
@@ -137,6 +150,7 @@ export const eraseByEmail = async (
   deps: ErasureDeps,
   email: string,
   requested: { by: string; via: 'link' | 'ops' },
+  knownLeadIds: readonly string[] = [],
 ): Promise<ErasureResult> => {
   if (!/^[^\s@]+@[^\s@]+$/.test(email.trim()))
     throw new DomainError('invalid', 'Not an email address', { field: 'email' });
@@ -153,20 +167,28 @@ export const eraseByEmail = async (
     rounds: 1,
     stepsDone: {},
     emailSha256: emailSha256(email),
+    ...(knownLeadIds.length ? { knownLeadIds } : {}),
     counts: existing?.counts ?? emptyCounts,
   };
   await deps.jobs.saveJob(job);
   return runErasure(deps, job);
 };
 
-/** The erasure of one lead's person from the prospect's own link. */
+/**
+ * The erasure of one lead's person (`person`: from the prospect's own link), or of just this lead
+ * (`lead`: its retention ended).
+ */
 export const eraseLead = async (
   deps: ErasureDeps,
   record: LeadRecord,
-  requested: { by: string; via: 'link' | 'ops' },
+  requested: { by: string; via: 'link' | 'ops' | 'retention' },
+  scope: 'person' | 'lead' = 'person',
 ): Promise<ErasureResult> => {
   const email = record.lead.person.email;
-  if (email) return eraseByEmail(deps, email, requested);
+  if (email && scope === 'person')
+    return eraseByEmail(deps, email, { by: requested.by, via: requested.via === 'link' ? 'link' : 'ops' }, [
+      record.leadId,
+    ]);
   const jobId = `lead:${record.leadId}`;
   const existing = await deps.jobs.getJob(jobId);
   if (existing?.status === 'running') return runErasure(deps, existing);
@@ -178,6 +200,7 @@ export const eraseLead = async (
     via: requested.via,
     runs: (existing?.runs ?? 0) + 1,
     rounds: 1,
+    scope: 'lead',
     stepsDone: {},
     leadIds: [record.leadId],
     counts: existing?.counts ?? emptyCounts,
@@ -199,14 +222,21 @@ export const runErasure = async (deps: ErasureDeps, start: ErasureJob): Promise<
   for (;;) {
     if (!job.stepsDone.collect) {
       const leadIds = job.emailSha256
-        ? await deps.store.leadIdsByEmail(job.emailSha256)
+        ? [...new Set([...(await deps.store.leadIdsByEmail(job.emailSha256)), ...(job.knownLeadIds ?? [])])]
         : [...(job.leadIds ?? [])];
       const keys: ItemKey[] = [];
       const contacts: CrmContactRef[] = [];
       for (const leadId of leadIds) {
         const record = await deps.store.get(leadId);
         if (!record) continue;
-        const found = await deps.jobs.itemsOf(record, cacheKeysOf(record));
+        const email = record.lead.person.email;
+        const lastOfAddress =
+          job.scope !== 'lead' ||
+          !email ||
+          (await deps.store.leadIdsByEmail(emailSha256(email))).every((id) => id === leadId);
+        const found = await deps.jobs.itemsOf(record, job.scope === 'lead' ? [] : cacheKeysOf(record), {
+          addressItems: lastOfAddress,
+        });
         keys.push(...found.keys);
         contacts.push(...found.crmContacts);
       }
@@ -250,6 +280,13 @@ export const runErasure = async (deps: ErasureDeps, start: ErasureJob): Promise<
       await deps.jobs.deleteItems(job.keys ?? []);
       await done('delete', {});
     }
+    // Whatever a sync in flight wrote back meanwhile goes too (and its CRM contact).
+    for (const leadId of job.leadIds ?? []) {
+      const remains = await deps.jobs.remainsOf(leadId);
+      if (remains.keys.length === 0) continue;
+      for (const c of remains.crmContacts) await deps.crm(c.crm)?.eraseContact(c.contactId);
+      await deps.jobs.deleteItems(remains.keys);
+    }
     const left = job.emailSha256 ? await deps.store.leadIdsByEmail(job.emailSha256) : [];
     if (left.length === 0 || job.rounds >= MAX_ROUNDS) {
       await done('verify', {});
@@ -266,6 +303,7 @@ export const runErasure = async (deps: ErasureDeps, start: ErasureJob): Promise<
     requestedAt: job.requestedAt,
     requestedBy: job.requestedBy,
     via: job.via,
+    ...(job.scope ? { scope: job.scope } : {}),
     runs: job.runs,
     rounds: job.rounds,
     stepsDone: job.stepsDone,
