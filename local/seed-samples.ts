@@ -12,19 +12,25 @@ const contentTypeOf = (file: string) =>
 export const seedSampleLeads = async (
   apiUrl: string,
   dir: string,
-): Promise<{ file: string; status: number }[]> => {
+): Promise<{ file: string; status: number; leadId?: string }[]> => {
   const files = readdirSync(dir)
     .filter((f) => f.endsWith('.json') || f.endsWith('.urlencoded.txt'))
     .sort();
-  const results: { file: string; status: number }[] = [];
+  const results: { file: string; status: number; leadId?: string }[] = [];
   for (const file of files) {
     const res = await fetch(`${apiUrl}/leads`, {
       method: 'POST',
       headers: { 'content-type': contentTypeOf(file), 'accept-language': 'nl,en;q=0.8' },
       body: readFileSync(join(dir, file), 'utf8'),
     });
-    await res.arrayBuffer();
-    results.push({ file, status: res.status });
+    const text = await res.text();
+    let leadId: string | undefined;
+    try {
+      leadId = (JSON.parse(text) as { leadId?: string }).leadId;
+    } catch {
+      leadId = undefined;
+    }
+    results.push({ file, status: res.status, ...(leadId ? { leadId } : {}) });
   }
   return results;
 };

@@ -6,17 +6,9 @@
  * or a link. It invents no facts, prices or promises.
  */
 import type { FormType, Language } from '../lead';
-import { AXES } from '../qualification';
-import { repLabel, round1, safeName } from './text';
-import {
-  axisSummary,
-  BANT_CONFIRM,
-  BANT_QUESTION,
-  enrichmentFacts,
-  missingBant,
-  QUADRANT_LABEL,
-  TIER_LABEL,
-} from './trusted-facts';
+import { nextActionLine, rationaleLines, rationaleText } from './rationale-lines';
+import { repLabel, safeName } from './text';
+import { BANT_CONFIRM, BANT_QUESTION, missingBant } from './trusted-facts';
 import type { DraftingInput } from './types';
 
 export const TEMPLATE_VERSION = 'template@1';
@@ -139,7 +131,7 @@ export function templateEmail(
   return { subject: SUBJECT[lang][form], body };
 }
 
-function companyLabel(input: DraftingInput): string {
+function _companyLabel(input: DraftingInput): string {
   return (
     repLabel(input.lead.company.name) ??
     repLabel(input.enrichment.registry?.legalName) ??
@@ -148,73 +140,17 @@ function companyLabel(input: DraftingInput): string {
   );
 }
 
-function routeSentence(input: DraftingInput, lang: Language): string {
-  const { route, rep } = input;
-  const nl = lang === 'nl';
-  const reason = repLabel(route.reason, 200) ?? route.ruleId;
-  if (route.kind === 'nurture')
-    return nl
-      ? `Naar nurture via regel ${route.ruleId}: ${reason}.`
-      : `Routed to nurture by rule ${route.ruleId}: ${reason}.`;
-  const who = rep?.name ?? route.ownerId ?? route.team ?? (nl ? 'een eigenaar' : 'an owner');
-  const sla = route.slaDueAt
-    ? nl
-      ? ` Eerste contact uiterlijk ${route.slaDueAt}.`
-      : ` First contact due by ${route.slaDueAt}.`
-    : '';
-  return nl
-    ? `Toegewezen aan ${who} via regel ${route.ruleId}: ${reason}.${sla}`
-    : `Routed to ${who} by rule ${route.ruleId}: ${reason}.${sla}`;
-}
-
-function nextActionFor(input: DraftingInput, lang: Language): string {
-  const nl = lang === 'nl';
-  if (input.route.kind === 'nurture')
-    return nl
-      ? 'Geen actie voor een rep: de lead gaat de nurture-reeks in.'
-      : 'No rep action: the lead goes into the nurture sequence.';
-  const due = input.route.slaDueAt
-    ? nl
-      ? ` vóór ${input.route.slaDueAt}`
-      : ` before ${input.route.slaDueAt}`
-    : '';
-  const what: Record<FormType, [string, string]> = {
-    demo_request: ['propose a demo time', 'stel een demomoment voor'],
-    pricing: [
-      'set up a call to discuss their needs and pricing',
-      'plan een gesprek over hun behoefte en prijzen',
-    ],
-    download: ['follow up on the downloaded resource', 'volg op over het gedownloade materiaal'],
-    trial: ['help them get started with the trial', 'help ze op weg met de proefperiode'],
-    contact: ['answer their question', 'beantwoord hun vraag'],
-    newsletter: ['check whether there is a concrete need', 'ga na of er een concrete behoefte is'],
-    other: ['qualify the need in a first call', 'kwalificeer de behoefte in een eerste gesprek'],
-  };
-  const [en, nlText] = what[input.lead.formType];
-  return nl ? `Neem contact op${due} en ${nlText}.` : `Contact the lead${due} and ${en}.`;
-}
-
 export function templateRationale(input: DraftingInput): Omit<TemplateOutput, 'email'> {
   const lang = input.rationaleLanguage ?? 'en';
-  const nl = lang === 'nl';
-  const { score } = input;
-  const missing = missingBant(score);
+  const missing = missingBant(input.score);
   const questionsForFirstCall =
     missing.length > 0 ? missing.map((k) => BANT_QUESTION[lang][k]) : [BANT_CONFIRM[lang]];
-  const head = nl
-    ? `${companyLabel(input)}: ${TIER_LABEL.nl[score.tier]} lead (${round1(score.total)} punten), kwadrant ${QUADRANT_LABEL.nl[score.quadrant]}.`
-    : `${companyLabel(input)}: ${TIER_LABEL.en[score.tier]} lead (${round1(score.total)} points), quadrant ${QUADRANT_LABEL.en[score.quadrant]}.`;
-  const axes = AXES.map((a) => `${axisSummary(score, a, lang)}.`).join(' ');
-  const facts = enrichmentFacts(input.enrichment, input.lead, lang);
-  const factLine = nl ? `Kernfeiten: ${facts.join('; ')}.` : `Key facts: ${facts.join('; ')}.`;
-  const bantLine =
-    missing.length > 0
-      ? nl
-        ? `Ontbrekend in BANT: ${missing.join(', ')}.`
-        : `Missing from BANT: ${missing.join(', ')}.`
-      : '';
-  const rationale = [head, axes, factLine, routeSentence(input, lang), bantLine].filter(Boolean).join(' ');
-  return { rationale, nextAction: nextActionFor(input, lang), questionsForFirstCall };
+  // Three to five short lines a rep reads in ten seconds (./rationale-lines.ts); the ledger is on the lead page.
+  return {
+    rationale: rationaleText(rationaleLines(input)),
+    nextAction: nextActionLine(input),
+    questionsForFirstCall,
+  };
 }
 
 export function writeTemplate(input: DraftingInput, options: TemplateOptions = {}): TemplateOutput {

@@ -64,6 +64,7 @@ export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftO
   }
 
   const t0 = deps.clock();
+  const timeZone = deps.calendar?.(record)?.timeZone;
   const rep = record.route.kind === 'owner' ? deps.rep(record.route.ownerId) : undefined;
   // A nurture lead gets no personal email from a rep; opted-out or unreachable leads get none either.
   const wantsEmail =
@@ -77,6 +78,7 @@ export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftO
     ...(rep ? { rep } : {}),
     wantsEmail,
     ...(deps.companySiteUrl ? { companySiteUrl: deps.companySiteUrl } : {}),
+    ...(timeZone ? { timeZone } : {}),
   });
   // The policy's safety rails hold whatever ops configured: no draft → none; a failed guardrail → review.
   const decision = decideHandoff(record, drafting, await deps.handoffPolicy(), deps.now(), {
