@@ -4,6 +4,7 @@ import { teamCalendar } from './agent/handoff/policy';
 import { type DraftDeps, draftLead, signerFrom } from './agent/pipeline/draft-lead';
 import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
+import { crmNotifier } from './platform/crm-notifier';
 import { cachedActivePolicy, HandoffStore } from './platform/handoff-store-dynamodb';
 import { leadMessageHandler } from './platform/lead-message-consumer';
 import { leadQueue } from './platform/lead-queues';
@@ -48,6 +49,7 @@ const deps: DraftDeps = {
   handoffPolicy: activeHandoffPolicy,
   calendar: calendarOf,
   sendQueue,
+  crm: crmNotifier(),
   clock: () => performance.now(),
   now: () => new Date(),
 };

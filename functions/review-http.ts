@@ -1,10 +1,12 @@
 /**
  * The review API (JWT-authorized): GET /me, GET /drafts, PUT /drafts/{id}, POST /drafts/{id}/approve|reject,
- * POST /leads/{id}/reassign|override. Authorization rules: functions/agent/pipeline/review.ts.
+ * POST /leads/{id}/reassign|override (authorization: functions/agent/pipeline/review.ts), and
+ * POST /leads/{id}/outcome|reopen (functions/agent/pipeline/record-outcome.ts).
  */
 import * as z from 'zod';
 import { buildAllowList } from './agent/draft/allow-list';
 import { DomainError } from './agent/errors';
+import { type OutcomeDeps, recordOutcome, reopenLead } from './agent/pipeline/record-outcome';
 import {
   approveDraft,
   editDraft,
@@ -23,8 +25,9 @@ import { shippedPeople } from './platform/shipped-routing';
 
 const people = shippedPeople();
 const companySiteUrl = commonConfig().COMPANY_SITE_URL;
+const store = leadStore();
 const deps: ReviewDeps = {
-  store: leadStore(),
+  store,
   sendQueue: leadQueue('send'),
   people,
   now: () => new Date(),
@@ -38,6 +41,7 @@ const deps: ReviewDeps = {
     });
   },
 };
+const outcomeDeps: OutcomeDeps = { store, now: deps.now };
 /** Each action validates its own fields (the domain names the field at fault); the body must be an object. */
 const Body = z.record(z.string(), z.unknown());
 
@@ -64,6 +68,26 @@ export const handler = httpHandler(async (event) => {
       return json(200, await reassignLead(deps, p, leadIdParam(event), jsonBody(event, Body)));
     case 'POST /leads/{id}/override':
       return json(200, await overrideScore(deps, p, leadIdParam(event), jsonBody(event, Body)));
+    case 'POST /leads/{id}/outcome':
+      return json(
+        200,
+        await recordOutcome(
+          outcomeDeps,
+          { kind: 'person', principal: p },
+          leadIdParam(event),
+          jsonBody(event, Body),
+        ),
+      );
+    case 'POST /leads/{id}/reopen':
+      return json(
+        200,
+        await reopenLead(
+          outcomeDeps,
+          { kind: 'person', principal: p },
+          leadIdParam(event),
+          jsonBody(event, Body),
+        ),
+      );
     default:
       throw new DomainError('not_found', 'Not Found');
   }

@@ -4,6 +4,7 @@ import { type SendDeps, sendDraft } from './agent/pipeline/send-draft';
 import { dynamo } from './platform/clients/dynamodb';
 import { ses } from './platform/clients/sesv2';
 import { commonConfig } from './platform/config';
+import { crmNotifier } from './platform/crm-notifier';
 import { leadMessageHandler } from './platform/lead-message-consumer';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore, leadsTableName } from './platform/leads-table';
@@ -25,6 +26,7 @@ const deps: SendDeps = {
   now: () => new Date(),
   stuckAfterSeconds: config.SEND_STUCK_AFTER_SECONDS,
   sendQueue,
+  crm: crmNotifier(),
   autoSendGate: new DynamoAutoSendGate(dynamo, leadsTableName(), {
     recipientDays: config.AUTO_SEND_RECIPIENT_DAYS,
     domainPerDay: config.AUTO_SEND_DOMAIN_PER_DAY,

@@ -243,7 +243,8 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     consumes: { queue: 'qualify', batchSize: 10, maxBatchingWindowSeconds: 0 },
     tables: { leads: 'readwrite' },
-    sendsTo: ['draft'],
+    /** `crm`: the CRM sync's trigger once the lead is routed (functions/platform/crm-notifier.ts). */
+    sendsTo: ['draft', 'crm'],
   },
   draft: {
     id: 'DraftFunction',
@@ -253,12 +254,14 @@ export const FUNCTIONS = {
     memoryMb: 512,
     consumes: { queue: 'draft', batchSize: 5, maxBatchingWindowSeconds: 0 },
     tables: { leads: 'readwrite' },
-    sendsTo: ['send'],
+    /** `crm`: the CRM sync's trigger once the rationale is stored. */
+    sendsTo: ['send', 'crm'],
   },
   review: {
     id: 'ReviewFunction',
     entry: 'functions/review-http.ts',
-    description: 'Review API: inbox of drafts, edit/approve/reject, reassign and score override',
+    description:
+      'Review API: inbox of drafts, edit/approve/reject, reassign, score override, outcomes and reopen',
     timeoutSeconds: 10,
     memoryMb: 256,
     http: [
@@ -269,6 +272,8 @@ export const FUNCTIONS = {
       { method: 'POST', path: '/drafts/{id}/reject', public: false },
       { method: 'POST', path: '/leads/{id}/reassign', public: false },
       { method: 'POST', path: '/leads/{id}/override', public: false },
+      { method: 'POST', path: '/leads/{id}/outcome', public: false },
+      { method: 'POST', path: '/leads/{id}/reopen', public: false },
     ],
     tables: { leads: 'readwrite' },
     sendsTo: ['send'],
@@ -276,13 +281,18 @@ export const FUNCTIONS = {
   ops: {
     id: 'OpsFunction',
     entry: 'functions/ops-http.ts',
-    description: 'Ops API: versioned handoff points (read, publish, roll back)',
+    description:
+      'Ops API: versioned handoff points, scoring rules, routing and team (read, publish, roll back)',
     timeoutSeconds: 10,
     memoryMb: 256,
     http: [
       { method: 'GET', path: '/ops/handoff', public: false },
       { method: 'PUT', path: '/ops/handoff', public: false },
       { method: 'POST', path: '/ops/handoff/rollback', public: false },
+      { method: 'GET', path: '/ops/config/{kind}', public: false },
+      { method: 'PUT', path: '/ops/config/{kind}', public: false },
+      { method: 'POST', path: '/ops/config/{kind}/publish', public: false },
+      { method: 'POST', path: '/ops/config/{kind}/rollback', public: false },
     ],
     tables: { leads: 'readwrite' },
     sendsTo: [],
@@ -306,8 +316,8 @@ export const FUNCTIONS = {
     memoryMb: 256,
     consumes: { queue: 'send', batchSize: 5, maxBatchingWindowSeconds: 0 },
     tables: { leads: 'readwrite' },
-    /** Re-queues a scheduled send (delayed message) until the draft's sendAfter is due. */
-    sendsTo: ['send'],
+    /** Re-queues a scheduled send (delayed message) until the draft's sendAfter is due; `crm`: the sent mail. */
+    sendsTo: ['send', 'crm'],
     sendsEmail: true,
   },
   crmSync: {
@@ -343,6 +353,16 @@ export const FUNCTIONS = {
     scheduleMinutes: 15,
     tables: { leads: 'readwrite' },
     sendsTo: [],
+  },
+  crmOutbox: {
+    id: 'CrmOutboxFunction',
+    entry: 'functions/crm-outbox-sweeper.ts',
+    description: 'Queues the CRM sync jobs a pipeline step had to keep while the CRM queue was unavailable',
+    timeoutSeconds: 60,
+    memoryMb: 256,
+    scheduleMinutes: 1,
+    tables: { leads: 'readwrite' },
+    sendsTo: ['crm'],
   },
   web: {
     id: 'WebFunction',

@@ -5,6 +5,7 @@
  */
 import type { Enrichment } from './enrichment';
 import type { Lead, Provider } from './lead';
+import type { Outcome } from './lifecycle';
 import type { Draft, LeadStatus, Rationale, Route, Score, Tier } from './qualification';
 
 /** A lead id: a ULID (26 characters of Crockford's base 32), handed out at intake. */
@@ -67,13 +68,38 @@ export interface LeadRecord {
   readonly audit?: readonly AuditEntry[];
   /** A person's override of tier/total; the computed `score` stays untouched. */
   readonly override?: ScoreOverride;
+  /** The latest outcome since the lead was (re)opened: what happened after the first email. */
+  readonly outcome?: OutcomeRecord;
+  /** Every outcome ever recorded on the lead, oldest first (the basis for accuracy metrics and learning). */
+  readonly outcomes?: readonly OutcomeRecord[];
+}
+
+/** What happened to a lead, as the owner, a manager or the CRM recorded it. */
+export interface OutcomeRecord {
+  /** Unique per recorded outcome (the idempotency key of a CRM update). */
+  readonly id: string;
+  readonly outcome: Outcome;
+  /** When it happened (given by the person, or when it was recorded). */
+  readonly at: string;
+  /** When it was recorded. */
+  readonly recordedAt: string;
+  /** team.yaml person id, or the system that recorded it (`crm:hubspot`). */
+  readonly by: string;
+  /** `api` (a person through the API or the inbox) or the CRM it came from. */
+  readonly source: string;
+  readonly reason?: string;
+  /** Deal value (won), in the account's currency. */
+  readonly value?: number;
+  /** The lead's state before and after. */
+  readonly from: LeadStatus;
+  readonly to: LeadStatus;
 }
 
 export interface AuditEntry {
   readonly at: string;
   /** team.yaml person id. */
   readonly by: string;
-  readonly action: 'edit_draft' | 'approve' | 'reject' | 'reassign' | 'override';
+  readonly action: 'edit_draft' | 'approve' | 'reject' | 'reassign' | 'override' | 'outcome' | 'reopen';
   readonly reason?: string;
   /** Non-personal detail, e.g. `{ from: 'rep-anna', to: 'rep-bram' }` or `{ edited: true }`. */
   readonly detail?: Record<string, unknown>;

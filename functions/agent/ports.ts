@@ -3,16 +3,18 @@
  * in functions/platform (DynamoDB, SQS, SES); the in-memory store in functions/agent/testing implements the
  * same ports. Pure types, no AWS.
  */
+import type { CrmJob } from './crm/types';
 import type { Enrichment } from './enrichment';
 import type {
   AuditEntry,
   LeadError,
   LeadRecord,
+  OutcomeRecord,
   PipelineStep,
   ScoreOverride,
   StepTiming,
 } from './lead-record';
-import type { DraftStatus, LeadStatus } from './lifecycle';
+import type { DraftStatus, LeadStatus, LoadEffect } from './lifecycle';
 import type { LeadMessage } from './pipeline/lead-message';
 import type { Draft, Quadrant, Rationale, Score, Tier } from './qualification';
 
@@ -237,4 +239,46 @@ export interface WorkspaceStore {
   listLeads(query: LeadListQuery): Promise<{ records: LeadRecord[]; next?: StoreCursor }>;
   /** Appends a note; false when the lead does not exist or holds the maximum number of notes. */
   addNote(leadId: string, note: LeadNote): Promise<boolean>;
+}
+
+/* ------------------------------------------------------------ outcomes (functions/agent/pipeline/record-outcome) */
+
+/** One move of a lead as functions/agent/lifecycle.ts decided it: from the state read, to the next, and its load. */
+export interface LeadMove {
+  readonly from: LeadStatus;
+  readonly to: LeadStatus;
+  readonly load: LoadEffect;
+}
+
+/**
+ * What happened after the first email, and the way back. Each is one conditional write with its audit entry:
+ * the lead must still be in `move.from` (the state the use case decided on). When the move leaves the states in
+ * which a lead counts toward its rep's open load, the load its assignment took is released in the same write
+ * (once: a lead whose load was released releases nothing more); when it comes back (reopen), the load is taken
+ * again. False when the lead moved on meanwhile, or (an outcome that keeps the state) the same outcome is
+ * already the lead's latest.
+ */
+export interface OutcomeStore {
+  get(leadId: string): Promise<LeadRecord | undefined>;
+  /** Lead `record_outcome:<outcome>`: the outcome becomes the lead's latest and joins its history. */
+  recordOutcome(leadId: string, move: LeadMove, outcome: OutcomeRecord, audit: AuditEntry): Promise<boolean>;
+  /** Lead `reopen`: a closed lead is open again for its owner; the latest outcome is cleared (history stays). */
+  reopen(leadId: string, move: LeadMove, audit: AuditEntry): Promise<boolean>;
+}
+
+/** Versioned ops configuration (scoring rules, routing, team) and the published version the pipeline reads. */
+export type { ConfigVersionStore, PublishedConfig } from './ops-config/versions';
+
+/* ------------------------------------------------------------------ CRM sync triggers (functions/agent/crm) */
+
+/** What changed on a lead that the CRM should see: ids only (the sync reads the lead itself). */
+export type CrmNotice = Pick<CrmJob, 'leadId' | 'trigger' | 'outcome'>;
+
+/**
+ * Tells the CRM sync that a lead changed: routed, re-scored, an outcome recorded, the first email sent. The
+ * sync runs later on its own queue, so a CRM (or its queue) that is down never blocks a pipeline step.
+ * `notify` never throws: an adapter that cannot queue the job keeps it for its sweeper, or logs it.
+ */
+export interface CrmNotifier {
+  notify(notice: CrmNotice): Promise<void>;
 }

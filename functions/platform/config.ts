@@ -79,6 +79,26 @@ export const CommonConfigSchema = z.object({
   LLM_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(2),
   /** Most tokens the model may write per lead (`max_completion_tokens` / `max_tokens`). */
   LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(200).max(16_000).default(1_200),
+  /**
+   * Per-tool enrichment timeouts in ms, as JSON (`{"registry": 5000, "website": 6000}`), overriding each tool's
+   * default (registry 3 s, website 4 s, email 2 s, intent 2 s, phone 0.5 s). A tool that does not answer in time
+   * is recorded as `timeout` and the lead is scored on what the other tools found.
+   */
+  ENRICH_TOOL_TIMEOUTS_MS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return {} as Record<string, number>;
+      try {
+        return z.record(z.string(), z.number().int().positive().max(60_000)).parse(JSON.parse(v));
+      } catch {
+        ctx.addIssue({
+          code: 'custom',
+          message: 'must be a JSON object of tool name → timeout in ms (1–60000)',
+        });
+        return z.NEVER;
+      }
+    }),
   KVK_API_URL: z.url().optional(),
   KVK_API_KEY: z.string().optional(),
   /** Our own website: the only outside link a draft may carry besides the rep's booking link. */
@@ -94,6 +114,11 @@ export const CommonConfigSchema = z.object({
    * below the send queue's visibility timeout (180 s), so the dead attempt's own redelivery resolves it.
    */
   SEND_STUCK_AFTER_SECONDS: z.coerce.number().int().positive().default(120),
+  /**
+   * How long a container keeps the published scoring rules, routing and team (ops API versions) before it
+   * reads them again: a publish reaches the pipeline within this time.
+   */
+  CONFIG_CACHE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
   ...ShippedPathsSchema.shape,
   /** LOCAL STACK ONLY: the dev signing key (JWK JSON) for POST /auth/dev-login (functions/platform/local-jwt.ts). */
   LOCAL_JWT_PRIVATE_JWK: z.string().min(1).optional(),
@@ -143,6 +168,14 @@ export const commonConfig = (): CommonConfig => {
   common ??= parseConfig(CommonConfigSchema, process.env);
   return common;
 };
+
+/**
+ * What a pipeline step needs to trigger the CRM sync (functions/platform/crm-notifier.ts): only whether there
+ * is a CRM; the credentials stay with the CRM functions.
+ */
+export const CrmTriggerConfigSchema = z.object({
+  CRM: z.enum(['hubspot', 'pipedrive', 'none']).default('none'),
+});
 
 /**
  * CRM sync (functions/crm-*.ts): which CRM this deployment syncs with and its credentials. The selected

@@ -8,7 +8,9 @@
  * - `CRMLOCK#<key>` / `LOCK`: short leases (expiresAt, TTL);
  * - `CRMEVT#<eventId>` / `EVENT`: inbound events, written once (the lifecycle consumes them);
  * - `CRMSIG#<fingerprint>` / `SIG`: signatures of webhook requests already accepted (TTL, replay guard);
- * - `CRMCURSOR#<crm>#<stream>` / `CURSOR`: where the reconciliation stopped.
+ * - `CRMCURSOR#<crm>#<stream>` / `CURSOR`: where the reconciliation stopped;
+ * - `CRMPENDING` / `<at>#<leadId>#<trigger>#<outcome id>`: CRM jobs the queue did not take (ids only, TTL 14
+ *   days like the queue), queued again by the CRM outbox sweeper.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
@@ -18,8 +20,8 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { CrmCursorStore, CrmInbox, CrmLinkStore, ReplayGuard } from '../agent/crm/port';
-import type { CrmInboundEvent, CrmKind, CrmLinks } from '../agent/crm/types';
+import type { CrmCursorStore, CrmInbox, CrmLinkStore, CrmPendingJobs, ReplayGuard } from '../agent/crm/port';
+import type { CrmInboundEvent, CrmJob, CrmKind, CrmLinks } from '../agent/crm/types';
 
 export const crmLinksKey = (leadId: string) => ({ pk: `CRM#${leadId}`, sk: 'CRM' });
 const refKey = (crm: CrmKind, type: string, key: string) => ({
@@ -27,6 +29,9 @@ const refKey = (crm: CrmKind, type: string, key: string) => ({
   sk: 'REF',
 });
 export const crmEventKey = (eventId: string) => ({ pk: `CRMEVT#${eventId}`, sk: 'EVENT' });
+
+const PENDING_PK = 'CRMPENDING';
+const PENDING_TTL_SECONDS = 14 * 24 * 3600;
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
@@ -166,6 +171,38 @@ export class DynamoCrmStore implements CrmLinkStore, CrmInbox, ReplayGuard {
           Item: { pk: `CRMCURSOR#${crm}#${stream}`, sk: 'CURSOR', cursor },
         }),
       );
+    },
+  };
+
+  readonly pending: CrmPendingJobs = {
+    keep: async (job, at) => {
+      const sk = `${at}#${job.leadId}#${job.trigger}#${job.outcome?.id ?? ''}`;
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: {
+            pk: PENDING_PK,
+            sk,
+            job,
+            expiresAt: Math.floor(this.now().getTime() / 1000) + PENDING_TTL_SECONDS,
+          },
+        }),
+      );
+    },
+    list: async (limit) => {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.table,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': PENDING_PK },
+          ConsistentRead: true,
+          Limit: limit,
+        }),
+      );
+      return (out.Items ?? []).map((i) => ({ key: i.sk as string, job: i.job as CrmJob }));
+    },
+    remove: async (key) => {
+      await this.db.send(new DeleteCommand({ TableName: this.table, Key: { pk: PENDING_PK, sk: key } }));
     },
   };
 }

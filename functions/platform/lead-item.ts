@@ -40,6 +40,13 @@ export const ownerIndexKeys = (
   ownerSk: `${slaDueAt ?? NO_SLA}#${leadId}`,
 });
 export const draftIndexPk = (status: DraftStatus) => `DRAFT#${status}`;
+/** A rep's open-lead counter in `team` (written by the rotation, ./round-robin-dynamodb.ts). */
+export const loadKey = (team: string, repId: string) => ({ pk: `LOAD#${team}#${repId}`, sk: 'LOAD' });
+/** The load item of a lead's `loadTaken` (`<team>#<rep>`, the capacity its assignment took). */
+export const loadKeyOfTaken = (taken: string) => {
+  const cut = taken.indexOf('#');
+  return loadKey(taken.slice(0, cut), taken.slice(cut + 1));
+};
 
 /** The one partition of the leads list indexes (a lead a day per rep is far below a partition's limits). */
 export const LIST_PK = 'LEADS';
@@ -237,6 +244,13 @@ export class LeadUpdate {
   /** `path` equals `v`, or is absent when `v` is undefined. */
   equalsOrAbsent(path: string, v: unknown): this {
     return v === undefined ? this.absent(path) : this.equals(path, v);
+  }
+
+  /** `path` is absent or holds something else than `v`. */
+  differsOrAbsent(path: string, v: unknown): this {
+    const p = this.name(path);
+    this.conditions.push(`(attribute_not_exists(${p}) OR ${p} <> ${this.value(v)})`);
+    return this;
   }
 
   present(path: string): this {

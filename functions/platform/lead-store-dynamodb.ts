@@ -2,17 +2,19 @@
  * The lead store on the single DynamoDB table (infra/data-plane.ts), implementing the intake/pipeline, send
  * and review ports. Its parts: ./lead-item.ts (keys, index keys, codec, the update builder),
  * ./lead-store-intake.ts (new leads, outbox), ./lead-store-pipeline.ts (qualification, draft, errors, send),
- * ./lead-store-review.ts (review actions), ./lead-store-listings.ts (reads and listings). Every write is
+ * ./lead-store-review.ts (review actions), ./lead-store-outcomes.ts (outcomes, reopen), ./lead-store-listings.ts (reads and listings). Every write is
  * conditional, with conditions from functions/agent/lifecycle.ts.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry, LeadError, LeadRecord, ScoreOverride } from '../agent/lead-record';
+import type { AuditEntry, LeadError, LeadRecord, OutcomeRecord, ScoreOverride } from '../agent/lead-record';
 import type { DraftStatus } from '../agent/lifecycle';
 import type {
   BeginSendResult,
   CreateLeadResult,
   DraftContent,
+  LeadMove,
   LeadStore,
+  OutcomeStore,
   ReviewStore,
   SendStore,
   StepTimings,
@@ -21,12 +23,13 @@ import type {
 import type { LeadTable } from './lead-item';
 import * as intake from './lead-store-intake';
 import * as listings from './lead-store-listings';
+import * as outcomes from './lead-store-outcomes';
 import * as pipeline from './lead-store-pipeline';
 import * as review from './lead-store-review';
 
 export { leadKey, toLeadRecord } from './lead-item';
 
-export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
+export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore, OutcomeStore {
   private readonly t: LeadTable;
 
   constructor(db: DynamoDBDocumentClient, table: string, now: () => Date = () => new Date()) {
@@ -104,6 +107,14 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore {
   }
   overrideScore(leadId: string, override: ScoreOverride, audit: AuditEntry): Promise<boolean> {
     return review.overrideScore(this.t, leadId, override, audit);
+  }
+
+  /* outcomes */
+  recordOutcome(leadId: string, move: LeadMove, outcome: OutcomeRecord, audit: AuditEntry): Promise<boolean> {
+    return outcomes.recordOutcome(this.t, leadId, move, outcome, audit);
+  }
+  reopen(leadId: string, move: LeadMove, audit: AuditEntry): Promise<boolean> {
+    return outcomes.reopen(this.t, leadId, move, audit);
   }
 
   /* reads */

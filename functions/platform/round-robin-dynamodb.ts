@@ -48,13 +48,11 @@ import { decideRoute } from '../agent/route/route';
 import type { RoutingSetup } from '../agent/route/rules';
 import type { Team } from '../agent/route/team';
 import { capacityCandidates, type RotationSet, rotationPlan } from '../agent/route/wrr';
-import { leadKey, routedAttributes } from './lead-item';
+import { leadKey, loadKey, routedAttributes } from './lead-item';
 
-export { leadKey };
+export { leadKey, loadKey };
 /** The ticket sequence of one availability set of `team`. */
 export const sequenceKey = (team: string, setKey: string) => ({ pk: `RR#${team}`, sk: `SEQ#${setKey}` });
-/** A rep's open-lead counter in `team`. */
-export const loadKey = (team: string, repId: string) => ({ pk: `LOAD#${team}#${repId}`, sk: 'LOAD' });
 /** The single rotation item of earlier versions (sequence and every load on one item). */
 export const legacyRotationKey = (team: string) => ({ pk: `RR#${team}`, sk: 'RR' });
 

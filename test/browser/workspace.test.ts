@@ -200,9 +200,29 @@ describe.runIf(enabled)('the workspace in Chromium: rep, manager and ops journey
       .poll(() => page.locator('.timeline li').first().getAttribute('data-kind'), { timeout: 30_000 })
       .toBe('call');
     const first = await page.locator('.timeline li').first().textContent();
+    // Act: the prospect called back and booked a meeting
+    await page.getByText('Record an outcome').click();
+    await page.getByLabel('What happened').selectOption('meeting_booked');
+    await page.getByLabel('Reason or note (optional)').fill('Demo on Thursday');
+    await page.getByRole('button', { name: 'Record outcome' }).click();
+    await expect
+      .poll(() => page.locator('#status').textContent(), { timeout: 30_000 })
+      .toContain('Outcome recorded');
+    await expect.poll(() => page.locator('#lead-status').textContent(), { timeout: 30_000 }).toBe('meeting');
+    await expect
+      .poll(() => page.locator('.timeline li').first().textContent(), { timeout: 30_000 })
+      .toContain('Outcome: Meeting booked');
+    // Act: an outcome the lifecycle refuses is said on screen, not swallowed
+    await page.getByText('Record an outcome').click();
+    await page.getByLabel('What happened').selectOption('no_response');
+    await page.getByRole('button', { name: 'Record outcome' }).click();
+    await expect
+      .poll(() => page.locator('#status').getAttribute('data-kind'), { timeout: 30_000 })
+      .toBe('error');
     // Assess
     expect(first).toContain('voicemail');
     expect(first).toContain('Left a message');
+    expect(await page.locator('#outcome-form-err').isVisible()).toBe(true);
     expect(errors).toEqual([]);
   });
 

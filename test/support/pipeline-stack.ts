@@ -110,6 +110,14 @@ export const startPipelineStack = async (
       KVK_API_URL: kvk.origin,
       KVK_API_KEY: KVK_TEST_KEY,
       INTAKE_RATE_PER_MINUTE: '100000000',
+      // A busy test machine answers slowly; the tools' production timeouts are tested in their unit tests.
+      // (the slow site still answers after 8 s: a timeout; the consumer gets 6 s in all).
+      ENRICH_TOOL_TIMEOUTS_MS: JSON.stringify({
+        registry: 5_000,
+        website: 5_000,
+        email: 5_000,
+        intent: 5_000,
+      }),
       ...(options.env ?? {}),
     },
   });

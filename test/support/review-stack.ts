@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ulid } from 'ulid';
 import { vi } from 'vitest';
 import type { LeadRecord } from '../../functions/agent/lead-record';
@@ -41,6 +41,8 @@ export interface SeedOptions {
    * automatic send requires. Default true; false seeds the sample enrichment of another company.
    */
   readonly corroborated?: boolean;
+  /** The assignment took one unit of the owner's open load in the team (`loadTaken`), as the rotation does. */
+  readonly takesLoad?: boolean;
 }
 
 const createTable = async (name: string) => {
@@ -193,11 +195,22 @@ export const startReviewStack = async (options: {
           sk: 'LEAD',
           ownerPk: `OWNER#${ownerId}`,
           ownerSk: `${slaDueAt}#${leadId}`,
+          ...(o.takesLoad ? { loadTaken: `${o.team ?? 'smb'}#${ownerId}` } : {}),
           ...record,
           ...listIndexKeys(record),
         },
       }),
     );
+    if (o.takesLoad)
+      await db.send(
+        new UpdateCommand({
+          TableName: table,
+          Key: { pk: `LOAD#${o.team ?? 'smb'}#${ownerId}`, sk: 'LOAD' },
+          UpdateExpression: 'ADD #load :one SET team = :team, rep = :rep',
+          ExpressionAttributeNames: { '#load': 'load' },
+          ExpressionAttributeValues: { ':one': 1, ':team': o.team ?? 'smb', ':rep': ownerId },
+        }),
+      );
     await sqs.send(new SendMessageCommand({ QueueUrl: draftQ.url, MessageBody: JSON.stringify({ leadId }) }));
     return leadId;
   };
@@ -225,6 +238,20 @@ export const startReviewStack = async (options: {
     return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   };
 
+  /** The open-lead counter of `repId` in `team` (the rotation's load item). */
+  const load = async (repId: string, team = 'smb') =>
+    Number(
+      (
+        await db.send(
+          new GetCommand({
+            TableName: table,
+            Key: { pk: `LOAD#${team}#${repId}`, sk: 'LOAD' },
+            ConsistentRead: true,
+          }),
+        )
+      ).Item?.load ?? 0,
+    );
+
   const mailsTo = async (to: string) =>
     (await sesStore()).emails.filter((e) => e.destination.to.includes(to));
 
@@ -234,6 +261,7 @@ export const startReviewStack = async (options: {
     queues: { draft: draftQ.url, send: sendQ.url },
     db,
     lead,
+    load,
     seed,
     token,
     api,

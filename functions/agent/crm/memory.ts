@@ -3,8 +3,8 @@
  * as the DynamoDB adapter (functions/platform/crm-store-dynamodb.ts) — links per lead, reference caches,
  * expiring locks, an inbox that records each event id once, cursors, a replay guard.
  */
-import type { CrmCursorStore, CrmInbox, CrmLinkStore, ReplayGuard } from './port';
-import type { CrmInboundEvent, CrmKind, CrmLinks } from './types';
+import type { CrmCursorStore, CrmInbox, CrmLinkStore, CrmPendingJobs, ReplayGuard } from './port';
+import type { CrmInboundEvent, CrmJob, CrmKind, CrmLinks } from './types';
 
 export class InMemoryCrmStore implements CrmLinkStore, CrmInbox, ReplayGuard {
   readonly links = new Map<string, CrmLinks>();
@@ -90,4 +90,23 @@ export class InMemoryCrmStore implements CrmLinkStore, CrmInbox, ReplayGuard {
       put: (crm, stream, c) => this.put(crm, stream, c),
     };
   }
+
+  /** Pending CRM jobs, oldest first (same order as the DynamoDB adapter's sort key). */
+  readonly pendingJobs = new Map<string, CrmJob>();
+  readonly pending: CrmPendingJobs = {
+    keep: async (job, at) => {
+      this.pendingJobs.set(
+        `${at}#${job.leadId}#${job.trigger}#${job.outcome?.id ?? ''}`,
+        structuredClone(job),
+      );
+    },
+    list: async (limit) =>
+      [...this.pendingJobs.entries()]
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .slice(0, limit)
+        .map(([key, job]) => ({ key, job: structuredClone(job) })),
+    remove: async (key) => {
+      this.pendingJobs.delete(key);
+    },
+  };
 }

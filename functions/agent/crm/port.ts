@@ -4,7 +4,7 @@
  * item, so one bad record never fails its neighbours. The stores keep our side: the CRM ids per lead
  * (`CrmLinkStore`), inbound events (`CrmInbox`) and the reconciliation cursor. Pure types, no AWS, no HTTP.
  */
-import type { CrmInboundEvent, CrmKind, CrmLinks } from './types';
+import type { CrmInboundEvent, CrmJob, CrmKind, CrmLinks } from './types';
 
 /** CRM property values as sent on the wire. `null` clears a property. */
 export type CrmProps = Record<string, string | number | boolean | null>;
@@ -181,4 +181,15 @@ export interface CrmCursorStore {
 export interface ReplayGuard {
   /** True the first time `fingerprint` is seen within `ttlSeconds`. */
   firstSeen(fingerprint: string, ttlSeconds: number): Promise<boolean>;
+}
+
+/**
+ * CRM jobs the queue did not take when a pipeline step triggered them (functions/agent/crm/notify.ts), kept
+ * until the CRM outbox sweeper queues them. Ids only, like the queue's messages.
+ */
+export interface CrmPendingJobs {
+  keep(job: CrmJob, at: string): Promise<void>;
+  /** The oldest `limit` pending jobs, each with the key `remove` takes. */
+  list(limit: number): Promise<{ readonly key: string; readonly job: CrmJob }[]>;
+  remove(key: string): Promise<void>;
 }

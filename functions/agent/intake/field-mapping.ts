@@ -19,6 +19,8 @@ export interface FieldMapping {
 }
 
 const MIN_CONTAINED_ALIAS = 5;
+/** A value that is one email address and nothing else (the normaliser validates it properly later). */
+const EMAIL_VALUE = /^[^\s@,;<>"]{1,64}@[^\s@,;<>"]+\.[a-z]{2,}$/i;
 
 /** Lower case, accents stripped, only letters and digits: "E-mailadres" → "emailadres". */
 export function normaliseName(name: string): string {
@@ -58,6 +60,8 @@ export function mapFields(answers: Answer[], settings: IntakeSettings, provider:
     (answer) => (answer.label ? exactField(table, answer.label) : undefined),
     (answer) => (answer.kind ? KIND_FIELDS[answer.kind] : undefined),
     (answer) => containedField(table, answer.label ?? answer.key, fields),
+    // Last: a form whose email field has a name we do not know still carries an email address.
+    (answer) => (!fields.email && EMAIL_VALUE.test(answer.value.trim()) ? 'email' : undefined),
   ];
   let remaining = pending;
   for (const pass of passes) {

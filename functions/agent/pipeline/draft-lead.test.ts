@@ -3,7 +3,7 @@ import { buildAllowList, type DraftingInput, type DraftingResult, writeRationale
 import { parseHandoffPolicy } from '../handoff/policy';
 import type { LeadRecord } from '../lead-record';
 import type { HandoffMode } from '../qualification';
-import { InMemoryLeadStore, RecordingQueue } from '../testing/memory-ports';
+import { InMemoryLeadStore, RecordingCrmNotifier, RecordingQueue } from '../testing/memory-ports';
 import {
   COMPANY_SITE,
   FIXED_NOW,
@@ -163,5 +163,28 @@ describe('draftLead', () => {
       { outcome: 'skipped', reason: 'missing' },
     ]);
     expect(written).toHaveLength(0);
+  });
+
+  it('tells the CRM sync once the rationale is stored, again on redelivery, and drafts even when that throws', async () => {
+    // Prepare
+    const { store, deps } = setup('review');
+    const crm = new RecordingCrmNotifier();
+    store.seed(routed('L1'));
+    store.seed(routed('L2'));
+
+    // Act
+    const first = await draftLead('L1', { ...deps, crm });
+    const again = await draftLead('L1', { ...deps, crm });
+    const broken = await draftLead('L2', { ...deps, crm: new RecordingCrmNotifier(true) });
+
+    // Assess
+    expect(first).toMatchObject({ outcome: 'drafted' });
+    expect(again).toEqual({ outcome: 'skipped', reason: 'already_drafted' });
+    expect(crm.notices).toEqual([
+      { leadId: 'L1', trigger: 'routed' },
+      { leadId: 'L1', trigger: 'routed' },
+    ]);
+    expect(broken).toMatchObject({ outcome: 'drafted' });
+    expect((await store.get('L2'))?.rationale).toBeDefined();
   });
 });

@@ -6,10 +6,11 @@
  */
 
 import type { Calendar } from '../business-time';
+import { notifyCrm } from '../crm/notify';
 import type { DraftingInput, DraftingResult, RepInfo } from '../draft';
 import { decideHandoff, type HandoffPolicy } from '../handoff/policy';
 import type { LeadRecord } from '../lead-record';
-import type { LeadQueue, LeadStore } from '../ports';
+import type { CrmNotifier, LeadQueue, LeadStore } from '../ports';
 import type { Draft, HandoffMode } from '../qualification';
 import type { Person } from '../route/team';
 import { delayUntil } from './lead-message';
@@ -25,6 +26,8 @@ export interface DraftDeps {
   /** The business calendar of the lead's team, for `businessHoursOnly` auto-sends. */
   readonly calendar?: (record: LeadRecord) => Calendar | undefined;
   readonly sendQueue: LeadQueue;
+  /** The CRM sync's trigger (absent: no CRM); told once the rationale is stored, for the note that explains. */
+  readonly crm?: CrmNotifier;
   readonly clock: () => number;
   readonly now: () => Date;
 }
@@ -60,6 +63,7 @@ export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftO
     return { outcome: 'skipped', reason: 'not_routed' };
   if (record.rationale) {
     if (record.draft?.status === 'approved') await deps.sendQueue.send({ leadId });
+    await notifyCrm(deps.crm, { leadId, trigger: 'routed' });
     return { outcome: 'skipped', reason: 'already_drafted' };
   }
 
@@ -119,5 +123,7 @@ export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftO
         delaySeconds: delayUntil(draft?.sendAfter, deps.now()),
       },
     );
+  // The routed lead is in the CRM already; this sync adds the note with the rationale and the next action.
+  await notifyCrm(deps.crm, { leadId, trigger: 'routed' });
   return { outcome: 'drafted', handoff: mode, draftStatus };
 };

@@ -4,7 +4,12 @@ import { shippedRules } from '../../platform/shipped-rules';
 import type { Enrichment } from '../enrichment';
 import type { Lead } from '../lead';
 import type { LeadRecord } from '../lead-record';
-import { InMemoryLeadStore, memoryRotation, RecordingQueue } from '../testing/memory-ports';
+import {
+  InMemoryLeadStore,
+  memoryRotation,
+  RecordingCrmNotifier,
+  RecordingQueue,
+} from '../testing/memory-ports';
 import { sampleEnrichment, sampleLead } from '../testing/samples';
 import { type QualifyDeps, qualifyLead } from './qualify-lead';
 
@@ -201,5 +206,51 @@ describe('qualifyLead', () => {
     await expect(attempt).rejects.toThrow();
     expect((await store.get('L1'))?.score).toBeUndefined();
     expect(draftQueue.sent).toEqual([]);
+  });
+
+  it('tells the CRM sync once the lead is routed and handed to drafting; again on redelivery', async () => {
+    // Prepare
+    const { store, draftQueue, deps } = setup();
+    const crm = new RecordingCrmNotifier();
+    store.seed(record('L1'));
+
+    // Act
+    await qualifyLead('L1', { ...deps, crm });
+    await qualifyLead('L1', { ...deps, crm });
+
+    // Assess
+    expect(draftQueue.sent).toEqual([{ leadId: 'L1' }, { leadId: 'L1' }]);
+    expect(crm.notices).toEqual([
+      { leadId: 'L1', trigger: 'routed' },
+      { leadId: 'L1', trigger: 'routed' },
+    ]);
+  });
+
+  it('routes and hands over even when the CRM trigger throws', async () => {
+    // Prepare
+    const { store, draftQueue, deps } = setup();
+    store.seed(record('L1'));
+
+    // Act
+    const result = await qualifyLead('L1', { ...deps, crm: new RecordingCrmNotifier(true) });
+
+    // Assess
+    expect(result.outcome).toBe('routed');
+    expect((await store.get('L1'))?.status).toBe('routed');
+    expect(draftQueue.sent).toEqual([{ leadId: 'L1' }]);
+  });
+
+  it('tells the CRM nothing about spam', async () => {
+    // Prepare
+    const { store, deps } = setup();
+    const crm = new RecordingCrmNotifier();
+    store.seed(record('L1', sampleLead(), { status: 'spam' }));
+
+    // Act
+    const result = await qualifyLead('L1', { ...deps, crm });
+
+    // Assess
+    expect(result).toEqual({ outcome: 'skipped', reason: 'spam' });
+    expect(crm.notices).toEqual([]);
   });
 });

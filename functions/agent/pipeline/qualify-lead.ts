@@ -4,10 +4,12 @@
  * a redelivered message resumes where the last delivery stopped — it never re-scores a scored lead, never
  * assigns a second owner and never advances a rotation twice.
  */
+
+import { notifyCrm } from '../crm/notify';
 import type { Enrichment } from '../enrichment';
 import type { Lead } from '../lead';
 import type { PipelineStep, StepTiming } from '../lead-record';
-import type { LeadQueue, LeadStore } from '../ports';
+import type { CrmNotifier, LeadQueue, LeadStore } from '../ports';
 import type { Route, Score, Tier } from '../qualification';
 import { matchRoute, type RouteMatch, type RoutingSetup } from '../route';
 import { type CompiledRules, scoreEnrichedLead } from '../score';
@@ -25,6 +27,8 @@ export interface QualifyDeps {
     submittedAt: string;
   }) => Promise<Route>;
   readonly draftQueue: LeadQueue;
+  /** The CRM sync's trigger (absent: no CRM); told once the lead is routed, after the hand-over. */
+  readonly crm?: CrmNotifier;
   readonly now: () => Date;
   /** Monotonic milliseconds, for step timings. */
   readonly clock: () => number;
@@ -76,5 +80,8 @@ export const qualifyLead = async (leadId: string, deps: QualifyDeps): Promise<Qu
 
   // Drafting is idempotent too; re-sending on redelivery guarantees the hand-over is never lost.
   if (!record.rationale) await deps.draftQueue.send({ leadId });
+  // The CRM sync runs on its own queue, after the hand-over: it never holds up drafting. A redelivery tells
+  // it again (the sync recognises a job it has done).
+  await notifyCrm(deps.crm, { leadId, trigger: 'routed' });
   return { outcome: route.kind === 'nurture' ? 'nurture' : 'routed', route, score };
 };

@@ -3,7 +3,7 @@ import { InMemoryAutoSendGate } from '../handoff/send-limits';
 import type { LeadRecord } from '../lead-record';
 import { MailerError, type SendStore } from '../ports';
 import type { Draft } from '../qualification';
-import { RecordingQueue } from '../testing/memory-ports';
+import { RecordingCrmNotifier, RecordingQueue } from '../testing/memory-ports';
 import { DELIVERY_UNKNOWN, emailHash, sendDraft } from './send-draft';
 
 /** An in-memory SendStore with the same conditional transitions as the DynamoDB adapter. */
@@ -231,5 +231,40 @@ describe('sendDraft', () => {
     // Assess
     expect(again.outcome).toBe('sent');
     expect(approved.outcome).toBe('sent');
+  });
+
+  it('tells the CRM sync when the email is sent and on a redelivery after it, never for an unsent draft', async () => {
+    // Prepare
+    const crm = new RecordingCrmNotifier();
+    const sent = memoryStore({});
+    const pending = memoryStore({ status: 'pending' });
+    const mails: unknown[] = [];
+
+    // Act
+    await sendDraft('L1', { ...deps(sent.store, async () => ({ messageId: 'ses-1' }), mails), crm });
+    await sendDraft('L1', { ...deps(sent.store, async () => ({ messageId: 'ses-2' }), mails), crm });
+    await sendDraft('L1', { ...deps(pending.store, async () => ({ messageId: 'ses-3' }), mails), crm });
+
+    // Assess
+    expect(mails).toHaveLength(1);
+    expect(crm.notices).toEqual([
+      { leadId: 'L1', trigger: 'email_sent' },
+      { leadId: 'L1', trigger: 'email_sent' },
+    ]);
+  });
+
+  it('sends the email even when the CRM trigger throws', async () => {
+    // Prepare
+    const { record, store } = memoryStore({});
+
+    // Act
+    const result = await sendDraft('L1', {
+      ...deps(store, async () => ({ messageId: 'ses-1' })),
+      crm: new RecordingCrmNotifier(true),
+    });
+
+    // Assess
+    expect(result).toEqual({ outcome: 'sent', messageId: 'ses-1' });
+    expect(record.draft.status).toBe('sent');
   });
 });

@@ -22,8 +22,9 @@
  */
 import { createHash } from 'node:crypto';
 import { ulid } from 'ulid';
+import { notifyCrm } from '../crm/notify';
 import type { AutoSendGate } from '../handoff/send-limits';
-import { type LeadQueue, type Mailer, MailerError, type SendStore } from '../ports';
+import { type CrmNotifier, type LeadQueue, type Mailer, MailerError, type SendStore } from '../ports';
 import { delayUntil } from './lead-message';
 
 export interface SendDeps {
@@ -40,6 +41,8 @@ export interface SendDeps {
   readonly newAttemptId?: () => string;
   /** Limits for drafts no person approved (handoff `auto`); without it such drafts are not limited. */
   readonly autoSendGate?: AutoSendGate;
+  /** The CRM sync's trigger (absent: no CRM); told once the email is sent, to log it on the contact. */
+  readonly crm?: CrmNotifier;
 }
 
 export type SendOutcome =
@@ -79,6 +82,9 @@ export const sendDraft = async (leadId: string, deps: SendDeps): Promise<SendOut
         ? outcome.recheckAt
         : undefined;
   if (comeBackAt) await deps.sendQueue.send({ leadId }, { delaySeconds: delayUntil(comeBackAt, deps.now()) });
+  // A redelivery after a crash between sending and telling the CRM tells it then (the sync logs a mail once).
+  if (outcome.outcome === 'sent' || (outcome.outcome === 'skipped' && outcome.reason === 'already_sent'))
+    await notifyCrm(deps.crm, { leadId, trigger: 'email_sent' });
   return outcome;
 };
 

@@ -2,7 +2,7 @@
  * In-memory ports besides the store (./memory-store.ts) for unit tests and the ops CLI: a recording
  * `LeadQueue`, a rate limiter, and a per-team rotation that hands out one ticket per routed lead.
  */
-import type { LeadQueue, RateLimiter } from '../ports';
+import type { CrmNotice, CrmNotifier, LeadQueue, RateLimiter } from '../ports';
 import type { Route, Tier } from '../qualification';
 import { decideRoute, type RouteMatch, type RoutingSetup } from '../route';
 import type { InMemoryLeadStore } from './memory-store';
@@ -25,7 +25,13 @@ export class RecordingQueue implements LeadQueue {
 /** A rotation per team in memory: like round-robin-dynamodb, a lead that already has a route keeps it. */
 export const memoryRotation = (store: InMemoryLeadStore, setup: RoutingSetup, now: () => Date) => {
   const seq = new Map<string, number>();
-  const loads = new Map<string, Record<string, number>>();
+  /** The team's open leads per rep, from the store's load counters (released when a lead closes). */
+  const teamLoads = (team: string): Record<string, number> =>
+    Object.fromEntries(
+      [...store.loads]
+        .filter(([key]) => key.startsWith(`${team}#`))
+        .map(([key, n]) => [key.slice(team.length + 1), n]),
+    );
   const assign = async (input: {
     leadId: string;
     match: RouteMatch;
@@ -41,17 +47,12 @@ export const memoryRotation = (store: InMemoryLeadStore, setup: RoutingSetup, no
       submittedAt: input.submittedAt,
       now: now(),
       ...(ticket !== undefined ? { ticket } : {}),
-      ...(team ? { loads: loads.get(team) ?? {} } : {}),
+      ...(team ? { loads: teamLoads(team) } : {}),
     });
     if (team && ticket !== undefined) seq.set(team, ticket);
-    if (load) {
-      const l = loads.get(load.team) ?? {};
-      l[load.repId] = (l[load.repId] ?? 0) + 1;
-      loads.set(load.team, l);
-    }
-    return store.storeRoute(input.leadId, route);
+    return store.storeRoute(input.leadId, route, load ? `${load.team}#${load.repId}` : undefined);
   };
-  return { assign, seq, loads };
+  return { assign, seq, teamLoads };
 };
 
 /** A fixed-window limiter in memory: `limit` requests per source and minute. */
@@ -71,3 +72,13 @@ export const memoryRateLimiter = (): RateLimiter & { readonly hits: Map<string, 
     },
   };
 };
+
+/** A `CrmNotifier` that records every notice (or, with `fail`, throws as a broken adapter would). */
+export class RecordingCrmNotifier implements CrmNotifier {
+  readonly notices: CrmNotice[] = [];
+  constructor(private readonly fail = false) {}
+  async notify(notice: CrmNotice): Promise<void> {
+    if (this.fail) throw new Error('CRM queue unavailable');
+    this.notices.push(structuredClone(notice));
+  }
+}

@@ -6,7 +6,7 @@
  */
 import { DomainError } from '../errors';
 import { inboxOrderKey } from '../inbox-order';
-import type { AuditEntry, LeadError, LeadRecord, ScoreOverride } from '../lead-record';
+import type { AuditEntry, LeadError, LeadRecord, OutcomeRecord, ScoreOverride } from '../lead-record';
 import {
   type DraftCommand,
   type DraftStatus,
@@ -22,10 +22,20 @@ import type * as ports from '../ports';
 import type { Draft, Route } from '../qualification';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-type Stored = Mutable<LeadRecord> & { draft?: Mutable<Draft>; scoreCauses?: string[] };
+type Stored = Mutable<LeadRecord> & {
+  draft?: Mutable<Draft>;
+  scoreCauses?: string[];
+  /** `<team>#<rep>`: the capacity the lead's assignment took (as the rotation adapter stores it). */
+  loadTaken?: string;
+  loadReleasedAt?: string;
+};
 
-export class InMemoryLeadStore implements ports.LeadStore, ports.SendStore, ports.ReviewStore {
+export class InMemoryLeadStore
+  implements ports.LeadStore, ports.SendStore, ports.ReviewStore, ports.OutcomeStore
+{
   readonly records = new Map<string, Stored>();
+  /** Open leads per `<team>#<rep>` (the rotation's load items). */
+  readonly loads = new Map<string, number>();
   /** Lead id → when it entered (or was re-armed in) the outbox. */
   readonly outbox = new Map<string, string>();
   private readonly dedup = new Map<string, string>();
@@ -78,7 +88,12 @@ export class InMemoryLeadStore implements ports.LeadStore, ports.SendStore, port
   async get(leadId: string): Promise<LeadRecord | undefined> {
     const record = this.records.get(leadId);
     if (!record) return undefined;
-    const { scoreCauses: _causes, ...rest } = structuredClone(record);
+    const {
+      scoreCauses: _causes,
+      loadTaken: _taken,
+      loadReleasedAt: _released,
+      ...rest
+    } = structuredClone(record);
     return rest;
   }
 
@@ -138,13 +153,61 @@ export class InMemoryLeadStore implements ports.LeadStore, ports.SendStore, port
     this.outbox.delete(leadId);
   }
 
-  /** What the rotation adapter does on the lead (lifecycle `qualify`): the route once, with its status. */
-  storeRoute(leadId: string, route: Route): Route {
+  /**
+   * What the rotation adapter does on the lead (lifecycle `qualify`): the route once, with its status; with
+   * `loadTaken` (`<team>#<rep>`) the rep's load is taken too.
+   */
+  storeRoute(leadId: string, route: Route, loadTaken?: string): Route {
     const record = this.lead(leadId);
     if (record.route) return structuredClone(record.route);
     record.route = structuredClone(route);
     this.move(record, qualifyCommand(route.kind));
+    if (loadTaken) {
+      record.loadTaken = loadTaken;
+      this.loads.set(loadTaken, (this.loads.get(loadTaken) ?? 0) + 1);
+    }
     return route;
+  }
+
+  /* ---------------------------------------------------------------------------------------- outcomes */
+
+  /** The move from the state the caller read; the load its assignment took is released or taken once. */
+  private moveWithLoad(record: Stored, move: ports.LeadMove): boolean {
+    if (record.status !== move.from) return false;
+    record.status = move.to;
+    const taken = record.loadTaken;
+    if (taken && move.load === 'release' && record.loadReleasedAt === undefined) {
+      record.loadReleasedAt = this.now().toISOString();
+      this.loads.set(taken, (this.loads.get(taken) ?? 0) - 1);
+    } else if (taken && move.load === 'take' && record.loadReleasedAt !== undefined) {
+      delete record.loadReleasedAt;
+      this.loads.set(taken, (this.loads.get(taken) ?? 0) + 1);
+    }
+    return true;
+  }
+
+  async recordOutcome(
+    leadId: string,
+    move: ports.LeadMove,
+    outcome: OutcomeRecord,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record) return false;
+    if (move.from === move.to && record.outcome?.outcome === outcome.outcome) return false;
+    if (!this.moveWithLoad(record, move)) return false;
+    record.outcome = structuredClone(outcome);
+    record.outcomes = [...(record.outcomes ?? []), structuredClone(outcome)];
+    record.audit = [...(record.audit ?? []), structuredClone(audit)];
+    return true;
+  }
+
+  async reopen(leadId: string, move: ports.LeadMove, audit: AuditEntry): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record || !this.moveWithLoad(record, move)) return false;
+    delete record.outcome;
+    record.audit = [...(record.audit ?? []), structuredClone(audit)];
+    return true;
   }
 
   /* -------------------------------------------------------------------------------------------- send */

@@ -46,3 +46,13 @@ export const clientOptions = (t: ClientTimeouts) => ({
     throwOnRequestTimeout: true,
   },
 });
+
+/**
+ * SQS SendMessage of a CRM sync trigger, at the end of a pipeline step whose own work is done: short, so a
+ * queue outage costs the step about three seconds at most (the job is then kept for the CRM outbox sweeper).
+ */
+export const SQS_NOTICE_TIMEOUTS: ClientTimeouts = {
+  connectionTimeout: 500,
+  requestTimeout: 1_000,
+  maxAttempts: 2,
+};

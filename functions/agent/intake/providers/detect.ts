@@ -16,7 +16,7 @@ import { extractJotform, looksLikeJotform } from './jotform';
 import { extractHtmlForm, extractOwnJson } from './own';
 import { extractTally, looksLikeTally } from './tally';
 import { extractTypeform, looksLikeTypeform } from './typeform';
-import { isObject, type Json } from './values';
+import { fieldArrayAnswers, isObject, type Json } from './values';
 import { extractWebflow, looksLikeWebflow } from './webflow';
 
 type JsonAdapter = {
@@ -62,6 +62,10 @@ export function extractByProvider(
 }
 
 function extractJson(value: unknown, forced: Provider | undefined): ProviderExtract | ParseFailure {
+  // A bare array of field objects (`[{ "label": "Email", "value": "…" }, …]`) is a form too.
+  const arrayAnswers =
+    Array.isArray(value) && (!forced || forced === 'json') ? fieldArrayAnswers(value) : undefined;
+  if (arrayAnswers) return { provider: 'json', answers: arrayAnswers };
   if (!isObject(value)) {
     return {
       ok: false,
