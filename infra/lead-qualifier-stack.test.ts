@@ -546,7 +546,9 @@ describe('Cognito', () => {
     const noDomain = ofType('AWS::Cognito::UserPoolDomain');
     // Assess
     expect(domains.map((d) => d.Properties.Domain)).toEqual(['ourco-sales']);
-    expect(JSON.stringify(webEnv.AUTH_HOSTED_UI_URL)).toMatch(/HostedUi.*\.auth\.eu-west-1\.amazoncognito\.com/);
+    expect(JSON.stringify(webEnv.AUTH_HOSTED_UI_URL)).toMatch(
+      /HostedUi.*\.auth\.eu-west-1\.amazoncognito\.com/,
+    );
     expect(JSON.stringify(webEnv.AUTH_CLIENT_ID)).toContain('WebClient');
     expect(client).toMatchObject({
       AllowedOAuthFlows: ['code'],
