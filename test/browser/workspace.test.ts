@@ -101,6 +101,7 @@ describe.runIf(enabled)('the workspace in Chromium: rep, manager and ops journey
       .locator('#leads a[data-lead]')
       .evaluateAll((els) => els.map((e) => e.getAttribute('data-lead')));
     const focused = await page.evaluate(() => document.activeElement?.id);
+    const overdue = await page.locator('#leads .sla[data-state="overdue"]').count();
     await page.screenshot({ path: `${DOCS}/leads-list.png` });
     const listViolations = await seriousViolations(page);
     await page.getByLabel('Status').selectOption('nurture');
@@ -108,12 +109,19 @@ describe.runIf(enabled)('the workspace in Chromium: rep, manager and ops journey
       .poll(() => page.locator('#leads a[data-lead]').count(), { timeout: 30_000 })
       .toBeGreaterThan(0);
     const nurtureRows = await page.locator('#leads .row3 .badge').allTextContents();
+    await page.getByRole('link', { name: 'Drafts to review' }).click();
+    await page.getByRole('heading', { name: /Drafts to review/ }).waitFor();
+    await page.locator('#leads a[data-lead] .owner').first().waitFor({ timeout: 30_000 });
+    const draftOwners = await page.locator('#leads a[data-lead] .owner').allTextContents();
     // Assess
     expect(sampleIds.length).toBeGreaterThanOrEqual(7);
     for (const id of sampleIds) expect(shown).toContain(id);
     expect(focused).toBe('list-h');
+    expect(overdue).toBe(0); // the samples are seeded as submitted just now
     expect(new Set(nurtureRows)).toEqual(new Set(['nurture']));
     expect(await page.locator('#leads .owner').first().textContent()).not.toBe('');
+    expect(draftOwners.length).toBeGreaterThan(0);
+    expect(draftOwners.every((o) => o !== '' && o !== 'no owner')).toBe(true);
     expect(listViolations).toEqual([]);
     expect(errors).toEqual([]);
   });

@@ -121,6 +121,10 @@ const renderList = (selected?: string) => {
             'span',
             { class: 'row3' },
             miniScores(i),
+            // A manager's inbox holds everyone's drafts: whose is this one.
+            me.role !== 'sales'
+              ? h('span', { class: 'owner' }, i.ownerName ?? i.ownerId ?? 'no owner')
+              : null,
             i.humanReviewRequired ? h('span', { class: 'flag' }, 'review required') : null,
             slaTime(i.slaDueAt),
           ),
