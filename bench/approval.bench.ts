@@ -20,7 +20,12 @@ const stack = await startLocalStack({
   emulatorPorts: { dynamodb: 0, sqs: 0, sesv2: 0 },
   idleBackoffMs: { min: 5, max: 50 },
   log: () => {},
-  env: { HANDOFF_FILE: handoffFile, LOG_LEVEL: 'ERROR', INTAKE_RATE_PER_MINUTE: '100000' },
+  env: {
+    HANDOFF_FILE: handoffFile,
+    LOG_LEVEL: 'ERROR',
+    INTAKE_RATE_PER_MINUTE: '100000',
+    INTAKE_CLIENT_RATE_PER_MINUTE: '100000',
+  },
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 try {

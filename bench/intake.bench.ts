@@ -133,7 +133,11 @@ const main = async () => {
     dataDir: null,
     port: 0,
     emulatorPorts: { dynamodb: 0, sqs: 0, sesv2: 0 },
-    env: { INTAKE_RATE_PER_MINUTE: '100000000', LOG_LEVEL: 'ERROR' },
+    env: {
+      INTAKE_RATE_PER_MINUTE: '100000000',
+      INTAKE_CLIENT_RATE_PER_MINUTE: '100000000',
+      LOG_LEVEL: 'ERROR',
+    },
     consumers: [],
     schedules: [],
     log: () => {},

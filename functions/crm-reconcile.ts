@@ -5,6 +5,8 @@ import { crmConfig, crmMapping, crmPort, crmStore } from './platform/crm-wiring'
 import { describeError, logger } from './platform/observability';
 
 const config = crmConfig();
+// Cold start: a bad mapping file fails here, naming the field, not on the first webhook.
+if (config.CRM !== 'none') crmMapping();
 
 export const handler = async (_event: ScheduledEvent): Promise<void> => {
   const feed = crmPort();

@@ -10,6 +10,8 @@ import { type HttpEvent, httpHandler, json } from './platform/http';
 import { logger } from './platform/observability';
 
 const config = crmConfig();
+// Cold start: a bad mapping file fails here, naming the field, not on the first webhook.
+if (config.CRM !== 'none') crmMapping();
 
 export const handler = httpHandler(async (event: HttpEvent) => {
   const path = event.rawPath;

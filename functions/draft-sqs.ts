@@ -9,6 +9,7 @@ import { cachedActivePolicy, HandoffStore } from './platform/handoff-store-dynam
 import { leadMessageHandler } from './platform/lead-message-consumer';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore, leadsTableName } from './platform/leads-table';
+import { shippedCompany } from './platform/shipped-company';
 import { shippedHandoff } from './platform/shipped-handoff';
 import { shippedPrompts } from './platform/shipped-prompts';
 import { shippedPeople, shippedRouting } from './platform/shipped-routing';
@@ -46,6 +47,7 @@ const deps: DraftDeps = {
     }),
   rep: signerFrom(people),
   ...(config.COMPANY_SITE_URL ? { companySiteUrl: config.COMPANY_SITE_URL } : {}),
+  seller: shippedCompany(),
   handoffPolicy: activeHandoffPolicy,
   calendar: calendarOf,
   sendQueue,

@@ -1,38 +1,36 @@
 /**
- * POST /leads (public): accept a webform submission in any supported shape, store it durably with its
- * exactly-once guard, queue it for qualification and answer in milliseconds.
+ * POST /leads (public): accept a webform submission in any supported shape, store it durably with one
+ * conditional write (its id is its exactly-once guard; the table's stream hands it to qualification) and
+ * answer in milliseconds.
  */
-import { ulid } from 'ulid';
 import { receiveSubmission } from './agent/pipeline/accept-lead';
-import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
 import { httpHandler, json } from './platform/http';
-import { leadQueue } from './platform/lead-queues';
-import { leadStore, leadsTableName } from './platform/leads-table';
-import { describeError, logger } from './platform/observability';
-import { dynamoRateLimiter } from './platform/rate-limit-dynamodb';
+import { leadStore } from './platform/leads-table';
+import { logger } from './platform/observability';
+import { memoryTokenBuckets } from './platform/rate-limit-memory';
 import { shippedIntakeSettings } from './platform/shipped-intake';
+import { shippedPrivacy } from './platform/shipped-privacy';
 
 const config = commonConfig();
 const baseSettings = shippedIntakeSettings();
 const deps = {
   store: leadStore(),
-  qualifyQueue: leadQueue('qualify'),
-  rateLimiter: dynamoRateLimiter(dynamo, leadsTableName()),
+  rateLimiter: memoryTokenBuckets(),
   settings: {
     ...baseSettings,
     allowedRedirectOrigins: [...baseSettings.allowedRedirectOrigins, ...config.REDIRECT_ORIGINS],
   },
   secrets: config.INTAKE_SECRETS,
-  ratePerMinute: config.INTAKE_RATE_PER_MINUTE,
-  newLeadId: ulid,
+  requireSignature: config.INTAKE_REQUIRE_SIGNATURE,
+  rates: {
+    perSource: config.INTAKE_RATE_PER_MINUTE,
+    perClient: config.INTAKE_CLIENT_RATE_PER_MINUTE,
+    spamPerSource: config.INTAKE_SPAM_RATE_PER_MINUTE,
+  },
   dedupWindowSeconds: config.DEDUP_WINDOW_SECONDS,
   clock: () => performance.now(),
-  onEnqueueFailure: (leadId: string, error: unknown) =>
-    logger.warn('Enqueue failed; the outbox sweeper will queue the lead', {
-      leadId,
-      error: describeError(error),
-    }),
+  privacy: shippedPrivacy(),
 };
 
 export const handler = httpHandler(async (event) => {
@@ -47,6 +45,7 @@ export const handler = httpHandler(async (event) => {
       path: event.rawPath,
       url: `https://${event.requestContext.domainName}${event.rawPath}${query}`,
       receivedAt: new Date(),
+      clientIp: event.requestContext.http.sourceIp,
     },
     deps,
   );

@@ -1,23 +1,31 @@
 /**
  * SQS qualify queue → enrich, score and route each lead, then hand it to drafting. The scoring rules, routing
  * and team are the versions ops published (read through a short cache; the shipped files are version 1).
+ * The leads come from the leads table's stream (new leads) and the qualify queue (the sweeper's re-queued
+ * leads).
  */
+import type { Context, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { enrichLead } from './agent/enrich';
+import { reserveNextBucket } from './agent/pipeline/accept-lead';
 import { type QualifyDeps, type QualifyOutcome, qualifyLead } from './agent/pipeline/qualify-lead';
+import { objectsToProfiling } from './agent/privacy/rights';
 import type { RoutingSetup } from './agent/route';
 import { dynamo } from './platform/clients/dynamodb';
 import { commonConfig } from './platform/config';
 import { crmNotifier } from './platform/crm-notifier';
 import { dynamoEnrichmentCache } from './platform/enrichment-cache-dynamodb';
-import { leadMessageHandler } from './platform/lead-message-consumer';
+import { isStreamEvent, leadMessageHandler, leadStreamHandler } from './platform/lead-message-consumer';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore, leadsTableName } from './platform/leads-table';
+import { privacyStore as makePrivacyStore, privacySecret } from './platform/privacy-settings';
 import { createRoundRobin, type RoundRobin } from './platform/round-robin-dynamodb';
 import { publishedConfig } from './platform/shipped-config';
+import { shippedDispositions } from './platform/shipped-dispositions';
 
 const config = commonConfig();
 const store = leadStore();
 const table = leadsTableName();
+const dispositions = shippedDispositions();
 const published = publishedConfig(dynamo, table, config.CONFIG_CACHE_SECONDS);
 /** One rotation per published routing/team version (its state lives in the table, not in the object). */
 const rotations = new Map<string, RoundRobin>();
@@ -31,6 +39,7 @@ const rotationFor = (setup: RoutingSetup): RoundRobin => {
   return rotation;
 };
 const draftQueue = leadQueue('draft');
+const privacyStore = makePrivacyStore();
 const enrichDeps = {
   cache: dynamoEnrichmentCache(dynamo, table),
   allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,
@@ -48,10 +57,16 @@ const depsNow = async (): Promise<QualifyDeps> => {
     store,
     enrich: (lead) => enrichLead(lead, enrichDeps, { timeoutMs: config.ENRICH_TOOL_TIMEOUTS_MS }),
     rules,
+    dispositions,
     routing,
     assign: (input) => rotation.assignOwner(input),
     draftQueue,
     crm,
+    privacy: {
+      objectsToProfiling: (email) =>
+        objectsToProfiling({ store: privacyStore, secret: privacySecret() }, email),
+      routeWithoutScore: (leadId, route, steps) => privacyStore.routeWithoutScore(leadId, route, steps),
+    },
     now: () => new Date(),
     clock: () => performance.now(),
   };
@@ -61,16 +76,27 @@ const depsNow = async (): Promise<QualifyDeps> => {
 const summary = (result: QualifyOutcome) =>
   result.outcome === 'skipped'
     ? result
-    : {
-        outcome: result.outcome,
-        tier: result.score.tier,
-        total: result.score.total,
-        ownerId: result.route.ownerId,
-      };
+    : result.outcome === 'unscored'
+      ? { outcome: result.outcome, ownerId: result.route.ownerId }
+      : {
+          outcome: result.outcome,
+          tier: result.score.tier,
+          total: result.score.total,
+          ownerId: result.route.ownerId,
+        };
 
-export const handler = leadMessageHandler({
-  queue: 'qualify',
+const process = async (leadId: string) => summary(await qualifyLead(leadId, await depsNow()));
+const fromQueue = leadMessageHandler({ queue: 'qualify', step: 'enrich', store, process });
+const fromStream = leadStreamHandler({
   step: 'enrich',
   store,
-  process: async (leadId) => summary(await qualifyLead(leadId, await depsNow())),
+  onNewLead: async (lead) => {
+    await reserveNextBucket(store, lead, config.DEDUP_WINDOW_SECONDS);
+  },
+  process,
 });
+
+export const handler = (event: SQSEvent | DynamoDBStreamEvent, context: Context) =>
+  isStreamEvent(event)
+    ? fromStream(event as DynamoDBStreamEvent, context)
+    : fromQueue(event as SQSEvent, context);

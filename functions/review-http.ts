@@ -1,6 +1,6 @@
 /**
  * The review API (JWT-authorized): GET /me, GET /drafts, PUT /drafts/{id}, POST /drafts/{id}/approve|reject,
- * POST /leads/{id}/reassign|override (authorization: functions/agent/pipeline/review.ts), and
+ * POST /leads/{id}/reassign|assign|override (authorization: functions/agent/pipeline/review.ts), and
  * POST /leads/{id}/outcome|reopen (functions/agent/pipeline/record-outcome.ts).
  */
 import * as z from 'zod';
@@ -9,6 +9,7 @@ import { DomainError } from './agent/errors';
 import { type OutcomeDeps, recordOutcome, reopenLead } from './agent/pipeline/record-outcome';
 import {
   approveDraft,
+  assignLead,
   editDraft,
   listDrafts,
   overrideScore,
@@ -21,7 +22,7 @@ import { commonConfig } from './platform/config';
 import { httpHandler, json, jsonBody, leadIdParam } from './platform/http';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore } from './platform/leads-table';
-import { shippedPeople } from './platform/shipped-routing';
+import { shippedPeople, shippedRouting } from './platform/shipped-routing';
 
 const people = shippedPeople();
 const companySiteUrl = commonConfig().COMPANY_SITE_URL;
@@ -29,6 +30,9 @@ const store = leadStore();
 const deps: ReviewDeps = {
   store,
   sendQueue: leadQueue('send'),
+  qualifyQueue: leadQueue('qualify'),
+  draftQueue: leadQueue('draft'),
+  routing: shippedRouting(),
   people,
   now: () => new Date(),
   draftAllowList: (record) => {
@@ -66,6 +70,8 @@ export const handler = httpHandler(async (event) => {
       return json(200, await rejectDraft(deps, p, leadIdParam(event), jsonBody(event, Body)));
     case 'POST /leads/{id}/reassign':
       return json(200, await reassignLead(deps, p, leadIdParam(event), jsonBody(event, Body)));
+    case 'POST /leads/{id}/assign':
+      return json(200, await assignLead(deps, p, leadIdParam(event), jsonBody(event, Body)));
     case 'POST /leads/{id}/override':
       return json(200, await overrideScore(deps, p, leadIdParam(event), jsonBody(event, Body)));
     case 'POST /leads/{id}/outcome':

@@ -9,6 +9,7 @@ import { leadMessageHandler } from './platform/lead-message-consumer';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore, leadsTableName } from './platform/leads-table';
 import { sesMailer } from './platform/mailer-ses';
+import { privacyLinkSettings } from './platform/privacy-settings';
 import { DynamoAutoSendGate } from './platform/send-limits-dynamodb';
 import { shippedPeople } from './platform/shipped-routing';
 
@@ -31,6 +32,7 @@ const deps: SendDeps = {
     recipientDays: config.AUTO_SEND_RECIPIENT_DAYS,
     domainPerDay: config.AUTO_SEND_DOMAIN_PER_DAY,
   }),
+  privacy: privacyLinkSettings(),
 };
 
 export const handler = leadMessageHandler({

@@ -25,6 +25,8 @@ export interface TableDef {
   readonly sortKey?: KeyDef;
   readonly timeToLiveAttribute?: string;
   readonly globalSecondaryIndexes: readonly IndexDef[];
+  /** The table's change stream (DynamoDB Streams) and what each record carries. */
+  readonly stream?: 'NEW_IMAGE' | 'KEYS_ONLY';
 }
 
 export interface QueueDef {
@@ -51,7 +53,7 @@ export const TABLES = {
    * - `RR#<team>` / `SEQ#<set key>`: round-robin ticket sequence of one availability set of a team
    * - `LOAD#<team>#<rep>` / `LOAD`: a rep's open leads in a team (capacity caps)
    * - `CONFIG#<kind>` / `V#<n>`: versioned ops configuration
-   * - `RATE#<source>#<minute>` / `RATE`: intake rate counters (TTL)
+   * - `LEAD#<id>` / `LEAD` with only `reservedFor` (TTL): the next dedup bucket's lead id, reserved for a lead
    * - `CRM#<leadId>` / `CRM`, `CRMREF#…`, `CRMLOCK#…`, `CRMEVT#…`, `CRMSIG#…`, `CRMCURSOR#…`: the CRM sync
    *   (functions/platform/crm-store-dynamodb.ts)
    */
@@ -62,6 +64,8 @@ export const TABLES = {
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
     timeToLiveAttribute: 'expiresAt',
+    /** The intake's outbox: a new lead's INSERT record hands it to the qualify function (FUNCTIONS.qualify). */
+    stream: 'NEW_IMAGE',
     globalSecondaryIndexes: [
       /** A rep's inbox: `OWNER#<id>` ordered by `<slaDueAt>#<leadId>` (most urgent first). */
       {
@@ -105,6 +109,15 @@ export const TABLES = {
         partitionKey: { name: 'ownerPk', type: 'S' },
         sortKey: { name: 'prioritySk', type: 'S' },
       },
+      /**
+       * Sparse: every lead of an email address, `EMAIL#<sha256(lower-cased address)>` ordered by
+       * `<receivedAt>#<leadId>` — access, erasure and objection find a person without a scan.
+       */
+      {
+        indexName: 'byEmail',
+        partitionKey: { name: 'emailPk', type: 'S' },
+        sortKey: { name: 'emailSk', type: 'S' },
+      },
     ],
   },
 } as const satisfies Record<string, TableDef>;
@@ -145,6 +158,19 @@ export const QUEUES = {
    * drafting. Failed jobs come back as delayed copies with backoff (functions/crm-sync-sqs.ts) until the
    * retry budget is spent; only then do receives count towards the DLQ.
    */
+  /**
+   * Re-scores (`{ leadId }`), debounced: the first event of a burst marks the lead and queues one delayed message;
+   * the re-score reads every event the lead has by then.
+   */
+  rescore: {
+    id: 'RescoreQueue',
+    localName: 'lead-qualifier-rescore',
+    envVar: 'RESCORE_QUEUE_URL',
+    visibilityTimeoutSeconds: 60,
+    maxReceiveCount: 5,
+    retentionDays: 14,
+    dlqRetentionDays: 14,
+  },
   crm: {
     id: 'CrmQueue',
     localName: 'lead-qualifier-crm',
@@ -155,6 +181,12 @@ export const QUEUES = {
     dlqRetentionDays: 14,
   },
 } as const satisfies Record<string, QueueDef>;
+
+/** A Lambda event filter pattern on a DynamoDB stream record: each leaf lists the values that match. */
+export interface StreamFilter {
+  readonly eventName: readonly ('INSERT' | 'MODIFY' | 'REMOVE')[];
+  readonly dynamodb: { readonly NewImage: Readonly<Record<string, { readonly S: readonly string[] }>> };
+}
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export interface HttpRouteDef {
@@ -179,6 +211,19 @@ export interface FunctionDef {
     readonly batchSize: number;
     readonly maxBatchingWindowSeconds: number;
   };
+  /**
+   * DynamoDB Streams event source on a table (a Lambda event source mapping): records that match `filter`
+   * (a Lambda filter pattern on the stream record) in batches; failed records are retried `retryAttempts`
+   * times (the batch bisected), then described on the `onFailure` queue's DLQ.
+   */
+  readonly consumesStream?: {
+    readonly table: TableName;
+    readonly batchSize: number;
+    readonly maxBatchingWindowSeconds: number;
+    readonly retryAttempts: number;
+    readonly filter: StreamFilter;
+    readonly onFailure: QueueName;
+  };
   /** Invoked on a schedule. */
   readonly scheduleMinutes?: number;
   readonly tables: Partial<Record<TableName, 'read' | 'readwrite'>>;
@@ -192,12 +237,12 @@ export const FUNCTIONS = {
   intake: {
     id: 'IntakeFunction',
     entry: 'functions/intake-http.ts',
-    description: 'POST /leads: accept a webform submission, store it and queue it for qualification',
+    description: 'POST /leads: accept a webform submission and store it (the table stream hands it on)',
     timeoutSeconds: 10,
     memoryMb: 512,
     http: [{ method: 'POST', path: '/leads', public: true }],
     tables: { leads: 'readwrite' },
-    sendsTo: ['qualify'],
+    sendsTo: [],
   },
   leadRead: {
     id: 'LeadReadFunction',
@@ -228,10 +273,10 @@ export const FUNCTIONS = {
   outboxSweeper: {
     id: 'OutboxSweeperFunction',
     entry: 'functions/outbox-sweeper.ts',
-    description: 'Re-queues leads that were stored but whose enqueue did not complete',
+    description: 'Safety net: re-queues stored leads that are still not qualified and drafted',
     timeoutSeconds: 60,
     memoryMb: 256,
-    scheduleMinutes: 1,
+    scheduleMinutes: 5,
     tables: { leads: 'readwrite' },
     sendsTo: ['qualify'],
   },
@@ -241,7 +286,20 @@ export const FUNCTIONS = {
     description: 'Enrich, score and route a lead',
     timeoutSeconds: 30,
     memoryMb: 1024,
+    /** The sweeper's re-queued leads (and any other producer of qualify messages). */
     consumes: { queue: 'qualify', batchSize: 10, maxBatchingWindowSeconds: 0 },
+    /** New leads straight from the table's stream: INSERTs of a lead item in status `received`. */
+    consumesStream: {
+      table: 'leads',
+      batchSize: 10,
+      maxBatchingWindowSeconds: 0,
+      retryAttempts: 3,
+      filter: {
+        eventName: ['INSERT'],
+        dynamodb: { NewImage: { sk: { S: ['LEAD'] }, status: { S: ['received'] } } },
+      },
+      onFailure: 'qualify',
+    },
     tables: { leads: 'readwrite' },
     /** `crm`: the CRM sync's trigger once the lead is routed (functions/platform/crm-notifier.ts). */
     sendsTo: ['draft', 'crm'],
@@ -274,9 +332,11 @@ export const FUNCTIONS = {
       { method: 'POST', path: '/leads/{id}/override', public: false },
       { method: 'POST', path: '/leads/{id}/outcome', public: false },
       { method: 'POST', path: '/leads/{id}/reopen', public: false },
+      { method: 'POST', path: '/leads/{id}/assign', public: false },
     ],
     tables: { leads: 'readwrite' },
-    sendsTo: ['send'],
+    /** send: approvals; qualify: a nurtured lead raised to hot is routed again; draft: a manager's assignment. */
+    sendsTo: ['send', 'qualify', 'draft'],
   },
   ops: {
     id: 'OpsFunction',
@@ -294,6 +354,16 @@ export const FUNCTIONS = {
       { method: 'POST', path: '/ops/config/{kind}/publish', public: false },
       { method: 'POST', path: '/ops/config/{kind}/rollback', public: false },
     ],
+    tables: { leads: 'readwrite' },
+    sendsTo: [],
+  },
+  opsBacktest: {
+    id: 'OpsBacktestFunction',
+    entry: 'functions/ops-backtest-http.ts',
+    description: 'Ops API: backtest a scoring-rules draft against the published version on the stored leads',
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+    http: [{ method: 'POST', path: '/ops/rules/backtest', public: false }],
     tables: { leads: 'readwrite' },
     sendsTo: [],
   },
@@ -363,6 +433,47 @@ export const FUNCTIONS = {
     scheduleMinutes: 1,
     tables: { leads: 'readwrite' },
     sendsTo: ['crm'],
+  },
+  events: {
+    id: 'EventsFunction',
+    entry: 'functions/events-http.ts',
+    description: 'POST /events: engagement events (signed per source), kept once per id, debounced re-scores',
+    timeoutSeconds: 15,
+    memoryMb: 256,
+    http: [{ method: 'POST', path: '/events', public: true }],
+    tables: { leads: 'readwrite' },
+    sendsTo: ['rescore'],
+  },
+  rescore: {
+    id: 'RescoreFunction',
+    entry: 'functions/rescore-sqs.ts',
+    description: 'Re-score a lead from its events: a new score version with ledger, delta and cause',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    consumes: { queue: 'rescore', batchSize: 10, maxBatchingWindowSeconds: 0 },
+    tables: { leads: 'readwrite' },
+    sendsTo: [],
+  },
+  privacy: {
+    id: 'PrivacyFunction',
+    entry: 'functions/privacy-http.ts',
+    description:
+      'Privacy rights: the prospect page behind a signed link (objection, one-click unsubscribe, explanation, review request, erasure); access export and erasure for privacy officers',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    http: [
+      { method: 'GET', path: '/privacy', public: true },
+      { method: 'GET', path: '/privacy/object', public: true },
+      { method: 'POST', path: '/privacy/object', public: true },
+      { method: 'GET', path: '/privacy/unsubscribe', public: true },
+      { method: 'POST', path: '/privacy/unsubscribe', public: true },
+      { method: 'POST', path: '/privacy/review', public: true },
+      { method: 'POST', path: '/privacy/erase-me', public: true },
+      { method: 'GET', path: '/privacy/export', public: false },
+      { method: 'POST', path: '/privacy/erase', public: false },
+    ],
+    tables: { leads: 'readwrite' },
+    sendsTo: [],
   },
   web: {
     id: 'WebFunction',

@@ -12,7 +12,9 @@ import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { type FunctionDef, QUEUES, type QueueName, TABLES, type TableName } from './data-plane';
 
@@ -207,4 +209,37 @@ export function grantSesSend(target: LeadFunction, options: SesSendOptions): voi
   }
   target.role.addToPolicy(new PolicyStatement({ actions: ['ses:SendEmail'], resources }));
   target.fn.addEnvironment(SES_FROM_ADDRESS_ENV, options.fromAddress);
+}
+
+/** A secret reference: `ssm:<SecureString parameter>` or `secretsmanager:<name or ARN>[#key]` (never a value). */
+export const SECRET_REF_RE = /^(?:ssm:\/?[\w./-]+|secretsmanager:[^#\s]+(?:#[^#\s]+)?)$/;
+
+/**
+ * Grants read access to the secret `ref` names and sets `<variable>_SECRET_REF` to it, together; the function
+ * resolves it at cold start (functions/platform/secrets.ts). `source` names where the reference came from in
+ * the error when it is not a reference.
+ */
+export function grantSecretRef(target: LeadFunction, variable: string, ref: string, source = variable): void {
+  if (!SECRET_REF_RE.test(ref))
+    throw new Error(
+      `context "${source}" must reference a secret (ssm:<SecureString parameter> or secretsmanager:<name or ARN>[#key]), never hold the value`,
+    );
+  target.fn.addEnvironment(`${variable}_SECRET_REF`, ref);
+  if (ref.startsWith('ssm:')) {
+    StringParameter.fromSecureStringParameterAttributes(target, `${variable}Parameter`, {
+      parameterName: ref.slice(4),
+    }).grantRead(target.fn);
+    return;
+  }
+  const id = ref.slice('secretsmanager:'.length).split('#')[0]!;
+  const secret = id.startsWith('arn:')
+    ? Secret.fromSecretCompleteArn(target, `${variable}Secret`, id)
+    : Secret.fromSecretNameV2(target, `${variable}Secret`, id);
+  secret.grantRead(target.fn);
+  if (!id.startsWith('arn:')) {
+    Validations.of(target.role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${id}-??????]`,
+      reason: `Secrets Manager appends six random characters to a secret's ARN; "-??????" matches exactly the secret named ${id}. Pass the complete ARN to avoid the wildcard.`,
+    });
+  }
 }

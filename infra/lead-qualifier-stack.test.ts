@@ -291,7 +291,8 @@ describe('functions', () => {
   it('consume their queues with ReportBatchItemFailures and the defined batch size', () => {
     // Assess
     const consumers = Object.entries(functionDefs).filter(([, def]) => def.consumes);
-    expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(consumers.length);
+    const streamConsumers = Object.entries(functionDefs).filter(([, def]) => def.consumesStream);
+    expect(ofType('AWS::Lambda::EventSourceMapping')).toHaveLength(consumers.length + streamConsumers.length);
     for (const [name, def] of consumers) {
       const consumes = def.consumes as NonNullable<FunctionDef['consumes']>;
       template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -302,6 +303,34 @@ describe('functions', () => {
         ...(consumes.maxBatchingWindowSeconds > 0
           ? { MaximumBatchingWindowInSeconds: consumes.maxBatchingWindowSeconds }
           : {}),
+      });
+    }
+  });
+
+  it('consume table streams with the filter, bisect, partial failures, retries and an on-failure DLQ', () => {
+    // Assess
+    const consumers = Object.entries(functionDefs).filter(([, def]) => def.consumesStream);
+    expect(consumers.length).toBeGreaterThan(0);
+    for (const [name, def] of consumers) {
+      const source = def.consumesStream as NonNullable<FunctionDef['consumesStream']>;
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        StreamSpecification: { StreamViewType: TABLES[source.table].stream },
+      });
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        FunctionName: { Ref: logicalId(stack, stack.functions[name as keyof typeof FUNCTIONS]!.fn) },
+        EventSourceArn: { 'Fn::GetAtt': [logicalId(stack, stack.tables[source.table]), 'StreamArn'] },
+        BatchSize: source.batchSize,
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: source.retryAttempts,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify(source.filter) }] },
+        DestinationConfig: {
+          OnFailure: {
+            Destination: {
+              'Fn::GetAtt': [logicalId(stack, stack.queues[source.onFailure].dlq), 'Arn'],
+            },
+          },
+        },
       });
     }
   });
@@ -498,6 +527,98 @@ describe('settings and secrets from context', () => {
     expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources[0]?.constructPath}`)).toEqual(
       [],
     );
+  }, 120_000);
+});
+
+describe('CRM from context', () => {
+  const hubspot = {
+    crm: 'hubspot',
+    hubspotAccessTokenRef: 'ssm:/lead-qualifier/hubspot-token',
+    hubspotWebhookSecretRef: 'secretsmanager:lead-qualifier/hubspot#clientSecret',
+    leadPageBaseUrl: 'https://leads.ourco.example/#/leads/',
+  };
+  const envOf = (s: LeadQualifierStack, t: Template, name: keyof typeof FUNCTIONS) =>
+    (t.toJSON().Resources[logicalId(s, s.functions[name]!.fn)].Properties.Environment?.Variables ??
+      {}) as Record<string, unknown>;
+
+  it('sets CRM on every function that triggers or runs the sync, credentials only on the CRM functions, as readable references', () => {
+    // Act
+    const { stack: s, template: t } = synth(hubspot);
+    const env = (name: keyof typeof FUNCTIONS) => envOf(s, t, name);
+
+    // Assess
+    for (const name of [
+      'qualify',
+      'draft',
+      'send',
+      'crmSync',
+      'crmWebhook',
+      'crmReconcile',
+      'crmOutbox',
+    ] as const)
+      expect(env(name).CRM).toBe('hubspot');
+    for (const name of ['crmSync', 'crmWebhook', 'crmReconcile'] as const)
+      expect(env(name)).toMatchObject({
+        HUBSPOT_ACCESS_TOKEN_SECRET_REF: 'ssm:/lead-qualifier/hubspot-token',
+        HUBSPOT_WEBHOOK_SECRET_SECRET_REF: 'secretsmanager:lead-qualifier/hubspot#clientSecret',
+      });
+    expect(env('crmSync').LEAD_PAGE_BASE_URL).toBe('https://leads.ourco.example/#/leads/');
+    for (const name of Object.keys(s.functions) as (keyof typeof FUNCTIONS)[]) {
+      expect(env(name).HUBSPOT_ACCESS_TOKEN).toBeUndefined();
+      if (!['crmSync', 'crmWebhook', 'crmReconcile'].includes(name))
+        expect(env(name).HUBSPOT_ACCESS_TOKEN_SECRET_REF).toBeUndefined();
+    }
+    const policyOf = (name: keyof typeof FUNCTIONS) =>
+      JSON.stringify(
+        Object.values(t.findResources('AWS::IAM::Policy')).filter((p) =>
+          JSON.stringify((p as Resources[string]).Properties.Roles).includes(
+            logicalId(s, s.functions[name]!.role),
+          ),
+        ),
+      );
+    expect(policyOf('crmSync')).toContain(':parameter/lead-qualifier/hubspot-token');
+    expect(policyOf('crmWebhook')).toContain('secretsmanager:GetSecretValue');
+    expect(policyOf('qualify')).not.toContain('hubspot-token');
+    expect(policyOf('qualify')).toContain('sqs:SendMessage');
+  }, 120_000);
+
+  it('refuses a CRM without its credentials, a credential given as a value, and an unknown CRM, naming the context key', () => {
+    // Act / Assess
+    expect(() => synth({ crm: 'hubspot', hubspotAccessTokenRef: 'ssm:/t' })).toThrow(
+      /context "hubspotWebhookSecretRef" is required when context "crm" is hubspot/,
+    );
+    expect(() =>
+      synth({ crm: 'pipedrive', pipedriveApiTokenRef: 'ssm:/t', pipedriveWebhookPasswordRef: 'ssm:/p' }),
+    ).toThrow(/context "pipedriveWebhookUser" is required/);
+    expect(() => synth({ ...hubspot, hubspotAccessTokenRef: 'pat-eu1-1234' })).toThrow(
+      /context "hubspotAccessTokenRef" must reference a secret/,
+    );
+    expect(() => synth({ crm: 'salesforce' })).toThrow(/context "crm" must be hubspot, pipedrive or none/);
+  }, 120_000);
+
+  it('sets CRM=none without credentials by default, and stays cdk-nag clean with Pipedrive configured', () => {
+    // Prepare
+    const { stack: s, template: t } = synth({
+      crm: 'pipedrive',
+      pipedriveApiTokenRef: 'secretsmanager:lead-qualifier/pipedrive#apiToken',
+      pipedriveWebhookPasswordRef: 'secretsmanager:lead-qualifier/pipedrive#webhookPassword',
+      pipedriveWebhookUser: 'pipedrive-hooks',
+    });
+
+    // Act
+    const report = new AwsSolutionsChecks().validateScope(s);
+
+    // Assess
+    expect(report.violations.map((v) => `${v.ruleName}: ${v.violatingResources[0]?.constructPath}`)).toEqual(
+      [],
+    );
+    expect(envOf(s, t, 'crmWebhook')).toMatchObject({
+      CRM: 'pipedrive',
+      PIPEDRIVE_WEBHOOK_USER: 'pipedrive-hooks',
+      PIPEDRIVE_WEBHOOK_PASSWORD_SECRET_REF: 'secretsmanager:lead-qualifier/pipedrive#webhookPassword',
+    });
+    expect(envOf(stack, template, 'qualify').CRM).toBe('none');
+    expect(envOf(stack, template, 'crmSync').HUBSPOT_ACCESS_TOKEN_SECRET_REF).toBeUndefined();
   }, 120_000);
 });
 

@@ -29,18 +29,24 @@ import {
   UserPoolClientIdentityProvider,
   type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  BillingMode,
+  ProjectionType,
+  StreamViewType,
+  Table,
+  TableEncryption,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import type { Construct } from 'constructs';
 import {
   FUNCTIONS,
@@ -53,7 +59,14 @@ import {
   type TableDef,
   type TableName,
 } from './data-plane';
-import { grantQueueSend, grantSesSend, grantTable, LeadFunction, REPO_ROOT } from './lead-function';
+import {
+  grantQueueSend,
+  grantSecretRef,
+  grantSesSend,
+  grantTable,
+  LeadFunction,
+  REPO_ROOT,
+} from './lead-function';
 
 /**
  * Default stage throttling for the whole HTTP API. AWS WAF cannot be attached to an HTTP API (only to REST
@@ -97,6 +110,13 @@ export const CONTEXT = {
   intakeSecretsRef: 'intakeSecretsRef',
   openAiApiKeyRef: 'openAiApiKeyRef',
   kvkApiKeyRef: 'kvkApiKeyRef',
+  /**
+   * Privacy: the secret that signs the prospect's privacy links and salts suppression hashes (a reference,
+   * at least 32 characters), and the public API base URL those links use (e.g. https://api.example.com).
+   * Both are required for the send and privacy functions to start.
+   */
+  privacySecretRef: 'privacySecretRef',
+  privacyBaseUrl: 'privacyBaseUrl',
   /** Hosted-UI sign-in: allowed callback and logout URLs (https); without them the client has no OAuth flow. */
   authCallbackUrls: 'authCallbackUrls',
   authLogoutUrls: 'authLogoutUrls',
@@ -105,6 +125,39 @@ export const CONTEXT = {
    * through it (authorization code + PKCE) instead of a pasted token.
    */
   authDomainPrefix: 'authDomainPrefix',
+  /** The CRM the leads are synced with: hubspot, pipedrive or none (default). */
+  crm: 'crm',
+  /** HubSpot private app access token and app client secret (webhook signatures), as references. */
+  hubspotAccessTokenRef: 'hubspotAccessTokenRef',
+  hubspotWebhookSecretRef: 'hubspotWebhookSecretRef',
+  /** Pipedrive API token and the webhooks' basic-auth password, as references; the user name is plain. */
+  pipedriveApiTokenRef: 'pipedriveApiTokenRef',
+  pipedriveWebhookPasswordRef: 'pipedriveWebhookPasswordRef',
+  pipedriveWebhookUser: 'pipedriveWebhookUser',
+  /** Optional: API base URLs (a sandbox, an EU proxy), our lead page (the CRM links back), the webhooks' public base URL. */
+  hubspotBaseUrl: 'hubspotBaseUrl',
+  pipedriveBaseUrl: 'pipedriveBaseUrl',
+  leadPageBaseUrl: 'leadPageBaseUrl',
+  crmWebhookBaseUrl: 'crmWebhookBaseUrl',
+} as const;
+
+/** The functions that talk to the CRM or take its webhooks; they get the selected CRM's credentials. */
+export const CRM_FUNCTIONS = [
+  'crmSync',
+  'crmWebhook',
+  'crmReconcile',
+] as const satisfies readonly FunctionName[];
+
+/** The credentials of each CRM: variable ← context key of its secret reference. */
+export const CRM_SECRETS = {
+  hubspot: {
+    HUBSPOT_ACCESS_TOKEN: CONTEXT.hubspotAccessTokenRef,
+    HUBSPOT_WEBHOOK_SECRET: CONTEXT.hubspotWebhookSecretRef,
+  },
+  pipedrive: {
+    PIPEDRIVE_API_TOKEN: CONTEXT.pipedriveApiTokenRef,
+    PIPEDRIVE_WEBHOOK_PASSWORD: CONTEXT.pipedriveWebhookPasswordRef,
+  },
 } as const;
 
 /** Which functions get which secret, and from which context key. */
@@ -112,6 +165,7 @@ export const SECRET_CONSUMERS = {
   INTAKE_SECRETS: { context: CONTEXT.intakeSecretsRef, functions: ['intake'] },
   OPENAI_API_KEY: { context: CONTEXT.openAiApiKeyRef, functions: ['draft'] },
   KVK_API_KEY: { context: CONTEXT.kvkApiKeyRef, functions: ['qualify'] },
+  PRIVACY_SECRET: { context: CONTEXT.privacySecretRef, functions: ['qualify', 'send', 'privacy'] },
 } as const satisfies Record<string, { context: string; functions: readonly FunctionName[] }>;
 
 /** Which functions get which plain setting (environment variable ← context key). */
@@ -121,9 +175,12 @@ export const SETTING_CONSUMERS = {
   OPENAI_BASE_URL: { context: CONTEXT.openAiBaseUrl, functions: ['draft'] },
   OPENAI_MODEL: { context: CONTEXT.openAiModel, functions: ['draft'] },
   KVK_API_URL: { context: CONTEXT.kvkApiUrl, functions: ['qualify'] },
+  HUBSPOT_BASE_URL: { context: CONTEXT.hubspotBaseUrl, functions: CRM_FUNCTIONS },
+  PIPEDRIVE_BASE_URL: { context: CONTEXT.pipedriveBaseUrl, functions: CRM_FUNCTIONS },
+  LEAD_PAGE_BASE_URL: { context: CONTEXT.leadPageBaseUrl, functions: ['crmSync'] },
+  CRM_WEBHOOK_BASE_URL: { context: CONTEXT.crmWebhookBaseUrl, functions: ['crmWebhook'] },
+  PRIVACY_BASE_URL: { context: CONTEXT.privacyBaseUrl, functions: ['send', 'privacy'] },
 } as const satisfies Record<string, { context: string; functions: readonly FunctionName[] }>;
-
-const SECRET_REF_RE = /^(?:ssm:\/?[\w./-]+|secretsmanager:[^#\s]+(?:#[^#\s]+)?)$/;
 
 export interface LeadQualifierStackProps extends StackProps {
   /**
@@ -235,6 +292,9 @@ export class LeadQualifierStack extends Stack {
         pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
         encryption: TableEncryption.AWS_MANAGED,
         timeToLiveAttribute: def.timeToLiveAttribute,
+        ...(def.stream
+          ? { stream: def.stream === 'NEW_IMAGE' ? StreamViewType.NEW_IMAGE : StreamViewType.KEYS_ONLY }
+          : {}),
         deletionProtection: true,
         removalPolicy: RemovalPolicy.RETAIN,
       });
@@ -468,6 +528,27 @@ export class LeadQualifierStack extends Stack {
         );
       }
 
+      if (def.consumesStream) {
+        const source = def.consumesStream;
+        leadFunction.fn.addEventSource(
+          new DynamoEventSource(tables[source.table], {
+            startingPosition: StartingPosition.TRIM_HORIZON,
+            batchSize: source.batchSize,
+            maxBatchingWindow:
+              source.maxBatchingWindowSeconds > 0
+                ? Duration.seconds(source.maxBatchingWindowSeconds)
+                : undefined,
+            retryAttempts: source.retryAttempts,
+            bisectBatchOnError: true,
+            reportBatchItemFailures: true,
+            filters: [FilterCriteria.filter(source.filter as unknown as Record<string, unknown>)],
+            // What could not be processed is described on the DLQ (the lead itself stays in the outbox index,
+            // where the sweeper finds it).
+            onFailure: new SqsDlq(queues[source.onFailure].dlq),
+          }),
+        );
+      }
+
       if (def.scheduleMinutes !== undefined) {
         new Rule(this, `${def.id}Schedule`, {
           description: `Runs ${def.id} every ${def.scheduleMinutes} minute(s)`,
@@ -551,33 +632,46 @@ export class LeadQualifierStack extends Stack {
       const raw = this.node.tryGetContext(context) as unknown;
       if (raw === undefined || raw === null || raw === '') continue;
       const ref = String(raw).trim();
-      if (!SECRET_REF_RE.test(ref))
-        throw new Error(
-          `context "${context}" must reference a secret (ssm:<SecureString parameter> or secretsmanager:<name or ARN>[#key]), never hold the value`,
-        );
       for (const name of names) {
         const fn = functions[name];
-        if (!fn) continue;
-        fn.fn.addEnvironment(`${variable}_SECRET_REF`, ref);
-        if (ref.startsWith('ssm:')) {
-          const parameterName = ref.slice(4);
-          StringParameter.fromSecureStringParameterAttributes(fn, `${variable}Parameter`, {
-            parameterName,
-          }).grantRead(fn.fn);
-        } else {
-          const id = ref.slice('secretsmanager:'.length).split('#')[0]!;
-          const secret = id.startsWith('arn:')
-            ? Secret.fromSecretCompleteArn(fn, `${variable}Secret`, id)
-            : Secret.fromSecretNameV2(fn, `${variable}Secret`, id);
-          secret.grantRead(fn.fn);
-          if (!id.startsWith('arn:')) {
-            Validations.of(fn.role).acknowledge({
-              id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:secretsmanager:<AWS::Region>:<AWS::AccountId>:secret:${id}-??????]`,
-              reason: `Secrets Manager appends six random characters to a secret's ARN; "-??????" matches exactly the secret named ${id}. Pass the complete ARN to avoid the wildcard.`,
-            });
-          }
-        }
+        if (fn) grantSecretRef(fn, variable, ref, context);
       }
+    }
+    this.configureCrm(functions);
+  }
+
+  /**
+   * The CRM of this deployment (context `crm`): `CRM` on every function that triggers or runs the sync, and
+   * the selected CRM's credentials — references only, each granted together with its variable — on the CRM
+   * functions. A CRM without its credentials fails the synth, naming the context key.
+   */
+  private configureCrm(functions: Partial<Record<FunctionName, LeadFunction>>) {
+    const raw = this.node.tryGetContext(CONTEXT.crm) as unknown;
+    const crm = raw === undefined || raw === null || raw === '' ? 'none' : String(raw).trim();
+    if (crm !== 'hubspot' && crm !== 'pipedrive' && crm !== 'none')
+      throw new Error(`context "${CONTEXT.crm}" must be hubspot, pipedrive or none, got "${crm}"`);
+    for (const [name, fn] of Object.entries(functions) as [FunctionName, LeadFunction][]) {
+      const def = functionDefs[name];
+      if ((CRM_FUNCTIONS as readonly string[]).includes(name) || def.sendsTo.includes('crm'))
+        fn.fn.addEnvironment('CRM', crm);
+    }
+    if (crm === 'none') return;
+    const required = (key: string): string => {
+      const value = this.node.tryGetContext(key) as unknown;
+      if (value === undefined || value === null || String(value).trim() === '')
+        throw new Error(`context "${key}" is required when context "${CONTEXT.crm}" is ${crm}`);
+      return String(value).trim();
+    };
+    for (const [variable, context] of Object.entries(CRM_SECRETS[crm])) {
+      const ref = required(context);
+      for (const name of CRM_FUNCTIONS) {
+        const fn = functions[name];
+        if (fn) grantSecretRef(fn, variable, ref, context);
+      }
+    }
+    if (crm === 'pipedrive') {
+      const user = required(CONTEXT.pipedriveWebhookUser);
+      for (const name of CRM_FUNCTIONS) functions[name]?.fn.addEnvironment('PIPEDRIVE_WEBHOOK_USER', user);
     }
   }
 }

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { localCrmKind } from './crm';
 import { buildEvent, findRoute, isTextContentType, mapResult, matchPath } from './http-gateway';
 import { failedRecords } from './sqs-poller';
 import { parseArgs } from './start';
@@ -136,5 +137,22 @@ describe('start CLI', () => {
       faults: false,
     });
     expect(() => parseArgs(['--bogus'], {})).toThrow(/Unknown option/);
+  });
+
+  it('parses --crm hubspot|pipedrive|none and refuses another CRM', () => {
+    // Act / Assess
+    expect(parseArgs(['--crm', 'hubspot'], {}).crm).toBe('hubspot');
+    expect(parseArgs(['--crm=pipedrive'], {}).crm).toBe('pipedrive');
+    expect(parseArgs([], {}).crm).toBeUndefined();
+    expect(() => parseArgs(['--crm', 'salesforce'], {})).toThrow(/--crm must be hubspot, pipedrive or none/);
+  });
+
+  it('takes the CRM from --crm before env CRM, and none as no CRM', () => {
+    // Act / Assess
+    expect(localCrmKind('pipedrive', { CRM: 'hubspot' })).toBe('pipedrive');
+    expect(localCrmKind(undefined, { CRM: 'hubspot' })).toBe('hubspot');
+    expect(localCrmKind(undefined, {})).toBeUndefined();
+    expect(localCrmKind('none', { CRM: 'hubspot' })).toBeUndefined();
+    expect(() => localCrmKind(undefined, { CRM: 'zoho' })).toThrow(/hubspot, pipedrive or none/);
   });
 });

@@ -64,6 +64,10 @@ const attributeDefinitions = (keys: readonly (KeyDef | undefined)[]): AttributeD
   return [...byName.values()];
 };
 
+/** The table's stream as CreateTable / UpdateTable take it (none when the definition has no stream). */
+export const streamSpecification = (def: Pick<TableDef, 'stream'>) =>
+  def.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream } } : {};
+
 const ensureTable = async (ddb: DynamoDBClient, def: TableDef): Promise<string> => {
   const TableName = def.localName;
   try {
@@ -80,12 +84,15 @@ const ensureTable = async (ddb: DynamoDBClient, def: TableDef): Promise<string> 
         ...(def.globalSecondaryIndexes.length > 0
           ? { GlobalSecondaryIndexes: def.globalSecondaryIndexes.map(gsi) }
           : {}),
+        ...streamSpecification(def),
       }),
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
     // Existing (persisted) table: add indexes the definition gained since it was created.
     const { Table } = await ddb.send(new DescribeTableCommand({ TableName }));
+    if (def.stream && !Table?.StreamSpecification?.StreamEnabled)
+      await ddb.send(new UpdateTableCommand({ TableName, ...streamSpecification(def) }));
     const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
     for (const index of def.globalSecondaryIndexes.filter((i) => !existing.has(i.indexName))) {
       await ddb.send(

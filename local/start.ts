@@ -8,6 +8,9 @@
  *   npm start -- --port 3001      (or PORT=3001) API port, default 3000
  *   npm start -- --faults         a fault proxy in front of each emulator, controlled over HTTP:
  *                                 POST /local/faults {"service":"dynamodb","mode":"refuse","ms":5000}
+ *   npm start -- --crm hubspot    sync leads to a CRM (hubspot | pipedrive; or env CRM=…): the local stand-in
+ *                                 of that CRM unless HUBSPOT_BASE_URL / PIPEDRIVE_BASE_URL is set (see
+ *                                 local/crm.ts); synced records at GET /local/crm
  *
  * Ctrl-C / SIGTERM: pollers drain, servers close, SQS is snapshotted (persistent mode), Java is killed.
  * In-process use (tests, benchmarks, seeding): `startLocalStack(options)`.
@@ -32,6 +35,7 @@ import {
 } from '../functions/platform/local-jwt';
 import { FUNCTIONS, type FunctionDef } from '../infra/data-plane';
 import { type EmulatorEndpoints, localDynamoDb } from './aws';
+import { type LocalCrm, localCrmKind, localCrmRoutes, startLocalCrm } from './crm';
 import { type EmulatorName, type EmulatorPorts, type RunningEmulators, startEmulators } from './emulators';
 import type { FaultMode, FaultSettings } from './fault-proxy';
 import { type Authorize, type GatewayRoute, loadFunctionRoutes, startHttpGateway } from './http-gateway';
@@ -41,6 +45,7 @@ import { type ProvisionedDataPlane, provisionDataPlane } from './provision';
 import { loadScheduledJobs, type ScheduledJob, startSchedules } from './scheduler';
 import { seedSampleLeads } from './seed-samples';
 import { loadFunctionConsumers, type SqsConsumer, startSqsPollers } from './sqs-poller';
+import { loadStreamConsumers, type StreamConsumer, startStreamPollers } from './stream-poller';
 
 export const DEFAULT_PORTS = { api: 3000, dynamodb: 8000, sqs: 9324, sesv2: 8005 } as const;
 export const DEFAULT_DATA_DIR = '.local-data';
@@ -65,6 +70,15 @@ export interface LocalStackOptions {
     consumers: readonly SqsConsumer[],
     provisioned: ProvisionedDataPlane,
   ) => readonly SqsConsumer[];
+  /** Override the DynamoDB stream consumers (default: FUNCTIONS with `consumesStream`). */
+  readonly streamConsumers?: readonly StreamConsumer[];
+  /** Wraps the stream consumers (default or overridden), like `wrapConsumers`. */
+  readonly wrapStreamConsumers?: (
+    consumers: readonly StreamConsumer[],
+    provisioned: ProvisionedDataPlane,
+  ) => readonly StreamConsumer[];
+  /** The stream pollers' wait on an idle shard (default 250 ms, Lambda's four polls a second). */
+  readonly streamPollIntervalMs?: number;
   /** Override the scheduled jobs (default: FUNCTIONS with `scheduleMinutes`). */
   readonly schedules?: readonly ScheduledJob[];
   /** LOCAL-ONLY: failed SQS records become visible again after this many seconds (see sqs-poller.ts). */
@@ -85,6 +99,11 @@ export interface LocalStackOptions {
   readonly faults?: boolean;
   /** Called once everything runs (e.g. to seed sample leads), before `startLocalStack` resolves. */
   readonly onReady?: (stack: LocalStack) => Promise<void> | void;
+  /**
+   * The CRM leads are synced with (default: `CRM` of `env`, then of the process environment; none): its local
+   * stand-in starts unless a base URL is given (local/crm.ts).
+   */
+  readonly crm?: 'hubspot' | 'pipedrive' | 'none';
 }
 
 export interface HealthReport {
@@ -94,6 +113,7 @@ export interface HealthReport {
     readonly sqs: { readonly ok: boolean; readonly endpoint: string };
     readonly ses: { readonly ok: boolean; readonly endpoint: string };
     readonly pollers: { readonly ok: boolean; readonly consumers: Record<string, unknown> };
+    readonly streams: { readonly ok: boolean; readonly consumers: Record<string, unknown> };
     readonly schedules: { readonly ok: boolean; readonly jobs: Record<string, unknown> };
     readonly functions: { readonly ok: boolean; readonly failedToLoad: Record<string, string> };
   };
@@ -118,6 +138,8 @@ export interface LocalStack {
   readonly faults: RunningEmulators['faults'];
   /** The emulators' own endpoints, behind the fault proxies (for observers that must not see the faults). */
   readonly directEndpoints: EmulatorEndpoints;
+  /** The CRM the functions sync with (its local stand-in, when one was started), or undefined. */
+  readonly crm?: LocalCrm;
   /** Drains pollers and schedules, closes the gateway, stops the emulators. Idempotent. */
   stop(): Promise<void>;
 }
@@ -275,10 +297,24 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       if (persistedKeyFile) writeDevKey(persistedKeyFile, devKey);
     }
     const publicJwk = devKey.publicJwk;
+    // The API port is known before the functions load: the CRM's webhooks and lead links name it.
+    let apiPort = await pickPort(options.port, DEFAULT_PORTS.api, log, 'the API');
+    const crmKind = localCrmKind(options.crm, { ...process.env, ...(options.env ?? {}) });
+    let crm: LocalCrm | undefined;
+    if (crmKind) {
+      if (apiPort === 0) apiPort = await freePort();
+      crm = await startLocalCrm(
+        crmKind,
+        { ...process.env, ...(options.env ?? {}) },
+        `http://127.0.0.1:${apiPort}`,
+      );
+      stoppers.push(() => crm!.close());
+    }
     const env: Record<string, string> = {
       STAGE: process.env.STAGE ?? 'local',
       [DEV_KEY_ENV]: JSON.stringify(devKey.privateJwk),
       ...(options.env ?? {}),
+      ...(crm?.env ?? {}),
       ...provisioned.env,
     };
     Object.assign(process.env, env);
@@ -301,6 +337,21 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     });
     stoppers.push(() => pollers.stop());
 
+    const loadedStreams =
+      options.streamConsumers ??
+      (await loadStreamConsumers(provisioned.tables, provisioned.dlqUrls, functions, root));
+    const streamConsumers = options.wrapStreamConsumers
+      ? options.wrapStreamConsumers(loadedStreams, provisioned)
+      : loadedStreams;
+    const streams = startStreamPollers({
+      dynamodbEndpoint: emulators.endpoints.dynamodb,
+      sqsEndpoint: emulators.endpoints.sqs,
+      consumers: streamConsumers,
+      log,
+      ...(options.streamPollIntervalMs !== undefined ? { pollIntervalMs: options.streamPollIntervalMs } : {}),
+    });
+    stoppers.push(() => streams.stop());
+
     const jobs = options.schedules ?? (await loadScheduledJobs(functions, root));
     const schedules = startSchedules(jobs, log);
     stoppers.push(() => schedules.stop());
@@ -309,11 +360,14 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       const e = await emulators.health();
       const consumerStatus = pollers.status();
       const pollersOk = Object.values(consumerStatus).every((s) => s.running && !s.receiveError);
+      const streamStatus = streams.status();
+      const streamsOk = Object.values(streamStatus).every((s) => s.running && !s.pollError);
       const components = {
         dynamodb: e.dynamodb,
         sqs: e.sqs,
         ses: e.sesv2,
         pollers: { ok: pollersOk, consumers: consumerStatus },
+        streams: { ok: streamsOk, consumers: streamStatus },
         schedules: { ok: true, jobs: schedules.status() },
         functions: { ok: Object.keys(failed).length === 0, failedToLoad: failed },
       };
@@ -337,12 +391,13 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     };
     const functionRoutes = options.routes ?? (await loadFunctionRoutes(functions, root));
     const faultRoutes = emulators.faults ? faultControlRoutes(emulators.faults) : [];
-    const apiPort = await pickPort(options.port, DEFAULT_PORTS.api, log, 'the API');
+    const crmRoutes = crm ? localCrmRoutes(crm) : [];
     const gateway = await startHttpGateway({
       port: apiPort,
       routes: [
         healthRoute,
         ...faultRoutes,
+        ...crmRoutes,
         ...functionRoutes.filter((r) => !(r.method === 'GET' && r.path === '/health')),
       ],
       log,
@@ -374,6 +429,7 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
       restartEmulator: (name, restartOptions) => emulators.restart(name, restartOptions),
       faults: emulators.faults,
       directEndpoints: emulators.directEndpoints,
+      ...(crm ? { crm } : {}),
       stop() {
         stopping ??= stopAll();
         return stopping;
@@ -392,8 +448,15 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
 export const parseArgs = (
   argv: readonly string[],
   env: Record<string, string | undefined> = process.env,
-): { inMemory: boolean; port: number; seed: boolean; faults: boolean } => {
+): {
+  inMemory: boolean;
+  port: number;
+  seed: boolean;
+  faults: boolean;
+  crm?: 'hubspot' | 'pipedrive' | 'none';
+} => {
   let inMemory = false;
+  let crm: string | undefined;
   let seed = false;
   let faults = false;
   let port = env.PORT ? Number(env.PORT) : DEFAULT_PORTS.api;
@@ -404,10 +467,17 @@ export const parseArgs = (
     else if (arg === '--faults') faults = true;
     else if (arg === '--port') port = Number(argv[++i]);
     else if (arg.startsWith('--port=')) port = Number(arg.slice('--port='.length));
-    else throw new Error(`Unknown option ${arg} (use --in-memory, --seed, --port <n>, --faults)`);
+    else if (arg === '--crm') crm = argv[++i];
+    else if (arg.startsWith('--crm=')) crm = arg.slice('--crm='.length);
+    else
+      throw new Error(
+        `Unknown option ${arg} (use --in-memory, --seed, --port <n>, --faults, --crm hubspot|pipedrive|none)`,
+      );
   }
   if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error('--port must be 0..65535');
-  return { inMemory, port, seed, faults };
+  if (crm !== undefined && crm !== 'hubspot' && crm !== 'pipedrive' && crm !== 'none')
+    throw new Error('--crm must be hubspot, pipedrive or none');
+  return { inMemory, port, seed, faults, ...(crm ? { crm } : {}) };
 };
 
 const main = async () => {
@@ -419,6 +489,7 @@ const main = async () => {
     dataDir: args.inMemory ? null : DEFAULT_DATA_DIR,
     port: args.port,
     faults: args.faults,
+    ...(args.crm ? { crm: args.crm } : {}),
   });
   const health = await stack.health();
   const ms = Date.now() - started;
@@ -433,6 +504,12 @@ const main = async () => {
       `  Data          ${stack.dataDir ?? 'in memory (nothing persists)'}`,
       `  Inbox         ${stack.url}/   (sign in as a demo rep, e.g. Bram; ops page: ${stack.url}/ops)`,
       '  API token     npm run -s token -- rep-bram   (then: curl -H "authorization: Bearer $TOKEN" …/drafts)',
+      ...(stack.crm
+        ? [
+            `  CRM           ${stack.crm.kind} at ${stack.crm.baseUrl}${stack.crm.server ? ' (local stand-in, in memory)' : ''}`,
+            `                synced records: ${stack.url}/local/crm   webhooks: POST ${stack.url}/crm/${stack.crm.kind}/webhook`,
+          ]
+        : []),
       ...(stack.faults
         ? [
             `  Faults        ${stack.url}/local/faults   (e.g. curl -X POST -d '{"service":"dynamodb","mode":"refuse","ms":5000}' …)`,

@@ -219,17 +219,15 @@ describe('intake fuzz: never a 5xx, 202 is complete, 4xx writes nothing', () => 
       }),
       { numRuns: 1_000 },
     );
-    // Assess (the table): exactly the accepted leads, each complete and guarded, nothing else but rate counters
-    const { leads, dedup, other } = await stack.items();
+    // Assess (the table): exactly the accepted leads, each complete, and nothing else (no rate counters)
+    const { leads, other } = await stack.items();
     expect(new Set(leads.map((l) => l.leadId))).toEqual(accepted);
-    expect(dedup).toHaveLength(leads.length);
     for (const l of leads) {
-      expect(dedup.some((d) => d.pk === `DEDUP#${l.dedupKey}` && d.leadId === l.leadId)).toBe(true);
       expect(() => LeadSchema.parse(l.lead)).not.toThrow();
       expect(['received', 'spam']).toContain(l.status);
       expect(typeof (l.raw as { body: unknown }).body).toBe('string');
     }
-    expect(other.every((o) => String(o.pk).startsWith('RATE#'))).toBe(true);
+    expect(other).toEqual([]);
     // The mix must exercise both sides.
     expect(accepted.size).toBeGreaterThan(50);
     expect([...statuses.keys()].filter((s) => s >= 400).length).toBeGreaterThanOrEqual(3);

@@ -3,6 +3,7 @@
  * issues naming the rule and field (422), keeps drafts apart from the published version, and the qualify step
  * scores the next lead with the version just published — no redeploy — and records which version it used.
  */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type PipelineStack, roostrSubmission, startPipelineStack } from './support/pipeline-stack';
 
@@ -154,5 +155,73 @@ describe('ops API: versioned scoring rules, routing and team', () => {
     // Assess
     expect(res.status).toBe(200);
     expect(lead.route?.routingVersion).toMatch(/\+ops-edit@v2$/);
+  });
+});
+
+interface BacktestAnswer {
+  leads: number;
+  withOutcome: number;
+  positives: number;
+  draft: { version: number | null; rulesVersion: string };
+  published: { version: number };
+  report: {
+    auc: number;
+    tiers: { tiers: Record<string, { leads: number }> };
+    compare: {
+      auc: number;
+      changed: number;
+      tiers: { tiers: Record<string, { leads: number }> };
+      better: { lead: string }[];
+      worse: { lead: string }[];
+    };
+  };
+}
+
+describe('ops API: backtest a draft on the stored leads', () => {
+  it('evaluates a draft against the published version on leads of known outcome, with examples', async () => {
+    // Prepare: four scored leads, two got a meeting and two were lost
+    const leads = [];
+    for (let i = 0; i < 4; i++) leads.push(await scoredLead());
+    const statuses = ['meeting', 'lost', 'meeting', 'lost'];
+    for (const [i, lead] of leads.entries())
+      await p.db.send(
+        new UpdateCommand({
+          TableName: p.stack.provisioned.tables.leads,
+          Key: { pk: `LEAD#${lead.leadId}`, sk: 'LEAD' },
+          UpdateExpression: 'SET #s = :s',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':s': statuses[i] },
+        }),
+      );
+    const published = (await api('GET', '/ops/config/rules')).body.published.yaml;
+    const stricter = published
+      .replace(/warm: \[(\d+), \d+\]/, 'warm: [$1, 499]')
+      .replace(/hot: \[\d+, null\]/, 'hot: [500, null]');
+    expect(stricter).not.toBe(published);
+    // Act
+    const res = await fetch(`${p.stack.url}/ops/rules/backtest`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test', 'content-type': 'application/json' },
+      body: JSON.stringify({ yaml: stricter }),
+    });
+    const body = (await res.json()) as BacktestAnswer;
+    const invalid = await fetch(`${p.stack.url}/ops/rules/backtest`, {
+      method: 'POST',
+      headers: { authorization: 'Bearer test', 'content-type': 'application/json' },
+      body: JSON.stringify({ yaml: published.replace('points: 20', 'points: twenty') }),
+    });
+    // Assess
+    expect(res.status).toBe(200);
+    expect(body.withOutcome).toBeGreaterThanOrEqual(4);
+    expect(body.positives).toBeGreaterThanOrEqual(2);
+    expect(body.draft.version).toBeNull();
+    const hotBefore = body.report.compare.tiers.tiers.hot!.leads;
+    expect(hotBefore).toBeGreaterThan(0);
+    expect(body.report.tiers.tiers.hot!.leads).toBe(0);
+    expect(body.report.compare.changed).toBe(hotBefore);
+    const examples = [...body.report.compare.better, ...body.report.compare.worse].map((c) => c.lead);
+    expect(examples.length).toBeGreaterThan(0);
+    expect(leads.map((l) => l.leadId)).toEqual(expect.arrayContaining(examples));
+    expect(invalid.status).toBe(422);
   });
 });

@@ -147,3 +147,48 @@ describe('the store keeps loads exact', () => {
     expect((await stack.lead(leadId))?.status).toBe('routed');
   });
 });
+
+describe('assignment and override that act', () => {
+  it('a manager assigns a nurtured lead: it gets the rep, their load and a first draft for review', async () => {
+    // Prepare
+    const leadId = await stack.seed({ nurture: true });
+    const before = await stack.load('rep-eva');
+    // Act
+    const rep = await stack.api('POST', `/leads/${leadId}/assign`, tokens.bram, {
+      ownerId: 'rep-eva',
+      reason: 'x',
+    });
+    const assigned = await stack.api('POST', `/leads/${leadId}/assign`, tokens.sofie, {
+      ownerId: 'rep-eva',
+      reason: 'missed lead',
+    });
+    await waitFor(async () => (await stack.lead(leadId))?.draft?.status === 'pending', 60_000);
+    // Assess
+    expect(rep.status).toBe(403);
+    expect(assigned).toMatchObject({ status: 200, body: { ownerId: 'rep-eva', status: 'routed' } });
+    const lead = await stack.lead(leadId);
+    expect(lead).toMatchObject({
+      status: 'drafted',
+      route: { kind: 'owner', ownerId: 'rep-eva', ruleId: 'manual' },
+    });
+    expect(lead?.outboxPk).toBeUndefined();
+    expect(await stack.load('rep-eva')).toBe(before + 1);
+    const inbox = await stack.api('GET', '/drafts?status=pending', tokens.eva);
+    expect((inbox.body.items as { leadId: string }[]).map((i) => i.leadId)).toContain(leadId);
+  });
+
+  it('overriding a nurtured lead to hot sends it back to routing (qualify queue, outbox as a safety net)', async () => {
+    // Prepare
+    const leadId = await stack.seed({ nurture: true });
+    // Act
+    const answer = await stack.api('POST', `/leads/${leadId}/override`, tokens.sofie, {
+      tier: 'hot',
+      reason: 'the CEO called',
+    });
+    // Assess
+    expect(answer).toMatchObject({ status: 200, body: { rerouted: true } });
+    const lead = await stack.lead(leadId);
+    expect(lead).toMatchObject({ status: 'received', override: { tier: 'hot' }, outboxPk: 'OUTBOX' });
+    expect(lead?.route).toBeUndefined();
+  });
+});

@@ -6,6 +6,7 @@
 import type { Enrichment } from './enrichment';
 import type { Lead, Provider } from './lead';
 import type { Outcome } from './lifecycle';
+import type { ProcessingRecord } from './privacy/basis';
 import type { Draft, LeadStatus, Rationale, Route, Score, Tier } from './qualification';
 
 /** A lead id: a ULID (26 characters of Crockford's base 32), handed out at intake. */
@@ -72,6 +73,15 @@ export interface LeadRecord {
   readonly outcome?: OutcomeRecord;
   /** Every outcome ever recorded on the lead, oldest first (the basis for accuracy metrics and learning). */
   readonly outcomes?: readonly OutcomeRecord[];
+  /** Lawful basis, purposes and notice version, recorded at intake (functions/agent/privacy/basis.ts). */
+  readonly privacy?: ProcessingRecord;
+  /**
+   * The person objected to profiling before this lead arrived: nothing was enriched or scored, and a person
+   * assesses the lead (functions/agent/privacy/rights.ts).
+   */
+  readonly unscored?: { readonly reason: 'profiling_objection'; readonly at: string };
+  /** Objections, review requests and other privacy requests about this lead (no personal data). */
+  readonly privacyRequests?: readonly PrivacyRequest[];
 }
 
 /** What happened to a lead, as the owner, a manager or the CRM recorded it. */
@@ -95,11 +105,29 @@ export interface OutcomeRecord {
   readonly to: LeadStatus;
 }
 
+/** A prospect's or a privacy officer's request about a lead, recorded on it (never with personal data). */
+export interface PrivacyRequest {
+  readonly at: string;
+  readonly kind: 'objection' | 'review_request' | 'explanation' | 'export';
+  /** `link`: the prospect's signed link; `one_click`: List-Unsubscribe-Post; `ops`: a privacy officer. */
+  readonly via: 'link' | 'one_click' | 'ops';
+  /** team.yaml person id when `via` is `ops`. */
+  readonly by?: string;
+}
+
 export interface AuditEntry {
   readonly at: string;
   /** team.yaml person id. */
   readonly by: string;
-  readonly action: 'edit_draft' | 'approve' | 'reject' | 'reassign' | 'override' | 'outcome' | 'reopen';
+  readonly action:
+    | 'edit_draft'
+    | 'approve'
+    | 'reject'
+    | 'reassign'
+    | 'override'
+    | 'outcome'
+    | 'reopen'
+    | 'assign';
   readonly reason?: string;
   /** Non-personal detail, e.g. `{ from: 'rep-anna', to: 'rep-bram' }` or `{ edited: true }`. */
   readonly detail?: Record<string, unknown>;
@@ -120,3 +148,26 @@ export const toLeadView = (record: LeadRecord, includeRaw = false): LeadView => 
   const { raw, dedupKey: _dedupKey, ...rest } = record;
   return includeRaw ? { ...rest, raw } : rest;
 };
+
+/** How a new score version differs from the one before (points per axis; the tier it came from). */
+export interface ScoreDelta {
+  readonly total: number;
+  readonly fit: number;
+  readonly intent: number;
+  readonly engagement: number;
+  /** Absent for the first version. */
+  readonly tierFrom?: Tier;
+  readonly tierTo: Tier;
+}
+
+/** One version of a lead's score: the full score with its ledger, why it was computed, and what changed. */
+export interface ScoreVersion {
+  /** 1 for the qualification, then one more per re-score. */
+  readonly version: number;
+  /** What caused it (`qualify`, `events:<digest>…`, `daily:<date>`); no two versions share one. */
+  readonly cause: string;
+  readonly at: string;
+  readonly rulesVersion: string;
+  readonly score: Score;
+  readonly delta: ScoreDelta;
+}

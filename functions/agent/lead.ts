@@ -65,6 +65,8 @@ export const CompanySchema = z.object({
   /** Employees as the form stated it: a number, or the lower bound of a range ("11-50" → 11). */
   employees: z.number().int().nonnegative().optional(),
   employeesRaw: z.string().max(100).optional(),
+  /** The industry as the prospect wrote it ("Transport en logistiek"), verbatim. */
+  industry: z.string().max(200).optional(),
   /** ISO 3166-1 alpha-2, upper case. */
   country: z
     .string()
@@ -80,6 +82,8 @@ export const QualifyingAnswersSchema = z.object({
   need: z.string().max(2000).optional(),
   timeline: z.string().max(500).optional(),
   productInterest: z.string().max(500).optional(),
+  /** Tools the prospect says they use now ("HubSpot", "Excel"), verbatim. */
+  currentTools: z.string().max(500).optional(),
 });
 export type QualifyingAnswers = z.infer<typeof QualifyingAnswersSchema>;
 
@@ -121,6 +125,13 @@ export const LeadSchema = z.object({
   source: SourceSchema,
   utm: UtmSchema,
   language: LanguageSchema,
+  /**
+   * What decided the language: the prospect's own text (message), the form's language field, the page
+   * URL, the country, the domain, Accept-Language, or the default.
+   */
+  languageSource: z
+    .enum(['message', 'form', 'page_url', 'country', 'domain', 'accept_language', 'default'])
+    .optional(),
   /** When the prospect submitted, ISO 8601 with offset. */
   submittedAt: z.iso.datetime({ offset: true }),
   /** Own-channel activity known at intake; the submission itself is always one. */

@@ -13,6 +13,7 @@
  *   routed | drafted | sent ──record_outcome(meeting_booked)──▶ meeting
  *   sent | meeting ──record_outcome(won)──▶ won            … ──record_outcome(lost | disqualified)──▶ lost | disqualified
  *   sent | lost | disqualified ──recycle──▶ nurture     won | lost | disqualified ──reopen──▶ routed
+ *   nurture ──reroute──▶ received (routed again)        nurture ──assign──▶ routed (a manager's pick)
  *   any pipeline state ──fail──▶ failed (a step ended in its dead-letter queue)
  *
  * Closing states (won, lost, disqualified) end the owner's work on the lead: a transition out of a state in
@@ -136,6 +137,10 @@ export const LEAD_TRANSITIONS = {
   'record_outcome:lost': { from: ['routed', 'drafted', 'sent', 'meeting'], to: 'lost', means: 'no deal' },
   recycle: { from: ['sent', 'lost', 'disqualified'], to: 'nurture', means: 'back to the nurture sequence' },
   reopen: { from: ['won', 'lost', 'disqualified'], to: 'routed', means: 'back to the owner as an open lead' },
+  // A person raised a nurtured lead's tier: routing runs again (the qualify step, score kept), then drafting.
+  reroute: { from: ['nurture'], to: 'received', means: 'tier raised by a person: routed again' },
+  // A manager hands a lead nobody works to a rep; drafting follows.
+  assign: { from: ['nurture'], to: 'routed', means: 'a manager assigned it to a rep' },
 } as const satisfies Record<string, Omit<LeadTransition, 'command'>>;
 
 export type LeadCommand = keyof typeof LEAD_TRANSITIONS;

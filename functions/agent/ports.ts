@@ -5,18 +5,21 @@
  */
 import type { CrmJob } from './crm/types';
 import type { Enrichment } from './enrichment';
+import type { LeadEvent } from './events';
 import type {
   AuditEntry,
   LeadError,
   LeadRecord,
   OutcomeRecord,
   PipelineStep,
+  PrivacyRequest,
   ScoreOverride,
+  ScoreVersion,
   StepTiming,
 } from './lead-record';
 import type { DraftStatus, LeadStatus, LoadEffect } from './lifecycle';
 import type { LeadMessage } from './pipeline/lead-message';
-import type { Draft, Quadrant, Rationale, Score, Tier } from './qualification';
+import type { Draft, Quadrant, Rationale, Route, Score, Tier } from './qualification';
 
 export type CreateLeadResult =
   | { readonly created: true; readonly leadId: string }
@@ -32,8 +35,9 @@ export type StepTimings = Partial<Record<PipelineStep, StepTiming>>;
  */
 export interface LeadStore {
   /**
-   * Stores a new lead and its dedup guard atomically. When the dedup key is already taken (a resubmission
-   * inside the window), nothing is written and the existing lead's id is returned.
+   * Stores a new lead with one conditional write on its id (derived from the dedup key and its time bucket,
+   * see accept-lead.ts). When the id is already taken — by a lead, or by a reservation pointing at one (a
+   * resubmission inside the window) — nothing is written and the existing lead's id is returned.
    * `pendingEnqueue` puts the lead in the outbox; it leaves the outbox when drafting records its result (or
    * a step records its final error), so a lost or dead-lettered message at any step is re-sent by the sweeper.
    */
@@ -41,6 +45,12 @@ export interface LeadStore {
     record: LeadRecord,
     options: { dedupWindowSeconds: number; pendingEnqueue: boolean },
   ): Promise<CreateLeadResult>;
+  /**
+   * Reserves `leadId` (the next dedup bucket's id of a stored lead) for `forLeadId` until `expiresAtSeconds`,
+   * so a retry that falls into the next bucket answers with the first lead. False when the id is already
+   * taken (by a lead or a reservation).
+   */
+  reserveLeadId(leadId: string, forLeadId: string, expiresAtSeconds: number): Promise<boolean>;
   get(leadId: string): Promise<LeadRecord | undefined>;
   /** Moves an outbox entry's clock to now after the sweeper re-sent it; returns how often it was swept (0 once done). */
   rearmOutbox(leadId: string): Promise<number>;
@@ -77,9 +87,9 @@ export interface LeadQueue {
   send(message: LeadMessage, options?: { delaySeconds?: number }): Promise<void>;
 }
 
-/** A fixed-window rate limit per intake source, shared by every running instance. */
+/** A rate limit per key (a source, a client): `limitPerMinute` requests a minute, bursts up to that many. */
 export interface RateLimiter {
-  /** Counts one request from `source`; `allowed` while the minute's count stays within `limitPerMinute`. */
+  /** Counts one request for `source`; `allowed` while its budget lasts. */
   consume(
     source: string,
     limitPerMinute: number,
@@ -132,6 +142,8 @@ export interface OutgoingMail {
   readonly to: string;
   readonly subject: string;
   readonly text: string;
+  /** Extra message headers (List-Unsubscribe, List-Unsubscribe-Post). */
+  readonly headers?: readonly { readonly name: string; readonly value: string }[];
 }
 
 /** Sends one email; resolves with the provider's message id. */
@@ -191,8 +203,99 @@ export interface ReviewStore {
   rejectDraft(leadId: string, reason: string, audit: AuditEntry): Promise<boolean>;
   /** Lead `reassign`: from the owner the person saw to another (the owner's inbox moves along). */
   reassign(leadId: string, owners: { from: string; to: string }, audit: AuditEntry): Promise<boolean>;
-  /** Lead `override`: a person's tier or total (the inbox order follows the effective tier). */
-  overrideScore(leadId: string, override: ScoreOverride, audit: AuditEntry): Promise<boolean>;
+  /**
+   * Lead `override`: a person's tier or total (the inbox order follows the effective tier). With `reroute`
+   * (lifecycle `reroute`, a nurtured lead raised to hot or warm) the same write takes the lead back to routing:
+   * its nurture route and rationale go, and it enters the outbox, so the qualify step routes it again (the
+   * sweeper re-sends a lost message).
+   */
+  overrideScore(
+    leadId: string,
+    override: ScoreOverride,
+    audit: AuditEntry,
+    reroute?: LeadMove,
+  ): Promise<boolean>;
+  /**
+   * Lead `assign`: a manager gives a lead nobody works (nurture) to a rep. The route is replaced, the rationale
+   * goes (drafting writes one for the owner), the lead enters the outbox until drafted, and with `loadTaken`
+   * (`<team>#<rep>`) the rep's open load is taken in the same write.
+   */
+  assignLead(
+    leadId: string,
+    assignment: { route: Route; loadTaken?: string },
+    move: LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean>;
+}
+
+/* ------------------------------------------------------------ outcomes (functions/agent/pipeline/record-outcome) */
+
+/** One move of a lead as functions/agent/lifecycle.ts decided it: from the state read, to the next, and its load. */
+export interface LeadMove {
+  readonly from: LeadStatus;
+  readonly to: LeadStatus;
+  readonly load: LoadEffect;
+}
+
+/**
+ * What happened after the first email, and the way back. Each is one conditional write with its audit entry:
+ * the lead must still be in `move.from` (the state the use case decided on). When the move leaves the states in
+ * which a lead counts toward its rep's open load, the load its assignment took is released in the same write
+ * (once: a lead whose load was released releases nothing more); when it comes back (reopen), the load is taken
+ * again. False when the lead moved on meanwhile, or (an outcome that keeps the state) the same outcome is
+ * already the lead's latest.
+ */
+export interface OutcomeStore {
+  get(leadId: string): Promise<LeadRecord | undefined>;
+  /** Lead `record_outcome:<outcome>`: the outcome becomes the lead's latest and joins its history. */
+  recordOutcome(leadId: string, move: LeadMove, outcome: OutcomeRecord, audit: AuditEntry): Promise<boolean>;
+  /** Lead `reopen`: a closed lead is open again for its owner; the latest outcome is cleared (history stays). */
+  reopen(leadId: string, move: LeadMove, audit: AuditEntry): Promise<boolean>;
+}
+/** Versioned ops configuration (scoring rules, routing, team) and the published version the pipeline reads. */
+export type { ConfigVersionStore, PublishedConfig } from './ops-config/versions';
+
+/* ------------------------------------------------------------------ CRM sync triggers (functions/agent/crm) */
+
+/** What changed on a lead that the CRM should see: ids only (the sync reads the lead itself). */
+export type CrmNotice = Pick<CrmJob, 'leadId' | 'trigger' | 'outcome'>;
+
+/**
+ * Tells the CRM sync that a lead changed: routed, re-scored, an outcome recorded, the first email sent. The
+ * sync runs later on its own queue, so a CRM (or its queue) that is down never blocks a pipeline step.
+ * `notify` never throws: an adapter that cannot queue the job keeps it for its sweeper, or logs it.
+ */
+export interface CrmNotifier {
+  notify(notice: CrmNotice): Promise<void>;
+}
+
+/* -------------------------------------------------------------- re-scoring (functions/agent/pipeline/rescore-lead) */
+
+/**
+ * A lead's events and score versions. Events are kept once per id; a re-score is one write that stores the new
+ * version beside the lead and moves the lead's current score, conditional on the version it replaces and on its
+ * cause being new, so a redelivered or raced re-score never writes a version twice.
+ */
+export interface RescoreStore {
+  get(leadId: string): Promise<LeadRecord | undefined>;
+  /** Keeps the event once; false when an event with this id is already kept for the lead. */
+  addEvent(leadId: string, event: LeadEvent): Promise<boolean>;
+  listEvents(leadId: string): Promise<LeadEvent[]>;
+  /**
+   * Debounce: marks the lead as waiting for a re-score. True when the caller should queue one (no mark yet, or
+   * the mark is older than `staleSeconds`, so a message lost after marking is queued again).
+   */
+  requestRescore(leadId: string, now: Date, staleSeconds: number): Promise<boolean>;
+  /** The re-score is starting: events from now on mark the lead again. */
+  clearRescoreRequest(leadId: string): Promise<void>;
+  /**
+   * Lead `rescore`: stores `entry` (and `first`, the qualification's version, when it is the first re-score)
+   * and makes `entry.score` the lead's score. False when the lead's version is no longer `entry.version - 1`,
+   * the cause was recorded before, or the lead's state allows no re-score.
+   */
+  saveScoreVersion(leadId: string, entry: ScoreVersion, first?: ScoreVersion): Promise<boolean>;
+  /** Every version, newest first. */
+  scoreHistory(leadId: string): Promise<ScoreVersion[]>;
 }
 
 /* ------------------------------------------------------------- the workspace (functions/agent/pipeline/workspace) */
@@ -241,44 +344,33 @@ export interface WorkspaceStore {
   addNote(leadId: string, note: LeadNote): Promise<boolean>;
 }
 
-/* ------------------------------------------------------------ outcomes (functions/agent/pipeline/record-outcome) */
+/* ------------------------------------------------------------------ privacy (functions/agent/privacy) */
 
-/** One move of a lead as functions/agent/lifecycle.ts decided it: from the state read, to the next, and its load. */
-export interface LeadMove {
-  readonly from: LeadStatus;
-  readonly to: LeadStatus;
-  readonly load: LoadEffect;
+/** A suppression entry: the address (as a salted hash) is never mailed again; `noProfiling`: never scored. */
+export interface SuppressionEntry {
+  readonly reason: 'objection' | 'erasure';
+  readonly at: string;
+  readonly noProfiling: boolean;
 }
 
-/**
- * What happened after the first email, and the way back. Each is one conditional write with its audit entry:
- * the lead must still be in `move.from` (the state the use case decided on). When the move leaves the states in
- * which a lead counts toward its rep's open load, the load its assignment took is released in the same write
- * (once: a lead whose load was released releases nothing more); when it comes back (reopen), the load is taken
- * again. False when the lead moved on meanwhile, or (an outcome that keeps the state) the same outcome is
- * already the lead's latest.
- */
-export interface OutcomeStore {
+/** What the privacy rights need of the leads table. */
+export interface PrivacyStore {
   get(leadId: string): Promise<LeadRecord | undefined>;
-  /** Lead `record_outcome:<outcome>`: the outcome becomes the lead's latest and joins its history. */
-  recordOutcome(leadId: string, move: LeadMove, outcome: OutcomeRecord, audit: AuditEntry): Promise<boolean>;
-  /** Lead `reopen`: a closed lead is open again for its owner; the latest outcome is cleared (history stays). */
-  reopen(leadId: string, move: LeadMove, audit: AuditEntry): Promise<boolean>;
-}
-
-/** Versioned ops configuration (scoring rules, routing, team) and the published version the pipeline reads. */
-export type { ConfigVersionStore, PublishedConfig } from './ops-config/versions';
-
-/* ------------------------------------------------------------------ CRM sync triggers (functions/agent/crm) */
-
-/** What changed on a lead that the CRM should see: ids only (the sync reads the lead itself). */
-export type CrmNotice = Pick<CrmJob, 'leadId' | 'trigger' | 'outcome'>;
-
-/**
- * Tells the CRM sync that a lead changed: routed, re-scored, an outcome recorded, the first email sent. The
- * sync runs later on its own queue, so a CRM (or its queue) that is down never blocks a pipeline step.
- * `notify` never throws: an adapter that cannot queue the job keeps it for its sweeper, or logs it.
- */
-export interface CrmNotifier {
-  notify(notice: CrmNotice): Promise<void>;
+  /** Every lead id of an address (the `byEmail` index, by sha256 of the lower-cased address), oldest first. */
+  leadIdsByEmail(emailSha256: string): Promise<string[]>;
+  /**
+   * Every stored item that belongs to the lead, as stored: the items of its partition (the lead, its
+   * events, outcomes, score history, whatever a later feature keeps there) and its satellites (CRM links).
+   */
+  leadItems(leadId: string): Promise<Record<string, unknown>[]>;
+  suppression(saltedHash: string): Promise<SuppressionEntry | undefined>;
+  /** Adds or strengthens the entry (`noProfiling` once set stays set). */
+  suppress(saltedHash: string, entry: SuppressionEntry): Promise<void>;
+  /** Appends to the lead's `privacyRequests`; false when the lead no longer exists. */
+  recordRequest(leadId: string, request: PrivacyRequest): Promise<boolean>;
+  /**
+   * Lifecycle `qualify` without a score: the person objected to profiling, so a person (the route's owner)
+   * assesses the lead. Takes it out of the outbox. False when it was already routed (a redelivery).
+   */
+  routeWithoutScore(leadId: string, route: Route, steps: StepTimings): Promise<boolean>;
 }

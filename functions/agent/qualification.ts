@@ -4,6 +4,7 @@
  * API. Pure data, no AWS.
  */
 import * as z from 'zod';
+import { DispositionSchema } from './judge/disposition';
 import { LanguageSchema } from './lead';
 import { DraftStatusSchema } from './lifecycle';
 
@@ -45,6 +46,13 @@ export const LedgerEntrySchema = z.object({
   observed: z.unknown().optional(),
   /** Why awarded differs from points: "decayed 50% (activity 30 days old)", "axis cap 40 reached". */
   note: z.string().optional(),
+  /**
+   * Where the fired rule's fact came from (form, registry, website, message) and, for what the prospect
+   * wrote, their verbatim words: "+10 budget approved — 'Het budget is goedgekeurd'".
+   */
+  evidence: z
+    .object({ source: z.enum(['form', 'registry', 'website', 'message']), quote: z.string().optional() })
+    .optional(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
 
@@ -68,6 +76,10 @@ export const ScoreSchema = z.object({
   ledger: z.array(LedgerEntrySchema),
   rulesVersion: z.string(),
   scoredAt: z.string(),
+  /** An explicit hand-raise (demo, trial, pricing, call) in the form or the message. */
+  handRaise: z.boolean().optional(),
+  /** Sales lead or not (job application, vendor pitch, …), decided before routing; see config/dispositions.yaml. */
+  disposition: DispositionSchema.optional(),
 });
 export type Score = z.infer<typeof ScoreSchema>;
 

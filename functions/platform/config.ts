@@ -36,6 +36,9 @@ export const ShippedPathsSchema = z.object({
   HANDOFF_FILE: z.string().min(1).optional(),
   INTAKE_FILE: z.string().min(1).optional(),
   PROMPTS_DIR: z.string().min(1).optional(),
+  DISPOSITIONS_FILE: z.string().min(1).optional(),
+  COMPANY_FILE: z.string().min(1).optional(),
+  PRIVACY_FILE: z.string().min(1).optional(),
 });
 export type ShippedPaths = z.infer<typeof ShippedPathsSchema>;
 
@@ -66,8 +69,27 @@ export const CommonConfigSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** JSON object: event source → HMAC secret for POST /events (`x-signature: sha256=<hex>`), e.g. {"site":"…"}. */
+  EVENT_SECRETS: z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (!v) return {} as Record<string, string>;
+      try {
+        return z.record(z.string(), z.string().min(1)).parse(JSON.parse(v));
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON object of source → secret' });
+        return z.NEVER;
+      }
+    }),
   /** Requests per minute per source before 429. */
   INTAKE_RATE_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  /** Requests per minute per client address before 429. */
+  INTAKE_CLIENT_RATE_PER_MINUTE: z.coerce.number().int().positive().default(120),
+  /** Submissions judged spam per source and minute before 429 (a budget apart from real leads). */
+  INTAKE_SPAM_RATE_PER_MINUTE: z.coerce.number().int().positive().default(60),
+  /** Every source must sign its submissions: a provider without an INTAKE_SECRETS entry is refused (401). */
+  INTAKE_REQUIRE_SIGNATURE: bool,
   /** Same-content resubmissions inside this window return the first lead. */
   DEDUP_WINDOW_SECONDS: z.coerce.number().int().positive().default(600),
   /** Allow enrichment to fetch private/loopback addresses (local stack and tests only). */
@@ -120,6 +142,13 @@ export const CommonConfigSchema = z.object({
    */
   CONFIG_CACHE_SECONDS: z.coerce.number().int().min(0).max(600).default(30),
   ...ShippedPathsSchema.shape,
+  /**
+   * Signs the prospect's privacy links (objection, explanation, erasure) and salts the address hashes that
+   * outlive an erasure. At least 32 characters; required on AWS (set PRIVACY_SECRET_SECRET_REF).
+   */
+  PRIVACY_SECRET: z.string().min(32, 'PRIVACY_SECRET must be at least 32 characters').optional(),
+  /** The public API base URL the privacy links in emails point at, e.g. https://api.example.com. */
+  PRIVACY_BASE_URL: z.url().optional(),
   /** LOCAL STACK ONLY: the dev signing key (JWK JSON) for POST /auth/dev-login (functions/platform/local-jwt.ts). */
   LOCAL_JWT_PRIVATE_JWK: z.string().min(1).optional(),
   /**
@@ -130,8 +159,10 @@ export const CommonConfigSchema = z.object({
   /** The pages' sign-in on AWS: the Cognito hosted UI's base URL and the web client's id (set by the CDK stack). */
   AUTH_HOSTED_UI_URL: z.url().optional(),
   AUTH_CLIENT_ID: z.string().min(1).optional(),
+  EVENT_SECRETS_SECRET_REF: z.string().optional(),
   OPENAI_API_KEY_SECRET_REF: z.string().optional(),
   KVK_API_KEY_SECRET_REF: z.string().optional(),
+  PRIVACY_SECRET_SECRET_REF: z.string().optional(),
 });
 export type CommonConfig = z.infer<typeof CommonConfigSchema>;
 
@@ -208,6 +239,11 @@ export const CrmConfigSchema = z
     CRM_WEBHOOK_BASE_URL: z.url().optional(),
     /** How long a lead's CRM sync is retried (with backoff) before its message goes to the DLQ. */
     CRM_RETRY_BUDGET_HOURS: z.coerce.number().positive().max(336).default(48),
+    /** On AWS the credentials above arrive as references (./secrets.ts), resolved before this is parsed. */
+    HUBSPOT_ACCESS_TOKEN_SECRET_REF: z.string().optional(),
+    HUBSPOT_WEBHOOK_SECRET_SECRET_REF: z.string().optional(),
+    PIPEDRIVE_API_TOKEN_SECRET_REF: z.string().optional(),
+    PIPEDRIVE_WEBHOOK_PASSWORD_SECRET_REF: z.string().optional(),
   })
   .superRefine((env, ctx) => {
     const need = (name: keyof typeof env, why: string) => {

@@ -16,6 +16,7 @@ import {
   type ContactInput,
   type CrmChange,
   type CrmChangeFeed,
+  type CrmEraser,
   CrmError,
   type CrmPort,
   type CrmProps,
@@ -79,7 +80,7 @@ export interface HubspotAdapterOptions extends Partial<CrmHttpOptions> {
   readonly mapping: HubspotMapping;
 }
 
-export class HubspotCrm implements CrmPort, CrmChangeFeed {
+export class HubspotCrm implements CrmPort, CrmChangeFeed, CrmEraser {
   readonly streams = ['deal', 'contact'] as const;
   readonly kind = 'hubspot' as const;
   readonly http: CrmHttp;
@@ -94,6 +95,16 @@ export class HubspotCrm implements CrmPort, CrmChangeFeed {
       headers: () => ({ authorization: `Bearer ${token}` }),
       rateLimit: hubspotRateLimit,
       holdAfter: hubspotHold,
+    });
+  }
+
+  /** POST /crm/v3/objects/contacts/gdpr-delete: HubSpot's permanent delete (204; 404 once gone). */
+  async eraseContact(contactId: string): Promise<void> {
+    await this.http.send({
+      method: 'POST',
+      path: '/crm/v3/objects/contacts/gdpr-delete',
+      body: { objectId: contactId },
+      idempotent: true,
     });
   }
 

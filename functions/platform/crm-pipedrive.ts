@@ -17,6 +17,7 @@ import {
   type ContactInput,
   type CrmChange,
   type CrmChangeFeed,
+  type CrmEraser,
   CrmError,
   type CrmPort,
   type CrmProps,
@@ -75,7 +76,7 @@ export interface PipedriveAdapterOptions extends Partial<CrmHttpOptions> {
   readonly concurrency?: number;
 }
 
-export class PipedriveCrm implements CrmPort, CrmChangeFeed {
+export class PipedriveCrm implements CrmPort, CrmChangeFeed, CrmEraser {
   readonly streams = ['deal'] as const;
   readonly kind = 'pipedrive' as const;
   readonly http: CrmHttp;
@@ -95,6 +96,11 @@ export class PipedriveCrm implements CrmPort, CrmChangeFeed {
       rateLimit: pipedriveRateLimit,
       holdAfter: pipedriveHold,
     });
+  }
+
+  /** DELETE /api/v2/persons/{id}: the person and their details (200; 404 once gone). */
+  async eraseContact(contactId: string): Promise<void> {
+    await this.http.send({ method: 'DELETE', path: `/api/v2/persons/${contactId}`, idempotent: true });
   }
 
   async ensureCompanies(items: readonly CompanyInput[]): Promise<ItemResults<string>> {

@@ -9,6 +9,8 @@
  * - `CRMEVT#<eventId>` / `EVENT`: inbound events, written once (the lifecycle consumes them);
  * - `CRMSIG#<fingerprint>` / `SIG`: signatures of webhook requests already accepted (TTL, replay guard);
  * - `CRMCURSOR#<crm>#<stream>` / `CURSOR`: where the reconciliation stopped;
+ * - `ERASUREREQ` / `<at>#<leadId>`: erasure requests from the CRM (a deleted contact), pending for the privacy
+ *   erasure;
  * - `CRMPENDING` / `<at>#<leadId>#<trigger>#<outcome id>`: CRM jobs the queue did not take (ids only, TTL 14
  *   days like the queue), queued again by the CRM outbox sweeper.
  */
@@ -20,7 +22,8 @@ import {
   PutCommand,
   QueryCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { CrmCursorStore, CrmInbox, CrmLinkStore, CrmPendingJobs, ReplayGuard } from '../agent/crm/port';
+import type { CrmEventLog, ErasureRequest } from '../agent/crm/apply';
+import type { CrmCursorStore, CrmLinkStore, CrmPendingJobs, ReplayGuard } from '../agent/crm/port';
 import type { CrmInboundEvent, CrmJob, CrmKind, CrmLinks } from '../agent/crm/types';
 
 export const crmLinksKey = (leadId: string) => ({ pk: `CRM#${leadId}`, sk: 'CRM' });
@@ -35,7 +38,7 @@ const PENDING_TTL_SECONDS = 14 * 24 * 3600;
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
-export class DynamoCrmStore implements CrmLinkStore, CrmInbox, ReplayGuard {
+export class DynamoCrmStore implements CrmLinkStore, CrmEventLog, ReplayGuard {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly table: string,
@@ -128,6 +131,31 @@ export class DynamoCrmStore implements CrmLinkStore, CrmInbox, ReplayGuard {
       if (isConditionFailure(error)) return false;
       throw error;
     }
+  }
+
+  async has(eventId: string): Promise<boolean> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.table, Key: crmEventKey(eventId), ConsistentRead: true }),
+    );
+    return out.Item !== undefined;
+  }
+
+  /**
+   * Keeps a request to erase one lead's personal data (the CRM deleted its contact) until the privacy
+   * erasure works it off: `ERASUREREQ` / `<requested at>#<lead id>`, ids only.
+   */
+  async requestErasure(request: ErasureRequest): Promise<void> {
+    await this.db.send(
+      new PutCommand({
+        TableName: this.table,
+        Item: {
+          pk: 'ERASUREREQ',
+          sk: `${request.requestedAt}#${request.leadId}`,
+          ...request,
+          status: 'pending',
+        },
+      }),
+    );
   }
 
   async firstSeen(fingerprint: string, ttlSeconds: number): Promise<boolean> {

@@ -5,7 +5,7 @@
 
 import type { CrmMapping } from '../agent/crm/mapping';
 import { loadCrmMappingFile } from '../agent/crm/mapping-file';
-import type { CrmChangeFeed, CrmPort } from '../agent/crm/port';
+import type { CrmChangeFeed, CrmEraser, CrmPort } from '../agent/crm/port';
 import { dynamo } from './clients/dynamodb';
 import { type CrmConfig, CrmConfigSchema, parseConfig } from './config';
 import { HubspotCrm } from './crm-hubspot';
@@ -32,7 +32,7 @@ export const crmMapping = (): CrmMapping => {
 };
 
 /** Builds the adapter of a CRM from config and mapping (tests and the benchmark build their own). */
-export const buildCrm = (c: CrmConfig, m: CrmMapping): (CrmPort & CrmChangeFeed) | undefined => {
+export const buildCrm = (c: CrmConfig, m: CrmMapping): (CrmPort & CrmChangeFeed & CrmEraser) | undefined => {
   if (c.CRM === 'hubspot')
     return new HubspotCrm({
       accessToken: c.HUBSPOT_ACCESS_TOKEN!,
@@ -48,9 +48,9 @@ export const buildCrm = (c: CrmConfig, m: CrmMapping): (CrmPort & CrmChangeFeed)
   return undefined;
 };
 
-let crm: (CrmPort & CrmChangeFeed) | undefined | null;
+let crm: (CrmPort & CrmChangeFeed & CrmEraser) | undefined | null;
 /** The configured CRM's adapter, one per container (its circuit breaker and rate-limit state with it). */
-export const crmPort = (): (CrmPort & CrmChangeFeed) | undefined => {
+export const crmPort = (): (CrmPort & CrmChangeFeed & CrmEraser) | undefined => {
   if (crm === undefined) crm = buildCrm(crmConfig(), crmMapping()) ?? null;
   return crm ?? undefined;
 };

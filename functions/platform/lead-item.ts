@@ -13,6 +13,7 @@
  *   and address words for `q`). The route and a score override move `prioritySk`.
  * Only the adapters in this folder write these keys.
  */
+import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   type DynamoDBDocumentClient,
@@ -28,6 +29,10 @@ export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' }
 export const dedupItemKey = (key: string) => ({ pk: `DEDUP#${key}`, sk: 'DEDUP' });
 export const suppressionKey = (emailSha256: string) => ({ pk: `SUPPRESS#${emailSha256}`, sk: 'SUPPRESS' });
 export const OUTBOX = 'OUTBOX';
+/** The attribute of a reservation item at a lead key (./lead-store-intake.ts): the lead the id is held for. */
+export const RESERVED_FOR = 'reservedFor';
+/** The attribute of a new lead item naming the intake call that wrote it (./lead-store-intake.ts). */
+export const WRITE_ID = 'writeId';
 export const outboxSk = (at: string, leadId: string) => `${at}#${leadId}`;
 /** Sorts after every ISO date: leads without an SLA come last in an owner's inbox. */
 export const NO_SLA = '9999';
@@ -89,6 +94,27 @@ export const listIndexKeys = (record: Pick<LeadRecord, 'leadId' | 'lead'> & Part
   listSearch: listSearchText(record),
 });
 
+/** Sparse `byEmail` index: every lead of an address, by the SHA-256 of the lower-cased address (no scan). */
+export const emailIndexPk = (emailSha256: string) => `EMAIL#${emailSha256}`;
+
+/**
+ * The privacy attributes a new lead item carries: its `byEmail` index keys and, when a retention was
+ * recorded, the TTL attribute `expiresAt` (epoch seconds) that lets DynamoDB delete it.
+ */
+export const privacyAttributes = (record: LeadRecord) => {
+  const email = record.lead.person.email;
+  const until = record.privacy?.retainUntil;
+  return {
+    ...(email
+      ? {
+          emailPk: emailIndexPk(createHash('sha256').update(email.trim().toLowerCase()).digest('hex')),
+          emailSk: `${record.receivedAt}#${record.leadId}`,
+        }
+      : {}),
+    ...(until ? { expiresAt: Math.floor(Date.parse(until) / 1000) } : {}),
+  };
+};
+
 /** The attributes a route stores on the lead (lifecycle `qualify`): the route, its status, the owner index. */
 export const routedAttributes = (leadId: string, route: Route, tier?: Tier) => {
   const decision = decideLead('received', qualifyCommand(route.kind));
@@ -132,6 +158,10 @@ export const toLeadRecord = (item: Record<string, unknown>): LeadRecord => {
     listPk: _l1,
     prioritySk: _l2,
     listSearch: _l3,
+    emailPk: _e1,
+    emailSk: _e2,
+    expiresAt: _x,
+    writeId: _wi,
     ...record
   } = item;
   return record as unknown as LeadRecord;
@@ -244,6 +274,13 @@ export class LeadUpdate {
   /** `path` equals `v`, or is absent when `v` is undefined. */
   equalsOrAbsent(path: string, v: unknown): this {
     return v === undefined ? this.absent(path) : this.equals(path, v);
+  }
+
+  /** `path` is absent or holds `v`. */
+  absentOr(path: string, v: unknown): this {
+    const p = this.name(path);
+    this.conditions.push(`(attribute_not_exists(${p}) OR ${p} = ${this.value(v)})`);
+    return this;
   }
 
   /** `path` is absent or holds something else than `v`. */

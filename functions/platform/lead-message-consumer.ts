@@ -1,12 +1,21 @@
 /**
- * SQS consumer plumbing shared by the pipeline Lambdas: Powertools partial batch responses (only failed
- * records come back), ids-only message parsing, and failures recorded on the lead so a poison lead that
- * ends in the DLQ shows why on the lead itself.
+ * Consumer plumbing shared by the pipeline Lambdas: Powertools partial batch responses (only failed records
+ * come back), ids-only message parsing, and failures recorded on the lead so a poison lead that ends in the
+ * DLQ shows why on the lead itself. Two event sources: an SQS queue of `{ leadId }` messages, and the leads
+ * table's stream (new lead items, as infra/data-plane.ts filters them).
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type {
+  Context,
+  DynamoDBBatchResponse,
+  DynamoDBRecord,
+  DynamoDBStreamEvent,
+  SQSBatchResponse,
+  SQSEvent,
+  SQSRecord,
+} from 'aws-lambda';
 import { QUEUES, type QueueName } from '../../infra/data-plane';
 import type { PipelineStep } from '../agent/lead-record';
 import { LeadMessageSchema } from '../agent/pipeline/lead-message';
@@ -70,6 +79,85 @@ export const leadMessageHandler = (options: LeadMessageOptions) => {
       }),
     );
 };
+
+/** The string attributes of a stream record's new image that a new-lead hook reads. */
+export interface NewLeadImage {
+  readonly leadId: string;
+  readonly dedupKey: string;
+  readonly receivedAt: string;
+  readonly submissionId?: string;
+}
+
+export interface LeadStreamOptions {
+  readonly step: PipelineStep;
+  readonly store: LeadStore;
+  /** Runs first for each new lead (e.g. the dedup reservation of its next bucket); a failure retries the record. */
+  readonly onNewLead?: (lead: NewLeadImage) => Promise<void>;
+  readonly process: (leadId: string) => Promise<Readonly<Record<string, unknown>>>;
+}
+
+const imageOf = (record: DynamoDBRecord): NewLeadImage | undefined => {
+  const image = record.dynamodb?.NewImage;
+  const leadId = image?.leadId?.S;
+  if (!image || !leadId) return undefined;
+  return {
+    leadId,
+    dedupKey: image.dedupKey?.S ?? '',
+    receivedAt: image.receivedAt?.S ?? '',
+    ...(image.submissionId?.S ? { submissionId: image.submissionId.S } : {}),
+  };
+};
+
+/**
+ * A handler for the leads table's stream (NEW_IMAGE records of new leads) with partial batch failures: a
+ * failed record is retried by the event source mapping, then described on its on-failure DLQ; the lead stays
+ * in the outbox index, so the sweeper re-queues it.
+ */
+export const leadStreamHandler = (options: LeadStreamOptions) => {
+  const recordHandler = async (record: DynamoDBRecord): Promise<void> => {
+    const lead = imageOf(record);
+    if (!lead) {
+      logger.error('Stream record without a lead dropped', { eventId: record.eventID });
+      return;
+    }
+    const { leadId } = lead;
+    try {
+      await options.onNewLead?.(lead);
+      const result = await options.process(leadId);
+      logger.info('Step done', { step: options.step, leadId, source: 'stream', ...result });
+    } catch (error) {
+      logger.error('Step failed', {
+        leadId,
+        step: options.step,
+        source: 'stream',
+        error: describeError(error),
+      });
+      await options.store
+        .recordError(
+          leadId,
+          { step: options.step, message: describeError(error), attempts: 1, at: new Date().toISOString() },
+          false,
+        )
+        .catch((e) =>
+          logger.error('Could not record the error on the lead', { leadId, error: describeError(e) }),
+        );
+      throw error;
+    }
+  };
+
+  return middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(async (event: DynamoDBStreamEvent, context: Context) =>
+      processPartialResponse(event, recordHandler, new BatchProcessor(EventType.DynamoDBStreams), {
+        context,
+        throwOnFullBatchFailure: false,
+      }),
+    );
+};
+
+/** Whether an event is a batch of DynamoDB stream records (else SQS). */
+export const isStreamEvent = (event: { Records?: readonly { eventSource?: string }[] }): boolean =>
+  event.Records?.[0]?.eventSource === 'aws:dynamodb';
 
 const safeJson = (text: string): unknown => {
   try {

@@ -32,7 +32,7 @@ export const sqsLeadQueue = (client: SQSClient, queueUrl: string): LeadQueue =>
 const queues = new Map<string, LeadQueue>();
 
 /** The named pipeline queue (its URL from the function's configuration). */
-export const leadQueue = (name: 'qualify' | 'draft' | 'send'): LeadQueue => {
+export const leadQueue = (name: 'qualify' | 'draft' | 'send' | 'rescore'): LeadQueue => {
   let q = queues.get(name);
   if (!q) {
     const vars = queueVar(name);

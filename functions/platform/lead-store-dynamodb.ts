@@ -6,7 +6,15 @@
  * conditional, with conditions from functions/agent/lifecycle.ts.
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { AuditEntry, LeadError, LeadRecord, OutcomeRecord, ScoreOverride } from '../agent/lead-record';
+import type { LeadEvent } from '../agent/events';
+import type {
+  AuditEntry,
+  LeadError,
+  LeadRecord,
+  OutcomeRecord,
+  ScoreOverride,
+  ScoreVersion,
+} from '../agent/lead-record';
 import type { DraftStatus } from '../agent/lifecycle';
 import type {
   BeginSendResult,
@@ -15,21 +23,24 @@ import type {
   LeadMove,
   LeadStore,
   OutcomeStore,
+  RescoreStore,
   ReviewStore,
   SendStore,
   StepTimings,
   StoreCursor,
 } from '../agent/ports';
+import type { Route } from '../agent/qualification';
 import type { LeadTable } from './lead-item';
 import * as intake from './lead-store-intake';
 import * as listings from './lead-store-listings';
 import * as outcomes from './lead-store-outcomes';
 import * as pipeline from './lead-store-pipeline';
+import * as rescore from './lead-store-rescore';
 import * as review from './lead-store-review';
 
 export { leadKey, toLeadRecord } from './lead-item';
 
-export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore, OutcomeStore {
+export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore, OutcomeStore, RescoreStore {
   private readonly t: LeadTable;
 
   constructor(db: DynamoDBDocumentClient, table: string, now: () => Date = () => new Date()) {
@@ -42,6 +53,9 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore, Outco
     options: { dedupWindowSeconds: number; pendingEnqueue: boolean },
   ): Promise<CreateLeadResult> {
     return intake.createLead(this.t, record, options);
+  }
+  reserveLeadId(leadId: string, forLeadId: string, expiresAtSeconds: number): Promise<boolean> {
+    return intake.reserveLeadId(this.t, leadId, forLeadId, expiresAtSeconds);
   }
   rearmOutbox(leadId: string): Promise<number> {
     return intake.rearmOutbox(this.t, leadId);
@@ -105,8 +119,21 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore, Outco
   reassign(leadId: string, owners: { from: string; to: string }, audit: AuditEntry): Promise<boolean> {
     return review.reassign(this.t, leadId, owners, audit);
   }
-  overrideScore(leadId: string, override: ScoreOverride, audit: AuditEntry): Promise<boolean> {
-    return review.overrideScore(this.t, leadId, override, audit);
+  overrideScore(
+    leadId: string,
+    override: ScoreOverride,
+    audit: AuditEntry,
+    reroute?: LeadMove,
+  ): Promise<boolean> {
+    return review.overrideScore(this.t, leadId, override, audit, reroute);
+  }
+  assignLead(
+    leadId: string,
+    assignment: { route: Route; loadTaken?: string },
+    move: LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    return outcomes.assignLead(this.t, leadId, assignment, move, audit);
   }
 
   /* outcomes */
@@ -115,6 +142,26 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore, Outco
   }
   reopen(leadId: string, move: LeadMove, audit: AuditEntry): Promise<boolean> {
     return outcomes.reopen(this.t, leadId, move, audit);
+  }
+
+  /* events and score versions */
+  addEvent(leadId: string, event: LeadEvent): Promise<boolean> {
+    return rescore.addEvent(this.t, leadId, event);
+  }
+  listEvents(leadId: string): Promise<LeadEvent[]> {
+    return rescore.listEvents(this.t, leadId);
+  }
+  requestRescore(leadId: string, now: Date, staleSeconds: number): Promise<boolean> {
+    return rescore.requestRescore(this.t, leadId, now, staleSeconds);
+  }
+  clearRescoreRequest(leadId: string): Promise<void> {
+    return rescore.clearRescoreRequest(this.t, leadId);
+  }
+  saveScoreVersion(leadId: string, entry: ScoreVersion, first?: ScoreVersion): Promise<boolean> {
+    return rescore.saveScoreVersion(this.t, leadId, entry, first);
+  }
+  scoreHistory(leadId: string): Promise<ScoreVersion[]> {
+    return rescore.scoreHistory(this.t, leadId);
   }
 
   /* reads */

@@ -1,13 +1,19 @@
 /**
- * Intake's writes on the leads table: a new lead with its exactly-once guard, and the outbox that makes sure
- * a stored lead is queued until drafting records a result.
+ * Intake's writes on the leads table: a new lead (one conditional PutItem on its derived id, which is also
+ * the exactly-once guard), the reservation of its next dedup bucket's id, and the outbox index that makes
+ * sure a stored lead is qualified until drafting records a result.
+ *
+ * A reservation is an item at the reserved id's lead key (`LEAD#<id>` / `LEAD`) carrying only `reservedFor`
+ * and `expiresAt` (TTL): the key a retry in the next bucket would write, so the same conditional write finds
+ * it. Readers treat it as no lead (./lead-store-listings.ts).
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { LeadRecord } from '../agent/lead-record';
 import type { CreateLeadResult } from '../agent/ports';
+import type { LeadStatus } from '../agent/qualification';
 import {
-  dedupItemKey,
   isConditionFailure,
   type LeadTable,
   LeadUpdate,
@@ -15,11 +21,10 @@ import {
   listIndexKeys,
   OUTBOX,
   outboxSk,
-  toLeadRecord,
+  privacyAttributes,
+  RESERVED_FOR,
+  WRITE_ID,
 } from './lead-item';
-
-/** Tries of `create` when concurrent identical submissions conflict. */
-const CREATE_ATTEMPTS = 5;
 
 type CreateOptions = { dedupWindowSeconds: number; pendingEnqueue: boolean };
 
@@ -28,71 +33,86 @@ export const createLead = async (
   record: LeadRecord,
   options: CreateOptions,
 ): Promise<CreateLeadResult> => {
-  // Identical submissions at the same moment race on one DEDUP item. DynamoDB cancels all but one of the
-  // concurrent transactions with `TransactionConflict` (not `ConditionalCheckFailed`); retried after a short
-  // jitter, they find the winner's DEDUP item and answer with its lead instead of failing with a 500.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await createOnce(t, record, options);
-    } catch (error) {
-      const conflict =
-        error instanceof TransactionCanceledException &&
-        (error.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict');
-      if (!conflict || attempt >= CREATE_ATTEMPTS) throw error;
-      await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
-    }
-  }
-};
-
-const createOnce = async (
-  t: LeadTable,
-  record: LeadRecord,
-  options: CreateOptions,
-): Promise<CreateLeadResult> => {
-  const nowSeconds = Math.floor(t.now().getTime() / 1000);
   const outbox = options.pendingEnqueue
     ? { outboxPk: OUTBOX, outboxSk: outboxSk(record.receivedAt, record.leadId) }
     : {};
+  // Tells this call's own write apart from another request's: when the SDK retries a put whose answer was
+  // lost, the retry fails its condition on the item this call wrote, and that is still "created".
+  const writeId = randomUUID();
   try {
     await t.db.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: t.table,
-              Item: {
-                ...dedupItemKey(record.dedupKey),
-                leadId: record.leadId,
-                expiresAt: nowSeconds + options.dedupWindowSeconds,
-              },
-              ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-              ExpressionAttributeValues: { ':now': nowSeconds },
-            },
-          },
-          {
-            Put: {
-              TableName: t.table,
-              Item: { ...leadKey(record.leadId), ...record, ...outbox, ...listIndexKeys(record) },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
-        ],
+      new PutCommand({
+        TableName: t.table,
+        Item: {
+          ...leadKey(record.leadId),
+          ...record,
+          ...outbox,
+          ...listIndexKeys(record),
+          ...privacyAttributes(record),
+          [WRITE_ID]: writeId,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+        // A duplicate learns what holds the id from the same round trip.
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }),
     );
     return { created: true, leadId: record.leadId };
   } catch (error) {
-    if (!(error instanceof TransactionCanceledException)) throw error;
-    const reasons = error.CancellationReasons ?? [];
-    if (reasons[0]?.Code !== 'ConditionalCheckFailed') throw error;
-    const existing = await t.db.send(
-      new GetCommand({ TableName: t.table, Key: dedupItemKey(record.dedupKey), ConsistentRead: true }),
-    );
-    const leadId = existing.Item?.leadId as string | undefined;
-    if (!leadId) throw error;
-    const lead = await t.db.send(
+    if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    const old = error.Item
+      ? { [RESERVED_FOR]: error.Item[RESERVED_FOR]?.S, status: error.Item.status?.S }
+      : undefined;
+    if (error.Item?.[WRITE_ID]?.S === writeId) return { created: true, leadId: record.leadId };
+    return existingLead(t, record.leadId, old);
+  }
+};
+
+/** The lead that holds `leadId`: the lead itself, or the one a reservation points at. */
+const existingLead = async (
+  t: LeadTable,
+  leadId: string,
+  old: Record<string, unknown> | undefined,
+): Promise<CreateLeadResult> => {
+  let item = old;
+  if (!item) {
+    // An emulator that does not return the old item: read it.
+    const out = await t.db.send(
       new GetCommand({ TableName: t.table, Key: leadKey(leadId), ConsistentRead: true }),
     );
-    return { created: false, leadId, status: lead.Item ? toLeadRecord(lead.Item).status : 'received' };
+    item = out.Item;
+  }
+  const reservedFor = item?.[RESERVED_FOR] as string | undefined;
+  if (!reservedFor) return { created: false, leadId, status: (item?.status as LeadStatus) ?? 'received' };
+  const lead = await t.db.send(
+    new GetCommand({
+      TableName: t.table,
+      Key: leadKey(reservedFor),
+      ConsistentRead: true,
+      ProjectionExpression: '#s',
+      ExpressionAttributeNames: { '#s': 'status' },
+    }),
+  );
+  return { created: false, leadId: reservedFor, status: (lead.Item?.status as LeadStatus) ?? 'received' };
+};
+
+export const reserveLeadId = async (
+  t: LeadTable,
+  leadId: string,
+  forLeadId: string,
+  expiresAtSeconds: number,
+): Promise<boolean> => {
+  try {
+    await t.db.send(
+      new PutCommand({
+        TableName: t.table,
+        Item: { ...leadKey(leadId), [RESERVED_FOR]: forLeadId, expiresAt: expiresAtSeconds },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
   }
 };
 

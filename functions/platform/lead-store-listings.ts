@@ -5,7 +5,7 @@ import { inboxOrderKey } from '../agent/inbox-order';
 import type { LeadRecord } from '../agent/lead-record';
 import type { DraftStatus } from '../agent/lifecycle';
 import type { StoreCursor } from '../agent/ports';
-import { draftIndexPk, type LeadTable, LeadUpdate, leadKey, toLeadRecord } from './lead-item';
+import { draftIndexPk, type LeadTable, LeadUpdate, leadKey, RESERVED_FOR, toLeadRecord } from './lead-item';
 
 type StartKey = Record<string, unknown> | undefined;
 
@@ -29,7 +29,7 @@ export const getLead = async (t: LeadTable, leadId: string): Promise<LeadRecord 
   const out = await t.db.send(
     new GetCommand({ TableName: t.table, Key: leadKey(leadId), ConsistentRead: true }),
   );
-  return out.Item ? toLeadRecord(out.Item) : undefined;
+  return out.Item && !(RESERVED_FOR in out.Item) ? toLeadRecord(out.Item) : undefined;
 };
 
 export const listByOwner = async (

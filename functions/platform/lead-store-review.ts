@@ -6,12 +6,14 @@
 import { type InboxOrderInput, inboxOrderKey } from '../agent/inbox-order';
 import type { AuditEntry, ScoreOverride } from '../agent/lead-record';
 import { type DraftCommand, draftFrom, leadFrom } from '../agent/lifecycle';
-import type { DraftContent } from '../agent/ports';
+import type { DraftContent, LeadMove } from '../agent/ports';
 import type { Tier } from '../agent/qualification';
 import {
   draftIndexPk,
   type LeadTable,
   LeadUpdate,
+  OUTBOX,
+  outboxSk,
   ownerIndexKeys,
   prioritySortKey,
   REORDER_ATTEMPTS,
@@ -84,6 +86,7 @@ export const overrideScore = async (
   leadId: string,
   override: ScoreOverride,
   audit: AuditEntry,
+  reroute?: LeadMove,
 ): Promise<boolean> => {
   for (let attempt = 1; attempt <= REORDER_ATTEMPTS; attempt++) {
     const current = await readOrder(t, leadId);
@@ -94,6 +97,13 @@ export const overrideScore = async (
       .append('audit', [audit])
       .in('status', leadFrom('override'))
       .equalsOrAbsent('draftSk', filed);
+    if (reroute)
+      // Back to routing: a nurtured lead holds no load, so the old route's bookkeeping goes with it.
+      u.set('status', reroute.to)
+        .equals('status', reroute.from)
+        .remove('route', 'rationale', 'ownerPk', 'ownerSk', 'loadTaken', 'loadReleasedAt', 'rotationTicket')
+        .set('outboxPk', OUTBOX)
+        .set('outboxSk', outboxSk(t.now().toISOString(), leadId));
     if (filed !== undefined)
       u.set('draftSk', inboxOrderKey({ ...(current as InboxOrderInput), override, leadId }));
     // The leads list's priority order follows the effective tier too.

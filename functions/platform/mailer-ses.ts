@@ -41,6 +41,9 @@ export const sesMailer = (ses: SESv2Client, configurationSet?: string): Mailer =
             Simple: {
               Subject: { Data: mail.subject, Charset: 'UTF-8' },
               Body: { Text: { Data: mail.text, Charset: 'UTF-8' } },
+              ...(mail.headers?.length
+                ? { Headers: mail.headers.map((h) => ({ Name: h.name, Value: h.value })) }
+                : {}),
             },
           },
           ...(configurationSet ? { ConfigurationSetName: configurationSet } : {}),

@@ -9,7 +9,17 @@
  */
 
 /** The variables that carry secrets; each may be given as `<NAME>_SECRET_REF` instead. */
-export const SECRET_VARIABLES = ['INTAKE_SECRETS', 'OPENAI_API_KEY', 'KVK_API_KEY'] as const;
+export const SECRET_VARIABLES = [
+  'INTAKE_SECRETS',
+  'OPENAI_API_KEY',
+  'KVK_API_KEY',
+  'HUBSPOT_ACCESS_TOKEN',
+  'HUBSPOT_WEBHOOK_SECRET',
+  'PIPEDRIVE_API_TOKEN',
+  'PIPEDRIVE_WEBHOOK_PASSWORD',
+  'EVENT_SECRETS',
+  'PRIVACY_SECRET',
+] as const;
 export type SecretVariable = (typeof SECRET_VARIABLES)[number];
 
 export const SECRET_REF_SUFFIX = '_SECRET_REF';

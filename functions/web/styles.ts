@@ -145,4 +145,10 @@ main{padding:0 .6rem 1.5rem}
 th,td{padding:.35rem .3rem;overflow-wrap:anywhere}
 select{min-width:6rem}
 }
+textarea.code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85rem;line-height:1.35}
+ul.issues{padding-left:1.2rem}
+.history td.actions button{margin:0 .4rem .3rem 0}
+#config h3{margin-top:1.2rem}
+.compare td.num,.compare th.num{text-align:right;font-variant-numeric:tabular-nums}
+.compare .better{color:var(--ok);font-weight:700}.compare .worse{color:var(--hot);font-weight:700}
 `;

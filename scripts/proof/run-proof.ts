@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient, ScanCommand } from '@aws-sdk/lib-dynamodb';
-import type { SQSEvent } from 'aws-lambda';
+import type { DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import type { LeadRecord } from '../../functions/agent/lead-record';
 import { sweepOutbox } from '../../functions/agent/pipeline/sweep-outbox';
 import { sqsLeadQueue as sqsQueue } from '../../functions/platform/lead-queues';
@@ -28,6 +28,7 @@ import type { FaultSettings } from '../../local/fault-proxy';
 import { INJECTION_CORPUS } from '../../local/injection-corpus';
 import type { SqsConsumer } from '../../local/sqs-poller';
 import { startLocalStack } from '../../local/start';
+import type { StreamConsumer } from '../../local/stream-poller';
 
 export interface ProofOptions {
   readonly leads: number;
@@ -292,6 +293,31 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
       },
     }));
 
+  /** The same around the stream consumers: crash before or after the work; deliver the batch twice. */
+  const wrapStreamConsumers = (consumers: readonly StreamConsumer[]) =>
+    consumers.map((c) => ({
+      ...c,
+      timeoutSeconds: 5,
+      handler: async (event: DynamoDBStreamEvent, context: unknown) => {
+        const run = c.handler as (e: DynamoDBStreamEvent, ctx: unknown) => Promise<unknown>;
+        const r = faultRnd();
+        if (r < p) {
+          faults.crashBefore++;
+          throw new Error(`injected crash before ${c.functionName}`);
+        }
+        const result = await run(event, context);
+        if (r < 2 * p) {
+          faults.crashAfter++;
+          throw new Error(`injected crash after ${c.functionName}`);
+        }
+        if (faultRnd() < p) {
+          faults.duplicateDelivery++;
+          await run(event, context);
+        }
+        return result;
+      },
+    }));
+
   const quietLog = (line: string) => {
     if (!line.startsWith('[http]')) options.log(line);
   };
@@ -303,6 +329,7 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
     retryVisibilitySeconds: 1,
     log: quietLog,
     wrapConsumers,
+    wrapStreamConsumers,
     env: {
       OPENAI_API_KEY: 'proof-key',
       OPENAI_BASE_URL: llm.baseURL,
@@ -312,6 +339,7 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
       SEND_STUCK_AFTER_SECONDS: '15',
       ALLOW_PRIVATE_TARGETS: 'true',
       INTAKE_RATE_PER_MINUTE: '1000000',
+      INTAKE_CLIENT_RATE_PER_MINUTE: '1000000',
       // Injected faults make handlers log errors by design; the invariants are read from the stores. LOG_LEVEL=ERROR shows them.
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'SILENT',
     },
@@ -472,7 +500,14 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
       const deadline = Date.now() + Math.max(120_000, options.leads * 100);
       while (quietChecks < 3 && Date.now() < deadline) {
         const depths = await Promise.all(queueUrls.map(depth));
-        const quiet = depths.every((d) => d === 0) && (await draftsUnderway()) === 0;
+        // The table's stream is the intake's outbox: caught up when no stream consumer holds a record.
+        const streams = Object.values((await stack.health()).components.streams.consumers) as {
+          pending: number;
+        }[];
+        const quiet =
+          depths.every((d) => d === 0) &&
+          streams.every((s) => s.pending === 0) &&
+          (await draftsUnderway()) === 0;
         quietChecks = quiet ? quietChecks + 1 : 0;
         await new Promise((r) => setTimeout(r, 500));
       }
@@ -543,7 +578,8 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
     } while (lastKey);
     const leads = new Map(
       items
-        .filter((i) => String(i.pk).startsWith('LEAD#'))
+        // A lead item, not the reservation of a lead id for a dedup bucket.
+        .filter((i) => String(i.pk).startsWith('LEAD#') && !('reservedFor' in i))
         .map((i) => [String(i.leadId), i as unknown as LeadRecord]),
     );
     const rr = items.filter((i) => String(i.pk).startsWith('RR#'));

@@ -2,7 +2,8 @@
  * An isolated intake stack for the `test/intake-*.test.ts` files, on the emulators of test/global-setup.ts:
  * a fresh leads table (same keys, GSIs as infra/data-plane.ts) and fresh queues per stack, the real handlers
  * of FUNCTIONS loaded with that environment, served by the local API Gateway on a free port, plus (optionally)
- * the qualify poller and the outbox sweeper. Starting one takes milliseconds (no second DynamoDB Local), and
+ * the qualify consumers (the table's stream, as on AWS, and the qualify queue the sweeper fills) and the outbox
+ * sweeper. Starting one takes milliseconds (no second DynamoDB Local), and
  * nothing is shared with other test files (counters, dedup items, queues).
  *
  * Handlers read their configuration at module load: `startIntakeStack` calls `vi.resetModules()` first, so
@@ -17,19 +18,22 @@ import { FUNCTIONS, TABLES } from '../../infra/data-plane';
 import { type GatewayRoute, loadFunctionRoutes, startHttpGateway } from '../../local/http-gateway';
 import { createLambdaContext } from '../../local/lambda-context';
 import { type AnyLambdaHandler, importHandler } from '../../local/load-handler';
+import { streamSpecification } from '../../local/provision';
 import { type RunningPollers, startSqsPollers } from '../../local/sqs-poller';
+import { type RunningStreamPollers, startStreamPollers } from '../../local/stream-poller';
 import { createTestQueue, dynamoClient, sqsClient } from './local-aws';
 
 export interface IntakeStackOptions {
   /** Extra function environment (INTAKE_SECRETS, INTAKE_RATE_PER_MINUTE, DEDUP_WINDOW_SECONDS, …). */
   readonly env?: Record<string, string>;
-  /** Run the qualify consumer (enrich, score, route) on the stack's qualify queue. Default false. */
+  /** Run the qualify consumer (enrich, score, route) on the table's stream and the qualify queue. Default false. */
   readonly qualify?: boolean;
 }
 
 export interface TableItems {
   readonly leads: Record<string, unknown>[];
-  readonly dedup: Record<string, unknown>[];
+  /** Lead ids of the next dedup bucket, reserved for a stored lead (`reservedFor`). */
+  readonly reservations: Record<string, unknown>[];
   readonly other: Record<string, unknown>[];
 }
 
@@ -42,12 +46,13 @@ export interface IntakeStack {
   /** The intake handler itself, for in-process calls with built events. */
   readonly intake: AnyLambdaHandler;
   readonly pollers: RunningPollers | undefined;
+  readonly streams: RunningStreamPollers | undefined;
   /** Runs the outbox sweeper handler once. */
   sweep(): Promise<{ queued: number }>;
   /** Every item of the stack's table, split by kind. */
   items(): Promise<TableItems>;
   lead(leadId: string): Promise<Record<string, unknown> | undefined>;
-  /** How many qualify messages the poller processed successfully so far. */
+  /** How many qualify messages and stream records were processed successfully so far. */
   qualified(): number;
   /** Drops the table (a storage outage); `restoreTable` creates it again, empty. */
   dropTable(): Promise<void>;
@@ -83,6 +88,7 @@ const createLeadsTable = async (ddb: DynamoDBClient, name: string) => {
         ],
         Projection: { ProjectionType: 'ALL' as const },
       })),
+      ...streamSpecification(def),
     }),
   );
 };
@@ -108,6 +114,7 @@ export const startIntakeStack = async (options: IntakeStackOptions = {}): Promis
     // Defaults a test may override; reset so a previous stack's env does not leak into this one.
     INTAKE_SECRETS: '',
     INTAKE_RATE_PER_MINUTE: '100000',
+    INTAKE_CLIENT_RATE_PER_MINUTE: '100000',
     DEDUP_WINDOW_SECONDS: '600',
     ALLOWED_ORIGINS: '',
     LOG_LEVEL: process.env.LOCAL_STACK_DEBUG ? 'INFO' : 'ERROR',
@@ -128,15 +135,34 @@ export const startIntakeStack = async (options: IntakeStackOptions = {}): Promis
   const intake = await importHandler(FUNCTIONS.intake.entry);
   const sweeper = await importHandler(FUNCTIONS.outboxSweeper.entry);
   let pollers: RunningPollers | undefined;
+  let streams: RunningStreamPollers | undefined;
   if (options.qualify) {
     const def = FUNCTIONS.qualify;
+    const handler = await importHandler(def.entry);
+    streams = startStreamPollers({
+      dynamodbEndpoint: process.env.AWS_ENDPOINT_URL_DYNAMODB as string,
+      consumers: [
+        {
+          functionName: def.id,
+          tableName: table,
+          handler,
+          batchSize: def.consumesStream.batchSize,
+          retryAttempts: def.consumesStream.retryAttempts,
+          filter: def.consumesStream.filter,
+          timeoutSeconds: def.timeoutSeconds,
+          memoryMb: def.memoryMb,
+        },
+      ],
+      pollIntervalMs: 100,
+      log: () => {},
+    });
     pollers = startSqsPollers({
       sqsEndpoint: process.env.AWS_ENDPOINT_URL_SQS as string,
       consumers: [
         {
           functionName: def.id,
           queueUrl: queues.qualify,
-          handler: await importHandler(def.entry),
+          handler,
           batchSize: def.consumes.batchSize,
           maxBatchingWindowSeconds: def.consumes.maxBatchingWindowSeconds,
           timeoutSeconds: def.timeoutSeconds,
@@ -159,11 +185,12 @@ export const startIntakeStack = async (options: IntakeStackOptions = {}): Promis
       all.push(...(out.Items ?? []));
       start = out.LastEvaluatedKey;
     } while (start);
-    const kind = (i: Record<string, unknown>) => String(i.pk).split('#')[0];
+    const kind = (i: Record<string, unknown>) =>
+      'reservedFor' in i ? 'RESERVED' : String(i.pk).split('#')[0];
     return {
       leads: all.filter((i) => kind(i) === 'LEAD'),
-      dedup: all.filter((i) => kind(i) === 'DEDUP'),
-      other: all.filter((i) => kind(i) !== 'LEAD' && kind(i) !== 'DEDUP'),
+      reservations: all.filter((i) => kind(i) === 'RESERVED'),
+      other: all.filter((i) => kind(i) !== 'LEAD' && kind(i) !== 'RESERVED'),
     };
   };
 
@@ -174,6 +201,7 @@ export const startIntakeStack = async (options: IntakeStackOptions = {}): Promis
     db,
     intake,
     pollers,
+    streams,
     sweep: async () =>
       (await sweeper({}, createLambdaContext({ functionName: FUNCTIONS.outboxSweeper.id }))) as {
         queued: number;
@@ -189,7 +217,9 @@ export const startIntakeStack = async (options: IntakeStackOptions = {}): Promis
           }),
         )
       ).Item,
-    qualified: () => pollers?.status()[FUNCTIONS.qualify.id]?.succeeded ?? 0,
+    qualified: () =>
+      (pollers?.status()[FUNCTIONS.qualify.id]?.succeeded ?? 0) +
+      (streams?.status()[FUNCTIONS.qualify.id]?.succeeded ?? 0),
     dropTable: async () => {
       await ddb.send(new DeleteTableCommand({ TableName: table }));
     },
@@ -203,6 +233,7 @@ export const startIntakeStack = async (options: IntakeStackOptions = {}): Promis
       );
     },
     stop: async () => {
+      await streams?.stop();
       await pollers?.stop();
       await gateway.stop();
       await ddb.send(new DeleteTableCommand({ TableName: table })).catch(() => {});

@@ -9,7 +9,7 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import type { LeadRecord } from '../../functions/agent/lead-record';
 import { KVK_TEST_KEY, startKvkServer } from '../../functions/agent/testing/kvk-server';
 import { localDynamoDb, localSqs } from '../../local/aws';
-import { type LocalStack, startLocalStack } from '../../local/start';
+import { type LocalStack, type LocalStackOptions, startLocalStack } from '../../local/start';
 
 export const SITE_HTML =
   '<!doctype html><html lang="nl"><head><title>Roostr – roosters voor horeca</title>' +
@@ -84,6 +84,10 @@ export const startPipelineStack = async (
     /** The SQS pollers' idle back-off (default 50 → 500 ms). */
     idleBackoffMs?: { min: number; max: number };
     log?: (line: string) => void;
+    /** The JWT authorizer seam (default: every caller is an ops user). */
+    authorize?: LocalStackOptions['authorize'];
+    /** The verified claims of a request (default: every caller is ops-lars, group ops). */
+    claims?: (authorization: string | undefined) => Record<string, string> | null;
   } = {},
 ): Promise<PipelineStack> => {
   const [site, slowSite, brokenSite, kvk] = await Promise.all([
@@ -102,7 +106,13 @@ export const startPipelineStack = async (
     wrapConsumers: (consumers) =>
       consumers.map((c) => ({ ...c, timeoutSeconds: options.consumerTimeoutSeconds ?? 6 })),
     log: options.log ?? (() => {}),
-    authorize: async () => ({ claims: OPS_CLAIMS }),
+    authorize:
+      options.authorize ??
+      (async (event) => {
+        if (!options.claims) return { claims: OPS_CLAIMS };
+        const claims = options.claims(event.headers.authorization);
+        return claims ? { claims } : null;
+      }),
     env: {
       STAGE: 'local',
       LOG_LEVEL: 'SILENT',
@@ -118,6 +128,7 @@ export const startPipelineStack = async (
         email: 5_000,
         intent: 5_000,
       }),
+      INTAKE_CLIENT_RATE_PER_MINUTE: '100000000',
       ...(options.env ?? {}),
     },
   });

@@ -43,6 +43,8 @@ export interface SeedOptions {
   readonly corroborated?: boolean;
   /** The assignment took one unit of the owner's open load in the team (`loadTaken`), as the rotation does. */
   readonly takesLoad?: boolean;
+  /** A cold lead in nurture (no owner, no draft) instead of a routed one; nothing is queued. */
+  readonly nurture?: boolean;
 }
 
 const createTable = async (name: string) => {
@@ -90,10 +92,11 @@ export const startReviewStack = async (options: {
   const table = `review-${randomUUID().slice(0, 8)}`;
   const ddb = await createTable(table);
   const db = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
-  const [draftQ, sendQ, qualifyQ] = await Promise.all([
+  const [draftQ, sendQ, qualifyQ, rescoreQ] = await Promise.all([
     createTestQueue('draft', { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 }),
     createTestQueue('send', { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 }),
     createTestQueue('qualify'),
+    createTestQueue('rescore', { visibilityTimeoutSeconds: 30, maxReceiveCount: 3 }),
   ]);
   const handoffFile = join(tmpdir(), `handoff-${randomUUID()}.yaml`);
   writeFileSync(handoffFile, `version: test@1\ndefault: ${options.handoff}\nrules: []\n`);
@@ -104,6 +107,7 @@ export const startReviewStack = async (options: {
     QUALIFY_QUEUE_URL: qualifyQ.url,
     DRAFT_QUEUE_URL: draftQ.url,
     SEND_QUEUE_URL: sendQ.url,
+    RESCORE_QUEUE_URL: rescoreQ.url,
     HANDOFF_FILE: handoffFile,
     OPENAI_API_KEY: '',
     SES_FROM_ADDRESS: 'sales@example.com',
@@ -120,6 +124,7 @@ export const startReviewStack = async (options: {
     leadRead: FUNCTIONS.leadRead,
     authDev: FUNCTIONS.authDev,
     ops: FUNCTIONS.ops,
+    events: FUNCTIONS.events,
     workspace: FUNCTIONS.workspace,
   });
   const gateway = await startHttpGateway({
@@ -130,7 +135,10 @@ export const startReviewStack = async (options: {
       return claims ? { claims } : null;
     },
   });
-  const consumer = async (def: typeof FUNCTIONS.draft | typeof FUNCTIONS.send, queueUrl: string) => ({
+  const consumer = async (
+    def: typeof FUNCTIONS.draft | typeof FUNCTIONS.send | typeof FUNCTIONS.rescore,
+    queueUrl: string,
+  ) => ({
     functionName: def.id,
     queueUrl,
     handler: await importHandler(def.entry),
@@ -141,7 +149,11 @@ export const startReviewStack = async (options: {
   });
   const pollers = startSqsPollers({
     sqsEndpoint: process.env.AWS_ENDPOINT_URL_SQS as string,
-    consumers: [await consumer(FUNCTIONS.draft, draftQ.url), await consumer(FUNCTIONS.send, sendQ.url)],
+    consumers: [
+      await consumer(FUNCTIONS.draft, draftQ.url),
+      await consumer(FUNCTIONS.send, sendQ.url),
+      await consumer(FUNCTIONS.rescore, rescoreQ.url),
+    ],
     retryVisibilitySeconds: 1,
     log: () => {},
   });
@@ -173,7 +185,7 @@ export const startReviewStack = async (options: {
     }
     const record: LeadRecord = {
       leadId,
-      status: 'routed',
+      status: o.nurture ? 'nurture' : 'routed',
       receivedAt: new Date().toISOString(),
       provider: 'json',
       dedupKey: leadId,
@@ -183,10 +195,24 @@ export const startReviewStack = async (options: {
       },
       raw: { contentType: 'application/json', body: '{}', isBase64Encoded: false },
       enrichment,
-      score: { ...sampleScore(), tier: o.tier ?? 'warm' },
-      route: { ...sampleRoute(), ownerId, team: o.team ?? 'smb', slaDueAt },
+      score: { ...sampleScore(), tier: o.tier ?? (o.nurture ? 'cold' : 'warm') },
+      route: o.nurture
+        ? {
+            kind: 'nurture',
+            ruleId: 'threshold',
+            reason: 'Cold lead',
+            routingVersion: 't',
+            assignedAt: slaDueAt,
+          }
+        : { ...sampleRoute(), ownerId, team: o.team ?? 'smb', slaDueAt },
       steps: {},
     };
+    if (o.nurture) {
+      await db.send(
+        new PutCommand({ TableName: table, Item: { pk: `LEAD#${leadId}`, sk: 'LEAD', ...record } }),
+      );
+      return leadId;
+    }
     await db.send(
       new PutCommand({
         TableName: table,
@@ -258,7 +284,7 @@ export const startReviewStack = async (options: {
   return {
     url: gateway.url,
     table,
-    queues: { draft: draftQ.url, send: sendQ.url },
+    queues: { draft: draftQ.url, send: sendQ.url, rescore: rescoreQ.url },
     db,
     lead,
     load,

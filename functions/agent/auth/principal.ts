@@ -62,3 +62,24 @@ export const principalFromClaims = (
   if (!role) throw new DomainError('forbidden', 'Your account has no role (group sales, manager or ops)');
   return { personId: person.id, role, name: person.name, email: person.email };
 };
+
+/** The Cognito group of privacy officers (DPO): access and erasure requests, nothing else. */
+export const PRIVACY_GROUP = 'privacy';
+
+/**
+ * A person who may serve access and erasure requests: in team.yaml, and in the `ops` or `privacy` group.
+ * `unauthorized` without claims, `forbidden` otherwise.
+ */
+export const privacyOfficerFromClaims = (
+  claims: Claims | undefined,
+  people: ReadonlyMap<string, Person>,
+): { readonly personId: string } => {
+  if (!claims) throw new DomainError('unauthorized', 'Sign in first: no verified token');
+  const id = claims['cognito:username'] ?? claims.username;
+  const person = typeof id === 'string' ? people.get(id) : undefined;
+  if (!person) throw new DomainError('forbidden', 'Your account is not linked to a person in team.yaml');
+  const groups = groupsOf(claims);
+  if (!groups.includes('ops') && !groups.includes(PRIVACY_GROUP))
+    throw new DomainError('forbidden', 'Only ops or the privacy group may serve privacy requests');
+  return { personId: person.id };
+};

@@ -67,6 +67,10 @@ export class InMemoryCrmStore implements CrmLinkStore, CrmInbox, ReplayGuard {
     return true;
   }
 
+  async has(eventId: string): Promise<boolean> {
+    return this.eventIds.has(eventId);
+  }
+
   async firstSeen(fingerprint: string, ttlSeconds: number): Promise<boolean> {
     const now = this.now();
     const until = this.seen.get(fingerprint);

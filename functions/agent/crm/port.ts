@@ -193,3 +193,12 @@ export interface CrmPendingJobs {
   list(limit: number): Promise<{ readonly key: string; readonly job: CrmJob }[]>;
   remove(key: string): Promise<void>;
 }
+
+/**
+ * Erasure in the CRM (GDPR art. 17): the contact / person the lead became is deleted with what the CRM keeps
+ * on it (HubSpot's GDPR delete, Pipedrive's person delete). A contact already gone counts as erased.
+ */
+export interface CrmEraser {
+  readonly kind: CrmKind;
+  eraseContact(contactId: string): Promise<void>;
+}

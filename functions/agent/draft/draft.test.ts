@@ -81,7 +81,7 @@ describe('writeRationaleAndDraft against a chat-completions server', () => {
         ...EMAIL[lang],
         language: lang,
         provider: 'openai',
-        promptVersion: 'rationale-and-draft@1',
+        promptVersion: 'rationale-and-draft@2',
       });
       expect(r.draft?.guardrail).toEqual({ passed: true, issues: [] });
       expect(r.humanReviewRequired).toBe(false);

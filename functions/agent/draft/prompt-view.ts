@@ -7,6 +7,7 @@ import type { Language } from '../lead';
 import { AXES } from '../qualification';
 import { type PromptTemplates, renderPrompt } from './prompts';
 import { firstContactText, LINE_LABELS } from './rationale-lines';
+import { requestCategory } from './request';
 import { signature } from './template';
 import { neutraliseUntrusted, round1 } from './text';
 import { axisSummary, enrichmentFacts, missingBant, QUADRANT_LABEL, TIER_LABEL } from './trusted-facts';
@@ -112,6 +113,9 @@ export function buildMessages(
     routeLine: routeLine(input),
     allowedLinks: [...allowList.urls, ...allowList.emails],
     formType: input.lead.formType,
+    requestCategory: requestCategory(input.lead).replace('_', ' '),
+    sellerName: input.seller?.name ?? 'our company',
+    productName: input.seller?.product ?? 'our product',
     signature: signature(input),
     untrustedJson: untrustedLeadData(input),
   };

@@ -13,7 +13,7 @@ describe('prompts', () => {
     // Act
     const templates = shippedPrompts();
     // Assess
-    expect(PROMPT_VERSION).toBe('rationale-and-draft@1');
+    expect(PROMPT_VERSION).toBe('rationale-and-draft@2');
     expect(templates.system).toContain('UNTRUSTED DATA');
     expect(templates.user.length).toBeGreaterThan(0);
   });
@@ -21,8 +21,8 @@ describe('prompts', () => {
   it('reads PROMPTS_DIR instead when it is configured, and names it when the prompt is missing there', () => {
     // Prepare
     const dir = mkdtempSync(join(tmpdir(), 'prompts-'));
-    writeFileSync(join(dir, 'rationale-and-draft.v1.system.mustache'), 'own system prompt');
-    writeFileSync(join(dir, 'rationale-and-draft.v1.user.mustache'), 'own user prompt');
+    writeFileSync(join(dir, 'rationale-and-draft.v2.system.mustache'), 'own system prompt');
+    writeFileSync(join(dir, 'rationale-and-draft.v2.user.mustache'), 'own user prompt');
     const empty = mkdtempSync(join(tmpdir(), 'prompts-'));
     // Act
     const own = promptsFrom(() => ({ PROMPTS_DIR: dir }))();

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import Mustache from 'mustache';
 
 export const PROMPT_NAME = 'rationale-and-draft';
-export const PROMPT_MAJOR = 1;
+export const PROMPT_MAJOR = 2;
 /** Stored with every result written from this prompt. */
 export const PROMPT_VERSION = `${PROMPT_NAME}@${PROMPT_MAJOR}`;
 

@@ -6,6 +6,7 @@ import type { Enrichment } from '../enrichment';
 import type { Language, Lead } from '../lead';
 import type { Draft, Rationale, Route, Score } from '../qualification';
 import type { PromptTemplates } from './prompts';
+import type { SellerInfo } from './request';
 
 export interface RepInfo {
   id: string;
@@ -31,6 +32,8 @@ export interface DraftingInput {
   rationaleLanguage?: Language;
   /** IANA time zone of the owner's team (business calendar): the rationale's times are local to it. */
   timeZone?: string;
+  /** Our company and product as the draft names them (config/company.yaml). */
+  seller?: SellerInfo;
 }
 
 export interface LlmConfig {

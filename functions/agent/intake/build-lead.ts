@@ -3,7 +3,8 @@
  * field-level validation issues (reachability, email, phone). Strings are trimmed and capped to the
  * schema's limits; values that cannot be normalised are left out (or kept in `extra` for the rep).
  */
-import type { Activity, FormType, Language, Lead } from '../lead';
+import { decideLanguage } from '../judge/language';
+import type { Activity, FormType, Lead } from '../lead';
 import type { MappedFields } from './field-mapping';
 import { issue } from './issues';
 import {
@@ -14,8 +15,6 @@ import {
   employeesLowerBound,
   isPricingPage,
   isYes,
-  languageFromAcceptLanguage,
-  languageOf,
   normaliseEmail,
   normalisePhone,
   utmFromUrl,
@@ -66,6 +65,7 @@ export function buildLead(context: LeadContext): { lead: Lead; issues: Issue[] }
       need: cap(fields.need?.value, 2000),
       timeline: cap(fields.timeline?.value, 500),
       productInterest: cap(fields.productInterest?.value, 500),
+      currentTools: cap(fields.currentTools?.value, 500),
     },
     consent: {
       marketingOptIn: extract.marketingOptIn ?? isYes(fields.marketingOptIn?.value),
@@ -81,11 +81,7 @@ export function buildLead(context: LeadContext): { lead: Lead; issues: Issue[] }
       referrer: cap(extract.referrer ?? fields.referrer?.value, 2048),
     },
     utm: readUtm(fields, pageUrl, context.query),
-    language: readLanguage(
-      fields.language?.value ?? extract.language,
-      pageUrl,
-      context.headers['accept-language'],
-    ),
+    ...languageOfLead(context, pageUrl, country, email),
     submittedAt,
     activities: activitiesOf(formType, formName, pageUrl, submittedAt),
     extra,
@@ -140,7 +136,7 @@ function requireReachability(fields: MappedFields, issues: Issue[]): void {
     issue(
       'email',
       'Give an email address or a phone number so we can reach you',
-      'Vul een e-mailadres of telefoonnummer in zodat we contact met je kunnen opnemen',
+      'Vul een e-mailadres of telefoonnummer in zodat we contact met u kunnen opnemen',
     ),
   );
 }
@@ -174,6 +170,7 @@ function readCompany(
     website,
     employees: employeesRaw ? employeesLowerBound(employeesRaw) : undefined,
     employeesRaw,
+    industry: cap(fields.industry?.value, 200),
     country,
   };
 }
@@ -199,25 +196,26 @@ function readUtm(
   };
 }
 
-/** Form's own language field, else the page URL's /nl/ or /en/ prefix, else Accept-Language, else en. */
-function readLanguage(
-  formValue: string | undefined,
+/** What they wrote, then the form's language field, page URL, country, domain, Accept-Language (judge/language). */
+function languageOfLead(
+  context: LeadContext,
   pageUrl: string | undefined,
-  acceptLanguage: string | undefined,
-): Language {
-  if (formValue?.trim()) return languageOf(formValue) ?? 'en';
-  const pathLanguage = languageOfPath(pageUrl);
-  return pathLanguage ?? languageFromAcceptLanguage(acceptLanguage) ?? 'en';
-}
-
-function languageOfPath(pageUrl: string | undefined): Language | undefined {
-  if (!pageUrl) return undefined;
-  try {
-    const segment = new URL(pageUrl).pathname.split('/')[1];
-    return segment === 'nl' || segment === 'en' ? segment : undefined;
-  } catch {
-    return undefined;
-  }
+  country: string | undefined,
+  email: string | undefined,
+): Pick<Lead, 'language' | 'languageSource'> {
+  const { fields } = context;
+  const decision = decideLanguage({
+    texts: [fields.message?.value, fields.need?.value, fields.productInterest?.value],
+    formLanguage: fields.language?.value ?? context.extract.language,
+    pageUrl,
+    country,
+    domain:
+      (fields.website && domainOfWebsite(fields.website.value)) ||
+      (email && domainOfEmail(email, context.settings.freeMailDomains)) ||
+      undefined,
+    acceptLanguage: context.headers['accept-language'],
+  });
+  return { language: decision.language, languageSource: decision.source };
 }
 
 function activitiesOf(

@@ -282,7 +282,9 @@ describe('parseSubmission: provider fixtures', () => {
     });
     expect(result.lead.company).toMatchObject({ name: 'Atelier Dubois', country: 'FR', employees: 11 });
     expect(result.lead.formType).toBe('demo_request');
-    expect(result.lead.extra).toEqual({ 'Which CRM do you use?': 'Pipedrive' });
+    // The CRM question is a self-reported fact the scoring reads (current tools), not an extra.
+    expect(result.lead.qualifying.currentTools).toBe('Pipedrive');
+    expect(result.lead.extra).toEqual({});
   });
 
   it('?source= forces a provider, and a body of the wrong shape for it is a 422 on body', async () => {

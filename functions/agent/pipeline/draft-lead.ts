@@ -8,6 +8,7 @@
 import type { Calendar } from '../business-time';
 import { notifyCrm } from '../crm/notify';
 import type { DraftingInput, DraftingResult, RepInfo } from '../draft';
+import type { SellerInfo } from '../draft/request';
 import { decideHandoff, type HandoffPolicy } from '../handoff/policy';
 import type { LeadRecord } from '../lead-record';
 import type { CrmNotifier, LeadQueue, LeadStore } from '../ports';
@@ -21,6 +22,8 @@ export interface DraftDeps {
   /** The owner as a signer, from the team file; undefined for unknown ids. */
   readonly rep: (ownerId: string | undefined) => RepInfo | undefined;
   readonly companySiteUrl?: string;
+  /** Our company and product as drafts name them (config/company.yaml). */
+  readonly seller?: SellerInfo;
   /** The handoff policy in force (ops may publish a new version at any time). */
   readonly handoffPolicy: () => Promise<HandoffPolicy>;
   /** The business calendar of the lead's team, for `businessHoursOnly` auto-sends. */
@@ -83,6 +86,9 @@ export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftO
     wantsEmail,
     ...(deps.companySiteUrl ? { companySiteUrl: deps.companySiteUrl } : {}),
     ...(timeZone ? { timeZone } : {}),
+    ...(deps.seller ? { seller: deps.seller } : {}),
+    // The rationale follows the prospect's language too (the rep works the lead in it).
+    rationaleLanguage: record.lead.language,
   });
   // The policy's safety rails hold whatever ops configured: no draft → none; a failed guardrail → review.
   const decision = decideHandoff(record, drafting, await deps.handoffPolicy(), deps.now(), {

@@ -135,7 +135,8 @@ describe('qualifyLead', () => {
 
     // Assess
     expect(result.outcome).not.toBe('skipped');
-    if (result.outcome !== 'skipped') expect(result.score.rulesVersion).toBe('winner');
+    if (result.outcome === 'routed' || result.outcome === 'nurture')
+      expect(result.score.rulesVersion).toBe('winner');
     expect((await store.get('L1'))?.score?.rulesVersion).toBe('winner');
   });
 

@@ -7,9 +7,10 @@
 
 import { notifyCrm } from '../crm/notify';
 import type { Enrichment } from '../enrichment';
+import type { DispositionsFile } from '../judge/disposition';
 import type { Lead } from '../lead';
 import type { PipelineStep, StepTiming } from '../lead-record';
-import type { CrmNotifier, LeadQueue, LeadStore } from '../ports';
+import type { CrmNotifier, LeadQueue, LeadStore, StepTimings } from '../ports';
 import type { Route, Score, Tier } from '../qualification';
 import { matchRoute, type RouteMatch, type RoutingSetup } from '../route';
 import { type CompiledRules, scoreEnrichedLead } from '../score';
@@ -18,6 +19,8 @@ export interface QualifyDeps {
   readonly store: LeadStore;
   readonly enrich: (lead: Lead) => Promise<Enrichment>;
   readonly rules: CompiledRules;
+  /** Where non-sales submissions go and the competitor domains (config/dispositions.yaml). */
+  readonly dispositions?: DispositionsFile;
   readonly routing: RoutingSetup;
   /** Stores the route on the lead atomically with any rotation step; returns the stored route. */
   readonly assign: (input: {
@@ -32,11 +35,21 @@ export interface QualifyDeps {
   readonly now: () => Date;
   /** Monotonic milliseconds, for step timings. */
   readonly clock: () => number;
+  /**
+   * A person who objected to profiling (functions/agent/privacy/rights.ts) is neither enriched nor scored:
+   * their lead goes straight to a person (routing's fallback owner, else the nurture owner).
+   */
+  readonly privacy?: {
+    objectsToProfiling(email: string | undefined): Promise<boolean>;
+    routeWithoutScore(leadId: string, route: Route, steps: StepTimings): Promise<boolean>;
+  };
 }
 
 export type QualifyOutcome =
   | { readonly outcome: 'routed' | 'nurture'; readonly route: Route; readonly score: Score }
-  | { readonly outcome: 'skipped'; readonly reason: 'missing' | 'spam' | 'failed' };
+  | { readonly outcome: 'skipped'; readonly reason: 'missing' | 'spam' | 'failed' }
+  /** The person objected to profiling: routed to a person without enrichment or score. */
+  | { readonly outcome: 'unscored'; readonly route: Route };
 
 const timing = (ms: number, now: Date): StepTiming => ({
   ms: Math.round(ms * 100) / 100,
@@ -49,13 +62,38 @@ export const qualifyLead = async (leadId: string, deps: QualifyDeps): Promise<Qu
   if (record.status === 'spam' || record.status === 'failed')
     return { outcome: 'skipped', reason: record.status };
 
+  if (record.unscored && record.route) return { outcome: 'unscored', route: record.route };
+  if (
+    !record.enrichment &&
+    !record.route &&
+    deps.privacy &&
+    (await deps.privacy.objectsToProfiling(record.lead.person.email))
+  ) {
+    const t0 = deps.clock();
+    const now = deps.now();
+    const { fallback, nurture } = deps.routing.routing;
+    const route: Route = {
+      kind: 'owner',
+      ownerId: fallback.owner ?? nurture.owner,
+      ruleId: 'profiling-objection',
+      reason: 'The person objected to profiling: not scored, a person assesses the lead',
+      routingVersion: deps.routing.version,
+      assignedAt: now.toISOString(),
+    };
+    await deps.privacy.routeWithoutScore(leadId, route, { route: timing(deps.clock() - t0, now) });
+    const stored = (await deps.store.get(leadId))?.route ?? route;
+    return { outcome: 'unscored', route: stored };
+  }
+
   let { enrichment, score } = record;
   if (!enrichment || !score) {
     const t0 = deps.clock();
     enrichment = await deps.enrich(record.lead);
     const t1 = deps.clock();
     const now = deps.now();
-    score = scoreEnrichedLead(record.lead, enrichment, deps.rules, now);
+    score = scoreEnrichedLead(record.lead, enrichment, deps.rules, now, {
+      ...(deps.dispositions ? { dispositions: deps.dispositions } : {}),
+    });
     const t2 = deps.clock();
     const steps: Partial<Record<PipelineStep, StepTiming>> = {
       enrich: timing(t1 - t0, now),
@@ -73,8 +111,13 @@ export const qualifyLead = async (leadId: string, deps: QualifyDeps): Promise<Qu
   let route = record.route;
   if (!route) {
     const t0 = deps.clock();
-    const match = matchRoute({ lead: record.lead, enrichment, score }, deps.routing);
-    route = await deps.assign({ leadId, match, tier: score.tier, submittedAt: record.lead.submittedAt });
+    // A person's override (a nurtured lead raised to hot) routes by the tier and total they gave.
+    const o = record.override;
+    const effective = o ? { ...score, tier: o.tier ?? score.tier, total: o.total ?? score.total } : score;
+    const match = matchRoute({ lead: record.lead, enrichment, score: effective }, deps.routing);
+    // Its SLA runs from the moment the person raised it.
+    const submittedAt = o ? o.at : record.lead.submittedAt;
+    route = await deps.assign({ leadId, match, tier: effective.tier, submittedAt });
     await deps.store.recordSteps(leadId, { route: timing(deps.clock() - t0, deps.now()) });
   }
 

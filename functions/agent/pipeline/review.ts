@@ -10,7 +10,7 @@
  * | GET /leads/{id}                | own leads (else 404)| all    | all |
  * | edit / approve / reject draft  | own leads (else 404)| all    | 403 |
  * | override score                 | own leads (else 404)| all    | 403 |
- * | reassign                       | 403                | all     | 403 |
+ * | reassign / assign              | 403                | all     | 403 |
  * Another rep's lead answers 404, not 403: a rep cannot probe which lead ids exist.
  */
 import * as z from 'zod';
@@ -23,11 +23,18 @@ import type { AuditEntry, LeadRecord, ScoreOverride } from '../lead-record';
 import { APPROVED_OR_LATER, decideDraft, decideLead } from '../lifecycle';
 import type { LeadQueue, ReviewStore } from '../ports';
 import { DRAFT_STATUSES, type DraftStatus, DraftStatusSchema, TIERS, type Tier } from '../qualification';
+import { decideRoute, type RoutingSetup } from '../route';
 import type { Person } from '../route/team';
 
 export interface ReviewDeps {
   readonly store: ReviewStore;
   readonly sendQueue: LeadQueue;
+  /** Where a nurtured lead raised to hot or warm goes to be routed again. */
+  readonly qualifyQueue?: LeadQueue;
+  /** Where a lead a manager assigned goes to get its first draft. */
+  readonly draftQueue?: LeadQueue;
+  /** Routing and teams: the SLA and team of a manager's assignment. */
+  readonly routing?: RoutingSetup;
   readonly people: ReadonlyMap<string, Person>;
   readonly now: () => Date;
   /**
@@ -319,6 +326,63 @@ export const rejectDraft = async (
   return { leadId, status: 'rejected' as const };
 };
 
+const ownerTarget = (deps: ReviewDeps, body: { ownerId?: unknown }) => {
+  const ownerId = text(body.ownerId, 'ownerId', 64);
+  const target = deps.people.get(ownerId);
+  if (!target || (target.role !== 'rep' && target.role !== 'manager'))
+    throw new DomainError('invalid', 'ownerId must be a rep or manager of team.yaml', { field: 'ownerId' });
+  return ownerId;
+};
+
+/**
+ * A manager gives a lead nobody works (nurture) to a rep (lifecycle `assign`): the route names the rep (SLA
+ * from now by the lead's effective tier), the rep's open load is taken in their team, and the lead is drafted
+ * for its new owner through the draft queue (the outbox re-sends a lost message).
+ */
+const assignUnowned = async (
+  deps: ReviewDeps,
+  p: Principal,
+  record: LeadRecord,
+  ownerId: string,
+  reason: string,
+) => {
+  const decision = decideLead(record.status, 'assign');
+  if (!decision.ok)
+    throw new DomainError('conflict', `The lead is ${record.status} and has no owner to change`);
+  if (!deps.routing || !deps.draftQueue)
+    throw new Error('assigning needs the routing setup and the draft queue');
+  const now = deps.now();
+  const team = [...deps.routing.teams.teams.values()].find((t) =>
+    t.members.some((m) => m.person.id === ownerId),
+  );
+  const { route: decided } = decideRoute(
+    { kind: 'owner', ownerId, ruleId: 'manual', reason: `Assigned by ${p.name}: ${reason}` },
+    deps.routing,
+    { tier: effectiveTier(record) ?? 'warm', submittedAt: now.toISOString(), now },
+  );
+  const route = team ? { ...decided, team: team.id } : decided;
+  const audit: AuditEntry = {
+    at: now.toISOString(),
+    by: p.personId,
+    action: 'assign',
+    reason,
+    detail: { from: record.route?.ownerId ?? 'nobody', to: ownerId, fromStatus: record.status },
+  };
+  const assignment = { route, ...(team ? { loadTaken: `${team.id}#${ownerId}` } : {}) };
+  if (!(await deps.store.assignLead(record.leadId, assignment, decision, audit)))
+    throw new DomainError('conflict', 'The lead changed meanwhile; reload and try again');
+  await deps.draftQueue.send({ leadId: record.leadId });
+  return { leadId: record.leadId, ownerId, status: decision.to };
+};
+
+/** POST /leads/{id}/assign: any lead to a rep; an owned lead changes owner, a nurtured one gets its first. */
+export const assignLead = async (
+  deps: ReviewDeps,
+  p: Principal,
+  leadId: string,
+  body: { ownerId?: unknown; reason?: unknown },
+) => reassignLead(deps, p, leadId, body);
+
 export const reassignLead = async (
   deps: ReviewDeps,
   p: Principal,
@@ -327,12 +391,12 @@ export const reassignLead = async (
 ) => {
   if (p.role !== 'manager') throw new DomainError('forbidden', 'Only managers reassign leads');
   const reason = text(body.reason, 'reason', 1000);
-  const ownerId = text(body.ownerId, 'ownerId', 64);
-  const target = deps.people.get(ownerId);
-  if (!target || (target.role !== 'rep' && target.role !== 'manager'))
-    throw new DomainError('invalid', 'ownerId must be a rep or manager of team.yaml', { field: 'ownerId' });
+  const ownerId = ownerTarget(deps, body);
   const record = await readableLead(deps.store, p, leadId);
-  if (record.route?.kind !== 'owner') throw new DomainError('conflict', 'This lead has no owner to change');
+  if (record.route?.kind !== 'owner') {
+    if (record.status === 'nurture') return assignUnowned(deps, p, record, ownerId, reason);
+    throw new DomainError('conflict', 'This lead has no owner to change');
+  }
   if (!decideLead(record.status, 'reassign').ok)
     throw new DomainError('conflict', `The lead is ${record.status} and can no longer be reassigned`);
   const from = record.route.ownerId ?? '';
@@ -384,7 +448,12 @@ export const overrideScore = async (
     reason,
     detail: { fromTier: record.score.tier, fromTotal: record.score.total, ...override },
   };
-  if (!(await deps.store.overrideScore(leadId, override, audit)))
+  // A nurtured lead raised to hot or warm is routed again: an owner and a first draft, the normal way.
+  const raised = override.tier === 'hot' || override.tier === 'warm';
+  const reroute = raised && deps.qualifyQueue ? decideLead(record.status, 'reroute') : undefined;
+  const move = reroute?.ok ? reroute : undefined;
+  if (!(await deps.store.overrideScore(leadId, override, audit, move)))
     throw new DomainError('conflict', 'The lead changed meanwhile; reload and try again');
-  return { leadId, override };
+  if (move && deps.qualifyQueue) await deps.qualifyQueue.send({ leadId });
+  return { leadId, override, rerouted: move !== undefined };
 };

@@ -25,6 +25,8 @@ import { ulid } from 'ulid';
 import { notifyCrm } from '../crm/notify';
 import type { AutoSendGate } from '../handoff/send-limits';
 import { type CrmNotifier, type LeadQueue, type Mailer, MailerError, type SendStore } from '../ports';
+import { saltedEmailHash } from '../privacy/links';
+import { type PrivacyLinkSettings, privacyNotice } from '../privacy/notice';
 import { delayUntil } from './lead-message';
 
 export interface SendDeps {
@@ -43,6 +45,11 @@ export interface SendDeps {
   readonly autoSendGate?: AutoSendGate;
   /** The CRM sync's trigger (absent: no CRM); told once the email is sent, to log it on the contact. */
   readonly crm?: CrmNotifier;
+  /**
+   * The privacy notice and one-click unsubscribe headers every mail carries, and the salted suppression
+   * hashes objections and erasures leave (functions/agent/privacy).
+   */
+  readonly privacy?: PrivacyLinkSettings;
 }
 
 export type SendOutcome =
@@ -123,7 +130,10 @@ const sendOnce = async (leadId: string, deps: SendDeps): Promise<SendOutcome> =>
   };
   const to = record.lead.person.email;
   if (!to) return fail('no_recipient', 'the lead has no email address');
-  if (await deps.store.isSuppressed(emailHash(to)))
+  if (
+    (await deps.store.isSuppressed(emailHash(to))) ||
+    (deps.privacy && (await deps.store.isSuppressed(saltedEmailHash(deps.privacy.secret, to))))
+  )
     return fail('suppressed', 'the recipient is on the suppression list (bounce, complaint or unsubscribe)');
   const rep = deps.rep(record.route?.ownerId);
   if (!rep) return fail('no_sender', 'the owner is not in team.yaml');
@@ -144,6 +154,8 @@ const sendOnce = async (leadId: string, deps: SendDeps): Promise<SendOutcome> =>
   const begun = await deps.store.beginSend(leadId, { attemptId, startedAt: nowIso() });
   if (begun === 'conflict') return { outcome: 'skipped', reason: 'lost_race' };
 
+  // The notice is added here, after every edit and review, so nobody's edit can remove it.
+  const notice = deps.privacy ? privacyNotice(record, deps.privacy, deps.now()) : undefined;
   let messageId: string;
   try {
     ({ messageId } = await deps.mailer.send({
@@ -152,7 +164,8 @@ const sendOnce = async (leadId: string, deps: SendDeps): Promise<SendOutcome> =>
       replyTo: rep.email,
       to,
       subject: draft.subject,
-      text: draft.body,
+      text: notice ? `${draft.body}\n\n${notice.text}` : draft.body,
+      ...(notice ? { headers: notice.headers } : {}),
     }));
   } catch (error) {
     const kind = error instanceof MailerError ? error.kind : 'unknown';

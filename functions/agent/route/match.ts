@@ -11,7 +11,8 @@ import { type RoutingFile, type RoutingSetup, tierRank, type When } from './rule
 export interface RouteInput {
   readonly lead: Lead;
   readonly enrichment: Enrichment;
-  readonly score: Pick<Score, 'tier' | 'quadrant' | 'total'>;
+  readonly score: Pick<Score, 'tier' | 'quadrant' | 'total'> &
+    Partial<Pick<Score, 'fit' | 'handRaise' | 'disposition'>>;
 }
 
 export interface RouteMatch {
@@ -40,6 +41,8 @@ export interface RoutingFacts {
 }
 
 export const THRESHOLD_RULE_ID = 'threshold';
+/** A submission that is not a sales lead (job application, vendor pitch, …): never a rep's time. */
+export const DISPOSITION_RULE_ID = 'disposition';
 export const FALLBACK_RULE_ID = 'fallback';
 
 export function routingFacts(input: RouteInput, routing: RoutingFile): RoutingFacts {
@@ -140,7 +143,19 @@ export function matchRoute(input: RouteInput, setup: RoutingSetup | RoutingFile)
   const f = routingFacts(input, routing);
   const head = leadHeadline(f);
   const { threshold } = routing;
-  if (!threshold.exceptFormTypes.includes(f.formType)) {
+  const disposition = input.score.disposition;
+  if (disposition && disposition.kind !== 'sales')
+    return {
+      kind: 'nurture',
+      ruleId: DISPOSITION_RULE_ID,
+      reason: `Not a sales lead: ${disposition.reason}`,
+      ownerId: routing.nurture.owner,
+    };
+  const handRaiseFromFit =
+    threshold.exceptHandRaise !== undefined &&
+    input.score.handRaise === true &&
+    (input.score.fit ?? 0) >= threshold.exceptHandRaise.minFit;
+  if (!threshold.exceptFormTypes.includes(f.formType) && !handRaiseFromFit) {
     if (tierRank(f.tier) < tierRank(threshold.minTier))
       return {
         kind: 'nurture',

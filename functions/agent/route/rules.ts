@@ -111,6 +111,15 @@ export const RoutingFileSchema = z
           .array(z.enum(FORM_TYPES))
           .default([])
           .meta({ description: 'Form types that always go to a person (e.g. demo_request).' }),
+        exceptHandRaise: z
+          .strictObject({
+            minFit: z.number().meta({ description: 'Fit score from which the company is an ICP fit.' }),
+          })
+          .optional()
+          .meta({
+            description:
+              'An explicit hand-raise (demo, trial, pricing or a call, in the form or the message) from a company with at least this fit always goes to a person.',
+          }),
       })
       .meta({ description: 'Checked before the rules: below it a lead goes to nurture, not to a person.' }),
     nurture: z.strictObject({

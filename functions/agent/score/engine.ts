@@ -20,7 +20,7 @@
  */
 import type { Axis, LedgerEntry, Quadrant, Score, Tier } from '../qualification';
 import { type CustomFactRef, customFactName, isCustomFactRef } from './custom-facts';
-import { FACT_KINDS, type FactName, type LeadFacts } from './facts';
+import { FACT_KINDS, type FactEvidence, type FactName, type LeadFacts } from './facts';
 import { type Condition, conditionFacts, inferAgeFact, type Rule, type RulesFile } from './rules';
 
 type Predicate = (f: LeadFacts) => boolean;
@@ -238,6 +238,8 @@ export function firedRuleIds(rules: RulesFile | CompiledRules, facts: LeadFacts)
 export interface ScoreOptions {
   /** Ledger reasons in this language when the rule has one (`reasonNl`); default English. */
   language?: 'en' | 'nl';
+  /** Where each fact came from, with the prospect's words: shown on the fired rules' ledger lines. */
+  evidence?: FactEvidence;
 }
 
 function factValue(facts: LeadFacts, name: FactName | CustomFactRef): unknown {
@@ -250,6 +252,15 @@ function observedOf(r: CompiledRule, facts: LeadFacts): unknown {
   const o: Record<string, unknown> = {};
   for (const k of r.facts) o[k] = factValue(facts, k);
   return o;
+}
+
+function evidenceFor(r: CompiledRule, evidence: FactEvidence): LedgerEntry['evidence'] {
+  for (const name of r.facts) {
+    if (isCustomFactRef(name)) continue;
+    const found = evidence[name];
+    if (found) return found.quote ? { source: found.source, quote: found.quote } : { source: found.source };
+  }
+  return undefined;
 }
 
 function tierOf(total: number, tiers: RulesFile['tiers']): Tier {
@@ -325,6 +336,8 @@ export function scoreLead(
       }
       entry.awarded = pts;
       sums[rule.axis] += pts;
+      const evidence = options.evidence ? evidenceFor(r, options.evidence) : undefined;
+      if (evidence) entry.evidence = evidence;
       if (pts !== rule.points) entry.note = notes.join('; ');
     }
     ledger[i] = entry;

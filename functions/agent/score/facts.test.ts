@@ -154,6 +154,7 @@ describe('deriveFacts', () => {
   it('reads BANT answers, ignoring non-answers, and keeps no personal data', () => {
     // Prepare
     const lead = makeLead({
+      message: 'Graag wat meer achtergrond over leads sneller opvolgen.',
       qualifying: {
         budget: '€10k per jaar',
         authority: 'n.v.t.',

@@ -5,9 +5,13 @@
  * Missing values are `null` (never `undefined`), so `exists` has one meaning and Facts serialise to JSON.
  * Ages are whole days (floored) between the newest matching activity/signal and `now`; 0 when in the future.
  * No personal data lives here: no email address, name, phone number or message text (only its length).
+ * `deriveFactsWithEvidence` adds, beside the facts, the prospect's own words each fact was read from, for the
+ * ledger on the lead record (never logged).
  */
 import { inBusinessHours } from '../business-time';
 import type { Enrichment, Industry } from '../enrichment';
+import { type Evidence, INDUSTRY_KEYWORDS, type LeadReading, readLead } from '../judge/read-lead';
+import type { Signal } from '../judge/signals';
 import type { FormType, Language, Lead } from '../lead';
 import { type CustomFactDeclarations, type CustomFactValues, customFactsFromLead } from './custom-facts';
 
@@ -34,9 +38,9 @@ export const FACT_KINDS = {
   /** Registry employee count, else the form's (lower bound of a range); null when unknown. */
   employees: nullable(num()),
   employeesSource: nullable(str<'registry' | 'form'>()),
-  /** Registry industry, else inferred from website technologies / description keywords, else 'other'. */
+  /** Registry industry, else the form's answer, else inferred from the website, else 'other'. */
   industry: str<Industry>(),
-  industrySource: str<'registry' | 'inferred' | 'none'>(),
+  industrySource: str<'registry' | 'form' | 'inferred' | 'none'>(),
   /** ISO 3166-1 alpha-2: form > registry > phone > tld (enrichment.geo). */
   country: nullable(str()),
   countrySource: nullable(str<'form' | 'registry' | 'phone' | 'tld'>()),
@@ -57,6 +61,8 @@ export const FACT_KINDS = {
   technologies: strs(),
   /** The job title names a decision maker (owner, director, head of, C-level, …); the title itself is not kept. */
   decisionMakerTitle: bool(),
+  /** The job title's level: executive (CEO, DGA, owner), vp_director, head_manager, staff; null when no title. */
+  seniority: nullable(str<'executive' | 'vp_director' | 'head_manager' | 'staff'>()),
   formType: str<FormType>(),
   language: str<Language>(),
   /** Mon–Fri 09:00–17:30 (configurable) in the lead's time zone (by country, default Europe/Amsterdam). */
@@ -71,7 +77,7 @@ export const FACT_KINDS = {
   growth: bool(),
   growthAgeDays: nullable(num()),
   intentSignals: num(),
-  /** A demo request activity, or the form itself is a demo/trial request. */
+  /** A demo request activity, the form itself is a demo/trial request, or the message asks for one. */
   demoRequest: bool(),
   demoRequestAgeDays: nullable(num()),
   /** A pricing-page visit, or the form itself is the pricing/quote form. */
@@ -93,6 +99,18 @@ export const FACT_KINDS = {
   hasNeed: bool(),
   /** Months until the stated timeline ("asap" → 0, "binnen 3 maanden" → 3, "Q3" → months to Q3 start). */
   timelineMonths: nullable(num()),
+  /** What the prospect says of the budget: approved, reserved, a range/amount, or just mentioned. */
+  budgetStatus: nullable(str<'approved' | 'reserved' | 'range' | 'mentioned'>()),
+  /** The budget is approved or reserved (form or message). */
+  budgetApproved: bool(),
+  /** Where they are in buying, as they say it: researching, evaluating, comparing, ready_to_buy. */
+  buyingStage: nullable(str<'researching' | 'evaluating' | 'comparing' | 'ready_to_buy'>()),
+  /** The strongest thing they asked for: demo, trial, pricing, call, information; null when nothing. */
+  requestedAction: nullable(str<'demo' | 'trial' | 'pricing' | 'call' | 'information'>()),
+  /** An explicit hand-raise: they asked for a demo, a trial, pricing or a call (form type or message). */
+  handRaise: bool(),
+  /** Team or volume size they state (reps, users, seats); null when not stated. */
+  teamSize: nullable(num()),
   marketingOptIn: bool(),
   dataConfidence: num(),
   messageLength: num(),
@@ -111,6 +129,9 @@ export const FACT_NAMES = Object.keys(FACT_KINDS) as [FactName, ...FactName[]];
  * by name (`custom.leadSource` in a condition reads `custom.leadSource` here).
  */
 export type LeadFacts = Facts & { custom?: CustomFactValues };
+
+/** Where each fact's value came from and the prospect's words, for the ledger ("— 'Het budget is goedgekeurd'"). */
+export type FactEvidence = Partial<Record<FactName, Evidence>>;
 
 /** Settings deriveFacts needs (the rules file's `settings` block satisfies this). */
 export interface FactSettings {
@@ -144,30 +165,6 @@ function minAge(a: number | null, b: number | null): number | null {
 }
 
 // --- industry inference -------------------------------------------------------------------------------
-
-/** Keyword → industry, checked in order against website title/description/name and technology categories. */
-const INDUSTRY_KEYWORDS: ReadonlyArray<[Industry, RegExp]> = [
-  [
-    'saas',
-    /\b(saas|software[- ]as[- ]a[- ]service|cloud[- ]?(platform|software)|subscription software|b2b software)\b/i,
-  ],
-  ['ecommerce', /\b(e-?commerce|webshop|web shop|online shop|onlinewinkel|online winkel|webwinkel)\b/i],
-  [
-    'logistics',
-    /\b(logisti(ek|cs|que)|transport|warehous\w*|fulfil?ment|expeditie|freight|shipping|vervoer)\b/i,
-  ],
-  ['software', /\b(software|app development|softwareontwikkeling|it[- ]services|ict)\b/i],
-  ['manufacturing', /\b(manufactur\w*|productie|fabrikant|machinebouw|factory|fabriek|industrial)\b/i],
-  ['wholesale', /\b(wholesale|groothandel|distribut\w*)\b/i],
-  ['finance', /\b(fintech|bank|finance|financ\w+|insurance|verzekering\w*|accountan\w*)\b/i],
-  ['healthcare', /\b(health\s?care|zorg|medical|medisch|clinic|kliniek|pharma\w*)\b/i],
-  ['education', /\b(education|onderwijs|school|university|universiteit|training|opleiding\w*)\b/i],
-  ['consulting', /\b(consult\w*|advies\w*|adviseur\w*)\b/i],
-  ['marketing', /\b(marketing|reclame|advertising|agency|bureau)\b/i],
-  ['construction', /\b(construction|bouw\w*|aannem\w*|installat\w*)\b/i],
-  ['hospitality', /\b(hotel|restaurant|horeca|hospitality|catering)\b/i],
-  ['retail', /\b(retail|winkel\w*|store)\b/i],
-];
 
 function inferIndustry(enrichment: Enrichment): Industry | null {
   const site = enrichment.website;
@@ -302,14 +299,83 @@ export function deriveFacts(
   now: Date,
   settings: FactSettings = DEFAULT_FACT_SETTINGS,
   customFacts?: CustomFactDeclarations,
+  proposed: readonly Signal[] = [],
 ): LeadFacts {
-  const facts = deriveBuiltinFacts(lead, enrichment, now, settings);
-  if (customFacts && Object.keys(customFacts).length > 0)
-    return { ...facts, custom: customFactsFromLead(lead, customFacts) };
-  return facts;
+  return deriveFactsWithEvidence(lead, enrichment, now, settings, customFacts, proposed).facts;
 }
 
-function deriveBuiltinFacts(lead: Lead, enrichment: Enrichment, now: Date, settings: FactSettings): Facts {
+/** The facts and, per fact, where its value came from with the prospect's words (for the ledger). */
+export function deriveFactsWithEvidence(
+  lead: Lead,
+  enrichment: Enrichment,
+  now: Date,
+  settings: FactSettings = DEFAULT_FACT_SETTINGS,
+  customFacts?: CustomFactDeclarations,
+  proposed: readonly Signal[] = [],
+): { facts: LeadFacts; evidence: FactEvidence; reading: LeadReading } {
+  const reading = readLead(lead, now, proposed);
+  const builtin = deriveBuiltinFacts(lead, enrichment, now, settings, reading);
+  const evidence = evidenceOf(lead, enrichment, builtin, reading);
+  const facts =
+    customFacts && Object.keys(customFacts).length > 0
+      ? { ...builtin, custom: customFactsFromLead(lead, customFacts) }
+      : builtin;
+  return { facts, evidence, reading };
+}
+
+function evidenceOf(lead: Lead, enrichment: Enrichment, facts: Facts, reading: LeadReading): FactEvidence {
+  const out: FactEvidence = {};
+  const from = reading.evidence;
+  const put = (names: FactName[], evidence: Evidence | undefined) => {
+    if (evidence) for (const name of names) out[name] = evidence;
+  };
+  if (facts.employeesSource === 'registry') put(['employees'], { source: 'registry' });
+  else if (facts.employeesSource === 'form')
+    put(['employees'], {
+      source: 'form',
+      quote: lead.company.employeesRaw ?? String(lead.company.employees),
+    });
+  if (facts.industrySource === 'registry') put(['industry'], { source: 'registry' });
+  else if (facts.industrySource === 'form') put(['industry'], from.industry);
+  else if (facts.industrySource === 'inferred') put(['industry'], { source: 'website' });
+  if (facts.countrySource === 'form') put(['country'], { source: 'form', quote: lead.company.country });
+  else if (facts.countrySource === 'registry') put(['country'], { source: 'registry' });
+  if (facts.hasCrm)
+    put(
+      ['hasCrm', 'crm'],
+      from.crm ?? ((enrichment.website?.crm.length ?? 0) > 0 ? { source: 'website' } : undefined),
+    );
+  if (facts.usesMarketingAutomation)
+    put(
+      ['usesMarketingAutomation', 'marketingAutomation'],
+      from.marketing_automation ?? { source: 'website' },
+    );
+  put(['seniority', 'decisionMakerTitle'], from.seniority);
+  const formBudget = lead.qualifying.budget
+    ? { source: 'form' as const, quote: lead.qualifying.budget }
+    : undefined;
+  put(['hasBudget', 'budgetStatus', 'budgetApproved'], from.budget ?? formBudget);
+  const formTimeline = lead.qualifying.timeline
+    ? { source: 'form' as const, quote: lead.qualifying.timeline }
+    : undefined;
+  put(['timelineMonths', 'hasTimeline'], formTimeline ?? from.timeline);
+  put(['hasNeed'], lead.qualifying.need ? { source: 'form', quote: lead.qualifying.need } : from.need);
+  put(['buyingStage'], from.stage);
+  put(['teamSize'], from.teamSize);
+  put(['requestedAction', 'handRaise'], from.action);
+  const askedDemo = from['action:demo'] ?? from['action:trial'];
+  if (askedDemo?.source === 'message' && !['demo_request', 'trial'].includes(lead.formType))
+    put(['demoRequest'], askedDemo);
+  return out;
+}
+
+function deriveBuiltinFacts(
+  lead: Lead,
+  enrichment: Enrichment,
+  now: Date,
+  settings: FactSettings,
+  reading: LeadReading,
+): Facts {
   const nowMs = now.getTime();
   const registry = enrichment.registry;
   const site = enrichment.website;
@@ -326,12 +392,15 @@ function deriveBuiltinFacts(lead: Lead, enrichment: Enrichment, now: Date, setti
     employeesSource = 'form';
   }
 
-  // Industry: registry (SBI-based) unless it said 'other', then the website, then 'other'.
+  // Industry: registry (SBI-based) unless it said 'other', then the form's answer, then the website.
   let industry: Industry = 'other';
   let industrySource: Facts['industrySource'] = 'none';
   if (registry && registry.industry !== 'other') {
     industry = registry.industry;
     industrySource = 'registry';
+  } else if (reading.industry) {
+    industry = reading.industry;
+    industrySource = 'form';
   } else {
     const inferred = inferIndustry(enrichment);
     if (inferred) {
@@ -390,6 +459,12 @@ function deriveBuiltinFacts(lead: Lead, enrichment: Enrichment, now: Date, setti
   let hasDownload = lead.formType === 'download';
   let hasWebinar = false;
   let hasClick = false;
+  // A demo or trial asked for in the message is a demo request of the submission moment too.
+  if (
+    !hasDemo &&
+    reading.signals.some((s) => s.kind === 'action' && (s.value === 'demo' || s.value === 'trial'))
+  )
+    hasDemo = true;
   if (hasDemo) demo = submittedAgeDays;
   if (hasPricing) pricing = submittedAgeDays;
   if (hasDownload) download = submittedAgeDays;
@@ -431,8 +506,15 @@ function deriveBuiltinFacts(lead: Lead, enrichment: Enrichment, now: Date, setti
   const submitted = new Date(lead.submittedAt);
 
   const q = lead.qualifying;
-  const timelineMonths = parseTimelineMonths(q.timeline, now);
+  const timelineMonths = parseTimelineMonths(q.timeline, now) ?? reading.timelineMonths;
   const lower = (xs: string[]) => xs.map((x) => x.toLowerCase()).sort();
+  const said = (category: 'crm' | 'marketing_automation') =>
+    reading.tools.filter((tool) => tool.category === category).map((tool) => tool.name);
+  const crm = [...new Set([...lower(site?.crm ?? []), ...said('crm')])].sort();
+  const automation = [
+    ...new Set([...lower(site?.marketingAutomation ?? []), ...said('marketing_automation')]),
+  ].sort();
+  const requestedAction = reading.actions[0] ?? null;
 
   return {
     employees,
@@ -446,13 +528,14 @@ function deriveBuiltinFacts(lead: Lead, enrichment: Enrichment, now: Date, setti
     roleAddress: email?.roleAddress ?? false,
     businessEmail: email?.businessDomain ?? false,
     emailMx: email?.mx ?? null,
-    hasCrm: (site?.crm.length ?? 0) > 0,
-    crm: lower(site?.crm ?? []),
-    usesMarketingAutomation: (site?.marketingAutomation.length ?? 0) > 0,
-    marketingAutomation: lower(site?.marketingAutomation ?? []),
+    hasCrm: crm.length > 0,
+    crm,
+    usesMarketingAutomation: automation.length > 0,
+    marketingAutomation: automation,
     ecommercePlatform: (site?.ecommerce.length ?? 0) > 0,
     technologies: lower(site?.technologies.map((t) => t.name) ?? []),
     decisionMakerTitle: DECISION_MAKER.test(lead.person.jobTitle ?? ''),
+    seniority: reading.seniority,
     formType: lead.formType,
     language: lead.language,
     submittedInOfficeHours: Number.isNaN(submitted.getTime())
@@ -481,11 +564,17 @@ function deriveBuiltinFacts(lead: Lead, enrichment: Enrichment, now: Date, setti
     pageViews,
     pageViewAgeDays: pageView,
     lastActivityAgeDays: last,
-    hasBudget: meaningfulAnswer(q.budget),
+    hasBudget: meaningfulAnswer(q.budget) || reading.budget !== null,
     hasTimeline: meaningfulAnswer(q.timeline) || timelineMonths !== null,
     hasAuthority: meaningfulAnswer(q.authority),
-    hasNeed: meaningfulAnswer(q.need),
+    hasNeed: meaningfulAnswer(q.need) || reading.need,
     timelineMonths,
+    budgetStatus: reading.budget,
+    budgetApproved: reading.budget === 'approved' || reading.budget === 'reserved',
+    buyingStage: reading.stage,
+    requestedAction,
+    handRaise: requestedAction !== null && requestedAction !== 'information',
+    teamSize: reading.teamSize,
     marketingOptIn: lead.consent.marketingOptIn,
     dataConfidence: enrichment.confidence,
     messageLength: lead.message?.length ?? 0,

@@ -26,8 +26,10 @@ export {
 export {
   DEFAULT_FACT_SETTINGS,
   deriveFacts,
+  deriveFactsWithEvidence,
   FACT_KINDS,
   FACT_NAMES,
+  type FactEvidence,
   type FactKind,
   type FactName,
   type FactSettings,

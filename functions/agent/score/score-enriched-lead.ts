@@ -4,15 +4,40 @@
  * by the pipeline and by the ops CLI alike. Pure: `now` is passed in.
  */
 import type { Enrichment } from '../enrichment';
+import { classifyDisposition, type DispositionsFile } from '../judge/disposition';
+import type { Signal } from '../judge/signals';
 import type { Lead } from '../lead';
 import type { Score } from '../qualification';
 import { type CompiledRules, scoreLead } from './engine';
-import { deriveFacts } from './facts';
+import { deriveFactsWithEvidence } from './facts';
 
 export const scoreEnrichedLead = (
   lead: Lead,
   enrichment: Enrichment,
   rules: CompiledRules,
   now: Date,
-): Score =>
-  scoreLead(deriveFacts(lead, enrichment, now, rules.file.settings, rules.file.customFacts), rules, now);
+  options: ScoreLeadOptions = {},
+): Score => {
+  const proposed = options.proposed ?? [];
+  const { facts, evidence } = deriveFactsWithEvidence(
+    lead,
+    enrichment,
+    now,
+    rules.file.settings,
+    rules.file.customFacts,
+    proposed,
+  );
+  const score = scoreLead(facts, rules, now, { evidence });
+  return {
+    ...score,
+    handRaise: facts.handRaise,
+    disposition: classifyDisposition(lead, options.dispositions),
+  };
+};
+
+export interface ScoreLeadOptions {
+  /** Signals proposed for the message (checked to quote it verbatim). */
+  readonly proposed?: readonly Signal[];
+  /** Competitor domains and destinations (config/dispositions.yaml). */
+  readonly dispositions?: DispositionsFile;
+}

@@ -5,8 +5,16 @@
  * use cases and for the ops CLI.
  */
 import { DomainError } from '../errors';
+import type { LeadEvent } from '../events';
 import { inboxOrderKey } from '../inbox-order';
-import type { AuditEntry, LeadError, LeadRecord, OutcomeRecord, ScoreOverride } from '../lead-record';
+import type {
+  AuditEntry,
+  LeadError,
+  LeadRecord,
+  OutcomeRecord,
+  ScoreOverride,
+  ScoreVersion,
+} from '../lead-record';
 import {
   type DraftCommand,
   type DraftStatus,
@@ -31,14 +39,21 @@ type Stored = Mutable<LeadRecord> & {
 };
 
 export class InMemoryLeadStore
-  implements ports.LeadStore, ports.SendStore, ports.ReviewStore, ports.OutcomeStore
+  implements ports.LeadStore, ports.SendStore, ports.ReviewStore, ports.OutcomeStore, ports.RescoreStore
 {
+  /** Lead id → its events by id. */
+  readonly events = new Map<string, Map<string, LeadEvent>>();
+  /** Lead id → its score versions, oldest first. */
+  readonly versions = new Map<string, ScoreVersion[]>();
+  /** Lead id → when a re-score was requested (the debounce mark). */
+  readonly rescoreMarks = new Map<string, string>();
   readonly records = new Map<string, Stored>();
   /** Open leads per `<team>#<rep>` (the rotation's load items). */
   readonly loads = new Map<string, number>();
   /** Lead id → when it entered (or was re-armed in) the outbox. */
   readonly outbox = new Map<string, string>();
-  private readonly dedup = new Map<string, string>();
+  /** Reserved lead id → the lead it is held for (the next dedup bucket of a stored lead). */
+  readonly reservations = new Map<string, string>();
   private readonly sweeps = new Map<string, number>();
 
   constructor(private readonly now: () => Date = () => new Date()) {}
@@ -76,13 +91,19 @@ export class InMemoryLeadStore
     record: LeadRecord,
     options: { dedupWindowSeconds: number; pendingEnqueue: boolean },
   ): Promise<ports.CreateLeadResult> {
-    const existing = this.dedup.get(record.dedupKey);
+    // The id is derived from the dedup key: taken by a lead or by a reservation means a duplicate.
+    const existing = this.records.has(record.leadId) ? record.leadId : this.reservations.get(record.leadId);
     if (existing)
       return { created: false, leadId: existing, status: this.records.get(existing)?.status ?? 'received' };
-    this.dedup.set(record.dedupKey, record.leadId);
     this.seed(record);
     if (options.pendingEnqueue) this.outbox.set(record.leadId, record.receivedAt);
     return { created: true, leadId: record.leadId };
+  }
+
+  async reserveLeadId(leadId: string, forLeadId: string, _expiresAtSeconds: number): Promise<boolean> {
+    if (this.records.has(leadId) || this.reservations.has(leadId)) return false;
+    this.reservations.set(leadId, forLeadId);
+    return true;
   }
 
   async get(leadId: string): Promise<LeadRecord | undefined> {
@@ -167,6 +188,57 @@ export class InMemoryLeadStore
       this.loads.set(loadTaken, (this.loads.get(loadTaken) ?? 0) + 1);
     }
     return route;
+  }
+
+  /* --------------------------------------------------------------------------- events and re-scores */
+
+  async addEvent(leadId: string, event: LeadEvent): Promise<boolean> {
+    const events = this.events.get(leadId) ?? new Map<string, LeadEvent>();
+    this.events.set(leadId, events);
+    if (events.has(event.id)) return false;
+    events.set(event.id, structuredClone(event));
+    return true;
+  }
+
+  async listEvents(leadId: string): Promise<LeadEvent[]> {
+    return [...(this.events.get(leadId)?.values() ?? [])]
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .map((e) => structuredClone(e));
+  }
+
+  async requestRescore(leadId: string, now: Date, staleSeconds: number): Promise<boolean> {
+    if (!this.records.has(leadId)) return false;
+    const mark = this.rescoreMarks.get(leadId);
+    if (mark && Date.parse(mark) >= now.getTime() - staleSeconds * 1000) return false;
+    this.rescoreMarks.set(leadId, now.toISOString());
+    return true;
+  }
+
+  async clearRescoreRequest(leadId: string): Promise<void> {
+    this.rescoreMarks.delete(leadId);
+  }
+
+  async saveScoreVersion(leadId: string, entry: ScoreVersion, first?: ScoreVersion): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record || !decideLead(record.status, 'rescore').ok) return false;
+    if ((record.scoreVersion ?? 1) !== entry.version - 1) return false;
+    if (record.scoreCauses?.includes(entry.cause)) return false;
+    const versions = this.versions.get(leadId) ?? [];
+    if (versions.some((v) => v.version === entry.version || (first && v.version === first.version)))
+      return false;
+    this.versions.set(leadId, [
+      ...versions,
+      ...(first ? [structuredClone(first)] : []),
+      structuredClone(entry),
+    ]);
+    record.score = structuredClone(entry.score);
+    record.scoreVersion = entry.version;
+    record.scoreCauses = [...(record.scoreCauses ?? []), entry.cause];
+    return true;
+  }
+
+  async scoreHistory(leadId: string): Promise<ScoreVersion[]> {
+    return [...(this.versions.get(leadId) ?? [])].reverse().map((v) => structuredClone(v));
   }
 
   /* ---------------------------------------------------------------------------------------- outcomes */
@@ -343,11 +415,47 @@ export class InMemoryLeadStore
     return true;
   }
 
-  async overrideScore(leadId: string, override: ScoreOverride, audit: AuditEntry): Promise<boolean> {
+  async overrideScore(
+    leadId: string,
+    override: ScoreOverride,
+    audit: AuditEntry,
+    reroute?: ports.LeadMove,
+  ): Promise<boolean> {
     const record = this.records.get(leadId);
-    if (!record || !this.move(record, 'override')) return false;
+    if (!record || !decideLead(record.status, 'override').ok) return false;
+    if (reroute && record.status !== reroute.from) return false;
     record.override = structuredClone(override);
     record.audit = [...(record.audit ?? []), structuredClone(audit)];
+    if (reroute) {
+      record.status = reroute.to;
+      delete record.route;
+      delete record.rationale;
+      delete record.loadTaken;
+      delete record.loadReleasedAt;
+      this.outbox.set(leadId, this.now().toISOString());
+    }
+    return true;
+  }
+
+  async assignLead(
+    leadId: string,
+    assignment: { route: Route; loadTaken?: string },
+    move: ports.LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record || record.status !== move.from) return false;
+    record.status = move.to;
+    record.route = structuredClone(assignment.route);
+    delete record.rationale;
+    delete record.loadReleasedAt;
+    delete record.loadTaken;
+    if (assignment.loadTaken) {
+      record.loadTaken = assignment.loadTaken;
+      this.loads.set(assignment.loadTaken, (this.loads.get(assignment.loadTaken) ?? 0) + 1);
+    }
+    record.audit = [...(record.audit ?? []), structuredClone(audit)];
+    this.outbox.set(leadId, this.now().toISOString());
     return true;
   }
 }

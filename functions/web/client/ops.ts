@@ -15,6 +15,8 @@ import {
   session,
   showIdentity,
 } from './lib';
+import { backtestControls } from './ops-backtest';
+import { configEditor } from './ops-config';
 
 type Mode = 'review' | 'auto' | 'none';
 const MODES: readonly Mode[] = ['review', 'auto', 'none'];
@@ -365,21 +367,28 @@ const history = () =>
     ),
   );
 
+/** The handoff points' part of the page (re-rendered after each change); the config editor sits below it. */
+const handoffPart = h('div', { id: 'handoff' });
+
 const load = async () => {
   state = await api<HandoffState>('GET', '/ops/handoff');
   draft = structuredClone(state.active.config);
   draft.rules ??= [];
-  main.replaceChildren(h('h1', {}, 'Ops: handoff points'), editor(), history());
+  handoffPart.replaceChildren(editor(), history());
 };
 
 const start = async () => {
   const me: Me = await session(main, 'Sign in to ops');
   showIdentity(me);
   announce(`Signed in as ${me.name}`);
+  main.replaceChildren(
+    h('h1', {}, 'Ops: handoff points and rules'),
+    handoffPart,
+    configEditor(backtestControls),
+  );
   try {
     await load();
   } catch (e) {
-    main.replaceChildren(h('h1', {}, 'Ops: handoff points'));
     announce(`The handoff configuration cannot be loaded: ${(e as Error).message}`, 'error');
   }
 };

@@ -385,6 +385,16 @@ export const startHubspotServer = async (options: HubspotServerOptions = {}): Pr
       });
     }
 
+    // ---- GDPR delete: the contact goes, and with it every association (HubSpot answers 204) ----------------
+    if (path === '/crm/v3/objects/contacts/gdpr-delete' && method === 'POST') {
+      const id = String((body as { objectId?: unknown } | undefined)?.objectId ?? '');
+      if (!store('contacts').delete(id)) return ok(404, error('OBJECT_NOT_FOUND', 'Object not found'));
+      for (const a of [...associations])
+        if (a.startsWith(`contacts:${id}->`) || a.endsWith(`->contacts:${id}`)) associations.delete(a);
+      record(204);
+      return void res.writeHead(204, rateHeaders).end();
+    }
+
     // ---- v4 associations -----------------------------------------------------------------------------------
     m = /^\/crm\/v4\/associations\/([a-z0-9-]+)\/([a-z0-9-]+)\/batch\/create$/.exec(path);
     if (m && method === 'POST') {

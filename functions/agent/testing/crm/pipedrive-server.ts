@@ -245,6 +245,12 @@ export const startPipedriveServer = async (
       });
       return ok(200, { success: true, data: item, additional_data: null });
     }
+    // ---- delete (API v2: `{ success, data: { id } }`) ------------------------------------------------------
+    m = /^\/(?:api\/v2|v1)\/(organizations|persons|deals|leads)\/([\w-]+)$/.exec(path);
+    if (m && method === 'DELETE') {
+      if (!items[m[1] as Entity].delete(m[2]!)) return ok(404, failure('Entity not found', 'not_found'));
+      return ok(200, { success: true, data: { id: Number(m[2]) } });
+    }
     m = /^\/(?:api\/v2|v1)\/(organizations|persons|deals|leads)\/([\w-]+)$/.exec(path);
     if (m && method === 'GET') {
       const item = items[m[1] as Entity].get(m[2]!);

@@ -1,0 +1,246 @@
+/**
+ * A score that lives: engagement events come in (`POST /events`), are kept once per id with their lead, and a
+ * debounced re-score (one queue message per burst) computes a new score version from the lead, its enrichment
+ * and every event it has, with the rules in force. Each version keeps the full ledger, the rules version, the
+ * delta against the one before and its cause; `GET /leads/{id}` shows them as `scoreHistory`, newest first.
+ *
+ * Deterministic: the score is a function of the set of events (not their order, not how often each arrived) and
+ * the moment of scoring, and the cause names that set, so replays produce no second version for the same cause.
+ */
+import { createHash } from 'node:crypto';
+import { DomainError } from '../errors';
+import { EventBatchSchema, type LeadEvent, leadWithEvents, pageOf } from '../events';
+import { verifySignature } from '../intake/signatures';
+import type { LeadRecord, ScoreVersion } from '../lead-record';
+import { decideLead } from '../lifecycle';
+import type { LeadQueue, RescoreStore } from '../ports';
+import type { Score } from '../qualification';
+import { type CompiledRules, scoreEnrichedLead } from '../score';
+
+export interface RescoreDeps {
+  readonly store: RescoreStore;
+  /** The rules in force (through the rules loader, so the source can change). */
+  readonly rules: () => CompiledRules;
+  readonly now: () => Date;
+}
+
+/** How long a burst of events is gathered before its one re-score, and when a mark counts as stale. */
+export const RESCORE_DEBOUNCE_SECONDS = 5;
+const STALE_MARK_SECONDS = 120;
+
+export interface IngestDeps {
+  readonly store: RescoreStore;
+  readonly rescoreQueue: LeadQueue;
+  readonly now: () => Date;
+  readonly debounceSeconds?: number;
+}
+
+export interface IngestResult {
+  /** New events kept. */
+  readonly accepted: number;
+  /** Events kept before (same id): not an error. */
+  readonly duplicates: number;
+  /** Events for a lead we do not have: not an error, nothing kept. */
+  readonly unknown: number;
+  /** Leads a re-score was queued for. */
+  readonly rescoring: number;
+}
+
+export interface EventRequest {
+  /** `?source=` of the request: who sends (the key of its secret). */
+  readonly source: string | undefined;
+  readonly rawBody: string;
+  /** Lower-case header names. */
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly method: string;
+  readonly url: string;
+}
+
+/**
+ * The request's source, verified like an intake webhook: `x-signature: sha256=<hex HMAC-SHA256 of the body>`
+ * with the source's secret. A source without a secret is refused, unless unsigned events are allowed (the local
+ * stack), since events raise scores.
+ */
+export const verifiedSource = (
+  request: EventRequest,
+  options: { secrets: Readonly<Record<string, string>>; allowUnsigned: boolean; now: Date },
+): string => {
+  const source = request.source ?? 'default';
+  if (!/^[A-Za-z0-9_-]{1,50}$/.test(source))
+    throw new DomainError('invalid', 'source must be 1–50 letters, digits, - or _', { field: 'source' });
+  const secret = options.secrets[source];
+  if (!secret) {
+    if (options.allowUnsigned) return source;
+    throw new DomainError('unauthorized', 'Unknown event source: configure its secret', { field: 'source' });
+  }
+  const verdict = verifySignature('json', {
+    rawBody: request.rawBody,
+    headers: { ...request.headers },
+    method: request.method,
+    url: request.url,
+    secret,
+    now: options.now,
+  });
+  if (!verdict.ok)
+    throw new DomainError('unauthorized', 'The event signature is missing or invalid', {
+      issues: [{ field: 'signature', message: verdict.reason.replaceAll('_', ' ') }],
+    });
+  return source;
+};
+
+const firstIssue = (error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) => {
+  const issues = error.issues.map((i) => ({
+    field:
+      i.path.reduce<string>(
+        (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+        '',
+      ) || 'body',
+    message: i.message,
+  }));
+  return new DomainError('invalid', issues[0]?.message ?? 'The request is not valid', { issues });
+};
+
+/**
+ * `POST /events`: a batch from one (verified) source. Each event is kept once with its lead; every lead that
+ * got a new event is marked for a re-score, and the first mark of a burst queues one (delayed by the debounce).
+ */
+export const ingestEvents = async (
+  deps: IngestDeps,
+  source: string,
+  body: unknown,
+): Promise<IngestResult> => {
+  const parsed = EventBatchSchema.safeParse(body);
+  if (!parsed.success) throw firstIssue(parsed.error);
+  const now = deps.now();
+  let accepted = 0;
+  let duplicates = 0;
+  let unknown = 0;
+  const touched = new Set<string>();
+  const exists = new Map<string, boolean>();
+  for (const e of parsed.data.events) {
+    // Only events naming their lead by id are applied here; an address alone finds no lead (yet).
+    const leadId = e.leadId;
+    if (!leadId) {
+      unknown++;
+      continue;
+    }
+    if (!exists.has(leadId)) exists.set(leadId, (await deps.store.get(leadId)) !== undefined);
+    if (!exists.get(leadId)) {
+      unknown++;
+      continue;
+    }
+    const page = e.type === 'page_view' ? pageOf(e.url) : undefined;
+    const event: LeadEvent = {
+      id: e.id,
+      type: e.type,
+      occurredAt: new Date(e.occurredAt).toISOString(),
+      source,
+      ...(page ? { page } : {}),
+      ...(e.machine !== undefined ? { machine: e.machine } : {}),
+      receivedAt: now.toISOString(),
+    };
+    if (await deps.store.addEvent(leadId, event)) {
+      accepted++;
+      touched.add(leadId);
+    } else duplicates++;
+  }
+  let rescoring = 0;
+  for (const leadId of touched) {
+    if (!(await deps.store.requestRescore(leadId, now, STALE_MARK_SECONDS))) continue;
+    await deps.rescoreQueue.send(
+      { leadId },
+      { delaySeconds: deps.debounceSeconds ?? RESCORE_DEBOUNCE_SECONDS },
+    );
+    rescoring++;
+  }
+  return { accepted, duplicates, unknown, rescoring };
+};
+
+const round = (n: number) => Math.round(n * 100) / 100;
+
+/** The same score and the same ledger line for line: a re-score that would only repeat the current version. */
+const sameScore = (a: Score, b: Score) =>
+  a.total === b.total &&
+  a.tier === b.tier &&
+  a.quadrant === b.quadrant &&
+  a.rulesVersion === b.rulesVersion &&
+  JSON.stringify(a.ledger) === JSON.stringify(b.ledger);
+
+const deltaOf = (score: Score, before?: Score) => ({
+  total: round(score.total - (before?.total ?? 0)),
+  fit: round(score.fit - (before?.fit ?? 0)),
+  intent: round(score.intent - (before?.intent ?? 0)),
+  engagement: round(score.engagement - (before?.engagement ?? 0)),
+  ...(before ? { tierFrom: before.tier } : {}),
+  tierTo: score.tier,
+});
+
+/** The qualification's score as version 1 (written beside the lead by the first re-score). */
+const firstVersion = (score: Score): ScoreVersion => ({
+  version: 1,
+  cause: 'qualify',
+  at: score.scoredAt,
+  rulesVersion: score.rulesVersion,
+  score,
+  delta: deltaOf(score),
+});
+
+/** The cause of a re-score from events: the set of event ids and the rules version (order-free). */
+export const eventsCause = (events: readonly LeadEvent[], rulesVersion: string): string => {
+  const ids = [...new Set(events.map((e) => e.id))].sort();
+  const digest = createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 16);
+  return `events:${ids.length}:${digest}+rules:${rulesVersion}`;
+};
+
+export type RescoreOutcome =
+  | { readonly outcome: 'rescored'; readonly version: number; readonly total: number; readonly delta: number }
+  | { readonly outcome: 'unchanged' | 'skipped'; readonly reason: string };
+
+/** Tries of a re-score that lost to a concurrent one (it reads again and recomputes). */
+const ATTEMPTS = 3;
+
+/**
+ * Re-scores one lead from its events (`cause` defaults to the events' set; the daily job names its day). No new
+ * version when nothing changed or this cause was recorded before.
+ */
+export const rescoreLead = async (
+  leadId: string,
+  deps: RescoreDeps,
+  cause?: string,
+): Promise<RescoreOutcome> => {
+  for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+    const record = await deps.store.get(leadId);
+    if (!record?.score || !record.enrichment) return { outcome: 'skipped', reason: 'not scored yet' };
+    if (!decideLead(record.status, 'rescore').ok) return { outcome: 'skipped', reason: record.status };
+    const events = await deps.store.listEvents(leadId);
+    const rules = deps.rules();
+    const now = deps.now();
+    const score = scoreEnrichedLead(leadWithEvents(record.lead, events), record.enrichment, rules, now);
+    const why = cause ?? eventsCause(events, score.rulesVersion);
+    if (sameScore(record.score, score)) return { outcome: 'unchanged', reason: 'same points' };
+    const previous = record.scoreVersion ?? 1;
+    const entry: ScoreVersion = {
+      version: previous + 1,
+      cause: why,
+      at: now.toISOString(),
+      rulesVersion: score.rulesVersion,
+      score,
+      delta: deltaOf(score, record.score),
+    };
+    const first = previous === 1 ? firstVersion(record.score) : undefined;
+    if (await deps.store.saveScoreVersion(leadId, entry, first))
+      return { outcome: 'rescored', version: entry.version, total: score.total, delta: entry.delta.total };
+    // Lost: the cause is recorded already (a redelivery) or another re-score moved the version; read again.
+    const now2 = await deps.store.get(leadId);
+    if ((now2?.scoreVersion ?? 1) === previous) return { outcome: 'unchanged', reason: 'cause recorded' };
+  }
+  return { outcome: 'skipped', reason: 'contended' };
+};
+
+/** `GET /leads/{id}` with its score history, newest first. */
+export const withScoreHistory = async (store: Pick<RescoreStore, 'scoreHistory'>, record: LeadRecord) => {
+  const history = await store.scoreHistory(record.leadId);
+  // Before the first re-score the qualification's score is the only version; it lives on the lead.
+  const scoreHistory = history.length > 0 || !record.score ? history : [firstVersion(record.score)];
+  return { scoreHistory };
+};

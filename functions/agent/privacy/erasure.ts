@@ -1,0 +1,289 @@
+/**
+ * Erasure (GDPR art. 17) of everything held about an email address, as a persisted job of idempotent steps,
+ * so a crash half-way is resumed by the next request (or the scheduled privacy job) and a repeated request
+ * changes nothing:
+ *
+ *   collect   every lead of the address (the `byEmail` index) and the keys of everything stored about each:
+ *             its partition (lead, events, outcomes, score history, whatever a feature keeps there), CRM
+ *             links and references, the exactly-once guard, the send-limit claim, the enrichment cache of
+ *             its own company domains — and the CRM contacts it became;
+ *   suppress  the salted hash goes on the suppression list (never mailed, never scored again);
+ *   crm       each CRM contact is erased in the CRM (HubSpot GDPR delete, Pipedrive person delete);
+ *   delete    every collected item is deleted;
+ *   verify    the index is asked again; a lead that arrived meanwhile starts another round.
+ *
+ * The job is keyed by the salted hash and holds ids and keys only, never the address; once done it is
+ * reduced to the audit record (who asked, when, counts, steps) and kept for the audit retention. Queue
+ * messages carry lead ids only, so a message still in flight finds nothing and is skipped. Pure: ports only.
+ */
+import { DomainError } from '../errors';
+import type { LeadRecord } from '../lead-record';
+import type { PrivacyStore } from '../ports';
+import { saltedEmailHash } from './links';
+import { emailSha256 } from './rights';
+
+export const ERASURE_STEPS = ['collect', 'suppress', 'crm', 'delete', 'verify'] as const;
+export type ErasureStep = (typeof ERASURE_STEPS)[number];
+
+export interface ItemKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+export interface CrmContactRef {
+  readonly crm: string;
+  readonly contactId: string;
+}
+
+export interface ErasureJob {
+  /** The salted hash of the address (or `lead:<id>` for a lead without one). */
+  readonly jobId: string;
+  readonly status: 'running' | 'done';
+  readonly requestedAt: string;
+  /** `prospect` or the privacy officer's team.yaml id. */
+  readonly requestedBy: string;
+  readonly via: 'link' | 'ops';
+  /** How often erasure ran for this address (a person may come back and ask again). */
+  readonly runs: number;
+  /** Rounds of collect → verify in this run. */
+  readonly rounds: number;
+  readonly stepsDone: Partial<Record<ErasureStep, string>>;
+  /** While running: what to look up and erase (pseudonymous; gone once done). */
+  readonly emailSha256?: string;
+  readonly leadIds?: readonly string[];
+  readonly keys?: readonly ItemKey[];
+  readonly crmContacts?: readonly CrmContactRef[];
+  readonly crmErased?: readonly string[];
+  /** Totals over all rounds, for the audit. */
+  readonly counts: {
+    readonly leads: number;
+    readonly items: number;
+    readonly crmContacts: number;
+    readonly crmSkipped: number;
+  };
+  readonly finishedAt?: string;
+}
+
+export interface ErasureStore {
+  getJob(jobId: string): Promise<ErasureJob | undefined>;
+  saveJob(job: ErasureJob): Promise<void>;
+  /** Stores the finished job as the audit record: no keys, no hashes besides the job id; expires by TTL. */
+  finishJob(job: ErasureJob, auditRetentionDays: number): Promise<void>;
+  /** Jobs still running (a crash left them), for the scheduled resume. */
+  runningJobs(): Promise<string[]>;
+  /**
+   * The keys of everything stored about the lead (its partition and satellites), plus the enrichment cache
+   * entries named by `cacheKeys`, and the CRM contacts its CRM links name.
+   */
+  itemsOf(
+    record: LeadRecord,
+    cacheKeys: readonly string[],
+  ): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[] }>;
+  /** Deletes the items; an item already gone is fine. */
+  deleteItems(keys: readonly ItemKey[]): Promise<void>;
+}
+
+export interface ErasureDeps {
+  readonly store: PrivacyStore;
+  readonly jobs: ErasureStore;
+  /** The CRM adapters that can erase a contact, by CRM kind (absent: CRM sync is not configured). */
+  readonly crm: (kind: string) => { eraseContact(contactId: string): Promise<void> } | undefined;
+  readonly secret: string;
+  readonly auditRetentionDays: number;
+  readonly now: () => Date;
+  /** Called after each persisted step (tests inject crashes here). */
+  readonly afterStep?: (step: ErasureStep, job: ErasureJob) => void | Promise<void>;
+}
+
+export interface ErasureResult {
+  readonly jobId: string;
+  readonly status: 'done';
+  readonly counts: ErasureJob['counts'];
+  readonly runs: number;
+}
+
+const MAX_ROUNDS = 3;
+
+/** The enrichment cache entries about the lead's own company (never a shared free-mail domain). */
+export const cacheKeysOf = (record: LeadRecord): string[] => {
+  const keys = new Set<string>();
+  const e = record.enrichment;
+  const emailDomain = e?.email && !e.email.freeMail ? e.email.domain.toLowerCase() : undefined;
+  const domains = new Set(
+    [emailDomain, record.lead.company.domain?.toLowerCase()].filter(Boolean) as string[],
+  );
+  if (e?.email?.freeMail) domains.delete(e.email.domain.toLowerCase());
+  for (const d of domains) {
+    keys.add(`email:v1:${d}:person`);
+    keys.add(`email:v1:${d}:role`);
+    keys.add(`intent:v1:${d}`);
+    for (const source of ['kvk', 'directory']) keys.add(`registry:v2:${source}:domain:${d}`);
+  }
+  for (const url of [e?.website?.url, e?.website?.finalUrl, record.lead.company.website]) {
+    if (!url) continue;
+    try {
+      const u = new URL(/^https?:\/\//i.test(url) ? url : `https://${url}`);
+      keys.add(`website:v2:${u.protocol}//${u.host}`.toLowerCase());
+    } catch {
+      // not a URL: nothing was cached under it
+    }
+  }
+  return [...keys];
+};
+
+const emptyCounts = { leads: 0, items: 0, crmContacts: 0, crmSkipped: 0 };
+
+/** Starts (or resumes) the erasure of an address. */
+export const eraseByEmail = async (
+  deps: ErasureDeps,
+  email: string,
+  requested: { by: string; via: 'link' | 'ops' },
+): Promise<ErasureResult> => {
+  if (!/^[^\s@]+@[^\s@]+$/.test(email.trim()))
+    throw new DomainError('invalid', 'Not an email address', { field: 'email' });
+  const jobId = saltedEmailHash(deps.secret, email);
+  const existing = await deps.jobs.getJob(jobId);
+  if (existing?.status === 'running') return runErasure(deps, existing);
+  const job: ErasureJob = {
+    jobId,
+    status: 'running',
+    requestedAt: deps.now().toISOString(),
+    requestedBy: requested.by,
+    via: requested.via,
+    runs: (existing?.runs ?? 0) + 1,
+    rounds: 1,
+    stepsDone: {},
+    emailSha256: emailSha256(email),
+    counts: existing?.counts ?? emptyCounts,
+  };
+  await deps.jobs.saveJob(job);
+  return runErasure(deps, job);
+};
+
+/** The erasure of one lead's person from the prospect's own link. */
+export const eraseLead = async (
+  deps: ErasureDeps,
+  record: LeadRecord,
+  requested: { by: string; via: 'link' | 'ops' },
+): Promise<ErasureResult> => {
+  const email = record.lead.person.email;
+  if (email) return eraseByEmail(deps, email, requested);
+  const jobId = `lead:${record.leadId}`;
+  const existing = await deps.jobs.getJob(jobId);
+  if (existing?.status === 'running') return runErasure(deps, existing);
+  const job: ErasureJob = {
+    jobId,
+    status: 'running',
+    requestedAt: deps.now().toISOString(),
+    requestedBy: requested.by,
+    via: requested.via,
+    runs: (existing?.runs ?? 0) + 1,
+    rounds: 1,
+    stepsDone: {},
+    leadIds: [record.leadId],
+    counts: existing?.counts ?? emptyCounts,
+  };
+  await deps.jobs.saveJob(job);
+  return runErasure(deps, job);
+};
+
+/** Runs the steps not done yet; each persisted before the next starts. */
+export const runErasure = async (deps: ErasureDeps, start: ErasureJob): Promise<ErasureResult> => {
+  let job = start;
+  const at = () => deps.now().toISOString();
+  const done = async (step: ErasureStep, patch: Partial<ErasureJob>) => {
+    job = { ...job, ...patch, stepsDone: { ...job.stepsDone, [step]: at() } };
+    await deps.jobs.saveJob(job);
+    await deps.afterStep?.(step, job);
+  };
+
+  for (;;) {
+    if (!job.stepsDone.collect) {
+      const leadIds = job.emailSha256
+        ? await deps.store.leadIdsByEmail(job.emailSha256)
+        : [...(job.leadIds ?? [])];
+      const keys: ItemKey[] = [];
+      const contacts: CrmContactRef[] = [];
+      for (const leadId of leadIds) {
+        const record = await deps.store.get(leadId);
+        if (!record) continue;
+        const found = await deps.jobs.itemsOf(record, cacheKeysOf(record));
+        keys.push(...found.keys);
+        contacts.push(...found.crmContacts);
+      }
+      const unique = [...new Map(keys.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
+      const crmContacts = [...new Map(contacts.map((c) => [`${c.crm}:${c.contactId}`, c])).values()];
+      await done('collect', {
+        leadIds,
+        keys: unique,
+        crmContacts,
+        crmErased: [],
+        counts: {
+          ...job.counts,
+          leads: job.counts.leads + leadIds.length,
+          items: job.counts.items + unique.length,
+        },
+      });
+    }
+    if (!job.stepsDone.suppress) {
+      if (!job.jobId.startsWith('lead:'))
+        await deps.store.suppress(job.jobId, { reason: 'erasure', at: at(), noProfiling: true });
+      await done('suppress', {});
+    }
+    if (!job.stepsDone.crm) {
+      for (const contact of job.crmContacts ?? []) {
+        const key = `${contact.crm}:${contact.contactId}`;
+        if (job.crmErased?.includes(key)) continue;
+        const eraser = deps.crm(contact.crm);
+        if (eraser) await eraser.eraseContact(contact.contactId);
+        job = {
+          ...job,
+          crmErased: [...(job.crmErased ?? []), key],
+          counts: eraser
+            ? { ...job.counts, crmContacts: job.counts.crmContacts + 1 }
+            : { ...job.counts, crmSkipped: job.counts.crmSkipped + 1 },
+        };
+        await deps.jobs.saveJob(job);
+      }
+      await done('crm', {});
+    }
+    if (!job.stepsDone.delete) {
+      await deps.jobs.deleteItems(job.keys ?? []);
+      await done('delete', {});
+    }
+    const left = job.emailSha256 ? await deps.store.leadIdsByEmail(job.emailSha256) : [];
+    if (left.length === 0 || job.rounds >= MAX_ROUNDS) {
+      await done('verify', {});
+      break;
+    }
+    // A lead arrived while erasing: another round for it.
+    job = { ...job, rounds: job.rounds + 1, stepsDone: {} };
+    await deps.jobs.saveJob(job);
+  }
+
+  const finished: ErasureJob = {
+    jobId: job.jobId,
+    status: 'done',
+    requestedAt: job.requestedAt,
+    requestedBy: job.requestedBy,
+    via: job.via,
+    runs: job.runs,
+    rounds: job.rounds,
+    stepsDone: job.stepsDone,
+    counts: job.counts,
+    finishedAt: at(),
+  };
+  await deps.jobs.finishJob(finished, deps.auditRetentionDays);
+  return { jobId: job.jobId, status: 'done', counts: job.counts, runs: job.runs };
+};
+
+/** Finishes every job a crash left running (the scheduled privacy job). */
+export const resumeErasures = async (deps: ErasureDeps): Promise<number> => {
+  let resumed = 0;
+  for (const jobId of await deps.jobs.runningJobs()) {
+    const job = await deps.jobs.getJob(jobId);
+    if (job?.status !== 'running') continue;
+    await runErasure(deps, job);
+    resumed++;
+  }
+  return resumed;
+};

@@ -1,0 +1,36 @@
+/**
+ * POST /events?source=<name> (public, signed per source): a batch of engagement events, kept once per id with
+ * their lead; each lead with new events gets one debounced re-score (functions/agent/pipeline/rescore-lead.ts).
+ */
+import { ingestEvents, verifiedSource } from './agent/pipeline/rescore-lead';
+import { commonConfig } from './platform/config';
+import { bodyText, httpHandler, json } from './platform/http';
+import { leadQueue } from './platform/lead-queues';
+import { leadStore } from './platform/leads-table';
+
+const config = commonConfig();
+const deps = { store: leadStore(), rescoreQueue: leadQueue('rescore'), now: () => new Date() };
+
+const parse = (text: string): unknown => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+export const handler = httpHandler(async (event) => {
+  const rawBody = bodyText(event);
+  const query = event.rawQueryString ? `?${event.rawQueryString}` : '';
+  const source = verifiedSource(
+    {
+      source: event.queryStringParameters?.source,
+      rawBody,
+      headers: event.headers,
+      method: event.requestContext.http.method,
+      url: `https://${event.requestContext.domainName}${event.rawPath}${query}`,
+    },
+    { secrets: config.EVENT_SECRETS, allowUnsigned: config.STAGE === 'local', now: deps.now() },
+  );
+  return json(200, await ingestEvents(deps, source, parse(rawBody)));
+});

@@ -1,0 +1,132 @@
+/**
+ * Erasure jobs and what they erase, on the single leads table (functions/agent/privacy/erasure.ts):
+ * - `ERASURE#<job id>` / `JOB`: the job while it runs (with the sparse `outbox` index keys
+ *   `outboxPk = ERASURE`, so the scheduled privacy job finds jobs a crash left running), then its audit
+ *   record without keys or hashes, expiring by TTL (`expiresAt`).
+ * - what belongs to a lead: its partition `LEAD#<id>` (every sort key), `CRM#<id>` with the CRM references
+ *   it implies, the intake guard `DEDUP#<key>`, the send-limit claim `LIMIT#ADDR#<sha256>`, an unsalted
+ *   suppression entry `SUPPRESS#<sha256>` (the salted one replaces it), and the named `CACHE#…` entries.
+ */
+import { BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { LeadRecord } from '../agent/lead-record';
+import type { CrmContactRef, ErasureJob, ErasureStore, ItemKey } from '../agent/privacy/erasure';
+import { emailSha256 } from '../agent/privacy/rights';
+import { dedupItemKey, type LeadTable, leadKey, suppressionKey } from './lead-item';
+import { queryAll } from './privacy-store-dynamodb';
+
+const jobKey = (jobId: string) => ({ pk: `ERASURE#${jobId}`, sk: 'JOB' });
+export const ERASURE_OUTBOX = 'ERASURE';
+
+export class DynamoErasureStore implements ErasureStore {
+  constructor(private readonly t: LeadTable) {}
+
+  async getJob(jobId: string): Promise<ErasureJob | undefined> {
+    const out = await this.t.db.send(
+      new GetCommand({ TableName: this.t.table, Key: jobKey(jobId), ConsistentRead: true }),
+    );
+    if (!out.Item) return undefined;
+    const { pk: _p, sk: _s, outboxPk: _o1, outboxSk: _o2, expiresAt: _x, ...job } = out.Item;
+    return job as unknown as ErasureJob;
+  }
+
+  async saveJob(job: ErasureJob): Promise<void> {
+    await this.t.db.send(
+      new PutCommand({
+        TableName: this.t.table,
+        Item: {
+          ...jobKey(job.jobId),
+          ...job,
+          outboxPk: ERASURE_OUTBOX,
+          outboxSk: `${job.requestedAt}#${job.jobId}`,
+        },
+      }),
+    );
+  }
+
+  async finishJob(job: ErasureJob, auditRetentionDays: number): Promise<void> {
+    await this.t.db.send(
+      new PutCommand({
+        TableName: this.t.table,
+        Item: {
+          ...jobKey(job.jobId),
+          ...job,
+          expiresAt: Math.floor(this.t.now().getTime() / 1000) + auditRetentionDays * 86_400,
+        },
+      }),
+    );
+  }
+
+  async runningJobs(): Promise<string[]> {
+    const items = await queryAll(this.t, {
+      TableName: this.t.table,
+      IndexName: 'outbox',
+      KeyConditionExpression: 'outboxPk = :o',
+      ExpressionAttributeValues: { ':o': ERASURE_OUTBOX },
+    });
+    return items.map((i) => String(i.jobId));
+  }
+
+  async itemsOf(
+    record: LeadRecord,
+    cacheKeys: readonly string[],
+  ): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[] }> {
+    const { leadId } = record;
+    const own = await queryAll(this.t, {
+      TableName: this.t.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': leadKey(leadId).pk },
+      ProjectionExpression: 'pk, sk',
+      ConsistentRead: true,
+    });
+    const keys: ItemKey[] = own.map((i) => ({ pk: String(i.pk), sk: String(i.sk) }));
+    const crmContacts: CrmContactRef[] = [];
+    const email = record.lead.person.email;
+    const hash = email ? emailSha256(email) : undefined;
+
+    const crm = (
+      await this.t.db.send(
+        new GetCommand({
+          TableName: this.t.table,
+          Key: { pk: `CRM#${leadId}`, sk: 'CRM' },
+          ConsistentRead: true,
+        }),
+      )
+    ).Item;
+    if (crm) {
+      const kind = String(crm.crm);
+      const ref = (type: string, key: string) => ({ pk: `CRMREF#${kind}#${type}#${key}`, sk: 'REF' });
+      keys.push({ pk: `CRM#${leadId}`, sk: 'CRM' });
+      if (crm.contactId) {
+        const contactId = String(crm.contactId);
+        crmContacts.push({ crm: kind, contactId });
+        keys.push(ref('contact', contactId), {
+          pk: `CRMREF#${kind}#contactlead#${contactId}`,
+          sk: `LEAD#${leadId}`,
+        });
+      }
+      if (crm.recordId && crm.recordType) keys.push(ref(String(crm.recordType), String(crm.recordId)));
+      if (crm.recordType === 'lead') keys.push(ref('leadOf', leadId));
+      if (hash) keys.push(ref('person', hash));
+    }
+    keys.push(dedupItemKey(record.dedupKey));
+    if (hash) keys.push({ pk: `LIMIT#ADDR#${hash}`, sk: 'LIMIT' }, suppressionKey(hash));
+    for (const k of cacheKeys) keys.push({ pk: `CACHE#${k}`, sk: 'CACHE' });
+    return { keys, crmContacts };
+  }
+
+  async deleteItems(keys: readonly ItemKey[]): Promise<void> {
+    for (let i = 0; i < keys.length; i += 25) {
+      let pending: Record<string, unknown>[] = keys
+        .slice(i, i + 25)
+        .map((Key) => ({ DeleteRequest: { Key: { pk: Key.pk, sk: Key.sk } } }));
+      for (let attempt = 0; pending.length; attempt++) {
+        const out = await this.t.db.send(
+          new BatchWriteCommand({ RequestItems: { [this.t.table]: pending as never } }),
+        );
+        pending = (out.UnprocessedItems?.[this.t.table] ?? []) as Record<string, unknown>[];
+        if (pending.length && attempt >= 8) throw new Error('DynamoDB left deletes unprocessed');
+        if (pending.length) await new Promise((r) => setTimeout(r, 50 * 2 ** attempt));
+      }
+    }
+  }
+}

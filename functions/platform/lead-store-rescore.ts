@@ -1,0 +1,169 @@
+/**
+ * A lead's events and score versions on the leads table, in the lead's own partition:
+ * - `LEAD#<id>` / `EVENT#<event id>`: one item per event (a repeat of the id writes nothing);
+ * - `LEAD#<id>` / `SCORE#<version, 6 digits>`: one item per score version (full score, cause, delta).
+ * A re-score is ONE transaction: the new version's item (and version 1's on the first re-score), and the lead's
+ * score, version and causes, conditional on the version it replaces, on its cause being new and on the lifecycle
+ * allowing `rescore`; the inbox order key follows the tier, as in an override.
+ */
+import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { LeadEvent } from '../agent/events';
+import { type InboxOrderInput, inboxOrderKey } from '../agent/inbox-order';
+import type { ScoreVersion } from '../agent/lead-record';
+import { leadFrom } from '../agent/lifecycle';
+import {
+  conditional,
+  isConditionFailure,
+  type LeadTable,
+  LeadUpdate,
+  leadKey,
+  prioritySortKey,
+  REORDER_ATTEMPTS,
+  readOrder,
+} from './lead-item';
+
+export const eventKey = (leadId: string, eventId: string) => ({
+  pk: `LEAD#${leadId}`,
+  sk: `EVENT#${eventId}`,
+});
+export const scoreVersionKey = (leadId: string, version: number) => ({
+  pk: `LEAD#${leadId}`,
+  sk: `SCORE#${String(version).padStart(6, '0')}`,
+});
+
+export const addEvent = async (t: LeadTable, leadId: string, event: LeadEvent): Promise<boolean> => {
+  try {
+    await t.db.send(
+      new PutCommand({
+        TableName: t.table,
+        Item: { ...eventKey(leadId, event.id), ...event },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
+/** Every item of the lead's partition whose sort key starts with `prefix`, in key order (or reversed). */
+const partition = async (t: LeadTable, leadId: string, prefix: string, newestFirst = false) => {
+  const items: Record<string, unknown>[] = [];
+  let after: Record<string, unknown> | undefined;
+  do {
+    const page = await t.db.send(
+      new QueryCommand({
+        TableName: t.table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': leadKey(leadId).pk, ':prefix': prefix },
+        ConsistentRead: true,
+        ScanIndexForward: !newestFirst,
+        ...(after ? { ExclusiveStartKey: after } : {}),
+      }),
+    );
+    items.push(...(page.Items ?? []));
+    after = page.LastEvaluatedKey;
+  } while (after);
+  return items.map(({ pk: _pk, sk: _sk, ...rest }) => rest);
+};
+
+export const listEvents = async (t: LeadTable, leadId: string): Promise<LeadEvent[]> =>
+  (await partition(t, leadId, 'EVENT#')) as unknown as LeadEvent[];
+
+export const scoreHistory = async (t: LeadTable, leadId: string): Promise<ScoreVersion[]> =>
+  (await partition(t, leadId, 'SCORE#', true)) as unknown as ScoreVersion[];
+
+export const requestRescore = (
+  t: LeadTable,
+  leadId: string,
+  now: Date,
+  staleSeconds: number,
+): Promise<boolean> => {
+  const input = new LeadUpdate(leadId).set('rescoreRequestedAt', now.toISOString()).input(t.table);
+  // Marked already and fresh: the queued re-score will see this event too.
+  input.ConditionExpression = `${input.ConditionExpression} AND (attribute_not_exists(#rescoreRequestedAt) OR #rescoreRequestedAt < :stale)`;
+  input.ExpressionAttributeValues = {
+    ...input.ExpressionAttributeValues,
+    ':stale': new Date(now.getTime() - staleSeconds * 1000).toISOString(),
+  };
+  return conditional(t, input);
+};
+
+export const clearRescoreRequest = async (t: LeadTable, leadId: string): Promise<void> => {
+  await new LeadUpdate(leadId).remove('rescoreRequestedAt').run(t);
+};
+
+const versionPut = (t: LeadTable, leadId: string, entry: ScoreVersion) => ({
+  Put: {
+    TableName: t.table,
+    Item: { ...scoreVersionKey(leadId, entry.version), ...entry },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  },
+});
+
+export const saveScoreVersion = async (
+  t: LeadTable,
+  leadId: string,
+  entry: ScoreVersion,
+  first?: ScoreVersion,
+): Promise<boolean> => {
+  for (let attempt = 1; attempt <= REORDER_ATTEMPTS; attempt++) {
+    const current = await readOrder(t, leadId);
+    if (!current) return false;
+    const filed = current.draftSk as string | undefined;
+    const previous = entry.version - 1;
+    const lead = new LeadUpdate(leadId)
+      .set('score', entry.score)
+      .set('scoreVersion', entry.version)
+      .append('scoreCauses', [entry.cause])
+      .lacks('scoreCauses', entry.cause)
+      .in('status', leadFrom('rescore'))
+      .equalsOrAbsent('draftSk', filed);
+    // The qualification stored version 1 (older leads may lack the number).
+    if (previous === 1) lead.absentOr('scoreVersion', 1);
+    else lead.equals('scoreVersion', previous);
+    if (filed !== undefined)
+      lead.set(
+        'draftSk',
+        inboxOrderKey({ ...(current as InboxOrderInput), score: entry.score, leadId } as InboxOrderInput),
+      );
+    // The leads list's priority order follows the new tier (a person's override still wins).
+    if (current.status !== 'received') {
+      const override = current.override as { tier?: 'hot' | 'warm' | 'cold' } | undefined;
+      const sla = (current.route as { slaDueAt?: string } | undefined)?.slaDueAt;
+      lead.set('prioritySk', prioritySortKey(leadId, override?.tier ?? entry.score.tier, sla));
+    }
+    const input = lead.input(t.table);
+    try {
+      await t.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: input.TableName,
+                Key: input.Key,
+                UpdateExpression: input.UpdateExpression,
+                ConditionExpression: input.ConditionExpression,
+                ExpressionAttributeNames: input.ExpressionAttributeNames,
+                ExpressionAttributeValues: input.ExpressionAttributeValues,
+              },
+            },
+            versionPut(t, leadId, entry),
+            ...(first ? [versionPut(t, leadId, first)] : []),
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      const e = error as { name?: string; CancellationReasons?: { Code?: string }[] };
+      if (e?.name !== 'TransactionCanceledException') throw error;
+      const codes = (e.CancellationReasons ?? []).map((r) => r.Code);
+      if (codes.includes('TransactionConflict')) continue;
+      // The lead's condition (version, cause, state or a moved order key) or a version item that exists.
+      const now = await readOrder(t, leadId);
+      if (!now || (now.draftSk as string | undefined) === filed) return false;
+    }
+  }
+  return false;
+};
