@@ -25,8 +25,15 @@ const demoPeople = (): DemoPerson[] =>
     role: ROLE_LABEL[p.role] ?? p.role,
   }));
 
-const stage = commonConfig().STAGE;
-const config: PageConfig = { stage, demoPeople: stage === 'local' ? demoPeople() : [] };
+const common = commonConfig();
+const stage = common.STAGE;
+const config: PageConfig = {
+  stage,
+  demoPeople: stage === 'local' ? demoPeople() : [],
+  ...(common.AUTH_HOSTED_UI_URL && common.AUTH_CLIENT_ID
+    ? { auth: { url: common.AUTH_HOSTED_UI_URL, clientId: common.AUTH_CLIENT_ID } }
+    : {}),
+};
 const pages: Record<PageName, RenderedPage> = {
   inbox: renderPage('inbox', config),
   ops: renderPage('ops', config),

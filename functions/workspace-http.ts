@@ -1,10 +1,10 @@
 /**
- * The workspace API (JWT-authorized): GET /leads (the leads list), GET /leads/{id}/timeline and
- * POST /leads/{id}/notes. Authorization rules: functions/agent/pipeline/workspace.ts.
+ * The workspace API (JWT-authorized): GET /leads (the leads list), GET /team (who can own a lead),
+ * GET /leads/{id}/timeline and POST /leads/{id}/notes. Authorization rules: functions/agent/pipeline/workspace.ts.
  */
 import * as z from 'zod';
 import { DomainError } from './agent/errors';
-import { addNote, leadTimeline, listLeads, type WorkspaceDeps } from './agent/pipeline/workspace';
+import { addNote, leadTimeline, listLeads, teamList, type WorkspaceDeps } from './agent/pipeline/workspace';
 import { principalOf } from './platform/auth';
 import { dynamo } from './platform/clients/dynamodb';
 import { httpHandler, json, jsonBody, leadIdParam } from './platform/http';
@@ -24,6 +24,8 @@ export const handler = httpHandler(async (event) => {
   switch (event.routeKey) {
     case 'GET /leads':
       return json(200, await listLeads(deps, p, event.queryStringParameters ?? {}));
+    case 'GET /team':
+      return json(200, teamList(deps));
     case 'GET /leads/{id}/timeline':
       return json(200, await leadTimeline(deps, p, leadIdParam(event)));
     case 'POST /leads/{id}/notes':

@@ -276,6 +276,7 @@ export const FUNCTIONS = {
     http: [
       { method: 'GET', path: '/leads', public: false },
       { method: 'GET', path: '/leads/{id}/timeline', public: false },
+      { method: 'GET', path: '/team', public: false },
       { method: 'POST', path: '/leads/{id}/notes', public: false },
     ],
     tables: { leads: 'readwrite' },

@@ -656,6 +656,35 @@ describe('Cognito', () => {
     expect(withUrls.AllowedOAuthScopes.sort()).toEqual(['email', 'openid', 'profile']);
   }, 120_000);
 
+  it('gives the pages a hosted-UI sign-in from context: the domain, the code-grant client and its id', () => {
+    // Act
+    const { stack: s, template: t } = synth({
+      authDomainPrefix: 'ourco-sales',
+      authCallbackUrls: 'https://sales.ourco.example/',
+    });
+    const domains = Object.values(t.findResources('AWS::Cognito::UserPoolDomain')) as Resources[string][];
+    const webEnv = t.toJSON().Resources[logicalId(s, s.functions.web!.fn)].Properties.Environment
+      .Variables as Record<string, unknown>;
+    const client = (Object.values(t.findResources('AWS::Cognito::UserPoolClient'))[0] as Resources[string])
+      .Properties;
+    const noDomain = ofType('AWS::Cognito::UserPoolDomain');
+    // Assess
+    expect(domains.map((d) => d.Properties.Domain)).toEqual(['ourco-sales']);
+    expect(JSON.stringify(webEnv.AUTH_HOSTED_UI_URL)).toMatch(
+      /HostedUi.*\.auth\.eu-west-1\.amazoncognito\.com/,
+    );
+    expect(JSON.stringify(webEnv.AUTH_CLIENT_ID)).toContain('WebClient');
+    expect(client).toMatchObject({
+      AllowedOAuthFlows: ['code'],
+      CallbackURLs: ['https://sales.ourco.example/'],
+    });
+    expect(noDomain).toEqual([]);
+    expect(() => synth({ authDomainPrefix: 'ourco-sales' })).toThrow(/authCallbackUrls/);
+    expect(() => synth({ authDomainPrefix: 'AWS_Sales', authCallbackUrls: 'https://x.example/' })).toThrow(
+      /lower-case/,
+    );
+  }, 180_000);
+
   it('has a staff user pool with MFA required and the sales, manager and ops groups', () => {
     // Assess
     template.hasResourceProperties('AWS::Cognito::UserPool', {

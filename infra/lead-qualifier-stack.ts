@@ -27,6 +27,7 @@ import {
   UserPool,
   type UserPoolClient,
   UserPoolClientIdentityProvider,
+  type UserPoolDomain,
 } from 'aws-cdk-lib/aws-cognito';
 import {
   AttributeType,
@@ -119,6 +120,11 @@ export const CONTEXT = {
   /** Hosted-UI sign-in: allowed callback and logout URLs (https); without them the client has no OAuth flow. */
   authCallbackUrls: 'authCallbackUrls',
   authLogoutUrls: 'authLogoutUrls',
+  /**
+   * Hosted-UI domain prefix (`<prefix>.auth.<region>.amazoncognito.com`): with callback URLs, the pages sign in
+   * through it (authorization code + PKCE) instead of a pasted token.
+   */
+  authDomainPrefix: 'authDomainPrefix',
   /** The CRM the leads are synced with: hubspot, pipedrive or none (default). */
   crm: 'crm',
   /** HubSpot private app access token and app client secret (webhook signatures), as references. */
@@ -240,6 +246,8 @@ export class LeadQualifierStack extends Stack {
   readonly stage: HttpStage;
   readonly userPool: UserPool;
   readonly userPoolClient: UserPoolClient;
+  /** The Cognito hosted UI, when `authDomainPrefix` is set. */
+  readonly hostedUiDomain?: UserPoolDomain;
   readonly alarmTopic: Topic;
 
   constructor(scope: Construct, id: string, props: LeadQualifierStackProps = {}) {
@@ -408,6 +416,23 @@ export class LeadQualifierStack extends Stack {
           }
         : { disableOAuth: true }),
     });
+    // The hosted UI's domain: the pages' sign-in (functions/web/client/lib.ts) when callback URLs are set too.
+    const domainPrefix = this.node.tryGetContext(CONTEXT.authDomainPrefix) as string | undefined;
+    if (domainPrefix !== undefined && domainPrefix !== '') {
+      if (
+        !/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(domainPrefix) ||
+        /aws|amazon|cognito/.test(domainPrefix)
+      )
+        throw new Error(
+          `context "${CONTEXT.authDomainPrefix}" must be lower-case letters, digits and hyphens, without aws, amazon or cognito`,
+        );
+      if (callbackUrls.length === 0)
+        throw new Error(
+          `context "${CONTEXT.authDomainPrefix}" needs "${CONTEXT.authCallbackUrls}" (the page URL, https)`,
+        );
+      this.hostedUiDomain = this.userPool.addDomain('HostedUi', { cognitoDomain: { domainPrefix } });
+      new CfnOutput(this, 'HostedUiUrl', { value: this.hostedUiDomain.baseUrl() });
+    }
     const authorizer = new HttpUserPoolAuthorizer('StaffAuthorizer', this.userPool, {
       userPoolClients: [this.userPoolClient],
     });
@@ -562,6 +587,11 @@ export class LeadQualifierStack extends Stack {
     }
     this.functions = functions;
     this.configureFunctions(functions, allowedOrigins);
+    // The pages' hosted-UI sign-in: where to send the browser, and which client it signs in to.
+    if (this.hostedUiDomain) {
+      functions.web?.fn.addEnvironment('AUTH_HOSTED_UI_URL', this.hostedUiDomain.baseUrl());
+      functions.web?.fn.addEnvironment('AUTH_CLIENT_ID', this.userPoolClient.userPoolClientId);
+    }
 
     // Route-level throttling (tighter than the stage default).
     for (const key of Object.keys(ROUTE_THROTTLE)) {

@@ -156,6 +156,9 @@ export const CommonConfigSchema = z.object({
    * `ssm:<parameter>` or `secretsmanager:<name or ARN>[#key]`.
    */
   INTAKE_SECRETS_SECRET_REF: z.string().optional(),
+  /** The pages' sign-in on AWS: the Cognito hosted UI's base URL and the web client's id (set by the CDK stack). */
+  AUTH_HOSTED_UI_URL: z.url().optional(),
+  AUTH_CLIENT_ID: z.string().min(1).optional(),
   EVENT_SECRETS_SECRET_REF: z.string().optional(),
   OPENAI_API_KEY_SECRET_REF: z.string().optional(),
   KVK_API_KEY_SECRET_REF: z.string().optional(),

@@ -17,6 +17,7 @@ import {
   type LeadTable,
   LeadUpdate,
   leadKey,
+  prioritySortKey,
   REORDER_ATTEMPTS,
   readOrder,
 } from './lead-item';
@@ -127,6 +128,12 @@ export const saveScoreVersion = async (
         'draftSk',
         inboxOrderKey({ ...(current as InboxOrderInput), score: entry.score, leadId } as InboxOrderInput),
       );
+    // The leads list's priority order follows the new tier (a person's override still wins).
+    if (current.status !== 'received') {
+      const override = current.override as { tier?: 'hot' | 'warm' | 'cold' } | undefined;
+      const sla = (current.route as { slaDueAt?: string } | undefined)?.slaDueAt;
+      lead.set('prioritySk', prioritySortKey(leadId, override?.tier ?? entry.score.tier, sla));
+    }
     const input = lead.input(t.table);
     try {
       await t.db.send(

@@ -16,6 +16,8 @@ export interface DemoPerson {
 export interface PageConfig {
   readonly stage: 'local' | 'aws';
   readonly demoPeople: readonly DemoPerson[];
+  /** Sign-in through the Cognito hosted UI (authorization code + PKCE): its base URL and the client id. */
+  readonly auth?: { readonly url: string; readonly clientId: string };
 }
 
 export type PageName = 'inbox' | 'ops' | 'insights';
@@ -49,7 +51,8 @@ export const renderPage = (page: PageName, config: PageConfig): RenderedPage => 
     "default-src 'none'",
     `script-src 'sha256-${sha256(script)}'`,
     `style-src 'sha256-${sha256(style)}'`,
-    "connect-src 'self'",
+    // The hosted UI's token endpoint is the one other origin the page talks to (code exchange, refresh).
+    `connect-src 'self'${config.auth ? ` ${new URL(config.auth.url).origin}` : ''}`,
     "img-src 'self' data:",
     "base-uri 'none'",
     "form-action 'none'",

@@ -45,8 +45,8 @@ input[readonly],textarea[readonly]{background:#f0f2f5}
 .people{list-style:none;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(14rem,1fr));gap:.5rem}
 .person{width:100%;display:flex;justify-content:space-between;text-align:left}
 .person-role{color:var(--muted)}
-.inbox{display:grid;grid-template-columns:minmax(18rem,25rem) 1fr;gap:1.2rem;align-items:start}
-@media (max-width:900px){.inbox{grid-template-columns:1fr}}
+.inbox{display:grid;grid-template-columns:minmax(18rem,25rem) minmax(0,1fr);gap:1.2rem;align-items:start}
+@media (max-width:900px){.inbox{grid-template-columns:minmax(0,1fr)}}
 .leads{list-style:none;padding:0;margin:0 0 .8rem;display:flex;flex-direction:column;gap:.5rem}
 .lead-link{display:flex;flex-direction:column;gap:.3rem;padding:.65rem .8rem;border:1px solid var(--line);border-radius:8px;background:var(--card);color:var(--fg);text-decoration:none}
 .lead-link:hover{border-color:#8a939e}
@@ -71,8 +71,8 @@ input[readonly],textarea[readonly]{background:#f0f2f5}
 .status-rejected,.status-failed{background:var(--err)}
 .lead-head h2{font-size:1.35rem;margin:0}
 .lead-head p{margin:.2rem 0 .8rem}
-.lead-grid{display:grid;grid-template-columns:1fr 1fr;gap:1rem;align-items:start}
-@media (max-width:1200px){.lead-grid{grid-template-columns:1fr}}
+.lead-grid{display:grid;grid-template-columns:minmax(0,1fr) minmax(0,1fr);gap:1rem;align-items:start}
+@media (max-width:1200px){.lead-grid{grid-template-columns:minmax(0,1fr)}}
 .score-head{display:flex;align-items:center;gap:.6rem;flex-wrap:wrap;margin:0 0 .5rem}
 .big{font-size:1.6rem}
 .bant{display:flex;gap:.8rem;font-size:.9rem}
@@ -96,6 +96,55 @@ table{border-collapse:collapse;width:100%}
 th,td{text-align:left;padding:.45rem .5rem;border-bottom:1px solid var(--line);vertical-align:top}
 .rules th label{margin:0}
 .history .badge{margin-left:.5rem}
+.tabs{display:flex;gap:.4rem;align-items:center;flex-wrap:wrap;margin:.4rem 0 .2rem}
+.tabs a{padding:.35rem .7rem;border-radius:6px;border:1px solid var(--line);background:var(--card);text-decoration:none;font-weight:600}
+.tabs a[aria-current]{background:var(--accent);border-color:var(--accent);color:var(--accent-fg)}
+.tabs .lang-switch{margin-left:auto}
+button.link{background:transparent;border-color:transparent;color:var(--accent);text-decoration:underline;padding:.3rem .4rem}
+.filters{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:0 .6rem;margin:0 0 .8rem}
+.filters .wide{grid-column:1/-1}
+.filters label{margin:.4rem 0 .15rem;font-size:.85rem}
+input[type=search],input[type=number]{font:inherit;width:100%;padding:.45rem .55rem;border:1px solid #8a939e;border-radius:6px;background:#fff;color:var(--fg)}
+.owner{font-weight:600}
+.row3{flex-wrap:wrap}
+.timeline{list-style:none;margin:0;padding:0}
+.timeline li{display:grid;grid-template-columns:minmax(0,9.5rem) minmax(0,1fr);gap:.1rem .8rem;padding:.4rem 0;border-bottom:1px solid var(--line)}
+.timeline time{color:var(--muted);font-size:.85rem;font-variant-numeric:tabular-nums}
+.timeline .tl-by{grid-column:2;font-size:.82rem}
+.tl-text{overflow-wrap:anywhere}
+.action-box{border-top:1px solid var(--line);padding:.3rem 0}
+.action-box:first-of-type{border-top:0}
+.action .field label{margin:.5rem 0 .2rem}
+.rationale-lines{margin:.2rem 0 .6rem;padding-left:1.2rem}
+.rationale-lines li{margin:.15rem 0}
+.badge.lang{background:#3d4650}
+.back{display:none;margin:0 0 .5rem;font-weight:600}
+.loading{color:var(--muted);font-weight:600}
+dialog.confirm{max-width:min(40rem,calc(100vw - 1.5rem));width:100%;border:1px solid var(--line);border-radius:8px;padding:1rem}
+dialog.confirm::backdrop{background:rgba(20,33,61,.55)}
+.mail-preview{border:1px solid var(--line);border-radius:6px;padding:.6rem;max-height:40vh;overflow:auto;background:#f8f9fb;overflow-wrap:anywhere}
+.lead,.list{min-width:0}
+@media (max-width:900px){
+.inbox.has-lead .list{display:none}
+.inbox:not(.has-lead) .lead{display:none}
+.back{display:inline-block}
+}
+@media (max-width:600px){
+main{padding:0 .6rem 1.5rem}
+.top{flex-wrap:wrap;gap:.4rem 1rem;padding:.5rem .6rem}
+#whoami{margin-left:0;flex-wrap:wrap;gap:.4rem}
+#status{padding:.3rem .6rem}
+.inbox{grid-template-columns:minmax(0,1fr)}
+.lead-grid{grid-template-columns:minmax(0,1fr)}
+.facts{grid-template-columns:minmax(0,1fr)}
+.facts dd{margin-bottom:.3rem}
+.timeline li{grid-template-columns:minmax(0,1fr)}
+.timeline .tl-by{grid-column:1}
+.card{padding:.75rem}
+.people{grid-template-columns:minmax(0,1fr)}
+th,td{padding:.35rem .3rem;overflow-wrap:anywhere}
+select{min-width:6rem}
+}
 textarea.code{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85rem;line-height:1.35}
 ul.issues{padding-left:1.2rem}
 .history td.actions button{margin:0 .4rem .3rem 0}

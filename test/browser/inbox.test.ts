@@ -82,6 +82,10 @@ describe.runIf(enabled)('inbox and ops pages in Chromium', () => {
       .getByLabel('Body')
       .fill('Beste Sanne,\n\nDank voor uw aanvraag. Zullen we donderdag bellen?\n\nGroet');
     await page.getByRole('button', { name: 'Approve and send' }).click();
+    await page
+      .getByRole('dialog', { name: 'Send this email?' })
+      .getByRole('button', { name: 'Send now' })
+      .click();
     // Assess
     await expect
       .poll(() => page.locator('#lead-status').textContent(), { timeout: 60_000, interval: 250 })

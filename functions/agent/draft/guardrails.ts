@@ -49,6 +49,8 @@ export interface GuardrailContext {
   rep?: RepInfo;
   /** The signature block the draft must end with (functions/agent/draft/template.ts `signature`). */
   signature?: string;
+  /** The team's time zone: the rationale may state the first-contact time in it. */
+  timeZone?: string;
 }
 
 export interface DraftText {

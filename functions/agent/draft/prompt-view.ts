@@ -6,6 +6,7 @@
 import type { Language } from '../lead';
 import { AXES } from '../qualification';
 import { type PromptTemplates, renderPrompt } from './prompts';
+import { firstContactText, LINE_LABELS } from './rationale-lines';
 import { requestCategory } from './request';
 import { signature } from './template';
 import { neutraliseUntrusted, round1 } from './text';
@@ -97,7 +98,9 @@ export function buildMessages(
   const missing = missingBant(score);
   const view = {
     minSentences: 3,
-    maxSentences: 6,
+    maxSentences: 5,
+    lineLabels: LINE_LABELS[rationaleLanguage],
+    firstContact: firstContactText(input, rationaleLanguage),
     wantsEmail: input.wantsEmail,
     rationaleLanguageName: LANGUAGE_NAME[rationaleLanguage],
     emailLanguageName: LANGUAGE_NAME[input.lead.language],

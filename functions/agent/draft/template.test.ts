@@ -24,36 +24,60 @@ describe('template writer', () => {
     expect(a.humanReviewRequired).toBe(false);
   });
 
-  it('cites the fired ledger lines with points, names tier and quadrant, and asks about missing BANT items', async () => {
+  it('gives a rep four short lines: why this tier, what to open with, what is missing, when (local time)', async () => {
     // Prepare
-    const input = sampleInput({}, 'en');
+    const input = sampleInput({ timeZone: 'Europe/Amsterdam' }, 'en');
     // Act
     const r = await writeRationaleAndDraft(input, { now: FIXED_NOW, allowList: buildAllowList(input) });
     // Assess
-    const text = r.rationale.text;
-    expect(text).toContain('Fit 30: 10–200 employees (+20), NL or BE (+10)');
-    expect(text).toContain('Intent 10: hiring (+10)');
-    expect(text).toContain('Engagement 25: demo request (+20), submitted during office hours (+5)');
-    expect(text).not.toContain('SaaS, e-commerce or software'); // not fired
-    expect(text).not.toContain('free mail domain (');
-    expect(text).toContain('warm lead (65 points), quadrant proactive outreach');
-    expect(text).toContain('45 employees (KvK)');
-    expect(text).toContain('Routed to Anna de Vries by rule route.nl-smb');
+    const [lines, questions] = r.rationale.text.split('\n\n');
+    expect(lines?.split('\n')).toEqual([
+      'Why: Warm (65) — 10–200 employees (+20), demo request (+20), NL or BE (+10).',
+      'Open with: their demo request: propose two times; mention that they are hiring.',
+      'Missing: budget, timing.',
+      'When: first contact before Tue 3 Mar, 09:14 CET.',
+    ]);
+    expect(r.rationale.text).not.toMatch(/\d{4}-\d{2}-\d{2}T|route\.nl-smb|quadrant|Tools/);
     expect(r.questionsForFirstCall).toHaveLength(2); // budget and timing are missing
-    expect(text).toContain(r.questionsForFirstCall[0]);
-    expect(r.nextAction).toContain('propose a demo time');
+    expect(questions).toContain(r.questionsForFirstCall[0]);
+    expect(r.nextAction).toBe(
+      'Anna de Vries: contact the lead before Tue 3 Mar, 09:14 CET about their demo request: propose two times.',
+    );
   });
 
-  it('writes the rationale in Dutch when asked', async () => {
+  it('says which sources could not be checked in words, and that a nurture lead needs no rep', async () => {
     // Prepare
-    const input = sampleInput({ rationaleLanguage: 'nl' });
+    const base = sampleInput({}, 'en');
+    const input = sampleInput(
+      {
+        enrichment: {
+          ...base.enrichment,
+          tools: { ...base.enrichment.tools, website: { status: 'error', ms: 3, error: 'ECONNRESET' } },
+        },
+        route: { ...base.route, kind: 'nurture', ownerId: undefined, slaDueAt: undefined },
+      },
+      'en',
+    );
     // Act
     const r = await writeRationaleAndDraft(input, { now: FIXED_NOW, allowList: buildAllowList(input) });
     // Assess
-    expect(r.rationale.text).toContain('warm lead (65 punten), kwadrant proactief benaderen');
-    expect(r.rationale.text).toContain('Betrokkenheid 25: demo request (+20)');
+    const lines = r.rationale.text.split('\n\n')[0]?.split('\n') ?? [];
+    expect(lines).toHaveLength(4);
+    expect(lines[2]).toBe('Missing: budget, timing; could not check their website.');
+    expect(lines[3]).toBe('When: no rep needed, the lead goes into the nurture sequence.');
+    expect(r.rationale.text).not.toContain('ECONNRESET');
+  });
+
+  it('writes the rationale in Dutch when asked, with Dutch times', async () => {
+    // Prepare
+    const input = sampleInput({ rationaleLanguage: 'nl', timeZone: 'Europe/Amsterdam' });
+    // Act
+    const r = await writeRationaleAndDraft(input, { now: FIXED_NOW, allowList: buildAllowList(input) });
+    // Assess
+    expect(r.rationale.text).toContain('Waarom: Warm (65) — 10–200 employees (+20)');
+    expect(r.rationale.text).toContain('Wanneer: eerste contact vóór di 3 mrt, 09:14 CET.');
     expect(r.rationale.text).toContain('Vragen voor het eerste gesprek:');
-    expect(r.nextAction).toMatch(/^Neem contact op/);
+    expect(r.nextAction).toMatch(/^Anna de Vries, neem contact op vóór di 3 mrt/);
   });
 
   it('writes a Dutch demo reply with the booking link, addressed by first name, signed by the rep', () => {

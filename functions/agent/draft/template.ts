@@ -6,18 +6,10 @@
  * or a link. It invents no facts, prices or promises.
  */
 import type { FormType, Language } from '../lead';
-import { AXES } from '../qualification';
+import { nextActionLine, rationaleLines, rationaleText } from './rationale-lines';
 import { type RequestCategory, requestCategory } from './request';
-import { repLabel, round1, safeName } from './text';
-import {
-  axisSummary,
-  BANT_CONFIRM,
-  BANT_QUESTION,
-  enrichmentFacts,
-  missingBant,
-  QUADRANT_LABEL,
-  TIER_LABEL,
-} from './trusted-facts';
+import { repLabel, safeName } from './text';
+import { BANT_CONFIRM, BANT_QUESTION, missingBant } from './trusted-facts';
 import type { DraftingInput } from './types';
 
 export const TEMPLATE_VERSION = 'template@1';
@@ -170,7 +162,7 @@ export function templateEmail(
   return { subject: SUBJECT[lang][category], body };
 }
 
-function companyLabel(input: DraftingInput): string {
+function _companyLabel(input: DraftingInput): string {
   return (
     repLabel(input.lead.company.name) ??
     repLabel(input.enrichment.registry?.legalName) ??
@@ -179,7 +171,7 @@ function companyLabel(input: DraftingInput): string {
   );
 }
 
-function routeSentence(input: DraftingInput, lang: Language): string {
+function _routeSentence(input: DraftingInput, lang: Language): string {
   const { route, rep } = input;
   const nl = lang === 'nl';
   const reason = repLabel(route.reason, 200) ?? route.ruleId;
@@ -198,7 +190,7 @@ function routeSentence(input: DraftingInput, lang: Language): string {
     : `Routed to ${who} by rule ${route.ruleId}: ${reason}.${sla}`;
 }
 
-function nextActionFor(input: DraftingInput, lang: Language): string {
+function _nextActionFor(input: DraftingInput, lang: Language): string {
   const nl = lang === 'nl';
   if (input.route.kind === 'nurture')
     return nl
@@ -227,25 +219,15 @@ function nextActionFor(input: DraftingInput, lang: Language): string {
 
 export function templateRationale(input: DraftingInput): Omit<TemplateOutput, 'email'> {
   const lang = input.rationaleLanguage ?? 'en';
-  const nl = lang === 'nl';
-  const { score } = input;
-  const missing = missingBant(score);
+  const missing = missingBant(input.score);
   const questionsForFirstCall =
     missing.length > 0 ? missing.map((k) => BANT_QUESTION[lang][k]) : [BANT_CONFIRM[lang]];
-  const head = nl
-    ? `${companyLabel(input)}: ${TIER_LABEL.nl[score.tier]} lead (${round1(score.total)} punten), kwadrant ${QUADRANT_LABEL.nl[score.quadrant]}.`
-    : `${companyLabel(input)}: ${TIER_LABEL.en[score.tier]} lead (${round1(score.total)} points), quadrant ${QUADRANT_LABEL.en[score.quadrant]}.`;
-  const axes = AXES.map((a) => `${axisSummary(score, a, lang)}.`).join(' ');
-  const facts = enrichmentFacts(input.enrichment, input.lead, lang);
-  const factLine = nl ? `Kernfeiten: ${facts.join('; ')}.` : `Key facts: ${facts.join('; ')}.`;
-  const bantLine =
-    missing.length > 0
-      ? nl
-        ? `Ontbrekend in BANT: ${missing.join(', ')}.`
-        : `Missing from BANT: ${missing.join(', ')}.`
-      : '';
-  const rationale = [head, axes, factLine, routeSentence(input, lang), bantLine].filter(Boolean).join(' ');
-  return { rationale, nextAction: nextActionFor(input, lang), questionsForFirstCall };
+  // Three to five short lines a rep reads in ten seconds (./rationale-lines.ts); the ledger is on the lead page.
+  return {
+    rationale: rationaleText(rationaleLines(input)),
+    nextAction: nextActionLine(input),
+    questionsForFirstCall,
+  };
 }
 
 export function writeTemplate(input: DraftingInput, options: TemplateOptions = {}): TemplateOutput {

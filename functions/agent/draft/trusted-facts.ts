@@ -5,6 +5,7 @@
 import type { Enrichment } from '../enrichment';
 import type { Language } from '../lead';
 import type { Axis, Bant, LedgerEntry, Quadrant, Score, Tier } from '../qualification';
+import { DEFAULT_TIME_ZONE, localDue } from './local-time';
 import { round1, signed } from './text';
 import type { DraftingInput } from './types';
 
@@ -156,7 +157,7 @@ export function numberReadings(token: string): number[] {
  * counts (of BANT items, rules, hours of SLA) need.
  */
 export function allowedFigures(
-  input: Pick<DraftingInput, 'score' | 'route' | 'enrichment' | 'lead'>,
+  input: Pick<DraftingInput, 'score' | 'route' | 'enrichment' | 'lead' | 'timeZone'>,
 ): Set<number> {
   const set = new Set<number>([0, 1, 2, 3, 4]);
   const { score, route, enrichment, lead } = input;
@@ -172,5 +173,9 @@ export function allowedFigures(
   addNumbersFrom({ ...enrichment, tools: undefined }, set);
   if (lead.company.employees !== undefined) addNumber(lead.company.employees, set);
   addNumbersFrom(lead.company.employeesRaw, set);
+  // The first-contact time in the team's local time, as the rationale states it.
+  if (route.slaDueAt)
+    for (const lang of ['en', 'nl'] as const)
+      addNumbersFrom(localDue(route.slaDueAt, input.timeZone ?? DEFAULT_TIME_ZONE, lang), set);
   return set;
 }

@@ -30,6 +30,8 @@ export interface DraftingInput {
   companySiteUrl?: string;
   /** Language of the rationale for the rep; defaults to English. The draft always follows `lead.language`. */
   rationaleLanguage?: Language;
+  /** IANA time zone of the owner's team (business calendar): the rationale's times are local to it. */
+  timeZone?: string;
   /** Our company and product as the draft names them (config/company.yaml). */
   seller?: SellerInfo;
 }

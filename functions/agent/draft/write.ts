@@ -121,6 +121,7 @@ export async function writeRationaleAndDraft(
     lead: input.lead,
     rep: input.rep,
     signature: signature(input),
+    ...(input.timeZone ? { timeZone: input.timeZone } : {}),
   };
   const llm = deps.llm;
   if (!llm?.apiKey) return fromTemplate(input, deps, ctx, { fallbackReason: 'llm_not_configured' });

@@ -85,6 +85,7 @@ export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftO
 
   const t0 = deps.clock();
   const score = await rescoreWithMessageFacts(record, deps);
+  const timeZone = deps.calendar?.(record)?.timeZone;
   const rep = record.route.kind === 'owner' ? deps.rep(record.route.ownerId) : undefined;
   // A nurture lead gets no personal email from a rep; opted-out or unreachable leads get none either.
   const wantsEmail =
@@ -98,6 +99,7 @@ export const draftLead = async (leadId: string, deps: DraftDeps): Promise<DraftO
     ...(rep ? { rep } : {}),
     wantsEmail,
     ...(deps.companySiteUrl ? { companySiteUrl: deps.companySiteUrl } : {}),
+    ...(timeZone ? { timeZone } : {}),
     ...(deps.seller ? { seller: deps.seller } : {}),
     // The rationale follows the prospect's language too (the rep works the lead in it).
     rationaleLanguage: record.lead.language,

@@ -6,6 +6,7 @@
  * | GET /leads               | own leads              | all     | all |
  * | GET /leads/{id}/timeline | own leads (else 404)   | all     | all |
  * | POST /leads/{id}/notes   | own leads (else 404)   | all     | 403 |
+ * | GET /team                | yes                    | yes     | yes |
  */
 import { ulid } from 'ulid';
 import type { Principal } from '../auth/principal';
@@ -211,3 +212,11 @@ export const leadTimeline = async (
   const record = await readableLead(deps.store, p, leadId);
   return { leadId, entries: timelineOf(record, deps.people) };
 };
+
+/** GET /team: the people a lead can be owned by (reps and managers), for the owner filter and reassign. */
+export const teamList = (deps: Pick<WorkspaceDeps, 'people'>) => ({
+  people: [...deps.people.values()]
+    .filter((p) => p.role === 'rep' || p.role === 'manager')
+    .map((p) => ({ id: p.id, name: p.name, role: p.role }))
+    .sort((a, b) => a.name.localeCompare(b.name)),
+});

@@ -1,12 +1,14 @@
 /**
- * The sales inbox (GET /): pending drafts ordered by the API (hot first, then SLA), live SLA countdowns, and
- * a lead view with the score per axis and its ledger in words, enrichment facts, the rationale and the draft
- * editor (save, approve and send, reject with a reason). `#lead/<id>` in the address opens a lead.
+ * The sales workspace (GET /): two lists — pending drafts ordered by the API (hot first, then SLA) and every
+ * lead with filters (`#leads`) — live SLA countdowns, and a lead view with the rationale, the draft editor
+ * (save, approve and send after a confirmation, reject with a reason), the actions on the lead, the timeline,
+ * the score per axis with its ledger, and enrichment facts. `#lead/<id>` in the address opens a lead.
  */
 
 // The API's own types, as types only: nothing of the server is bundled into the page.
 import type { LeadView } from '../../agent/lead-record';
 import type { InboxItem } from '../../agent/pipeline/review';
+import type { LeadListItem } from '../../agent/pipeline/workspace';
 import type { LedgerEntry } from '../../agent/qualification';
 import {
   ApiError,
@@ -25,6 +27,16 @@ import {
   untrusted,
   visible,
 } from './lib';
+import {
+  actionsSection,
+  emptyFilter,
+  fetchLeads,
+  filterForm,
+  leadRow,
+  setViewerLang,
+  timelineSection,
+  viewerLang,
+} from './workspace';
 
 const QUADRANT = {
   act_now: 'Act now',
@@ -38,6 +50,13 @@ const AXIS_LABEL = { fit: 'Fit', intent: 'Intent', engagement: 'Engagement' } as
 const main = byId('main');
 let items: InboxItem[] = [];
 let me: Me;
+/** Which list the left column shows: the drafts to review, or every lead with filters. */
+let view: 'drafts' | 'leads' = 'drafts';
+let leadItems: LeadListItem[] = [];
+let leadsCursor: string | undefined;
+const filter = emptyFilter();
+/** Leads per screenful of the leads list. */
+const LEADS_SCREEN = 50;
 
 const tierBadge = (tier: string) => h('span', { class: `badge tier-${tier}` }, tier);
 
@@ -70,6 +89,7 @@ const who = (i: InboxItem): (Node | string)[] => {
 /* ------------------------------------------------------------------ list ------------------------------------ */
 
 const renderList = (selected?: string) => {
+  if (view !== 'drafts') return renderLeadList(selected);
   const list = byId('leads');
   byId('count').textContent = `${items.length}${nextCursor ? '+' : ''} waiting`;
   if (!items.length) {
@@ -101,6 +121,10 @@ const renderList = (selected?: string) => {
             'span',
             { class: 'row3' },
             miniScores(i),
+            // A manager's inbox holds everyone's drafts: whose is this one.
+            me.role !== 'sales'
+              ? h('span', { class: 'owner' }, i.ownerName ?? i.ownerId ?? 'no owner')
+              : null,
             i.humanReviewRequired ? h('span', { class: 'flag' }, 'review required') : null,
             slaTime(i.slaDueAt),
           ),
@@ -123,11 +147,70 @@ const fetchPage = (cursor?: string) =>
 
 const showMoreButton = () => {
   const more = document.getElementById('more');
-  if (more) more.hidden = nextCursor === undefined;
+  if (more) more.hidden = (view === 'drafts' ? nextCursor : leadsCursor) === undefined;
+};
+
+/** Says on screen that the list is not up to date (a refresh failed), or clears that note. */
+const listState = (error?: unknown) => {
+  const el = document.getElementById('list-state');
+  if (!el) return;
+  if (error === undefined) {
+    el.hidden = true;
+    el.textContent = '';
+    return;
+  }
+  const at = new Date().toLocaleTimeString(viewerLang() === 'nl' ? 'nl-NL' : 'en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+  });
+  el.textContent = `Not up to date: refreshing failed at ${at} (${(error as Error).message}). Use Refresh to try again.`;
+  el.hidden = false;
+};
+
+const renderLeadList = (selected?: string) => {
+  const list = byId('leads');
+  byId('count').textContent = `${leadItems.length}${leadsCursor ? '+' : ''} shown`;
+  if (!leadItems.length) {
+    list.replaceChildren(h('li', { class: 'empty' }, 'No leads match these filters.'));
+    return;
+  }
+  list.replaceChildren(...leadItems.map((i) => leadRow(i, i.leadId === selected)));
+};
+
+/** (Re)loads the leads list from the top: a screenful, or as many as are shown now. */
+const loadLeads = async (fresh = false) => {
+  const list = byId('leads');
+  list.setAttribute('aria-busy', 'true');
+  if (fresh || !leadItems.length) list.replaceChildren(h('li', { class: 'empty' }, 'Loading leads…'));
+  try {
+    const r = await fetchLeads(filter, fresh ? LEADS_SCREEN : Math.max(LEADS_SCREEN, leadItems.length));
+    leadItems = r.items;
+    leadsCursor = r.next;
+    renderLeadList(currentLeadId());
+    showMoreButton();
+  } finally {
+    list.removeAttribute('aria-busy');
+  }
+};
+
+const loadMoreLeads = async () => {
+  if (!leadsCursor) return;
+  const r = await fetchLeads(filter, LEADS_SCREEN, leadsCursor);
+  const known = new Set(leadItems.map((i) => i.leadId));
+  leadItems = [...leadItems, ...r.items.filter((i) => !known.has(i.leadId))];
+  leadsCursor = r.next;
+  renderLeadList(currentLeadId());
+  showMoreButton();
+  announce(`${r.items.length} more lead(s) listed`);
 };
 
 /** (Re)loads the list from the top, as many items as are shown now (at least one page). */
 const loadList = async () => {
+  if (view === 'leads') {
+    await loadLeads();
+    listState();
+    return;
+  }
   const want = Math.max(items.length, PAGE_SIZE);
   const loaded: InboxItem[] = [];
   let cursor: string | undefined;
@@ -140,9 +223,11 @@ const loadList = async () => {
   nextCursor = cursor;
   renderList(currentLeadId());
   showMoreButton();
+  listState();
 };
 
 const loadMore = async () => {
+  if (view === 'leads') return loadMoreLeads();
   if (!nextCursor) return;
   const r = await fetchPage(nextCursor);
   const known = new Set(items.map((i) => i.leadId));
@@ -342,9 +427,78 @@ const rationaleSection = (lead: LeadView) => {
       'Rationale ',
       h('span', { class: `badge by-${r.provider === 'template' ? 'template' : 'llm'}` }, by),
     ),
-    h('p', {}, untrusted(r.text)),
+    rationaleBody(r.text),
     h('p', {}, h('strong', {}, 'Next action: '), untrusted(r.nextAction)),
+    h('p', { class: 'small' }, h('a', { href: '#score-h', onclick: openLedger }, 'Full score ledger')),
   );
+};
+
+/**
+ * The rationale as short lines (one per line of text), or the paragraph an older rationale is; the first-call
+ * questions after a blank line stay one click away.
+ */
+const rationaleBody = (text: string) => {
+  const [head = '', ...rest] = text.split('\n\n');
+  const lines = head
+    .split('\n')
+    .map((l) => l.replace(/^[-•*]\s*/, '').trim())
+    .filter(Boolean);
+  const more = rest.join('\n\n').trim();
+  const [title, ...questions] = more.split('\n');
+  return h(
+    'div',
+    {},
+    lines.length > 1
+      ? h(
+          'ul',
+          { class: 'rationale-lines' },
+          lines.map((l) => h('li', {}, untrusted(l))),
+        )
+      : h('p', {}, untrusted(head)),
+    more
+      ? h(
+          'details',
+          {},
+          h('summary', {}, untrusted(title?.replace(/:$/, '') ?? '')),
+          h(
+            'ul',
+            {},
+            questions.map((q) => h('li', {}, untrusted(q.replace(/^[-•*]\s*/, '')))),
+          ),
+        )
+      : null,
+  );
+};
+
+/** Opens every ledger detail and moves focus to the score (the full ledger is one click away). */
+const openLedger = (ev: Event) => {
+  ev.preventDefault();
+  for (const d of document.querySelectorAll<HTMLDetailsElement>('.axis details')) d.open = true;
+  const heading = document.getElementById('score-h');
+  heading?.setAttribute('tabindex', '-1');
+  heading?.scrollIntoView();
+  heading?.focus();
+};
+
+const NL_WORDS = new Set(
+  'de het een en van ik u uw je jij we wij is zijn niet met voor op dat die graag bedankt dank groet beste hartelijke vriendelijke aanvraag gesprek wilt kunnen ons onze bij naar ook'.split(
+    ' ',
+  ),
+);
+const EN_WORDS = new Set(
+  'the a an and of i you your we is are not with for on that this thanks thank regards best dear kind request call would could our at to also'.split(
+    ' ',
+  ),
+);
+/** The language the text is written in, by its common words; `fallback` when it cannot tell. */
+const guessLanguage = (text: string, fallback: string): string => {
+  let nl = 0;
+  let en = 0;
+  for (const w of text.toLowerCase().split(/[^a-zà-ÿ]+/)) {
+    if (NL_WORDS.has(w)) nl++;
+    if (EN_WORDS.has(w)) en++;
+  }
+  return nl === en ? fallback : nl > en ? 'nl' : 'en';
 };
 
 const draftSection = (lead: LeadView) => {
@@ -396,6 +550,8 @@ const draftSection = (lead: LeadView) => {
       if (msg) input.setAttribute('aria-invalid', 'true');
       else input.removeAttribute('aria-invalid');
     }
+    // Nothing went wrong (a successful save clears the fields' errors): nothing to announce.
+    if (e === null || e === undefined) return;
     if (e instanceof ApiError && e.status === 401) {
       clearToken();
       announce('Your session expired: sign in again', 'error');
@@ -474,13 +630,89 @@ const draftSection = (lead: LeadView) => {
     }
   };
 
+  /** Shows exactly what goes out, to whom, before anything is sent; only "Send now" approves. */
+  const confirmSend = () => {
+    if (!subject.value.trim() || !body.value.trim()) {
+      showIssues(
+        new ApiError(400, 'Subject and body are required', [
+          ...(subject.value.trim() ? [] : [{ field: 'subject', message: 'Write a subject' }]),
+          ...(body.value.trim() ? [] : [{ field: 'body', message: 'Write the email' }]),
+        ]),
+      );
+      return;
+    }
+    const close = () => {
+      dialog.close();
+      dialog.remove();
+      byId<HTMLButtonElement>('approve').focus();
+    };
+    const dialog = h(
+      'dialog',
+      { class: 'confirm', 'aria-labelledby': 'confirm-h' },
+      h('h2', { id: 'confirm-h', tabindex: -1 }, 'Send this email?'),
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', {}, 'To'),
+        h('dd', {}, untrusted(lead.lead.person.email) ?? ''),
+        h('dt', {}, 'Subject'),
+        h('dd', { id: 'confirm-subject' }, untrusted(subject.value)),
+        h('dt', {}, 'Language'),
+        h('dd', {}, guessLanguage(`${subject.value} ${body.value}`, d.language).toUpperCase()),
+      ),
+      h('div', { class: 'mail-preview pre', id: 'confirm-body' }, untrusted(body.value)),
+      h(
+        'div',
+        { class: 'actions' },
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'primary',
+            id: 'confirm-send',
+            onclick: () => {
+              close();
+              void approve();
+            },
+          },
+          'Send now',
+        ),
+        h('button', { type: 'button', id: 'confirm-cancel', onclick: close }, 'Keep editing'),
+      ),
+    );
+    dialog.addEventListener('cancel', (ev) => {
+      ev.preventDefault();
+      close();
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    byId('confirm-h').focus();
+  };
+  // Enter in the subject line never sends: it moves on to the body.
+  subject.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      body.focus();
+    }
+  });
+  const langBadge = h(
+    'span',
+    { class: 'badge lang', id: 'draft-language', title: 'Language of the text as written' },
+    d.language.toUpperCase(),
+  );
+  const followLanguage = () => {
+    langBadge.textContent = guessLanguage(`${subject.value} ${body.value}`, d.language).toUpperCase();
+  };
+  subject.addEventListener('input', followLanguage);
+  body.addEventListener('input', followLanguage);
+
   const form = h(
     'form',
     {
       class: 'draft',
       onsubmit: (ev: Event) => {
         ev.preventDefault();
-        void approve();
+        confirmSend();
       },
     },
     h('label', { for: 'draft-subject' }, 'Subject'),
@@ -537,64 +769,109 @@ const draftSection = (lead: LeadView) => {
       { id: 'draft-h' },
       'First email ',
       h('span', { class: `badge status-${d.status}`, id: 'draft-status' }, d.status),
-      h('span', { class: 'muted small' }, ` ${d.language.toUpperCase()} · handoff: ${d.handoff}`),
+      langBadge,
+      h('span', { class: 'muted small' }, ` handoff: ${d.handoff}`),
     ),
     form,
   );
 };
 
 const renderLead = (lead: LeadView) => {
-  const view = byId('lead');
+  const pane = byId('lead');
   const item = items.find((i) => i.leadId === lead.leadId);
   const title = lead.lead.company.name ?? item?.company ?? 'Lead';
-  view.replaceChildren(
+  pane.replaceChildren(
     h(
       'header',
       { class: 'lead-head' },
+      h('a', { class: 'back', href: view === 'leads' ? '#leads' : '#drafts' }, '← Back to the list'),
       h('h2', { id: 'lead-title', tabindex: -1 }, untrusted(title)),
       h(
         'p',
         { class: 'muted' },
         'Lead status: ',
         h('strong', { id: 'lead-status' }, lead.status),
-        lead.route?.slaDueAt ? [' · first contact ', slaTime(lead.route.slaDueAt)] : null,
+        lead.route?.slaDueAt && ['routed', 'drafted'].includes(lead.status)
+          ? [' · first contact ', slaTime(lead.route.slaDueAt)]
+          : null,
+        ' · owner ',
+        h('strong', {}, ownerLabel(lead)),
       ),
     ),
     h(
       'div',
       { class: 'lead-grid' },
-      h('div', {}, draftSection(lead), rationaleSection(lead)),
+      h(
+        'div',
+        {},
+        rationaleSection(lead),
+        draftSection(lead),
+        actionsSection(
+          {
+            leadId: lead.leadId,
+            status: lead.status,
+            ownerId: lead.route?.ownerId,
+            hasScore: !!lead.score,
+          },
+          me,
+          () => {
+            void openLead(lead.leadId, false);
+            void loadList().catch((e: unknown) => listState(e));
+          },
+        ),
+        timelineSection(lead.leadId),
+      ),
       h('div', {}, scoreSection(lead), leadSection(lead), enrichmentSection(lead)),
     ),
   );
 };
 
+const ownerLabel = (lead: LeadView) => {
+  if (lead.route?.kind === 'nurture') return 'nurture (no rep)';
+  const id = lead.route?.ownerId;
+  if (!id) return 'not assigned yet';
+  return (
+    items.find((i) => i.ownerId === id)?.ownerName ??
+    leadItems.find((i) => i.ownerId === id)?.ownerName ??
+    (id === me.personId ? me.name : id)
+  );
+};
+
 const openLead = async (id: string, focus = true) => {
   renderList(id);
-  const view = byId('lead');
-  view.setAttribute('aria-busy', 'true');
+  const pane = byId('lead');
+  pane.setAttribute('aria-busy', 'true');
+  main.querySelector('.inbox')?.classList.add('has-lead');
+  if (focus) pane.replaceChildren(h('p', { class: 'loading', role: 'status' }, 'Loading the lead…'));
   try {
     const lead = await api<LeadView>('GET', `/leads/${encodeURIComponent(id)}`);
     renderLead(lead);
     if (focus) byId('lead-title').focus();
   } catch (e) {
-    view.replaceChildren(
-      h('p', { class: 'field-error' }, `This lead cannot be shown: ${(e as Error).message}`),
+    pane.replaceChildren(
+      h('a', { class: 'back', href: view === 'leads' ? '#leads' : '#drafts' }, '← Back to the list'),
+      h('p', { class: 'field-error', role: 'alert' }, `This lead cannot be shown: ${(e as Error).message}`),
     );
+    announce(`This lead cannot be shown: ${(e as Error).message}`, 'error');
   } finally {
-    view.removeAttribute('aria-busy');
+    pane.removeAttribute('aria-busy');
   }
 };
 
 /** After approval: polls the lead until the email is sent (or failed), updating the status in place. */
 const followUntilSent = async (id: string) => {
   const deadline = Date.now() + 120_000;
+  let failures = 0;
   while (Date.now() < deadline) {
     await sleep(1000);
     let lead: LeadView;
     try {
       lead = await api<LeadView>('GET', `/leads/${encodeURIComponent(id)}`);
-    } catch {
+      failures = 0;
+    } catch (e) {
+      // Keep trying, but never show an old status as if it were current.
+      if (++failures === 3)
+        announce(`Cannot check whether the email was sent: ${(e as Error).message}. Still trying…`, 'error');
       continue;
     }
     if (currentLeadId() !== id) return;
@@ -622,71 +899,157 @@ const followUntilSent = async (id: string) => {
 
 /* ------------------------------------------------------------------ start ----------------------------------- */
 
+/** The left column: the tabs, the list's heading and state, the filters (leads list), the list. */
+const renderNav = () => {
+  const nav = byId('list-col');
+  const tab = (target: 'drafts' | 'leads', label: string) =>
+    h(
+      'a',
+      { href: `#${target}`, id: `tab-${target}`, 'aria-current': view === target ? 'page' : null },
+      label,
+    );
+  const parts: (HTMLElement | null)[] = [
+    h(
+      'div',
+      { class: 'tabs' },
+      me.role !== 'ops' ? tab('drafts', 'Drafts to review') : null,
+      tab('leads', 'All leads'),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'link lang-switch',
+          lang: viewerLang() === 'nl' ? 'en' : 'nl',
+          title:
+            viewerLang() === 'nl' ? 'Timeline and dates in English' : 'Tijdlijn en datums in het Nederlands',
+          onclick: () => {
+            setViewerLang(viewerLang() === 'nl' ? 'en' : 'nl');
+            const id = currentLeadId();
+            renderNav();
+            if (id) void openLead(id, false);
+            void loadList().catch((e: unknown) => listState(e));
+          },
+        },
+        viewerLang() === 'nl' ? 'English' : 'Nederlands',
+      ),
+    ),
+    h(
+      'h1',
+      { id: 'list-h', tabindex: -1 },
+      view === 'drafts' ? 'Drafts to review ' : 'Leads ',
+      h('span', { class: 'muted small', id: 'count' }),
+    ),
+    h('p', { id: 'list-state', class: 'field-error', role: 'alert', hidden: true }),
+    view === 'leads'
+      ? filterForm(
+          filter,
+          me,
+          () =>
+            void loadLeads(true).then(
+              () => listState(),
+              (e: unknown) => listState(e),
+            ),
+        )
+      : null,
+    h('ul', { id: 'leads', class: 'leads', 'aria-labelledby': 'list-h' }),
+    h(
+      'div',
+      { class: 'actions' },
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'more',
+          hidden: true,
+          onclick: () =>
+            void loadMore().catch((e: unknown) =>
+              announce(`More cannot be loaded: ${(e as Error).message}`, 'error'),
+            ),
+        },
+        'Show more',
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          id: 'refresh',
+          onclick: () =>
+            void loadList().then(
+              () => announce(view === 'drafts' ? 'Inbox refreshed' : 'Leads refreshed', 'ok'),
+              (e: unknown) => {
+                listState(e);
+                announce(`Refreshing failed: ${(e as Error).message}`, 'error');
+              },
+            ),
+        },
+        'Refresh',
+      ),
+    ),
+  ];
+  nav.replaceChildren(...parts.filter((p): p is HTMLElement => p !== null));
+};
+
 const layout = () =>
   main.replaceChildren(
     h(
       'div',
       { class: 'inbox' },
-      h(
-        'nav',
-        { class: 'list', 'aria-labelledby': 'list-h' },
-        h('h1', { id: 'list-h' }, 'Inbox ', h('span', { class: 'muted small', id: 'count' })),
-        h('ul', { id: 'leads', class: 'leads' }),
-        h(
-          'button',
-          {
-            type: 'button',
-            id: 'more',
-            hidden: true,
-            onclick: () =>
-              void loadMore().catch((e: unknown) =>
-                announce(`More drafts cannot be loaded: ${(e as Error).message}`, 'error'),
-              ),
-          },
-          'Show more',
-        ),
-        h(
-          'button',
-          {
-            type: 'button',
-            id: 'refresh',
-            onclick: () => void loadList().then(() => announce('Inbox refreshed')),
-          },
-          'Refresh',
-        ),
-      ),
+      h('nav', { class: 'list', id: 'list-col', 'aria-labelledby': 'list-h' }),
       h(
         'section',
         { id: 'lead', class: 'lead', 'aria-label': 'Lead details' },
         h(
           'p',
           { class: 'muted placeholder' },
-          'Choose a lead on the left to see its score, rationale and draft.',
+          'Choose a lead to see its rationale, draft, timeline and score.',
         ),
       ),
     ),
   );
 
+/** Shows a list (`#drafts`, `#leads`): on a phone the list replaces the lead. */
+const showList = async (target: 'drafts' | 'leads') => {
+  const changed = target !== view;
+  view = target;
+  main.querySelector('.inbox')?.classList.remove('has-lead');
+  if (changed) renderNav();
+  renderList(currentLeadId());
+  showMoreButton();
+  try {
+    await loadList();
+  } catch (e) {
+    listState(e);
+    announce(`The list cannot be loaded: ${(e as Error).message}`, 'error');
+  }
+};
+
 const start = async () => {
   me = await session(main, 'Sign in to the lead inbox');
   showIdentity(me);
   announce(`Signed in as ${me.name}`);
+  // Ops review no drafts: their view is the leads list.
+  view = me.role === 'ops' || location.hash === '#leads' ? 'leads' : 'drafts';
   layout();
+  renderNav();
+  byId('list-h').focus();
   startSlaClock();
   try {
     await loadList();
   } catch (e) {
-    announce(`The inbox cannot be loaded: ${(e as Error).message}`, 'error');
+    listState(e);
+    announce(`The list cannot be loaded: ${(e as Error).message}`, 'error');
   }
   const route = () => {
     const id = currentLeadId();
     if (id) void openLead(id);
+    else if (location.hash === '#leads') void showList('leads');
+    else if (location.hash === '#drafts' && me.role !== 'ops') void showList('drafts');
   };
   window.addEventListener('hashchange', route);
-  route();
-  // Keep the list fresh for new leads (cheap: one query every 30 s while the tab is visible).
+  if (currentLeadId()) route();
+  // Keep the list fresh (one query every 30 s while the tab is visible); a failure shows on screen.
   setInterval(() => {
-    if (document.visibilityState === 'visible') void loadList().catch(() => {});
+    if (document.visibilityState === 'visible') void loadList().catch((e: unknown) => listState(e));
   }, 30_000);
 };
 

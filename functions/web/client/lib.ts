@@ -6,6 +6,7 @@
 
 import type { Principal } from '../../agent/auth/principal';
 import type { FieldIssue } from '../../agent/errors';
+import { beginSignIn, completeSignIn, type HostedUi, refreshSession, signOutUrl } from './oauth';
 
 /** GET /me: the signed-in person. */
 export type Me = Principal;
@@ -27,8 +28,11 @@ export const getToken = (): string | null => sessionStorage.getItem(TOKEN_KEY);
 export const setToken = (token: string): void => sessionStorage.setItem(TOKEN_KEY, token);
 export const clearToken = (): void => sessionStorage.removeItem(TOKEN_KEY);
 
-/** Calls the API on the same origin with the session token; throws ApiError on a non-2xx answer. */
-export const api = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+/**
+ * Calls the API on the same origin with the session token; throws ApiError on a non-2xx answer. Signed in
+ * through the hosted UI, a 401 first renews the token with the refresh token and tries once more.
+ */
+export const api = async <T>(method: string, path: string, body?: unknown, retried = false): Promise<T> => {
   const headers: Record<string, string> = { accept: 'application/json' };
   const token = getToken();
   if (token) headers.authorization = `Bearer ${token}`;
@@ -50,6 +54,9 @@ export const api = async <T>(method: string, path: string, body?: unknown): Prom
   } catch {
     data = undefined;
   }
+  const auth = pageConfig().auth;
+  if (res.status === 401 && auth && !retried && (await refreshSession(auth, setToken).catch(() => false)))
+    return api<T>(method, path, body, true);
   if (!res.ok) {
     const d = (data ?? {}) as { message?: string; issues?: FieldIssue[] };
     throw new ApiError(res.status, d.message ?? `The server answered ${res.status}`, d.issues ?? []);
@@ -172,6 +179,8 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 export interface PageConfig {
   readonly stage: 'local' | 'aws';
   readonly demoPeople: readonly { readonly personId: string; readonly name: string; readonly role: string }[];
+  /** Sign-in through the Cognito hosted UI (AWS): authorization code + PKCE. */
+  readonly auth?: HostedUi;
 }
 export const pageConfig = (): PageConfig => {
   try {
@@ -238,6 +247,32 @@ export const signIn = (container: HTMLElement, heading: string): Promise<Me> =>
             ),
           )
         : null;
+    const hosted = config.auth
+      ? h(
+          'section',
+          { class: 'card', 'aria-labelledby': 'hosted-h' },
+          h('h2', { id: 'hosted-h' }, 'Sign in with your company account'),
+          h(
+            'div',
+            { class: 'actions' },
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'primary',
+                id: 'hosted-sign-in',
+                onclick: () => {
+                  announce('Opening the sign-in page…');
+                  void beginSignIn(config.auth as HostedUi).catch((e: unknown) =>
+                    announce(`Sign-in cannot start: ${(e as Error).message}`, 'error'),
+                  );
+                },
+              },
+              'Sign in',
+            ),
+          ),
+        )
+      : null;
     const tokenInput = h('textarea', {
       id: 'token',
       name: 'token',
@@ -261,8 +296,12 @@ export const signIn = (container: HTMLElement, heading: string): Promise<Me> =>
       tokenInput,
       h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'primary' }, 'Sign in')),
     );
+    // With the hosted UI, pasting a token stays possible for API users, one click away.
+    const tokenPart = hosted
+      ? h('details', { class: 'card' }, h('summary', {}, 'Sign in with a token instead'), tokenForm)
+      : tokenForm;
     container.replaceChildren(
-      ...[h('h1', {}, heading), demo, tokenForm].filter((n): n is HTMLElement => n !== null),
+      ...[h('h1', {}, heading), hosted, demo, tokenPart].filter((n): n is HTMLElement => n !== null),
     );
     const first = container.querySelector<HTMLElement>('button, textarea');
     first?.focus();
@@ -279,7 +318,9 @@ export const showIdentity = (me: Me): void => {
         class: 'link',
         onclick: () => {
           clearToken();
-          location.reload();
+          const auth = pageConfig().auth;
+          if (auth) location.assign(signOutUrl(auth));
+          else location.reload();
         },
       },
       'Sign out',
@@ -289,6 +330,15 @@ export const showIdentity = (me: Me): void => {
 
 /** Restores the session from sessionStorage, or asks to sign in. */
 export const session = async (container: HTMLElement, heading: string): Promise<Me> => {
+  const auth = pageConfig().auth;
+  if (auth) {
+    try {
+      await completeSignIn(auth, setToken);
+    } catch (e) {
+      clearToken();
+      announce((e as Error).message, 'error');
+    }
+  }
   if (getToken()) {
     try {
       return await api<Me>('GET', '/me');
