@@ -82,9 +82,14 @@ describe('CRM sync with HubSpot on the local stack', () => {
     // Act: the manager approves the draft; it is sent
     const approved = await approve(leadId);
     const sent = await p.waitForLead(leadId, (l) => l.draft?.status === 'sent', 120_000);
-    const synced = await until('the sent email in HubSpot', async () => {
+    // Each trigger is its own CRM job (a job that collides with another sync of the lead retries later), so
+    // wait for the last of them: the sent email and the note that explains the score.
+    const synced = await until('the sent email and the explaining note in HubSpot', async () => {
       const l = await links(leadId);
-      return l?.activities && Object.keys(l.activities).some((k) => k.startsWith('email:')) ? l : undefined;
+      const explained = notesOf(leadId).some((n) => n.properties.hs_note_body?.includes('Waarom'));
+      return explained && l?.activities && Object.keys(l.activities).some((k) => k.startsWith('email:'))
+        ? l
+        : undefined;
     });
 
     // Assess
