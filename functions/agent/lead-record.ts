@@ -58,6 +58,11 @@ export interface LeadRecord {
   readonly spam?: { readonly reason: string };
   readonly enrichment?: Enrichment;
   readonly score?: Score;
+  /**
+   * The disposition's kind (`sales`, `job_application`, …) as a top-level attribute, so a manager's list can
+   * filter on it; kept equal to `score.disposition.kind` by every write of the score or the disposition.
+   */
+  readonly disposition?: string;
   /** How many score versions were recorded (1 after qualification; a re-score adds one). */
   readonly scoreVersion?: number;
   readonly route?: Route;

@@ -141,6 +141,7 @@ export class InMemoryLeadStore
     if (!record || record.scoreCauses?.includes(result.cause)) return false;
     record.enrichment = structuredClone(result.enrichment);
     record.score = structuredClone(result.score);
+    if (result.score.disposition) record.disposition = result.score.disposition.kind;
     record.scoreVersion = (record.scoreVersion ?? 0) + 1;
     record.scoreCauses = [...(record.scoreCauses ?? []), result.cause];
     record.steps = { ...record.steps, ...result.steps };
@@ -232,6 +233,7 @@ export class InMemoryLeadStore
       structuredClone(entry),
     ]);
     record.score = structuredClone(entry.score);
+    if (entry.score.disposition) record.disposition = entry.score.disposition.kind;
     record.scoreVersion = entry.version;
     record.scoreCauses = [...(record.scoreCauses ?? []), entry.cause];
     return true;
