@@ -132,7 +132,9 @@ export interface AuditEntry {
     | 'override'
     | 'outcome'
     | 'reopen'
-    | 'assign';
+    | 'assign'
+    | 'dispose'
+    | 'requalify';
   readonly reason?: string;
   /** Non-personal detail, e.g. `{ from: 'rep-anna', to: 'rep-bram' }` or `{ edited: true }`. */
   readonly detail?: Record<string, unknown>;

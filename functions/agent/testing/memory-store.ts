@@ -39,7 +39,13 @@ type Stored = Mutable<LeadRecord> & {
 };
 
 export class InMemoryLeadStore
-  implements ports.LeadStore, ports.SendStore, ports.ReviewStore, ports.OutcomeStore, ports.RescoreStore
+  implements
+    ports.LeadStore,
+    ports.SendStore,
+    ports.ReviewStore,
+    ports.OutcomeStore,
+    ports.RescoreStore,
+    ports.DispositionStore
 {
   /** Lead id → its events by id. */
   readonly events = new Map<string, Map<string, LeadEvent>>();
@@ -456,6 +462,56 @@ export class InMemoryLeadStore
       record.loadTaken = assignment.loadTaken;
       this.loads.set(assignment.loadTaken, (this.loads.get(assignment.loadTaken) ?? 0) + 1);
     }
+    record.audit = [...(record.audit ?? []), structuredClone(audit)];
+    this.outbox.set(leadId, this.now().toISOString());
+    return true;
+  }
+
+  /* ------------------------------------------------------------------------------------- dispositions */
+
+  async dispose(
+    leadId: string,
+    change: Parameters<ports.DispositionStore['dispose']>[1],
+    move: ports.LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record?.score || record.status !== move.from) return false;
+    if ((record.score.disposition?.kind ?? record.disposition) !== change.fromKind) return false;
+    if (record.draft?.status !== change.draftStatus) return false;
+    if (change.withdrawDraft && (!record.draft || !decideDraft(record.draft.status, 'withdraw').ok))
+      return false;
+    if (!this.moveWithLoad(record, move)) return false;
+    record.score = { ...record.score, disposition: structuredClone(change.disposition) };
+    record.disposition = change.disposition.kind;
+    record.route = structuredClone(change.route);
+    if (change.withdrawDraft && record.draft)
+      Object.assign(record.draft, {
+        status: 'rejected',
+        reviewedBy: audit.by,
+        reviewedAt: audit.at,
+        rejectReason: `Withdrawn: not a sales lead (${change.disposition.kind})`,
+      });
+    record.audit = [...(record.audit ?? []), structuredClone(audit)];
+    return true;
+  }
+
+  async requalify(
+    leadId: string,
+    change: Parameters<ports.DispositionStore['requalify']>[1],
+    move: ports.LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record?.score || record.status !== move.from) return false;
+    if ((record.score.disposition?.kind ?? record.disposition) !== change.fromKind) return false;
+    record.status = move.to;
+    record.score = { ...record.score, disposition: structuredClone(change.disposition) };
+    record.disposition = change.disposition.kind;
+    delete record.route;
+    delete record.rationale;
+    delete record.loadTaken;
+    delete record.loadReleasedAt;
     record.audit = [...(record.audit ?? []), structuredClone(audit)];
     this.outbox.set(leadId, this.now().toISOString());
     return true;
