@@ -332,6 +332,7 @@ export const FUNCTIONS = {
       { method: 'POST', path: '/leads/{id}/outcome', public: false },
       { method: 'POST', path: '/leads/{id}/reopen', public: false },
       { method: 'POST', path: '/leads/{id}/assign', public: false },
+      { method: 'POST', path: '/leads/{id}/disposition', public: false },
     ],
     tables: { leads: 'readwrite' },
     /** send: approvals; qualify: a nurtured lead raised to hot is routed again; draft: a manager's assignment. */

@@ -19,6 +19,7 @@ import type { DraftStatus } from '../agent/lifecycle';
 import type {
   BeginSendResult,
   CreateLeadResult,
+  DispositionStore,
   DraftContent,
   LeadMove,
   LeadStore,
@@ -31,6 +32,7 @@ import type {
 } from '../agent/ports';
 import type { Route } from '../agent/qualification';
 import type { LeadTable } from './lead-item';
+import * as dispositions from './lead-store-dispositions';
 import * as intake from './lead-store-intake';
 import * as listings from './lead-store-listings';
 import * as outcomes from './lead-store-outcomes';
@@ -40,7 +42,9 @@ import * as review from './lead-store-review';
 
 export { leadKey, toLeadRecord } from './lead-item';
 
-export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore, OutcomeStore, RescoreStore {
+export class DynamoLeadStore
+  implements LeadStore, SendStore, ReviewStore, OutcomeStore, RescoreStore, DispositionStore
+{
   private readonly t: LeadTable;
 
   constructor(db: DynamoDBDocumentClient, table: string, now: () => Date = () => new Date()) {
@@ -134,6 +138,24 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore, Outco
     audit: AuditEntry,
   ): Promise<boolean> {
     return outcomes.assignLead(this.t, leadId, assignment, move, audit);
+  }
+
+  /* dispositions */
+  dispose(
+    leadId: string,
+    change: Parameters<DispositionStore['dispose']>[1],
+    move: LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    return dispositions.dispose(this.t, leadId, change, move, audit);
+  }
+  requalify(
+    leadId: string,
+    change: Parameters<DispositionStore['requalify']>[1],
+    move: LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    return dispositions.requalify(this.t, leadId, change, move, audit);
   }
 
   /* outcomes */
