@@ -313,6 +313,8 @@ export const FUNCTIONS = {
     tables: { leads: 'readwrite' },
     /** `crm`: the CRM sync's trigger once the rationale is stored. */
     sendsTo: ['send', 'crm'],
+    /** The internal notification of a forwarded non-sales submission (config/dispositions.yaml). */
+    sendsEmail: true,
   },
   review: {
     id: 'ReviewFunction',

@@ -63,6 +63,20 @@ export interface LeadRecord {
    * filter on it; kept equal to `score.disposition.kind` by every write of the score or the disposition.
    */
   readonly disposition?: string;
+  /**
+   * The internal notification of a forwarded disposition (config/dispositions.yaml `forward`), exactly once:
+   * marked `sending` before the mail service is called (functions/agent/pipeline/forward-lead.ts).
+   */
+  readonly forward?: {
+    readonly to: string;
+    readonly attemptId: string;
+    readonly status: 'sending' | 'sent' | 'failed';
+    readonly startedAt: string;
+    readonly messageId?: string;
+    readonly sentAt?: string;
+    readonly error?: string;
+    readonly failedAt?: string;
+  };
   /** How many score versions were recorded (1 after qualification; a re-score adds one). */
   readonly scoreVersion?: number;
   readonly route?: Route;

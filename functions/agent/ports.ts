@@ -268,6 +268,33 @@ export interface DispositionStore {
   ): Promise<boolean>;
 }
 
+/**
+ * The forwarding of a non-sales submission to its team (functions/agent/pipeline/forward-lead.ts): the lead's
+ * `forward` mark, each step one conditional write, so the notification goes out at most once per lead.
+ */
+export interface ForwardStore {
+  get(leadId: string): Promise<LeadRecord | undefined>;
+  /** Sets the mark (`sending`, this attempt) when the lead has none; false when another attempt has it. */
+  beginForward(
+    leadId: string,
+    attempt: { attemptId: string; to: string; startedAt: string },
+  ): Promise<boolean>;
+  /** sending (this attempt) → sent, with the message id. */
+  completeForward(
+    leadId: string,
+    attemptId: string,
+    result: { messageId: string; sentAt: string },
+  ): Promise<boolean>;
+  /** sending (this attempt) → failed: refused, or the outcome is unknown; never tried again by itself. */
+  failForward(
+    leadId: string,
+    attemptId: string,
+    failure: { error: string; failedAt: string },
+  ): Promise<boolean>;
+  /** Removes this attempt's mark: the mail service sent nothing (throttled), so a retry may try again. */
+  releaseForward(leadId: string, attemptId: string): Promise<boolean>;
+}
+
 /* ------------------------------------------------------------ outcomes (functions/agent/pipeline/record-outcome) */
 
 /** One move of a lead as functions/agent/lifecycle.ts decided it: from the state read, to the next, and its load. */

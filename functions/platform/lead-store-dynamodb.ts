@@ -21,6 +21,7 @@ import type {
   CreateLeadResult,
   DispositionStore,
   DraftContent,
+  ForwardStore,
   LeadMove,
   LeadStore,
   OutcomeStore,
@@ -33,6 +34,7 @@ import type {
 import type { Route } from '../agent/qualification';
 import type { LeadTable } from './lead-item';
 import * as dispositions from './lead-store-dispositions';
+import * as forward from './lead-store-forward';
 import * as intake from './lead-store-intake';
 import * as listings from './lead-store-listings';
 import * as outcomes from './lead-store-outcomes';
@@ -43,7 +45,7 @@ import * as review from './lead-store-review';
 export { leadKey, toLeadRecord } from './lead-item';
 
 export class DynamoLeadStore
-  implements LeadStore, SendStore, ReviewStore, OutcomeStore, RescoreStore, DispositionStore
+  implements LeadStore, SendStore, ReviewStore, OutcomeStore, RescoreStore, DispositionStore, ForwardStore
 {
   private readonly t: LeadTable;
 
@@ -156,6 +158,20 @@ export class DynamoLeadStore
     audit: AuditEntry,
   ): Promise<boolean> {
     return dispositions.requalify(this.t, leadId, change, move, audit);
+  }
+
+  /* forwarding */
+  beginForward(leadId: string, attempt: { attemptId: string; to: string; startedAt: string }) {
+    return forward.beginForward(this.t, leadId, attempt);
+  }
+  completeForward(leadId: string, attemptId: string, result: { messageId: string; sentAt: string }) {
+    return forward.completeForward(this.t, leadId, attemptId, result);
+  }
+  failForward(leadId: string, attemptId: string, failure: { error: string; failedAt: string }) {
+    return forward.failForward(this.t, leadId, attemptId, failure);
+  }
+  releaseForward(leadId: string, attemptId: string) {
+    return forward.releaseForward(this.t, leadId, attemptId);
   }
 
   /* outcomes */

@@ -45,7 +45,8 @@ export class InMemoryLeadStore
     ports.ReviewStore,
     ports.OutcomeStore,
     ports.RescoreStore,
-    ports.DispositionStore
+    ports.DispositionStore,
+    ports.ForwardStore
 {
   /** Lead id → its events by id. */
   readonly events = new Map<string, Map<string, LeadEvent>>();
@@ -514,6 +515,36 @@ export class InMemoryLeadStore
     delete record.loadReleasedAt;
     record.audit = [...(record.audit ?? []), structuredClone(audit)];
     this.outbox.set(leadId, this.now().toISOString());
+    return true;
+  }
+
+  /* -------------------------------------------------------------------------------------- forwarding */
+
+  async beginForward(leadId: string, attempt: { attemptId: string; to: string; startedAt: string }) {
+    const record = this.records.get(leadId);
+    if (!record || record.forward) return false;
+    record.forward = { ...attempt, status: 'sending' };
+    return true;
+  }
+
+  async completeForward(leadId: string, attemptId: string, result: { messageId: string; sentAt: string }) {
+    const record = this.records.get(leadId);
+    if (record?.forward?.attemptId !== attemptId || record.forward.status !== 'sending') return false;
+    record.forward = { ...record.forward, status: 'sent', ...result };
+    return true;
+  }
+
+  async failForward(leadId: string, attemptId: string, failure: { error: string; failedAt: string }) {
+    const record = this.records.get(leadId);
+    if (record?.forward?.attemptId !== attemptId || record.forward.status !== 'sending') return false;
+    record.forward = { ...record.forward, status: 'failed', ...failure };
+    return true;
+  }
+
+  async releaseForward(leadId: string, attemptId: string) {
+    const record = this.records.get(leadId);
+    if (record?.forward?.attemptId !== attemptId || record.forward.status !== 'sending') return false;
+    delete record.forward;
     return true;
   }
 }
