@@ -14,6 +14,8 @@
  *   sent | meeting ──record_outcome(won)──▶ won            … ──record_outcome(lost | disqualified)──▶ lost | disqualified
  *   sent | lost | disqualified ──recycle──▶ nurture     won | lost | disqualified ──reopen──▶ routed
  *   nurture ──reroute──▶ received (routed again)        nurture ──assign──▶ routed (a manager's pick)
+ *   routed | drafted | sent | meeting | nurture | failed ──dispose──▶ nurture | disqualified (not a sales lead)
+ *   nurture | disqualified ──requalify──▶ received (a sales lead after all: routed again)
  *   any pipeline state ──fail──▶ failed (a step ended in its dead-letter queue)
  *
  * Closing states (won, lost, disqualified) end the owner's work on the lead: a transition out of a state in
