@@ -121,4 +121,44 @@ describe('dispositions on the local stack', () => {
     expect(routed.route?.ownerId).toMatch(/^(rep|mgr)-/);
     expect(routed.audit?.at(-1)).toMatchObject({ by: 'mgr-sofie', action: 'requalify' });
   }, 300_000);
+
+  it('disposes a sales lead with a pending draft: off its owner, draft withdrawn, listed under its kind', async () => {
+    // Prepare
+    const leadId = await p.post(roostrSubmission(p.site.origin));
+    const drafted = await p.waitForLead(leadId, (l) => l.draft?.status === 'pending', 120_000);
+    // Act
+    const disposed = await setDisposition(leadId, 'sofie', {
+      disposition: 'job_application',
+      reason: 'Wrote to apply, not to buy',
+    });
+    const again = await setDisposition(leadId, 'sofie', { disposition: 'job_application' });
+    const lead = await p.getLead(leadId);
+    const listed = await fetch(`${p.stack.url}/leads?disposition=job_application&limit=200`, {
+      headers: { authorization: 'Bearer sofie' },
+    });
+    const items = ((await listed.json()) as { items?: { leadId: string }[] }).items ?? [];
+    // Assess
+    expect(drafted.route?.kind).toBe('owner');
+    expect(disposed).toMatchObject({
+      status: 200,
+      body: { disposition: 'job_application', status: 'nurture', changed: true, draftWithdrawn: true },
+    });
+    expect(again).toMatchObject({ status: 200, body: { changed: false } });
+    expect(lead.status).toBe('nurture');
+    expect(lead.disposition).toBe('job_application');
+    expect(lead.draft?.status).toBe('rejected');
+    expect(lead.route).toMatchObject({ kind: 'nurture', ruleId: 'disposition' });
+    expect(lead.audit?.filter((a) => a.action === 'dispose')).toHaveLength(1);
+    expect(lead.audit?.at(-1)).toMatchObject({
+      by: 'mgr-sofie',
+      reason: 'Wrote to apply, not to buy',
+      detail: { from: 'sales', to: 'job_application', fromStatus: 'drafted', toStatus: 'nurture' },
+    });
+    // The rep's open load, taken by the routing, is released in the same write.
+    const item = await p.item(`LEAD#${leadId}`, 'LEAD');
+    expect(item?.loadTaken).toEqual(expect.any(String));
+    expect(item?.loadReleasedAt).toEqual(expect.any(String));
+    expect(listed.status).toBe(200);
+    expect(items.map((i) => i.leadId)).toContain(leadId);
+  }, 240_000);
 });
