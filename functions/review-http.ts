@@ -53,6 +53,7 @@ const outcomeDeps: OutcomeDeps = { store, now: deps.now };
 const dispositionDeps: DispositionDeps = {
   store,
   qualifyQueue: leadQueue('qualify'),
+  draftQueue: leadQueue('draft'),
   routing,
   dispositions: shippedDispositions(),
   now: deps.now,

@@ -160,5 +160,10 @@ describe('dispositions on the local stack', () => {
     expect(item?.loadReleasedAt).toEqual(expect.any(String));
     expect(listed.status).toBe(200);
     expect(items.map((i) => i.leadId)).toContain(leadId);
+    // Disposed to a forward kind: recruiting gets its notification, once.
+    const forwarded = await p.waitForLead(leadId, (l) => l.forward?.status === 'sent', 120_000);
+    const mails = (await mailsTo('recruiting@example.com')).filter((m) => m.body.text?.includes(leadId));
+    expect(mails).toHaveLength(1);
+    expect(forwarded.draft?.status).toBe('rejected');
   }, 240_000);
 });

@@ -61,14 +61,16 @@ const setup = (status: LeadStatus = 'drafted', draftStatus?: Draft['status']) =>
   store.storeRoute(LEAD, { ...sampleRoute(), ownerId: 'rep-anna', team: 'smb' }, TAKEN);
   store.records.get(LEAD)!.status = status;
   const qualifyQueue = new RecordingQueue();
+  const draftQueue = new RecordingQueue();
   const deps: DispositionDeps = {
     store,
     qualifyQueue,
+    draftQueue,
     routing: shippedRouting(),
     dispositions: shippedDispositions(),
     now: () => NOW,
   };
-  return { store, deps, qualifyQueue };
+  return { store, deps, qualifyQueue, draftQueue };
 };
 
 const refusal = async (p: Promise<unknown>) => {
@@ -101,7 +103,7 @@ describe('the disposition lifecycle', () => {
 describe('setting a disposition', () => {
   it('disposes a drafted sales lead as a job application: off its owner, load released, draft withdrawn, audited', async () => {
     // Prepare
-    const { store, deps } = setup('drafted', 'pending');
+    const { store, deps, draftQueue } = setup('drafted', 'pending');
     // Act
     const result = await setDisposition(deps, sofie, LEAD, {
       disposition: 'job_application',
@@ -126,6 +128,8 @@ describe('setting a disposition', () => {
     expect(lead?.route).toMatchObject({ kind: 'nurture', ruleId: 'disposition' });
     expect(lead?.draft?.status).toBe('rejected');
     expect(store.loads.get(TAKEN)).toBe(0);
+    // Forwarded: the draft step sends recruiting its notification.
+    expect(draftQueue.sent).toEqual([{ leadId: LEAD }]);
     expect(lead?.audit?.at(-1)).toEqual({
       at: NOW.toISOString(),
       by: 'mgr-sofie',
@@ -137,7 +141,7 @@ describe('setting a disposition', () => {
 
   it('closes spam as disqualified; a repeat changes nothing and releases no second load', async () => {
     // Prepare
-    const { store, deps } = setup('routed');
+    const { store, deps, draftQueue } = setup('routed');
     // Act
     const first = await setDisposition(deps, lars, LEAD, { disposition: 'spam_test' });
     const again = await setDisposition(deps, lars, LEAD, { disposition: 'spam_test' });
@@ -146,6 +150,7 @@ describe('setting a disposition', () => {
     expect(first).not.toHaveProperty('draftWithdrawn');
     expect(again).toEqual({ leadId: LEAD, disposition: 'spam_test', status: 'disqualified', changed: false });
     expect(store.loads.get(TAKEN)).toBe(0);
+    expect(draftQueue.sent).toEqual([]);
     expect((await store.get(LEAD))?.audit).toHaveLength(1);
     expect((await store.get(LEAD))?.score?.disposition?.reason).toBe('Spam or a test submission');
   });

@@ -3,7 +3,8 @@
  * lead, or a job application, a vendor pitch, … (functions/agent/judge/disposition.ts). The lifecycle decides
  * the move (functions/agent/lifecycle.ts):
  * - a sales lead (or one disposed already) gets a non-sales kind → `dispose:nurture` / `dispose:disqualified`:
- *   off its owner (the open load is released), a pending or approved draft withdrawn, the nurture route;
+ *   off its owner (the open load is released), a pending or approved draft withdrawn, the nurture route; a
+ *   `forward` kind is handed to the draft step, which sends the team its notification once;
  * - a non-sales lead becomes a sales lead → `requalify`: back to routing through the qualify queue (like a
  *   nurtured lead whose tier a person raised), so it gets an owner and a first draft the normal way.
  * Each is one conditional write with its audit entry (who, when, from → to, reason). Setting the kind the lead
@@ -27,6 +28,11 @@ export interface DispositionDeps {
   readonly store: DispositionStore;
   /** Where a lead that is a sales lead after all goes to be routed again. */
   readonly qualifyQueue: LeadQueue;
+  /**
+   * The draft step, which also forwards (./forward-lead.ts): a lead a person disposes to a `forward` kind is
+   * handed to it so that the team gets its notification (once; a drafted lead is not drafted again).
+   */
+  readonly draftQueue: LeadQueue;
   readonly routing: RoutingSetup;
   /** Each non-sales kind's destination (config/dispositions.yaml). */
   readonly dispositions: DispositionsFile;
@@ -131,6 +137,7 @@ export const setDisposition = async (
     audit,
   );
   if (!ok) throw changedMeanwhile();
+  if (destination?.action === 'forward') await deps.draftQueue.send({ leadId });
   return {
     leadId,
     disposition: kind,
