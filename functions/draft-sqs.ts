@@ -1,15 +1,19 @@
 /** SQS draft queue → rationale and first-response draft for each routed lead, then the handoff point. */
+import { ulid } from 'ulid';
 import { buildAllowList, writeRationaleAndDraft } from './agent/draft';
 import { teamCalendar } from './agent/handoff/policy';
 import { proposeSignals } from './agent/judge/llm-extract';
 import { type DraftDeps, draftLead, signerFrom } from './agent/pipeline/draft-lead';
+import { type ForwardDeps, forwardLead } from './agent/pipeline/forward-lead';
 import { dynamo } from './platform/clients/dynamodb';
+import { ses } from './platform/clients/sesv2';
 import { commonConfig } from './platform/config';
 import { crmNotifier } from './platform/crm-notifier';
 import { cachedActivePolicy, HandoffStore } from './platform/handoff-store-dynamodb';
 import { leadMessageHandler } from './platform/lead-message-consumer';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore, leadsTableName } from './platform/leads-table';
+import { sesMailer } from './platform/mailer-ses';
 import { shippedCompany } from './platform/shipped-company';
 import { shippedDispositions } from './platform/shipped-dispositions';
 import { shippedHandoff } from './platform/shipped-handoff';
@@ -69,9 +73,23 @@ const deps: DraftDeps = {
   now: () => new Date(),
 };
 
+/** A non-sales submission with a `forward` destination: one internal notification to that team. */
+const forwardDeps: ForwardDeps = {
+  store,
+  mailer: sesMailer(ses, config.SES_CONFIGURATION_SET),
+  fromAddress: config.SES_FROM_ADDRESS,
+  now: () => new Date(),
+  newId: ulid,
+};
+
 export const handler = leadMessageHandler({
   queue: 'draft',
   step: 'draft',
   store,
-  process: (leadId) => draftLead(leadId, deps),
+  process: async (leadId) => {
+    const drafted = await draftLead(leadId, deps);
+    // After the rationale is stored; a redelivery finds the forward mark and sends nothing again.
+    await forwardLead(leadId, forwardDeps);
+    return drafted;
+  },
 });

@@ -1,7 +1,8 @@
 /**
  * The review API (JWT-authorized): GET /me, GET /drafts, PUT /drafts/{id}, POST /drafts/{id}/approve|reject,
  * POST /leads/{id}/reassign|assign|override (authorization: functions/agent/pipeline/review.ts), and
- * POST /leads/{id}/outcome|reopen (functions/agent/pipeline/record-outcome.ts).
+ * POST /leads/{id}/outcome|reopen (functions/agent/pipeline/record-outcome.ts) and POST /leads/{id}/disposition
+ * (functions/agent/pipeline/set-disposition.ts).
  */
 import * as z from 'zod';
 import { buildAllowList } from './agent/draft/allow-list';
@@ -17,23 +18,26 @@ import {
   reassignLead,
   rejectDraft,
 } from './agent/pipeline/review';
+import { type DispositionDeps, setDisposition } from './agent/pipeline/set-disposition';
 import { principalOf } from './platform/auth';
 import { commonConfig } from './platform/config';
 import { crmNotifier } from './platform/crm-notifier';
 import { httpHandler, json, jsonBody, leadIdParam } from './platform/http';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore } from './platform/leads-table';
+import { shippedDispositions } from './platform/shipped-dispositions';
 import { shippedPeople, shippedRouting } from './platform/shipped-routing';
 
 const people = shippedPeople();
 const companySiteUrl = commonConfig().COMPANY_SITE_URL;
 const store = leadStore();
+const routing = shippedRouting();
 const deps: ReviewDeps = {
   store,
   sendQueue: leadQueue('send'),
   qualifyQueue: leadQueue('qualify'),
   draftQueue: leadQueue('draft'),
-  routing: shippedRouting(),
+  routing,
   crm: crmNotifier(),
   people,
   now: () => new Date(),
@@ -48,6 +52,14 @@ const deps: ReviewDeps = {
   },
 };
 const outcomeDeps: OutcomeDeps = { store, now: deps.now, crm: deps.crm };
+const dispositionDeps: DispositionDeps = {
+  store,
+  qualifyQueue: leadQueue('qualify'),
+  draftQueue: leadQueue('draft'),
+  routing,
+  dispositions: shippedDispositions(),
+  now: deps.now,
+};
 /** Each action validates its own fields (the domain names the field at fault); the body must be an object. */
 const Body = z.record(z.string(), z.unknown());
 
@@ -76,6 +88,8 @@ export const handler = httpHandler(async (event) => {
       return json(200, await assignLead(deps, p, leadIdParam(event), jsonBody(event, Body)));
     case 'POST /leads/{id}/override':
       return json(200, await overrideScore(deps, p, leadIdParam(event), jsonBody(event, Body)));
+    case 'POST /leads/{id}/disposition':
+      return json(200, await setDisposition(dispositionDeps, p, leadIdParam(event), jsonBody(event, Body)));
     case 'POST /leads/{id}/outcome':
       return json(
         200,

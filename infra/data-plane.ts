@@ -327,6 +327,8 @@ export const FUNCTIONS = {
     tables: { leads: 'readwrite' },
     /** `crm`: the CRM sync's trigger once the rationale is stored. */
     sendsTo: ['send', 'crm'],
+    /** The internal notification of a forwarded non-sales submission (config/dispositions.yaml). */
+    sendsEmail: true,
   },
   review: {
     id: 'ReviewFunction',
@@ -346,6 +348,7 @@ export const FUNCTIONS = {
       { method: 'POST', path: '/leads/{id}/outcome', public: false },
       { method: 'POST', path: '/leads/{id}/reopen', public: false },
       { method: 'POST', path: '/leads/{id}/assign', public: false },
+      { method: 'POST', path: '/leads/{id}/disposition', public: false },
     ],
     tables: { leads: 'readwrite' },
     /**

@@ -58,6 +58,25 @@ export interface LeadRecord {
   readonly spam?: { readonly reason: string };
   readonly enrichment?: Enrichment;
   readonly score?: Score;
+  /**
+   * The disposition's kind (`sales`, `job_application`, …) as a top-level attribute, so a manager's list can
+   * filter on it; kept equal to `score.disposition.kind` by every write of the score or the disposition.
+   */
+  readonly disposition?: string;
+  /**
+   * The internal notification of a forwarded disposition (config/dispositions.yaml `forward`), exactly once:
+   * marked `sending` before the mail service is called (functions/agent/pipeline/forward-lead.ts).
+   */
+  readonly forward?: {
+    readonly to: string;
+    readonly attemptId: string;
+    readonly status: 'sending' | 'sent' | 'failed';
+    readonly startedAt: string;
+    readonly messageId?: string;
+    readonly sentAt?: string;
+    readonly error?: string;
+    readonly failedAt?: string;
+  };
   /** How many score versions were recorded (1 after qualification; a re-score adds one). */
   readonly scoreVersion?: number;
   readonly route?: Route;
@@ -138,7 +157,9 @@ export interface AuditEntry {
     | 'outcome'
     | 'reopen'
     | 'assign'
-    | 'reroute';
+    | 'reroute'
+    | 'dispose'
+    | 'requalify';
   readonly reason?: string;
   /** Non-personal detail, e.g. `{ from: 'rep-anna', to: 'rep-bram' }` or `{ edited: true }`. */
   readonly detail?: Record<string, unknown>;

@@ -14,6 +14,8 @@
  *   sent | meeting ──record_outcome(won)──▶ won            … ──record_outcome(lost | disqualified)──▶ lost | disqualified
  *   sent | lost | disqualified ──recycle──▶ nurture     won | lost | disqualified ──reopen──▶ routed
  *   nurture ──reroute──▶ received (routed again)        nurture ──assign──▶ routed (a manager's pick)
+ *   routed | drafted | sent | meeting | nurture | failed ──dispose──▶ nurture | disqualified (not a sales lead)
+ *   nurture | disqualified ──requalify──▶ received (a sales lead after all: routed again)
  *   any pipeline state ──fail──▶ failed (a step ended in its dead-letter queue)
  *
  * Closing states (won, lost, disqualified) end the owner's work on the lead: a transition out of a state in
@@ -141,6 +143,25 @@ export const LEAD_TRANSITIONS = {
   reroute: { from: ['nurture'], to: 'received', means: 'tier raised by a person: routed again' },
   // A manager hands a lead nobody works to a rep; drafting follows.
   assign: { from: ['nurture'], to: 'routed', means: 'a manager assigned it to a rep' },
+  // A person says the lead is not a sales lead after all (a job application, a vendor pitch, …): the owner's
+  // work ends (the load is released) and a pending or approved draft is withdrawn. Spam/tests and competitors
+  // are closed as disqualified, every other non-sales kind goes to nurture like qualification sends it.
+  'dispose:nurture': {
+    from: ['routed', 'drafted', 'sent', 'meeting', 'nurture', 'failed'],
+    to: 'nurture',
+    means: 'not a sales lead (a person said so): off the owner, to its destination',
+  },
+  'dispose:disqualified': {
+    from: ['routed', 'drafted', 'sent', 'meeting', 'nurture', 'failed'],
+    to: 'disqualified',
+    means: 'spam, a test or a competitor (a person said so): closed',
+  },
+  // A person says a non-sales lead is a sales lead: routing runs again (the qualify step, score kept), then drafting.
+  requalify: {
+    from: ['nurture', 'disqualified'],
+    to: 'received',
+    means: 'a sales lead after all (a person said so): routed again',
+  },
 } as const satisfies Record<string, Omit<LeadTransition, 'command'>>;
 
 export type LeadCommand = keyof typeof LEAD_TRANSITIONS;
@@ -174,6 +195,9 @@ export const decideLead = (from: LeadStatus, command: LeadCommand): LeadDecision
 export const qualifyCommand = (routeKind: 'owner' | 'nurture'): LeadCommand => `qualify:${routeKind}`;
 export const saveDraftCommand = (routeKind: 'owner' | 'nurture'): LeadCommand => `save_draft:${routeKind}`;
 export const outcomeCommand = (outcome: Outcome): LeadCommand => `record_outcome:${outcome}`;
+/** Which closing a person's non-sales disposition gets: spam/tests and competitors are disqualified. */
+export const disposeCommand = (kind: string): LeadCommand =>
+  kind === 'spam_test' || kind === 'competitor' ? 'dispose:disqualified' : 'dispose:nurture';
 
 /** What a move does to the owner's open load: released when it leaves the load states, taken when it enters. */
 export type LoadEffect = 'release' | 'take' | 'none';
@@ -208,6 +232,12 @@ export const DRAFT_TRANSITIONS = {
   /** From approved: nobody to send to (suppressed, no address, no sender); nothing was attempted. */
   fail_send: { from: ['sending', 'approved'], to: 'failed', means: 'refused, or the outcome is unknown' },
   release_send: { from: ['sending'], to: 'approved', means: 'throttled: nothing sent, try again' },
+  /** The lead is not a sales lead after all: a draft nobody has started to send is withdrawn. */
+  withdraw: {
+    from: ['pending', 'approved'],
+    to: 'rejected',
+    means: 'the lead is not a sales lead: no sales email goes out',
+  },
   /** An automatic send over a send limit: nobody approved it, so a person reads it first after all. */
   hold_for_review: {
     from: ['approved'],

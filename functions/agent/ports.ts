@@ -6,6 +6,7 @@
 import type { CrmJob } from './crm/types';
 import type { Enrichment } from './enrichment';
 import type { LeadEvent } from './events';
+import type { Disposition } from './judge/disposition';
 import type {
   AuditEntry,
   LeadError,
@@ -257,6 +258,72 @@ export interface PrivacyStore {
    * assesses the lead. Takes it out of the outbox. False when it was already routed (a redelivery).
    */
   routeWithoutScore(leadId: string, route: Route, steps: StepTimings): Promise<boolean>;
+}
+
+/* ------------------------------------------------ dispositions (functions/agent/pipeline/set-disposition) */
+
+/**
+ * A person's disposition of a lead. Each is ONE conditional write with its audit entry: the lead must still
+ * be in `move.from` with the disposition kind the person saw; the lead's `score.disposition` and its top-level
+ * `disposition` change together. False when the lead moved on meanwhile.
+ */
+export interface DispositionStore {
+  get(leadId: string): Promise<LeadRecord | undefined>;
+  /**
+   * Lead `dispose:<nurture|disqualified>`: the lead gets its non-sales disposition and the nurture route; it
+   * leaves its owner's list and releases the open load it took (once). With `withdrawDraft` the draft, still in
+   * that state, is rejected in the same write, so no sales email goes out; without it, the draft must still be
+   * in the state the person saw (`draftStatus`, or no draft).
+   */
+  dispose(
+    leadId: string,
+    change: {
+      disposition: Disposition;
+      fromKind: string | undefined;
+      route: Route;
+      draftStatus: DraftStatus | undefined;
+      withdrawDraft: boolean;
+    },
+    move: LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean>;
+  /**
+   * Lead `requalify`: a sales lead after all. Back to routing (its nurture route, rationale and load
+   * bookkeeping go, it enters the outbox) so the qualify step routes it again.
+   */
+  requalify(
+    leadId: string,
+    change: { disposition: Disposition; fromKind: string | undefined },
+    move: LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean>;
+}
+
+/**
+ * The forwarding of a non-sales submission to its team (functions/agent/pipeline/forward-lead.ts): the lead's
+ * `forward` mark, each step one conditional write, so the notification goes out at most once per lead.
+ */
+export interface ForwardStore {
+  get(leadId: string): Promise<LeadRecord | undefined>;
+  /** Sets the mark (`sending`, this attempt) when the lead has none; false when another attempt has it. */
+  beginForward(
+    leadId: string,
+    attempt: { attemptId: string; to: string; startedAt: string },
+  ): Promise<boolean>;
+  /** sending (this attempt) → sent, with the message id. */
+  completeForward(
+    leadId: string,
+    attemptId: string,
+    result: { messageId: string; sentAt: string },
+  ): Promise<boolean>;
+  /** sending (this attempt) → failed: refused, or the outcome is unknown; never tried again by itself. */
+  failForward(
+    leadId: string,
+    attemptId: string,
+    failure: { error: string; failedAt: string },
+  ): Promise<boolean>;
+  /** Removes this attempt's mark: the mail service sent nothing (throttled), so a retry may try again. */
+  releaseForward(leadId: string, attemptId: string): Promise<boolean>;
 }
 
 /* ------------------------------------------------------------ outcomes (functions/agent/pipeline/record-outcome) */

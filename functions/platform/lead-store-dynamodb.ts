@@ -19,7 +19,9 @@ import type { DraftStatus } from '../agent/lifecycle';
 import type {
   BeginSendResult,
   CreateLeadResult,
+  DispositionStore,
   DraftContent,
+  ForwardStore,
   LeadMove,
   LeadStore,
   OutcomeStore,
@@ -31,6 +33,8 @@ import type {
 } from '../agent/ports';
 import type { Route } from '../agent/qualification';
 import type { LeadTable } from './lead-item';
+import * as dispositions from './lead-store-dispositions';
+import * as forward from './lead-store-forward';
 import * as intake from './lead-store-intake';
 import * as listings from './lead-store-listings';
 import * as outcomes from './lead-store-outcomes';
@@ -40,7 +44,9 @@ import * as review from './lead-store-review';
 
 export { leadKey, toLeadRecord } from './lead-item';
 
-export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore, OutcomeStore, RescoreStore {
+export class DynamoLeadStore
+  implements LeadStore, SendStore, ReviewStore, OutcomeStore, RescoreStore, DispositionStore, ForwardStore
+{
   private readonly t: LeadTable;
 
   constructor(db: DynamoDBDocumentClient, table: string, now: () => Date = () => new Date()) {
@@ -134,6 +140,38 @@ export class DynamoLeadStore implements LeadStore, SendStore, ReviewStore, Outco
     audit: AuditEntry,
   ): Promise<boolean> {
     return outcomes.assignLead(this.t, leadId, assignment, move, audit);
+  }
+
+  /* dispositions */
+  dispose(
+    leadId: string,
+    change: Parameters<DispositionStore['dispose']>[1],
+    move: LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    return dispositions.dispose(this.t, leadId, change, move, audit);
+  }
+  requalify(
+    leadId: string,
+    change: Parameters<DispositionStore['requalify']>[1],
+    move: LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    return dispositions.requalify(this.t, leadId, change, move, audit);
+  }
+
+  /* forwarding */
+  beginForward(leadId: string, attempt: { attemptId: string; to: string; startedAt: string }) {
+    return forward.beginForward(this.t, leadId, attempt);
+  }
+  completeForward(leadId: string, attemptId: string, result: { messageId: string; sentAt: string }) {
+    return forward.completeForward(this.t, leadId, attemptId, result);
+  }
+  failForward(leadId: string, attemptId: string, failure: { error: string; failedAt: string }) {
+    return forward.failForward(this.t, leadId, attemptId, failure);
+  }
+  releaseForward(leadId: string, attemptId: string) {
+    return forward.releaseForward(this.t, leadId, attemptId);
   }
 
   /* outcomes */

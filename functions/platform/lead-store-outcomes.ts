@@ -92,7 +92,7 @@ const transactWithLoad = async (t: LeadTable, lead: LeadUpdate, taken: string, d
  * Runs the lead's move; with a load effect on a lead that holds (release) or held (take) a load, the load item
  * moves in the same transaction. False when the lead's condition did not hold.
  */
-const moveWithLoad = async (t: LeadTable, leadId: string, move: LeadMove, lead: LeadUpdate) => {
+export const moveWithLoad = async (t: LeadTable, leadId: string, move: LeadMove, lead: LeadUpdate) => {
   if (move.load === 'none') return lead.run(t);
   const state = await readLoadState(t, leadId);
   if (!state) return false;

@@ -22,8 +22,8 @@ export const saveQualification = (
   t: LeadTable,
   leadId: string,
   result: Parameters<LeadStore['saveQualification']>[1],
-): Promise<boolean> =>
-  new LeadUpdate(leadId)
+): Promise<boolean> => {
+  const u = new LeadUpdate(leadId)
     .set('enrichment', result.enrichment)
     .set('score', result.score)
     .setEach('steps', result.steps)
@@ -32,8 +32,12 @@ export const saveQualification = (
     .add('scoreVersion', 1)
     .append('scoreCauses', [result.cause])
     // Once per cause: a redelivery of the same qualification keeps the first result.
-    .lacks('scoreCauses', result.cause)
-    .run(t);
+    .lacks('scoreCauses', result.cause);
+  // The disposition's kind at the top level, for the leads list's filter.
+  const kind = result.score.disposition?.kind;
+  if (kind) u.set('disposition', kind);
+  return u.run(t);
+};
 
 export const recordSteps = async (t: LeadTable, leadId: string, steps: StepTimings): Promise<void> => {
   if (Object.keys(steps).length === 0) return;

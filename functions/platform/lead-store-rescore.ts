@@ -121,6 +121,8 @@ export const saveScoreVersion = async (
       .in('status', leadFrom('rescore'))
       .equalsOrAbsent('draftSk', filed);
     // The qualification stored version 1 (older leads may lack the number).
+    // The top-level disposition follows the score's (the leads list filters on it).
+    if (entry.score.disposition) lead.set('disposition', entry.score.disposition.kind);
     if (previous === 1) lead.absentOr('scoreVersion', 1);
     else lead.equals('scoreVersion', previous);
     if (filed !== undefined)

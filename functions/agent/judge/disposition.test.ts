@@ -6,7 +6,13 @@ import type { LeadRecord } from '../lead-record';
 import { qualifyLead } from '../pipeline/qualify-lead';
 import { InMemoryLeadStore, memoryRotation, RecordingQueue } from '../testing/memory-ports';
 import { makeEnrichment, makeLead } from '../testing/score-fixtures';
-import { classifyDisposition, type DispositionKind, parseDispositions } from './disposition';
+import {
+  carriedDisposition,
+  classifyDisposition,
+  type Disposition,
+  type DispositionKind,
+  parseDispositions,
+} from './disposition';
 
 const SETTINGS = shippedDispositions();
 
@@ -141,5 +147,29 @@ describe('qualifyLead with dispositions', () => {
     // Assess
     expect(asked).toMatchObject({ outcome: 'routed', score: { handRaise: true } });
     expect(silent).toMatchObject({ outcome: 'nurture', route: { ruleId: 'threshold' } });
+  });
+});
+
+describe('the disposition a new score version carries', () => {
+  it("keeps a person's disposition and an unchanged kind's destination; a new rules kind replaces the old", () => {
+    // Prepare
+    const person: Disposition = { kind: 'sales', reason: 'A buyer after all', decidedBy: 'person' };
+    const forwarded: Disposition = {
+      kind: 'support',
+      reason: 'a support request',
+      decidedBy: 'rules',
+      destination: { action: 'forward', to: 'support@example.com' },
+    };
+    const rules = (kind: DispositionKind): { disposition?: Disposition } => ({
+      disposition: { kind, reason: kind, decidedBy: 'rules' },
+    });
+    // Act
+    const overridden = carriedDisposition({ disposition: person }, rules('vendor_pitch'));
+    const same = carriedDisposition({ disposition: forwarded }, rules('support'));
+    const changed = carriedDisposition({ disposition: forwarded }, rules('vendor_pitch'));
+    // Assess
+    expect(overridden.disposition).toEqual(person);
+    expect(same.disposition).toEqual(forwarded);
+    expect(changed.disposition?.kind).toBe('vendor_pitch');
   });
 });

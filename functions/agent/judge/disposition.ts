@@ -166,3 +166,18 @@ export function classifyDisposition(lead: Lead, settings?: DispositionsFile): Di
     return decide('student_research', 'The job title is a student or intern', lead.person.jobTitle);
   return decide('sales', 'A prospective customer');
 }
+
+/**
+ * The disposition a new score version carries: a person's stands (a re-score never undoes an override), and
+ * an unchanged kind keeps the stored one with its destination.
+ */
+export const carriedDisposition = <S extends { disposition?: Disposition | undefined }>(
+  stored: S,
+  next: S,
+): S => {
+  const kept = stored.disposition;
+  if (!kept) return next;
+  if (kept.decidedBy === 'person' || kept.kind === next.disposition?.kind)
+    return { ...next, disposition: kept };
+  return next;
+};

@@ -10,7 +10,7 @@ import { notifyCrm } from '../crm/notify';
 import type { DraftingInput, DraftingResult, RepInfo } from '../draft';
 import type { SellerInfo } from '../draft/request';
 import { decideHandoff, type HandoffPolicy } from '../handoff/policy';
-import type { DispositionsFile } from '../judge/disposition';
+import { carriedDisposition, type DispositionsFile } from '../judge/disposition';
 import type { Extraction } from '../judge/llm-extract';
 import type { LeadRecord } from '../lead-record';
 import type { CrmNotifier, LeadQueue, LeadStore } from '../ports';
@@ -158,10 +158,13 @@ const rescoreWithMessageFacts = async (record: LeadRecord, deps: DraftDeps): Pro
   const t0 = deps.clock();
   const extraction = await reader.propose(message, now);
   if (extraction.signals.length === 0) return stored;
-  const rescored = scoreEnrichedLead(record.lead, record.enrichment, reader.rules, now, {
-    proposed: extraction.signals,
-    ...(reader.dispositions ? { dispositions: reader.dispositions } : {}),
-  });
+  const rescored = carriedDisposition(
+    stored,
+    scoreEnrichedLead(record.lead, record.enrichment, reader.rules, now, {
+      proposed: extraction.signals,
+      ...(reader.dispositions ? { dispositions: reader.dispositions } : {}),
+    }),
+  );
   if (rescored.total <= stored.total) return stored;
   const saved = await deps.store.saveQualification(record.leadId, {
     enrichment: record.enrichment,

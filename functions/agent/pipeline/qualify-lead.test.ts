@@ -71,6 +71,8 @@ describe('qualifyLead', () => {
     );
     expect(stored?.route?.ownerId).toMatch(/^rep-/);
     expect(Object.keys(stored?.steps ?? {}).sort()).toEqual(['enrich', 'route', 'score']);
+    expect(stored?.disposition).toBe('sales');
+    expect(stored?.disposition).toBe(stored?.score?.disposition?.kind);
     expect(draftQueue.sent).toEqual([{ leadId: 'L1' }]);
   });
 

@@ -12,6 +12,7 @@ import { notifyCrm } from '../crm/notify';
 import { DomainError } from '../errors';
 import { EventBatchSchema, type IncomingEvent, type LeadEvent, leadWithEvents, pageOf } from '../events';
 import { verifySignature } from '../intake/signatures';
+import { carriedDisposition } from '../judge/disposition';
 import type { LeadRecord, ScoreVersion } from '../lead-record';
 import { decideLead } from '../lifecycle';
 import type { CrmNotifier, LeadQueue, RescoreStore } from '../ports';
@@ -276,7 +277,10 @@ export const rescoreLead = async (
     const events = await deps.store.listEvents(leadId);
     const rules = deps.rules();
     const now = deps.now();
-    const score = scoreEnrichedLead(leadWithEvents(record.lead, events), record.enrichment, rules, now);
+    const score = carriedDisposition(
+      record.score,
+      scoreEnrichedLead(leadWithEvents(record.lead, events), record.enrichment, rules, now),
+    );
     const why = cause ?? eventsCause(events, score.rulesVersion);
     if (sameScore(record.score, score)) return { outcome: 'unchanged', reason: 'same points' };
     const previous = record.scoreVersion ?? 1;

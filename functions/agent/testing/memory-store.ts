@@ -39,7 +39,14 @@ type Stored = Mutable<LeadRecord> & {
 };
 
 export class InMemoryLeadStore
-  implements ports.LeadStore, ports.SendStore, ports.ReviewStore, ports.OutcomeStore, ports.RescoreStore
+  implements
+    ports.LeadStore,
+    ports.SendStore,
+    ports.ReviewStore,
+    ports.OutcomeStore,
+    ports.RescoreStore,
+    ports.DispositionStore,
+    ports.ForwardStore
 {
   /** Lead id → its events by id. */
   readonly events = new Map<string, Map<string, LeadEvent>>();
@@ -141,6 +148,7 @@ export class InMemoryLeadStore
     if (!record || record.scoreCauses?.includes(result.cause)) return false;
     record.enrichment = structuredClone(result.enrichment);
     record.score = structuredClone(result.score);
+    if (result.score.disposition) record.disposition = result.score.disposition.kind;
     record.scoreVersion = (record.scoreVersion ?? 0) + 1;
     record.scoreCauses = [...(record.scoreCauses ?? []), result.cause];
     record.steps = { ...record.steps, ...result.steps };
@@ -232,6 +240,7 @@ export class InMemoryLeadStore
       structuredClone(entry),
     ]);
     record.score = structuredClone(entry.score);
+    if (entry.score.disposition) record.disposition = entry.score.disposition.kind;
     record.scoreVersion = entry.version;
     record.scoreCauses = [...(record.scoreCauses ?? []), entry.cause];
     return true;
@@ -476,6 +485,86 @@ export class InMemoryLeadStore
     }
     record.audit = [...(record.audit ?? []), structuredClone(audit)];
     this.outbox.set(leadId, this.now().toISOString());
+    return true;
+  }
+
+  /* ------------------------------------------------------------------------------------- dispositions */
+
+  async dispose(
+    leadId: string,
+    change: Parameters<ports.DispositionStore['dispose']>[1],
+    move: ports.LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record?.score || record.status !== move.from) return false;
+    if ((record.score.disposition?.kind ?? record.disposition) !== change.fromKind) return false;
+    if (record.draft?.status !== change.draftStatus) return false;
+    if (change.withdrawDraft && (!record.draft || !decideDraft(record.draft.status, 'withdraw').ok))
+      return false;
+    if (!this.moveWithLoad(record, move)) return false;
+    record.score = { ...record.score, disposition: structuredClone(change.disposition) };
+    record.disposition = change.disposition.kind;
+    record.route = structuredClone(change.route);
+    if (change.withdrawDraft && record.draft)
+      Object.assign(record.draft, {
+        status: 'rejected',
+        reviewedBy: audit.by,
+        reviewedAt: audit.at,
+        rejectReason: `Withdrawn: not a sales lead (${change.disposition.kind})`,
+      });
+    record.audit = [...(record.audit ?? []), structuredClone(audit)];
+    return true;
+  }
+
+  async requalify(
+    leadId: string,
+    change: Parameters<ports.DispositionStore['requalify']>[1],
+    move: ports.LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record?.score || record.status !== move.from) return false;
+    if ((record.score.disposition?.kind ?? record.disposition) !== change.fromKind) return false;
+    record.status = move.to;
+    record.score = { ...record.score, disposition: structuredClone(change.disposition) };
+    record.disposition = change.disposition.kind;
+    delete record.route;
+    delete record.rationale;
+    delete record.loadTaken;
+    delete record.loadReleasedAt;
+    record.audit = [...(record.audit ?? []), structuredClone(audit)];
+    this.outbox.set(leadId, this.now().toISOString());
+    return true;
+  }
+
+  /* -------------------------------------------------------------------------------------- forwarding */
+
+  async beginForward(leadId: string, attempt: { attemptId: string; to: string; startedAt: string }) {
+    const record = this.records.get(leadId);
+    if (!record || record.forward) return false;
+    record.forward = { ...attempt, status: 'sending' };
+    return true;
+  }
+
+  async completeForward(leadId: string, attemptId: string, result: { messageId: string; sentAt: string }) {
+    const record = this.records.get(leadId);
+    if (record?.forward?.attemptId !== attemptId || record.forward.status !== 'sending') return false;
+    record.forward = { ...record.forward, status: 'sent', ...result };
+    return true;
+  }
+
+  async failForward(leadId: string, attemptId: string, failure: { error: string; failedAt: string }) {
+    const record = this.records.get(leadId);
+    if (record?.forward?.attemptId !== attemptId || record.forward.status !== 'sending') return false;
+    record.forward = { ...record.forward, status: 'failed', ...failure };
+    return true;
+  }
+
+  async releaseForward(leadId: string, attemptId: string) {
+    const record = this.records.get(leadId);
+    if (record?.forward?.attemptId !== attemptId || record.forward.status !== 'sending') return false;
+    delete record.forward;
     return true;
   }
 }
