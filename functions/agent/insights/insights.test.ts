@@ -149,7 +149,7 @@ describe('insights', () => {
     });
     expect(demo.withRule.ci95![0]).toBeGreaterThan(0.4);
     expect(demo.withoutRule.ci95![1]).toBeLessThan(0.6);
-    expect(demo.leadIds).toEqual({ ids: ['a', 'e', 'f', 'g'], total: 4 });
+    expect(demo.leadIds).toEqual({ ids: ['e', 'f', 'g', 'a'], total: 4 });
     expect(q.perRulesVersion[0]?.leadIds).toEqual({ ids: ['a', 'b', 'c', 'd'], total: 4 });
     expect(insights.funnel.find((f) => f.stage === 'won')?.leadIds).toEqual({ ids: ['e'], total: 1 });
     const w11 = insights.mix.find((m) => m.week === '2026-W11')!;
@@ -213,10 +213,14 @@ describe('insights', () => {
     expect(drift.alerts[0]?.what).toBe('employees');
   });
 
-  it('caps the ids behind a figure at LEAD_IDS_MAX and still counts them all', () => {
+  it('caps the ids behind a figure at LEAD_IDS_MAX, newest first, and still counts them all', () => {
     // Prepare: more leads in one week than a link carries
     const records = Array.from({ length: LEAD_IDS_MAX + 50 }, (_, i) =>
-      record({ id: `L${i}`, submitted: '2026-03-10T09:00:00Z', sentAfterMinutes: 5 }),
+      record({
+        id: `L${i}`,
+        submitted: new Date(Date.parse('2026-03-10T09:00:00Z') + i * 60_000).toISOString(),
+        sentAfterMinutes: 5,
+      }),
     );
     // Act
     const w11 = computeInsights(records, { now: NOW }).speed.weeks.find((w) => w.week === '2026-W11')!;
@@ -224,6 +228,7 @@ describe('insights', () => {
     expect(w11.leads).toBe(LEAD_IDS_MAX + 50);
     expect(w11.leadIds.total).toBe(LEAD_IDS_MAX + 50);
     expect(w11.leadIds.ids).toHaveLength(LEAD_IDS_MAX);
-    expect(w11.leadIds.ids[0]).toBe('L0');
+    expect(w11.leadIds.ids[0]).toBe(`L${LEAD_IDS_MAX + 49}`); // newest first
+    expect(w11.leadIds.ids).not.toContain('L0');
   });
 });

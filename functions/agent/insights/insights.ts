@@ -38,9 +38,12 @@ export interface LeadIds {
   readonly total: number;
 }
 
-/** The ids of the leads behind a figure, capped at LEAD_IDS_MAX. */
+/** The ids of the leads behind a figure, newest submission first, capped at LEAD_IDS_MAX. */
 export const leadIdsOf = (records: readonly LeadRecord[]): LeadIds => ({
-  ids: records.slice(0, LEAD_IDS_MAX).map((r) => r.leadId),
+  ids: [...records]
+    .sort((a, b) => submittedAt(b).localeCompare(submittedAt(a)))
+    .slice(0, LEAD_IDS_MAX)
+    .map((r) => r.leadId),
   total: records.length,
 });
 
