@@ -26,7 +26,7 @@ export const leadsHref = (leads: LeadIds, what: string) =>
   `/#leads?${new URLSearchParams({
     ids: leads.ids.join(','),
     label:
-      leads.total > leads.ids.length ? `${what} (the first ${leads.ids.length} of ${leads.total})` : what,
+      leads.total > leads.ids.length ? `${what} (the newest ${leads.ids.length} of ${leads.total})` : what,
   })}`;
 /** A figure linked to its leads; `label` names the figure (the list's heading and the link's name). */
 const link = (text: string, leads: LeadIds, label: string) =>
