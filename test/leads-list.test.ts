@@ -239,6 +239,29 @@ describe('GET /leads', () => {
     expect(filtered).toEqual(['Hot Late BV', 'Cold Bram Retail']);
   });
 
+  it('answers exactly the leads asked for by id, in that order, a rep only their own, unknown ids left out', async () => {
+    // Prepare
+    const query = `?ids=${[ids.won, ids.hotSoon, ulid(), ids.cold].join(',')}`;
+    // Act
+    const sofie = await list('sofie', query);
+    const bram = await list('bram', query);
+    // Assess
+    expect(sofie.status).toBe(200);
+    expect(companies(sofie.body.items)).toEqual(['Won Deal BV', 'Hot Soon BV', 'Cold Bram Retail']);
+    expect(sofie.body.nextCursor).toBeUndefined();
+    expect(companies(bram.body.items)).toEqual(['Hot Soon BV', 'Cold Bram Retail']);
+  });
+
+  it('refuses ids that are no lead ids or more than 200 of them, naming ids', async () => {
+    // Act
+    const bad = await list('sofie', '?ids=not-a-lead');
+    const empty = await list('sofie', '?ids=');
+    const many = await list('sofie', `?ids=${Array.from({ length: 201 }, () => ulid()).join(',')}`);
+    // Assess
+    expect([bad.status, empty.status, many.status]).toEqual([400, 400, 400]);
+    expect((bad.body as { issues?: unknown }).issues).toEqual([expect.objectContaining({ field: 'ids' })]);
+  });
+
   it('refuses bad parameters naming the field, and a cursor it did not hand out', async () => {
     // Act
     const status = await stack.api('GET', '/leads?status=open', tokens.sofie);

@@ -448,6 +448,8 @@ export interface LeadNote {
 export interface WorkspaceStore {
   get(leadId: string): Promise<LeadRecord | undefined>;
   listLeads(query: LeadListQuery): Promise<{ records: LeadRecord[]; next?: StoreCursor }>;
+  /** These leads (list row attributes only; by key, never a scan), in the order asked; unknown ids left out. */
+  getMany(leadIds: readonly string[]): Promise<LeadRecord[]>;
   /** Appends a note; false when the lead does not exist or holds the maximum number of notes. */
   addNote(leadId: string, note: LeadNote): Promise<boolean>;
 }

@@ -3,7 +3,13 @@
  * indexes of infra/data-plane.ts, never a Scan), notes, and the backfill that gives leads stored before the
  * list existed their list keys. Index keys: functions/platform/lead-item.ts.
  */
-import { type DynamoDBDocumentClient, GetCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { DomainError } from '../agent/errors';
 import type { LeadRecord } from '../agent/lead-record';
 import type { LeadListQuery, LeadNote, StoreCursor, WorkspaceStore } from '../agent/ports';
@@ -187,6 +193,52 @@ export const listLeads = async (
   return { records: taken.map(toLeadRecord), ...(next ? { next } : {}) };
 };
 
+/**
+ * The list rows of these leads: BatchGetItem per 100 keys (again for keys DynamoDB left unprocessed), in the
+ * order asked; ids that are no lead are left out.
+ */
+export const getMany = async (t: LeadTable, leadIds: readonly string[]): Promise<LeadRecord[]> => {
+  const names: Record<string, string> = {};
+  const projection = ROW_ATTRIBUTES.map((path) =>
+    path
+      .split('.')
+      .map((part) => {
+        const key = `#p_${part}`;
+        names[key] = part;
+        return key;
+      })
+      .join('.'),
+  );
+  const found = new Map<string, LeadRecord>();
+  const unique = [...new Set(leadIds)];
+  for (let i = 0; i < unique.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(leadKey);
+    for (let round = 0; keys && keys.length > 0; round++) {
+      if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** round)));
+      const out = await t.db.send(
+        new BatchGetCommand({
+          RequestItems: {
+            [t.table]: {
+              Keys: keys,
+              ProjectionExpression: [...new Set(projection)].join(', '),
+              ExpressionAttributeNames: names,
+            },
+          },
+        }),
+      );
+      for (const item of out.Responses?.[t.table] ?? []) {
+        const record = toLeadRecord(item);
+        found.set(record.leadId, record);
+      }
+      keys = out.UnprocessedKeys?.[t.table]?.Keys as Record<string, unknown>[] | undefined;
+    }
+  }
+  return unique.flatMap((id) => {
+    const r = found.get(id);
+    return r ? [r] : [];
+  });
+};
+
 export const addNote = (t: LeadTable, leadId: string, note: LeadNote): Promise<boolean> => {
   const u = new LeadUpdate(leadId).append('notes', [note]);
   const notes = u.name('notes');
@@ -248,6 +300,9 @@ export class DynamoWorkspaceStore implements WorkspaceStore {
   }
   listLeads(query: LeadListQuery) {
     return listLeads(this.t, query);
+  }
+  getMany(leadIds: readonly string[]) {
+    return getMany(this.t, leadIds);
   }
   addNote(leadId: string, note: LeadNote) {
     return addNote(this.t, leadId, note);

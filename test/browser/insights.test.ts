@@ -1,7 +1,7 @@
 /**
  * The insights page in headless Chromium against the whole local stack: a manager sees speed to lead,
  * qualification → meeting, the funnel and the per-rule table for leads that really went through the
- * pipeline (outcomes set on the stored leads), every figure links to the leads list with its filters, the
+ * pipeline (outcomes set on the stored leads), every figure links to the workspace list of the leads behind it, the
  * charts are inline SVG, a manager draws the false-negative sample and flags a lead, and axe-core finds no
  * serious or critical violation. A rep may not see insights.
  */
@@ -31,6 +31,7 @@ describe.runIf(enabled)('insights page in Chromium', () => {
   let page: Page;
   let site: Awaited<ReturnType<typeof startCompanySite>>;
   const coldIds: string[] = [];
+  const hotIds: string[] = [];
 
   beforeAll(async () => {
     site = await startCompanySite();
@@ -44,6 +45,7 @@ describe.runIf(enabled)('insights page in Chromium', () => {
     const run = Date.now().toString(36);
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push(await postLead(stack, hotLead(`ins${i}${run}`, site.url)));
+    hotIds.push(...ids);
     // … and two one-person companies on free mail, scored below the sales threshold (nurture).
     for (let i = 0; i < 2; i++)
       coldIds.push(
@@ -139,9 +141,13 @@ describe.runIf(enabled)('insights page in Chromium', () => {
     // Funnel
     const funnel = await page.locator('#funnel-table tbody tr').allTextContents();
     expect(funnel).toEqual(expect.arrayContaining(['routed6', 'contacted3', 'meeting2']));
-    // Links carry the filters of the leads behind each figure
+    // Links carry the ids of the leads behind each figure
     const hotLink = page.locator('#tier-table a', { hasText: '4' });
-    expect(await hotLink.getAttribute('href')).toBe('/leads?tier=hot&outcome=closed');
+    const href = new URL((await hotLink.getAttribute('href'))!, stack.url);
+    expect(href.pathname).toBe('/');
+    const linked = new URLSearchParams(href.hash.slice('#leads?'.length));
+    expect(linked.get('ids')?.split(',').sort()).toEqual([...hotIds].sort());
+    expect(linked.get('label')).toBe('4 closed hot leads');
     expect(await page.locator('#rules-table tbody tr').count()).toBeGreaterThan(5);
     expect(await page.locator('section#speed svg[role="img"] rect').count()).toBeGreaterThan(0);
     expect(await seriousViolations(page)).toEqual([]);
@@ -166,6 +172,27 @@ describe.runIf(enabled)('insights page in Chromium', () => {
         .getByRole('button', { name: /^Yes/ })
         .getAttribute('aria-pressed'),
     ).toBe('true');
+    expect(await seriousViolations(page)).toEqual([]);
+  });
+
+  it('opens the leads behind a figure in the workspace when a manager clicks it, with a way back to all leads', async () => {
+    // Prepare
+    await page.goto(`${stack.url}/insights`);
+    await page.locator('#tier-table').waitFor({ timeout: 60_000 });
+    // Act
+    await page.locator('#tier-table a', { hasText: '4' }).click();
+    await page
+      .locator('#list-h', { hasText: 'Leads behind: 4 closed hot leads' })
+      .waitFor({ timeout: 60_000 });
+    await page.locator('#leads a[href^="#lead/"]').nth(3).waitFor({ timeout: 60_000 });
+    // Assess
+    const listed = await page
+      .locator('#leads a[href^="#lead/"]')
+      .evaluateAll((as) => as.map((a) => a.getAttribute('href')!.slice('#lead/'.length)));
+    expect([...new Set(listed)].sort()).toEqual([...hotIds].sort());
+    await page.locator('#all-leads').click();
+    await page.locator('#list-h', { hasText: /^Leads / }).waitFor();
+    expect(await page.locator('#list-h').textContent()).not.toContain('Leads behind');
     expect(await seriousViolations(page)).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import type { LeadRecord } from '../lead-record';
 import type { Tier } from '../qualification';
 import type { FactName, LeadFacts } from '../score';
 import { sampleLead, sampleRoute, sampleScore } from '../testing/samples';
-import { computeInsights, isoWeek, lastWeeks } from './insights';
+import { computeInsights, isoWeek, LEAD_IDS_MAX, lastWeeks } from './insights';
 
 const NOW = new Date('2026-03-13T12:00:00Z'); // Friday of 2026-W11
 
@@ -61,7 +61,7 @@ describe('insights', () => {
     expect(lastWeeks(NOW, 3)).toEqual(['2026-W09', '2026-W10', '2026-W11']);
   });
 
-  it('measures speed to lead per week: p50, p90 and SLA breaches, with the filters of the leads behind them', () => {
+  it('measures speed to lead per week: p50, p90 and SLA breaches, with the ids of the leads behind them', () => {
     // Prepare: week 11 — first emails after 10, 20, 30 … 100 minutes; the last one after its 1-hour SLA
     const records = Array.from({ length: 10 }, (_, i) =>
       record({
@@ -78,7 +78,8 @@ describe('insights', () => {
     // Assess
     const w11 = insights.speed.weeks.find((w) => w.week === '2026-W11')!;
     expect(w11).toMatchObject({ leads: 11, contacted: 10, p50Minutes: 50, p90Minutes: 90, slaBreaches: 2 });
-    expect(w11.breachesFilter).toEqual({ week: '2026-W11', route: 'owner', slaBreached: 'true' });
+    expect(w11.breachIds).toEqual({ ids: ['W11-9', 'W11-late'], total: 2 });
+    expect(w11.leadIds.total).toBe(11);
     expect(insights.speed.weeks.find((w) => w.week === '2026-W10')).toMatchObject({
       leads: 0,
       p50Minutes: null,
@@ -148,9 +149,13 @@ describe('insights', () => {
     });
     expect(demo.withRule.ci95![0]).toBeGreaterThan(0.4);
     expect(demo.withoutRule.ci95![1]).toBeLessThan(0.6);
-    expect(demo.leadsFilter).toEqual({ firedRule: 'eng.demo' });
+    expect(demo.leadIds).toEqual({ ids: ['e', 'f', 'g', 'a'], total: 4 });
+    expect(q.perRulesVersion[0]?.leadIds).toEqual({ ids: ['a', 'b', 'c', 'd'], total: 4 });
+    expect(insights.funnel.find((f) => f.stage === 'won')?.leadIds).toEqual({ ids: ['e'], total: 1 });
     const w11 = insights.mix.find((m) => m.week === '2026-W11')!;
     expect(w11).toMatchObject({ tiers: { cold: 1, warm: 4, hot: 2 }, owner: 6, nurture: 1 });
+    expect(w11.tierIds.hot).toEqual({ ids: ['e', 'f'], total: 2 });
+    expect(w11.nurtureIds).toEqual({ ids: ['g'], total: 1 });
   });
 
   it('warns about drift when this month’s scores moved away from last month’s', () => {
@@ -206,5 +211,24 @@ describe('insights', () => {
     });
     expect(drift.warning).toBe(true);
     expect(drift.alerts[0]?.what).toBe('employees');
+  });
+
+  it('caps the ids behind a figure at LEAD_IDS_MAX, newest first, and still counts them all', () => {
+    // Prepare: more leads in one week than a link carries
+    const records = Array.from({ length: LEAD_IDS_MAX + 50 }, (_, i) =>
+      record({
+        id: `L${i}`,
+        submitted: new Date(Date.parse('2026-03-10T09:00:00Z') + i * 60_000).toISOString(),
+        sentAfterMinutes: 5,
+      }),
+    );
+    // Act
+    const w11 = computeInsights(records, { now: NOW }).speed.weeks.find((w) => w.week === '2026-W11')!;
+    // Assess
+    expect(w11.leads).toBe(LEAD_IDS_MAX + 50);
+    expect(w11.leadIds.total).toBe(LEAD_IDS_MAX + 50);
+    expect(w11.leadIds.ids).toHaveLength(LEAD_IDS_MAX);
+    expect(w11.leadIds.ids[0]).toBe(`L${LEAD_IDS_MAX + 49}`); // newest first
+    expect(w11.leadIds.ids).not.toContain('L0');
   });
 });

@@ -29,8 +29,23 @@ import type { CustomFactRef, FactName, LeadFacts } from '../score';
 export const TIERS: readonly Tier[] = ['cold', 'warm', 'hot'];
 const RANK: Record<Tier, number> = { cold: 0, warm: 1, hot: 2 };
 
-/** Filters of a leads listing (query parameters of the leads list). */
-export type LeadFilter = Readonly<Record<string, string>>;
+/** Ids of a figure's leads shown with a link (at most this many; `total` says how many there are). */
+export const LEAD_IDS_MAX = 200;
+
+/** The leads behind a figure: their ids (the first LEAD_IDS_MAX) and how many there are. */
+export interface LeadIds {
+  readonly ids: readonly string[];
+  readonly total: number;
+}
+
+/** The ids of the leads behind a figure, newest submission first, capped at LEAD_IDS_MAX. */
+export const leadIdsOf = (records: readonly LeadRecord[]): LeadIds => ({
+  ids: [...records]
+    .sort((a, b) => submittedAt(b).localeCompare(submittedAt(a)))
+    .slice(0, LEAD_IDS_MAX)
+    .map((r) => r.leadId),
+  total: records.length,
+});
 
 export interface Rate {
   readonly n: number;
@@ -49,8 +64,8 @@ export interface SpeedWeek {
   readonly p50Minutes: number | null;
   readonly p90Minutes: number | null;
   readonly slaBreaches: number;
-  readonly leadsFilter: LeadFilter;
-  readonly breachesFilter: LeadFilter;
+  readonly leadIds: LeadIds;
+  readonly breachIds: LeadIds;
 }
 
 export interface Insights {
@@ -64,20 +79,23 @@ export interface Insights {
   };
   readonly qualification: {
     readonly alarmBelow: number;
-    readonly overall: Rate & { readonly alarm: boolean; readonly leadsFilter: LeadFilter };
-    readonly perTier: (Rate & { readonly tier: Tier; readonly leadsFilter: LeadFilter })[];
+    readonly overall: Rate & { readonly alarm: boolean; readonly leadIds: LeadIds };
+    readonly perTier: (Rate & { readonly tier: Tier; readonly leadIds: LeadIds })[];
     readonly perRulesVersion: (Rate & {
       readonly rulesVersion: string;
       readonly alarm: boolean;
-      readonly leadsFilter: LeadFilter;
+      readonly leadIds: LeadIds;
     })[];
   };
-  readonly funnel: { readonly stage: string; readonly leads: number; readonly leadsFilter: LeadFilter }[];
+  readonly funnel: { readonly stage: string; readonly leads: number; readonly leadIds: LeadIds }[];
   readonly mix: {
     readonly week: string;
     readonly tiers: Record<Tier, number>;
     readonly owner: number;
     readonly nurture: number;
+    readonly tierIds: Record<Tier, LeadIds>;
+    readonly ownerIds: LeadIds;
+    readonly nurtureIds: LeadIds;
   }[];
   readonly rules: {
     readonly id: string;
@@ -85,7 +103,7 @@ export interface Insights {
     readonly fired: number;
     readonly withRule: Rate;
     readonly withoutRule: Rate;
-    readonly leadsFilter: LeadFilter;
+    readonly leadIds: LeadIds;
   }[];
   readonly drift: {
     readonly score: DriftSeries;
@@ -171,7 +189,7 @@ export const computeInsights = (records: readonly LeadRecord[], options: Insight
   // --- speed to lead
   const speedOf = (rs: readonly LeadRecord[]) => {
     const minutes: number[] = [];
-    let breaches = 0;
+    const breached: LeadRecord[] = [];
     let contacted = 0;
     for (const r of rs) {
       const sent = firstEmailAt(r);
@@ -180,7 +198,7 @@ export const computeInsights = (records: readonly LeadRecord[], options: Insight
         minutes.push(minutesBetween(submittedAt(r), sent));
       }
       const due = r.route?.slaDueAt;
-      if (due && (sent ? sent > due : nowIso > due)) breaches++;
+      if (due && (sent ? sent > due : nowIso > due)) breached.push(r);
     }
     minutes.sort((a, b) => a - b);
     const round1 = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10);
@@ -189,7 +207,9 @@ export const computeInsights = (records: readonly LeadRecord[], options: Insight
       contacted,
       p50Minutes: round1(percentile(minutes, 0.5)),
       p90Minutes: round1(percentile(minutes, 0.9)),
-      slaBreaches: breaches,
+      slaBreaches: breached.length,
+      leadIds: leadIdsOf(rs),
+      breachIds: leadIdsOf(breached),
     };
   };
   const owned = scored.filter((r) => r.route?.kind === 'owner');
@@ -198,15 +218,9 @@ export const computeInsights = (records: readonly LeadRecord[], options: Insight
   const speedWeeks = weeks.map((week) => ({
     week,
     ...speedOf(byWeek.get(week)!),
-    leadsFilter: { week, route: 'owner' },
-    breachesFilter: { week, route: 'owner', slaBreached: 'true' },
   }));
   const inWindow = owned.filter((r) => weekSet.has(isoWeek(submittedAt(r))));
-  const overallSpeed = {
-    ...speedOf(inWindow),
-    leadsFilter: { from: weeks[0]!, to: weeks.at(-1)!, route: 'owner' },
-    breachesFilter: { from: weeks[0]!, to: weeks.at(-1)!, route: 'owner', slaBreached: 'true' },
-  };
+  const overallSpeed = speedOf(inWindow);
 
   // --- qualification → meeting
   const closed = scored
@@ -218,7 +232,10 @@ export const computeInsights = (records: readonly LeadRecord[], options: Insight
   const versions = [...new Set(qualified.map((x) => x.r.score!.rulesVersion))].sort();
 
   // --- funnel
-  const stageCount = (test: (r: LeadRecord) => boolean) => scored.filter(test).length;
+  const stage = (name: string, test: (r: LeadRecord) => boolean) => {
+    const rs = scored.filter(test);
+    return { stage: name, leads: rs.length, leadIds: leadIdsOf(rs) };
+  };
   const contactedTest = (r: LeadRecord) => {
     const s = recorded(r);
     return (
@@ -237,15 +254,16 @@ export const computeInsights = (records: readonly LeadRecord[], options: Insight
     for (const e of r.score!.ledger) if (!ruleIds.has(e.ruleId)) ruleIds.set(e.ruleId, e.reason);
   const rules = [...ruleIds].map(([id, reason]) => {
     const firedOn = (r: LeadRecord) => r.score!.ledger.some((e) => e.ruleId === id && e.fired);
+    const firedLeads = scored.filter(firedOn);
     const withIt = closed.filter((x) => firedOn(x.r));
     const without = closed.filter((x) => !firedOn(x.r));
     return {
       id,
       reason,
-      fired: scored.filter(firedOn).length,
+      fired: firedLeads.length,
       withRule: rate(count(withIt), withIt.length),
       withoutRule: rate(count(without), without.length),
-      leadsFilter: { firedRule: id },
+      leadIds: leadIdsOf(firedLeads),
     };
   });
   rules.sort((a, b) => b.fired - a.fired || a.id.localeCompare(b.id));
@@ -277,11 +295,11 @@ export const computeInsights = (records: readonly LeadRecord[], options: Insight
       overall: {
         ...overallQ,
         alarm: overallQ.rate !== null && overallQ.rate < QUALIFICATION_ALARM,
-        leadsFilter: { qualified: 'true', outcome: 'closed' },
+        leadIds: leadIdsOf(qualified.map((x) => x.r)),
       },
       perTier: TIERS.map((tier) => {
         const xs = closed.filter((x) => tierOf(x.r) === tier);
-        return { tier, ...rate(count(xs), xs.length), leadsFilter: { tier, outcome: 'closed' } };
+        return { tier, ...rate(count(xs), xs.length), leadIds: leadIdsOf(xs.map((x) => x.r)) };
       }),
       perRulesVersion: versions.map((rulesVersion) => {
         const xs = qualified.filter((x) => x.r.score!.rulesVersion === rulesVersion);
@@ -290,25 +308,29 @@ export const computeInsights = (records: readonly LeadRecord[], options: Insight
           rulesVersion,
           ...r,
           alarm: r.rate !== null && r.rate < QUALIFICATION_ALARM,
-          leadsFilter: { rulesVersion, qualified: 'true', outcome: 'closed' },
+          leadIds: leadIdsOf(xs.map((x) => x.r)),
         };
       }),
     },
     funnel: [
-      { stage: 'routed', leads: stageCount((r) => r.route !== undefined), leadsFilter: {} },
-      { stage: 'contacted', leads: stageCount(contactedTest), leadsFilter: { contacted: 'true' } },
-      { stage: 'meeting', leads: stageCount(meetingTest), leadsFilter: { outcome: 'meeting' } },
-      { stage: 'won', leads: stageCount((r) => recorded(r).has('won')), leadsFilter: { status: 'won' } },
+      stage('routed', (r) => r.route !== undefined),
+      stage('contacted', contactedTest),
+      stage('meeting', meetingTest),
+      stage('won', (r) => recorded(r).has('won')),
     ],
     mix: weeks.map((week) => {
       const rs = scored.filter((r) => isoWeek(submittedAt(r)) === week);
-      const tiers = { cold: 0, warm: 0, hot: 0 } as Record<Tier, number>;
-      for (const r of rs) tiers[tierOf(r)!]++;
+      const ofTier = (tier: Tier) => rs.filter((r) => tierOf(r) === tier);
+      const owner = rs.filter((r) => r.route?.kind === 'owner');
+      const nurture = rs.filter((r) => r.route?.kind === 'nurture');
       return {
         week,
-        tiers,
-        owner: rs.filter((r) => r.route?.kind === 'owner').length,
-        nurture: rs.filter((r) => r.route?.kind === 'nurture').length,
+        tiers: Object.fromEntries(TIERS.map((t) => [t, ofTier(t).length])) as Record<Tier, number>,
+        owner: owner.length,
+        nurture: nurture.length,
+        tierIds: Object.fromEntries(TIERS.map((t) => [t, leadIdsOf(ofTier(t))])) as Record<Tier, LeadIds>,
+        ownerIds: leadIdsOf(owner),
+        nurtureIds: leadIdsOf(nurture),
       };
     }),
     rules,

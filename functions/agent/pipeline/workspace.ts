@@ -11,7 +11,7 @@
 import { ulid } from 'ulid';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../errors';
-import type { LeadRecord } from '../lead-record';
+import { LEAD_ID_PATTERN, type LeadRecord } from '../lead-record';
 import { LEAD_STATUSES, type LeadStatus } from '../lifecycle';
 import type { LeadListFilter, LeadNote, StoreCursor, WorkspaceStore } from '../ports';
 import { QUADRANTS, type Quadrant, TIERS, type Tier } from '../qualification';
@@ -28,6 +28,19 @@ export interface WorkspaceDeps {
 /** Page sizes of GET /leads. */
 export const LEAD_PAGE = { defaultLimit: 50, maxLimit: 200 } as const;
 export const LEAD_SORTS = ['priority', 'sla'] as const;
+/** Lead ids GET /leads?ids= takes at most. */
+export const MAX_LEAD_IDS = 200;
+
+/** `ids`: comma-separated lead ids, 1..MAX_LEAD_IDS of them (repeats counted once); undefined when absent. */
+export const leadIdsParam = (raw: string | undefined): string[] | undefined => {
+  if (raw === undefined) return undefined;
+  const ids = [...new Set(raw.split(',').map((id) => id.trim()))];
+  if (ids.length === 0 || ids.length > MAX_LEAD_IDS || !ids.every((id) => LEAD_ID_PATTERN.test(id)))
+    throw new DomainError('invalid', `ids must be 1..${MAX_LEAD_IDS} lead ids, separated by commas`, {
+      field: 'ids',
+    });
+  return ids;
+};
 
 export interface LeadListParams {
   readonly status?: string | undefined;
@@ -40,6 +53,8 @@ export interface LeadListParams {
   readonly sort?: string | undefined;
   readonly limit?: string | undefined;
   readonly cursor?: string | undefined;
+  /** Exactly these leads (comma-separated ids), e.g. the leads behind an insights figure. */
+  readonly ids?: string | undefined;
 }
 
 /** One row of the leads list: the inbox row plus what the list shows beyond drafts. */
@@ -128,6 +143,7 @@ const decodeCursor = (raw: string): StoreCursor => {
 /**
  * GET /leads: every lead the caller may see, in every state (nurture, spam and closed ones included), in
  * priority order (effective tier, then SLA) or SLA order, with filters. A rep sees their own leads only.
+ * With `ids`: exactly those leads (read by key), in the order given, on one page.
  */
 export const listLeads = async (
   deps: WorkspaceDeps,
@@ -138,6 +154,15 @@ export const listLeads = async (
   if (p.role === 'sales' && owner !== undefined && owner !== p.personId)
     throw new DomainError('forbidden', 'A rep sees their own leads only');
   const ownerId = p.role === 'sales' ? p.personId : owner;
+  const ids = leadIdsParam(params.ids);
+  if (ids !== undefined) {
+    const records = await deps.store.getMany(ids);
+    return {
+      items: records
+        .filter((r) => ownerId === undefined || r.route?.ownerId === ownerId)
+        .map((r) => leadListItem(r, deps.people)),
+    };
+  }
   const filter: LeadListFilter = {
     ...(ownerId !== undefined ? { ownerId } : {}),
     ...optional('status', oneOf<LeadStatus>(params.status, LEAD_STATUSES, 'status')),

@@ -2,7 +2,8 @@
  * The sales workspace (GET /): two lists — pending drafts ordered by the API (hot first, then SLA) and every
  * lead with filters (`#leads`) — live SLA countdowns, and a lead view with the rationale, the draft editor
  * (save, approve and send after a confirmation, reject with a reason), the actions on the lead, the timeline,
- * the score per axis with its ledger, and enrichment facts. `#lead/<id>` in the address opens a lead.
+ * the score per axis with its ledger, and enrichment facts. `#lead/<id>` in the address opens a lead;
+ * `#leads?ids=<id,…>&label=<what>` lists exactly those leads (the leads behind an insights figure).
  */
 
 // The API's own types, as types only: nothing of the server is bundled into the page.
@@ -55,6 +56,22 @@ let view: 'drafts' | 'leads' = 'drafts';
 let leadItems: LeadListItem[] = [];
 let leadsCursor: string | undefined;
 const filter = emptyFilter();
+/** The leads list shows exactly these leads (`#leads?ids=…&label=…`), instead of all leads with filters. */
+let picked: { readonly ids: string; readonly label: string } | undefined;
+/** `#leads?ids=…&label=…` in the address, else undefined. */
+const pickedOfHash = () => {
+  if (!location.hash.startsWith('#leads?')) return undefined;
+  const q = new URLSearchParams(location.hash.slice('#leads?'.length));
+  const ids = q.get('ids');
+  return ids ? { ids, label: q.get('label') || 'chosen leads' } : undefined;
+};
+/** Where "back to the list" goes: the list shown now. */
+const listHash = () =>
+  view === 'drafts'
+    ? '#drafts'
+    : picked
+      ? `#leads?${new URLSearchParams({ ids: picked.ids, label: picked.label })}`
+      : '#leads';
 /** Leads per screenful of the leads list. */
 const LEADS_SCREEN = 50;
 
@@ -183,7 +200,13 @@ const loadLeads = async (fresh = false) => {
   list.setAttribute('aria-busy', 'true');
   if (fresh || !leadItems.length) list.replaceChildren(h('li', { class: 'empty' }, 'Loading leads…'));
   try {
-    const r = await fetchLeads(filter, fresh ? LEADS_SCREEN : Math.max(LEADS_SCREEN, leadItems.length));
+    const r = picked
+      ? {
+          items: (await api<{ items: LeadListItem[] }>('GET', `/leads?ids=${encodeURIComponent(picked.ids)}`))
+            .items,
+          next: undefined,
+        }
+      : await fetchLeads(filter, fresh ? LEADS_SCREEN : Math.max(LEADS_SCREEN, leadItems.length));
     leadItems = r.items;
     leadsCursor = r.next;
     renderLeadList(currentLeadId());
@@ -784,7 +807,7 @@ const renderLead = (lead: LeadView) => {
     h(
       'header',
       { class: 'lead-head' },
-      h('a', { class: 'back', href: view === 'leads' ? '#leads' : '#drafts' }, '← Back to the list'),
+      h('a', { class: 'back', href: listHash() }, '← Back to the list'),
       h('h2', { id: 'lead-title', tabindex: -1 }, untrusted(title)),
       h(
         'p',
@@ -849,7 +872,7 @@ const openLead = async (id: string, focus = true) => {
     if (focus) byId('lead-title').focus();
   } catch (e) {
     pane.replaceChildren(
-      h('a', { class: 'back', href: view === 'leads' ? '#leads' : '#drafts' }, '← Back to the list'),
+      h('a', { class: 'back', href: listHash() }, '← Back to the list'),
       h('p', { class: 'field-error', role: 'alert' }, `This lead cannot be shown: ${(e as Error).message}`),
     );
     announce(`This lead cannot be shown: ${(e as Error).message}`, 'error');
@@ -936,11 +959,14 @@ const renderNav = () => {
     h(
       'h1',
       { id: 'list-h', tabindex: -1 },
-      view === 'drafts' ? 'Drafts to review ' : 'Leads ',
+      view === 'drafts' ? 'Drafts to review ' : picked ? `Leads behind: ${picked.label} ` : 'Leads ',
       h('span', { class: 'muted small', id: 'count' }),
     ),
+    view === 'leads' && picked
+      ? h('p', {}, h('a', { href: '#leads', id: 'all-leads' }, '← All leads'))
+      : null,
     h('p', { id: 'list-state', class: 'field-error', role: 'alert', hidden: true }),
-    view === 'leads'
+    view === 'leads' && !picked
       ? filterForm(
           filter,
           me,
@@ -1009,8 +1035,11 @@ const layout = () =>
 
 /** Shows a list (`#drafts`, `#leads`): on a phone the list replaces the lead. */
 const showList = async (target: 'drafts' | 'leads') => {
-  const changed = target !== view;
+  const nextPicked = target === 'leads' ? pickedOfHash() : undefined;
+  const changed = target !== view || nextPicked?.ids !== picked?.ids || nextPicked?.label !== picked?.label;
   view = target;
+  picked = nextPicked;
+  if (changed) leadItems = [];
   main.querySelector('.inbox')?.classList.remove('has-lead');
   if (changed) renderNav();
   renderList(currentLeadId());
@@ -1028,7 +1057,11 @@ const start = async () => {
   showIdentity(me);
   announce(`Signed in as ${me.name}`);
   // Ops review no drafts: their view is the leads list.
-  view = me.role === 'ops' || location.hash === '#leads' ? 'leads' : 'drafts';
+  view =
+    me.role === 'ops' || location.hash === '#leads' || location.hash.startsWith('#leads?')
+      ? 'leads'
+      : 'drafts';
+  picked = view === 'leads' ? pickedOfHash() : undefined;
   layout();
   renderNav();
   byId('list-h').focus();
@@ -1042,7 +1075,7 @@ const start = async () => {
   const route = () => {
     const id = currentLeadId();
     if (id) void openLead(id);
-    else if (location.hash === '#leads') void showList('leads');
+    else if (location.hash === '#leads' || location.hash.startsWith('#leads?')) void showList('leads');
     else if (location.hash === '#drafts' && me.role !== 'ops') void showList('drafts');
   };
   window.addEventListener('hashchange', route);

@@ -5,7 +5,7 @@
  * beside each; every figure links to the leads behind it (the leads list with filters).
  */
 import type { FalseNegativeSample, SampleSummary } from '../../agent/insights/false-negatives';
-import type { Insights, LeadFilter, Rate } from '../../agent/insights/insights';
+import type { Insights, LeadIds, Rate } from '../../agent/insights/insights';
 import { ApiError, announce, api, byId, h, type Me, session, showIdentity } from './lib';
 
 type Sample = FalseNegativeSample & { summary: SampleSummary };
@@ -21,13 +21,16 @@ const svg = (tag: string, attrs: Record<string, string | number>, ...children: (
   return el;
 };
 
-/** The leads list with these filters. */
-const leadsHref = (filter: LeadFilter) => {
-  const q = new URLSearchParams(filter as Record<string, string>).toString();
-  return q ? `/leads?${q}` : '/leads';
-};
-const link = (text: string, filter: LeadFilter, label?: string) =>
-  h('a', { href: leadsHref(filter), ...(label ? { 'aria-label': label } : {}) }, text);
+/** The workspace's leads list of exactly the leads behind a figure, headed by what the figure is. */
+export const leadsHref = (leads: LeadIds, what: string) =>
+  `/#leads?${new URLSearchParams({
+    ids: leads.ids.join(','),
+    label:
+      leads.total > leads.ids.length ? `${what} (the newest ${leads.ids.length} of ${leads.total})` : what,
+  })}`;
+/** A figure linked to its leads; `label` names the figure (the list's heading and the link's name). */
+const link = (text: string, leads: LeadIds, label: string) =>
+  h('a', { href: leadsHref(leads, label), 'aria-label': label }, text);
 
 const pct = (x: number | null | undefined) =>
   x === null || x === undefined ? '–' : `${Math.round(x * 1000) / 10} %`;
@@ -204,6 +207,8 @@ const reviewSection = (sample: Sample | null, reload: () => Promise<void>): HTML
   );
 };
 
+const TIER_NAMES = ['cold', 'warm', 'hot'] as const;
+
 const render = (d: InsightsAnswer) => {
   const q = d.qualification;
   const alarms: HTMLElement[] = [];
@@ -213,7 +218,7 @@ const render = (d: InsightsAnswer) => {
         'li',
         {},
         `Qualification → meeting is ${pct(q.overall.rate)}, under ${pct(q.alarmBelow)}: adjust the rules. `,
-        link('The leads', q.overall.leadsFilter),
+        link('The leads', q.overall.leadIds, 'qualified leads with a known outcome'),
       ),
     );
   for (const v of q.perRulesVersion.filter((x) => x.alarm))
@@ -222,7 +227,7 @@ const render = (d: InsightsAnswer) => {
         'li',
         {},
         `Rules ${v.rulesVersion}: ${pct(v.rate)} of ${v.n} qualified leads got a meeting (under ${pct(q.alarmBelow)}). `,
-        link('The leads', v.leadsFilter),
+        link('The leads', v.leadIds, `qualified leads scored with ${v.rulesVersion}`),
       ),
     );
   if (d.falseNegatives?.summary.alarm)
@@ -271,9 +276,17 @@ const render = (d: InsightsAnswer) => {
         'p',
         {},
         `Overall: p50 ${mins(speed.overall.p50Minutes)}, p90 ${mins(speed.overall.p90Minutes)}, `,
-        link(`${speed.overall.slaBreaches} SLA breaches`, speed.overall.breachesFilter),
+        link(
+          `${speed.overall.slaBreaches} SLA breaches`,
+          speed.overall.breachIds,
+          `${speed.overall.slaBreaches} SLA breaches, ${d.weeks[0]} to ${d.weeks.at(-1)}`,
+        ),
         ` of `,
-        link(`${speed.overall.leads} leads`, speed.overall.leadsFilter),
+        link(
+          `${speed.overall.leads} leads`,
+          speed.overall.leadIds,
+          `${speed.overall.leads} leads to a rep, ${d.weeks[0]} to ${d.weeks.at(-1)}`,
+        ),
         '.',
       ),
       barChart(
@@ -291,11 +304,11 @@ const render = (d: InsightsAnswer) => {
         ['Week', 'Leads', 'Contacted', 'p50', 'p90', 'SLA breaches'],
         speed.weeks.map((w) => [
           w.week,
-          link(String(w.leads), w.leadsFilter, `${w.leads} leads in ${w.week}`),
+          link(String(w.leads), w.leadIds, `${w.leads} leads in ${w.week}`),
           String(w.contacted),
           mins(w.p50Minutes),
           mins(w.p90Minutes),
-          link(String(w.slaBreaches), w.breachesFilter, `${w.slaBreaches} SLA breaches in ${w.week}`),
+          link(String(w.slaBreaches), w.breachIds, `${w.slaBreaches} SLA breaches in ${w.week}`),
         ]),
       ),
     ),
@@ -306,7 +319,7 @@ const render = (d: InsightsAnswer) => {
         'p',
         {},
         `Of qualified leads with a known outcome, ${pct(q.overall.rate)} got a meeting (95 %: ${ci(q.overall)}, n = `,
-        link(String(q.overall.n), q.overall.leadsFilter),
+        link(String(q.overall.n), q.overall.leadIds, `${q.overall.n} qualified leads with a known outcome`),
         `). Alarm under ${pct(q.alarmBelow)}.`,
       ),
       table(
@@ -317,7 +330,7 @@ const render = (d: InsightsAnswer) => {
           t.tier,
           pct(t.rate),
           ci(t),
-          link(String(t.n), t.leadsFilter, `${t.n} closed ${t.tier} leads`),
+          link(String(t.n), t.leadIds, `${t.n} closed ${t.tier} leads`),
         ]),
       ),
       table(
@@ -328,7 +341,7 @@ const render = (d: InsightsAnswer) => {
           v.rulesVersion,
           pct(v.rate),
           ci(v),
-          link(String(v.n), v.leadsFilter, `${v.n} qualified leads scored with ${v.rulesVersion}`),
+          link(String(v.n), v.leadIds, `${v.n} qualified leads scored with ${v.rulesVersion}`),
           v.alarm ? '⚠ under 40 %' : 'ok',
         ]),
       ),
@@ -368,7 +381,7 @@ const render = (d: InsightsAnswer) => {
         'funnel-table',
         'Leads per stage',
         ['Stage', 'Leads'],
-        d.funnel.map((f) => [f.stage, link(String(f.leads), f.leadsFilter, `${f.leads} leads ${f.stage}`)]),
+        d.funnel.map((f) => [f.stage, link(String(f.leads), f.leadIds, `${f.leads} leads ${f.stage}`)]),
       ),
     ),
     section(
@@ -390,11 +403,11 @@ const render = (d: InsightsAnswer) => {
         ['Week', 'Cold', 'Warm', 'Hot', 'To a rep', 'Nurture'],
         d.mix.map((m) => [
           m.week,
-          link(String(m.tiers.cold), { week: m.week, tier: 'cold' }),
-          link(String(m.tiers.warm), { week: m.week, tier: 'warm' }),
-          link(String(m.tiers.hot), { week: m.week, tier: 'hot' }),
-          link(String(m.owner), { week: m.week, route: 'owner' }),
-          link(String(m.nurture), { week: m.week, route: 'nurture' }),
+          ...TIER_NAMES.map((t) =>
+            link(String(m.tiers[t]), m.tierIds[t], `${m.tiers[t]} ${t} leads in ${m.week}`),
+          ),
+          link(String(m.owner), m.ownerIds, `${m.owner} leads to a rep in ${m.week}`),
+          link(String(m.nurture), m.nurtureIds, `${m.nurture} leads to nurture in ${m.week}`),
         ]),
       ),
     ),
@@ -421,7 +434,7 @@ const render = (d: InsightsAnswer) => {
         ],
         d.rules.map((r) => [
           h('span', { title: r.reason }, r.id),
-          link(String(r.fired), r.leadsFilter, `${r.fired} leads where ${r.id} fired`),
+          link(String(r.fired), r.leadIds, `${r.fired} leads where ${r.id} fired`),
           pct(r.withRule.rate),
           ci(r.withRule),
           String(r.withRule.n),
