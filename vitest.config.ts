@@ -10,6 +10,8 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
+    // Every run: the personal-data scan of every log line our code writes (test/log-scan/).
+    globalSetup: ['test/log-scan/global-setup.ts'],
     projects: [
       {
         test: {
@@ -26,6 +28,7 @@ export default defineConfig({
             'eval/**/*.test.ts',
           ],
           environment: 'node',
+          setupFiles: ['test/log-scan/setup.ts'],
           testTimeout: 90_000,
           hookTimeout: 120_000,
         },
@@ -37,6 +40,7 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/global-setup.ts'],
+          setupFiles: ['test/log-scan/setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 180_000,
           // Emulators are shared; three files at a time on 2 cores (equal to `unit`: same group order).

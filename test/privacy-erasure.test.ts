@@ -28,6 +28,7 @@ import {
   type HubspotServer,
   startHubspotServer,
 } from '../functions/agent/testing/crm/hubspot-server';
+import { registerTestPersonalData } from '../functions/agent/testing/personal-data';
 import { sampleEnrichment, sampleLead, sampleScore } from '../functions/agent/testing/samples';
 import { DynamoErasureStore, DynamoRetentionStore } from '../functions/platform/erasure-store-dynamodb';
 import { privacyAttributes } from '../functions/platform/lead-item';
@@ -44,6 +45,12 @@ const PERSON = {
   last_name: `Wistmaar${stamp}`,
   phone: '+31 20 794 5678',
 };
+// The whole-suite log scan (test/log-scan/) looks for this run's name and address too.
+registerTestPersonalData({
+  emails: [PERSON.email],
+  names: [PERSON.first_name, PERSON.last_name, `${PERSON.first_name} ${PERSON.last_name}`],
+  phones: [PERSON.phone],
+});
 const traces = (email: string) => [
   email.toLowerCase(),
   createHash('sha256').update(email.toLowerCase()).digest('hex'),

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LeadRecord } from '../functions/agent/lead-record';
 import { saltedEmailHash, signLink } from '../functions/agent/privacy/links';
 import { emailSha256, type PrivacyPageView } from '../functions/agent/privacy/rights';
+import { registerTestPersonalData } from '../functions/agent/testing/personal-data';
 import { type SesStoredEmail, sesStore } from './support/local-aws';
 import { type PipelineStack, roostrSubmission, startPipelineStack } from './support/pipeline-stack';
 
@@ -20,6 +21,12 @@ const PERSON = {
   phone: '+31 20 794 1234',
 };
 const PII = [PERSON.email, PERSON.first_name, PERSON.last_name, '+31207941234', '20 794 1234', '207941234'];
+// The whole-suite log scan (test/log-scan/) looks for this run's address too.
+registerTestPersonalData({
+  emails: [PERSON.email],
+  names: [PERSON.first_name, PERSON.last_name],
+  phones: [PERSON.phone],
+});
 
 const logLines: string[] = [];
 const restore: (() => void)[] = [];
