@@ -42,6 +42,7 @@ const eraseFromCrm = async (event: ErasureEvent): Promise<number> => {
         if (port?.kind !== kind) return undefined;
         return {
           eraseContact: (id) => (id === event.contactId ? Promise.resolve() : port.eraseContact(id)),
+          eraseRecord: (type, id) => port.eraseRecord(type, id),
         };
       },
       secret: privacySecret(),

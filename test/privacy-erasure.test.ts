@@ -142,6 +142,11 @@ const everythingStored = async (): Promise<string[]> => {
 };
 const hitsOf = (texts: string[], needles: string[]) =>
   texts.filter((t) => needles.some((n) => t.toLowerCase().includes(n.toLowerCase())));
+/** Every object the HubSpot stand-in holds besides contacts (deals, notes, tasks, emails, companies), as text. */
+const hubspotRecords = () =>
+  [...hubspot.objects.entries()]
+    .filter(([type]) => type !== 'contacts')
+    .flatMap(([type, objects]) => [...objects.values()].map((o) => `${type} ${JSON.stringify(o)}`));
 
 let first: string;
 let second: string;
@@ -209,7 +214,14 @@ describe('access and erasure on the local stack', () => {
 
   it('erases the person from every item, index, queue and the CRM, keeping only a salted suppression entry', async () => {
     // Prepare
-    const contactId = String((await p.item(`CRM#${first}`, 'CRM'))?.contactId);
+    const links = await until('the CRM deal and its task', async () => {
+      const item = await p.item(`CRM#${first}`, 'CRM');
+      const activities = Object.values((item?.activities ?? {}) as Record<string, { id?: string }>);
+      return item?.recordId && activities.some((a) => a.id) ? item : undefined;
+    });
+    const contactId = String(links.contactId);
+    // The deal, note and task the sync made name the person (the task's subject does), beyond the contact.
+    expect(hitsOf(hubspotRecords(), PERSON_TRACES).length).toBeGreaterThan(0);
     // Act
     const res = await call('POST', '/privacy/erase', 'ops-lars:ops', { email: PERSON.email });
     const again = await call('POST', '/privacy/erase', 'ops-lars:ops', { email: PERSON.email });
@@ -221,6 +233,8 @@ describe('access and erasure on the local stack', () => {
     expect(await again.json()).toMatchObject({ status: 'done', runs: 2, counts: { leads: 2 } });
     expect(oldLink.status).toBe(404);
     expect(hubspot.objects.get('contacts')?.has(contactId)).toBe(false);
+    expect(hubspot.objects.get('deals')?.has(String(links.recordId))).toBe(false);
+    expect(hitsOf(hubspotRecords(), PERSON_TRACES)).toEqual([]);
     const salted = saltedEmailHash(SECRET, PERSON.email);
     expect(await p.item(`SUPPRESS#${salted}`, 'SUPPRESS')).toMatchObject({
       reason: 'erasure',
@@ -279,16 +293,30 @@ describe('access and erasure on the local stack', () => {
         leadId,
         crm: 'hubspot',
         contactId: `9${stamp % 1000}${ERASURE_STEPS.indexOf(step)}`,
+        recordId: `7${stamp % 1000}${ERASURE_STEPS.indexOf(step)}`,
+        recordType: 'deal',
+        activities: {
+          'note:a': { id: `5${ERASURE_STEPS.indexOf(step)}1`, kind: 'note', at: '2026-01-01T00:00:00Z' },
+          'task:b': { id: `5${ERASURE_STEPS.indexOf(step)}2`, kind: 'task', at: '2026-01-01T00:00:00Z' },
+          // Reserved, never confirmed: no id to delete.
+          'email:c': { kind: 'email', at: '2026-01-01T00:00:00Z' },
+        },
       });
       await p.put({ pk: `DEDUP#dedup-${leadId}`, sk: 'DEDUP', leadId });
       await p.put({ pk: 'CACHE#intent:v1:crashco.example', sk: 'CACHE', value: { v: { signals: [] } } });
       const erased: string[] = [];
+      const recordsErased: string[] = [];
       let crashAt: ErasureStep | undefined = step;
       const deps: ErasureDeps = {
         store: new DynamoPrivacyStore(t),
         jobs: new DynamoErasureStore(t),
         crm: (kind) =>
-          kind === 'hubspot' ? { eraseContact: async (id) => void erased.push(id) } : undefined,
+          kind === 'hubspot'
+            ? {
+                eraseContact: async (id) => void erased.push(id),
+                eraseRecord: async (type, id) => void recordsErased.push(`${type}:${id}`),
+              }
+            : undefined,
         secret: SECRET,
         auditRetentionDays: 30,
         now: () => new Date(),
@@ -305,8 +333,16 @@ describe('access and erasure on the local stack', () => {
       const done = await eraseByEmail(deps, email, { by: 'ops-lars', via: 'ops' });
 
       // Assess
-      expect(done).toMatchObject({ status: 'done', runs: 1, counts: { leads: 1, crmContacts: 1 } });
+      expect(done).toMatchObject({
+        status: 'done',
+        runs: 1,
+        counts: { leads: 1, crmContacts: 1, crmRecords: 3 },
+      });
       expect(erased).toHaveLength(1);
+      const i = ERASURE_STEPS.indexOf(step);
+      expect(recordsErased.sort()).toEqual(
+        [`deal:7${stamp % 1000}${i}`, `note:5${i}1`, `task:5${i}2`].sort(),
+      );
       expect(await p.item(`LEAD#${leadId}`, 'LEAD')).toBeUndefined();
       expect(await p.item(`CRM#${leadId}`, 'CRM')).toBeUndefined();
       expect(await p.item(`DEDUP#dedup-${leadId}`, 'DEDUP')).toBeUndefined();
@@ -389,7 +425,12 @@ describe('access and erasure on the local stack', () => {
       jobs: new DynamoErasureStore(t),
       retention: new DynamoRetentionStore(t),
       policy,
-      crm: () => ({ eraseContact: async (id) => void erased.push(id) }),
+      crm: () => ({
+        eraseContact: async (id) => void erased.push(id),
+        eraseRecord: async () => {
+          throw new Error('retention leaves the CRM records to the CRM');
+        },
+      }),
       secret: SECRET,
       auditRetentionDays: 30,
       now: () => today,

@@ -108,6 +108,19 @@ export class HubspotCrm implements CrmPort, CrmChangeFeed, CrmEraser {
     });
   }
 
+  /**
+   * DELETE /crm/v3/objects/{deals|notes|tasks|emails}/{id}: 204 (HubSpot keeps it restorable in its
+   * recycling bin for 90 days, then purges it); 404 once gone.
+   */
+  async eraseRecord(type: 'deal' | 'lead' | 'note' | 'task' | 'email', id: string): Promise<void> {
+    const object = { deal: 'deals', lead: 'leads', note: 'notes', task: 'tasks', email: 'emails' }[type];
+    await this.http.send({
+      method: 'DELETE',
+      path: `/crm/v3/objects/${object}/${encodeURIComponent(id)}`,
+      idempotent: true,
+    });
+  }
+
   // ---- companies --------------------------------------------------------------------------------------------
   async ensureCompanies(items: readonly CompanyInput[]): Promise<ItemResults<string>> {
     const out: ItemResults<string> = new Map();

@@ -103,6 +103,21 @@ export class PipedriveCrm implements CrmPort, CrmChangeFeed, CrmEraser {
     await this.http.send({ method: 'DELETE', path: `/api/v2/persons/${contactId}`, idempotent: true });
   }
 
+  /**
+   * Deals `DELETE /api/v2/deals/{id}`, leads `DELETE /v1/leads/{id}`, notes `DELETE /v1/notes/{id}`, tasks
+   * and logged emails (activities) `DELETE /api/v2/activities/{id}`: 200; 404 once gone.
+   */
+  async eraseRecord(type: 'deal' | 'lead' | 'note' | 'task' | 'email', id: string): Promise<void> {
+    const path = {
+      deal: '/api/v2/deals/',
+      lead: '/v1/leads/',
+      note: '/v1/notes/',
+      task: '/api/v2/activities/',
+      email: '/api/v2/activities/',
+    }[type];
+    await this.http.send({ method: 'DELETE', path: `${path}${encodeURIComponent(id)}`, idempotent: true });
+  }
+
   async ensureCompanies(items: readonly CompanyInput[]): Promise<ItemResults<string>> {
     const domainField = this.mapping.organizationDomainField;
     return this.each(items, async (i) => {

@@ -9,7 +9,13 @@
  */
 import { BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { LeadRecord } from '../agent/lead-record';
-import type { CrmContactRef, ErasureJob, ErasureStore, ItemKey } from '../agent/privacy/erasure';
+import type {
+  CrmContactRef,
+  CrmRecordRef,
+  ErasureJob,
+  ErasureStore,
+  ItemKey,
+} from '../agent/privacy/erasure';
 import type { RetentionStore } from '../agent/privacy/retention';
 import { emailSha256 } from '../agent/privacy/rights';
 import {
@@ -25,6 +31,25 @@ import { queryAll } from './privacy-store-dynamodb';
 
 const jobKey = (jobId: string) => ({ pk: `ERASURE#${jobId}`, sk: 'JOB' });
 export const ERASURE_OUTBOX = 'ERASURE';
+
+/**
+ * The CRM objects the sync created about the lead, from its CRM links item: the deal / Pipedrive lead and
+ * every activity whose id was stored (note, task, logged email).
+ */
+const crmRecordsOf = (crm: Record<string, unknown> | undefined): CrmRecordRef[] => {
+  if (!crm) return [];
+  const kind = String(crm.crm);
+  const out: CrmRecordRef[] = [];
+  if (crm.recordId && (crm.recordType === 'deal' || crm.recordType === 'lead'))
+    out.push({ crm: kind, type: crm.recordType, id: String(crm.recordId) });
+  const activities = (crm.activities ?? {}) as Record<string, { id?: unknown; kind?: unknown }>;
+  for (const a of Object.values(activities)) {
+    if (a?.id === undefined || a.id === null) continue;
+    if (a.kind === 'note' || a.kind === 'task' || a.kind === 'email')
+      out.push({ crm: kind, type: a.kind, id: String(a.id) });
+  }
+  return out;
+};
 
 export class DynamoErasureStore implements ErasureStore {
   constructor(private readonly t: LeadTable) {}
@@ -79,7 +104,7 @@ export class DynamoErasureStore implements ErasureStore {
     record: LeadRecord,
     cacheKeys: readonly string[],
     options: { readonly addressItems: boolean },
-  ): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[] }> {
+  ): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[]; crmRecords: CrmRecordRef[] }> {
     const { leadId } = record;
     const own = await queryAll(this.t, {
       TableName: this.t.table,
@@ -122,10 +147,12 @@ export class DynamoErasureStore implements ErasureStore {
     if (hash && options.addressItems)
       keys.push({ pk: `LIMIT#ADDR#${hash}`, sk: 'LIMIT' }, suppressionKey(hash));
     for (const k of cacheKeys) keys.push({ pk: `CACHE#${k}`, sk: 'CACHE' });
-    return { keys, crmContacts };
+    return { keys, crmContacts, crmRecords: crmRecordsOf(crm) };
   }
 
-  async remainsOf(leadId: string): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[] }> {
+  async remainsOf(
+    leadId: string,
+  ): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[]; crmRecords: CrmRecordRef[] }> {
     const own = await queryAll(this.t, {
       TableName: this.t.table,
       KeyConditionExpression: 'pk = :pk',
@@ -159,7 +186,7 @@ export class DynamoErasureStore implements ErasureStore {
       if (crm.recordId && crm.recordType) keys.push(ref(String(crm.recordType), String(crm.recordId)));
       if (crm.recordType === 'lead') keys.push(ref('leadOf', leadId));
     }
-    return { keys, crmContacts };
+    return { keys, crmContacts, crmRecords: crmRecordsOf(crm) };
   }
 
   async deleteItems(keys: readonly ItemKey[]): Promise<void> {

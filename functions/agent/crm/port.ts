@@ -210,4 +210,9 @@ export interface CrmPendingJobs {
 export interface CrmEraser {
   readonly kind: CrmKind;
   eraseContact(contactId: string): Promise<void>;
+  /**
+   * Deletes a record the sync created about a lead — deal, (Pipedrive) lead, note, task or logged email —
+   * which a contact's erasure leaves behind. One already gone counts as deleted.
+   */
+  eraseRecord(type: 'deal' | 'lead' | 'note' | 'task' | 'email', id: string): Promise<void>;
 }

@@ -8,7 +8,10 @@
  *             links and references, the exactly-once guard, the send-limit claim, the enrichment cache of
  *             its own company domains — and the CRM contacts it became;
  *   suppress  the salted hash goes on the suppression list (never mailed, never scored again);
- *   crm       each CRM contact is erased in the CRM (HubSpot GDPR delete, Pipedrive person delete);
+ *   crm       what the sync created about each lead in the CRM is deleted — the deal / Pipedrive lead (its title
+ *             may be the person's name), the score note, the owner's task (its subject names the person) and
+ *             the logged first email (addressed to them) — then each CRM contact is erased (HubSpot GDPR
+ *             delete, Pipedrive person delete), which does not take those records along;
  *   delete    every collected item is deleted;
  *   verify    the index is asked again; a lead that arrived meanwhile starts another round.
  *
@@ -32,6 +35,18 @@ export interface ItemKey {
 export interface CrmContactRef {
   readonly crm: string;
   readonly contactId: string;
+}
+/** A CRM object the sync created about one lead: its deal / Pipedrive lead and its activities. */
+export interface CrmRecordRef {
+  readonly crm: string;
+  readonly type: 'deal' | 'lead' | 'note' | 'task' | 'email';
+  readonly id: string;
+}
+/** What the erasure needs of a CRM adapter. */
+export interface CrmErasurePort {
+  eraseContact(contactId: string): Promise<void>;
+  /** Deletes a deal, lead, note, task or logged email; one already gone counts as deleted. */
+  eraseRecord(type: CrmRecordRef['type'], id: string): Promise<void>;
 }
 
 export interface ErasureJob {
@@ -60,12 +75,17 @@ export interface ErasureJob {
   readonly keys?: readonly ItemKey[];
   readonly crmContacts?: readonly CrmContactRef[];
   readonly crmErased?: readonly string[];
+  /** The leads' CRM records to delete (a person's erasure; retention leaves the team's CRM records alone). */
+  readonly crmRecords?: readonly CrmRecordRef[];
+  readonly crmRecordsErased?: readonly string[];
   /** Totals over all rounds, for the audit. */
   readonly counts: {
     readonly leads: number;
     readonly items: number;
     readonly crmContacts: number;
     readonly crmSkipped: number;
+    /** Deals, leads, notes, tasks and logged emails deleted in the CRM (absent in audits before it counted). */
+    readonly crmRecords?: number;
   };
   readonly finishedAt?: string;
 }
@@ -85,12 +105,14 @@ export interface ErasureStore {
     record: LeadRecord,
     cacheKeys: readonly string[],
     options: { readonly addressItems: boolean },
-  ): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[] }>;
+  ): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[]; crmRecords: CrmRecordRef[] }>;
   /**
    * What is still stored for a lead whose item is gone (its partition, CRM links and references): a CRM
    * sync that was in flight during the erasure may have written them after the delete step.
    */
-  remainsOf(leadId: string): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[] }>;
+  remainsOf(
+    leadId: string,
+  ): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[]; crmRecords: CrmRecordRef[] }>;
   /** Deletes the items; an item already gone is fine. */
   deleteItems(keys: readonly ItemKey[]): Promise<void>;
 }
@@ -98,8 +120,8 @@ export interface ErasureStore {
 export interface ErasureDeps {
   readonly store: PrivacyStore;
   readonly jobs: ErasureStore;
-  /** The CRM adapters that can erase a contact, by CRM kind (absent: CRM sync is not configured). */
-  readonly crm: (kind: string) => { eraseContact(contactId: string): Promise<void> } | undefined;
+  /** The CRM adapters that can erase, by CRM kind (absent: CRM sync is not configured). */
+  readonly crm: (kind: string) => CrmErasurePort | undefined;
   readonly secret: string;
   readonly auditRetentionDays: number;
   readonly now: () => Date;
@@ -143,7 +165,8 @@ export const cacheKeysOf = (record: LeadRecord): string[] => {
   return [...keys];
 };
 
-const emptyCounts = { leads: 0, items: 0, crmContacts: 0, crmSkipped: 0 };
+const emptyCounts = { leads: 0, items: 0, crmContacts: 0, crmSkipped: 0, crmRecords: 0 };
+const recordKey = (r: CrmRecordRef) => `${r.crm}:${r.type}:${r.id}`;
 
 /** Starts (or resumes) the erasure of an address. */
 export const eraseByEmail = async (
@@ -226,6 +249,7 @@ export const runErasure = async (deps: ErasureDeps, start: ErasureJob): Promise<
         : [...(job.leadIds ?? [])];
       const keys: ItemKey[] = [];
       const contacts: CrmContactRef[] = [];
+      const records: CrmRecordRef[] = [];
       for (const leadId of leadIds) {
         const record = await deps.store.get(leadId);
         if (!record) continue;
@@ -239,14 +263,18 @@ export const runErasure = async (deps: ErasureDeps, start: ErasureJob): Promise<
         });
         keys.push(...found.keys);
         contacts.push(...found.crmContacts);
+        if (job.scope !== 'lead') records.push(...found.crmRecords);
       }
       const unique = [...new Map(keys.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
       const crmContacts = [...new Map(contacts.map((c) => [`${c.crm}:${c.contactId}`, c])).values()];
+      const crmRecords = [...new Map(records.map((r) => [recordKey(r), r])).values()];
       await done('collect', {
         leadIds,
         keys: unique,
         crmContacts,
         crmErased: [],
+        crmRecords,
+        crmRecordsErased: [],
         counts: {
           ...job.counts,
           leads: job.counts.leads + leadIds.length,
@@ -260,6 +288,19 @@ export const runErasure = async (deps: ErasureDeps, start: ErasureJob): Promise<
       await done('suppress', {});
     }
     if (!job.stepsDone.crm) {
+      // The lead's own records first: they name the person, and the contact's erasure leaves them.
+      for (const record of job.crmRecords ?? []) {
+        const key = recordKey(record);
+        if (job.crmRecordsErased?.includes(key)) continue;
+        const eraser = deps.crm(record.crm);
+        if (eraser) await eraser.eraseRecord(record.type, record.id);
+        job = {
+          ...job,
+          crmRecordsErased: [...(job.crmRecordsErased ?? []), key],
+          counts: eraser ? { ...job.counts, crmRecords: (job.counts.crmRecords ?? 0) + 1 } : job.counts,
+        };
+        await deps.jobs.saveJob(job);
+      }
       for (const contact of job.crmContacts ?? []) {
         const key = `${contact.crm}:${contact.contactId}`;
         if (job.crmErased?.includes(key)) continue;
@@ -284,6 +325,8 @@ export const runErasure = async (deps: ErasureDeps, start: ErasureJob): Promise<
     for (const leadId of job.leadIds ?? []) {
       const remains = await deps.jobs.remainsOf(leadId);
       if (remains.keys.length === 0) continue;
+      if (job.scope !== 'lead')
+        for (const r of remains.crmRecords) await deps.crm(r.crm)?.eraseRecord(r.type, r.id);
       for (const c of remains.crmContacts) await deps.crm(c.crm)?.eraseContact(c.contactId);
       await deps.jobs.deleteItems(remains.keys);
     }

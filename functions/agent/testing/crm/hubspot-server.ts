@@ -1,7 +1,8 @@
 /**
  * A HubSpot stand-in on 127.0.0.1 speaking the real wire format of the calls the adapter makes: CRM v3
- * objects (batch create/update/upsert/read, search with EQ/IN/GTE/HAS_PROPERTY filters, sorts and paging),
- * v4 associations (batch create, list), Bearer auth (401 INVALID_AUTHENTICATION), 207 multi-status batch
+ * objects (batch create/update/upsert/read, archive by id, search with EQ/IN/GTE/HAS_PROPERTY filters, sorts
+ * and paging), the contacts GDPR delete, v4 associations (batch create, list), Bearer auth (401
+ * INVALID_AUTHENTICATION), 207 multi-status batch
  * answers with per-item errors, 409 on a duplicate unique value, the rate-limit headers and the 429 body
  * with `policyName`. It keeps state, so searching before creating and duplicates are observable. Used by
  * tests, the benchmark and the local stack. Data are whatever the tests send.
@@ -391,6 +392,17 @@ export const startHubspotServer = async (options: HubspotServerOptions = {}): Pr
       if (!store('contacts').delete(id)) return ok(404, error('OBJECT_NOT_FOUND', 'Object not found'));
       for (const a of [...associations])
         if (a.startsWith(`contacts:${id}->`) || a.endsWith(`->contacts:${id}`)) associations.delete(a);
+      record(204);
+      return void res.writeHead(204, rateHeaders).end();
+    }
+
+    // ---- archive one object (HubSpot answers 204 with no body and moves it to its recycling bin) -------------
+    m = /^\/crm\/v3\/objects\/([a-z0-9-]+)\/(\d+)$/.exec(path);
+    if (m && method === 'DELETE') {
+      const type = PLURAL[m[1]!];
+      if (!type || !store(type).delete(m[2]!)) return ok(404, error('OBJECT_NOT_FOUND', 'Object not found'));
+      for (const a of [...associations])
+        if (a.startsWith(`${type}:${m[2]}->`) || a.endsWith(`->${type}:${m[2]}`)) associations.delete(a);
       record(204);
       return void res.writeHead(204, rateHeaders).end();
     }

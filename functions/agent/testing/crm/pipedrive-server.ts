@@ -1,6 +1,6 @@
 /**
  * A Pipedrive stand-in on 127.0.0.1 speaking the real wire format of the calls the adapter makes: API v2
- * organizations / persons / deals / activities (create, PATCH, exact search, deal listing by
+ * organizations / persons / deals / activities (create, PATCH, DELETE, exact search, deal listing by
  * `updated_since` with cursor paging), API v1 leads and notes, `x-api-token` auth (401), the
  * `{ success, data, additional_data }` envelope, the rate-limit headers (`x-ratelimit-limit`,
  * `x-ratelimit-remaining`, `x-ratelimit-reset`, `x-daily-requests-left`) and 429 once the token budget of
@@ -245,11 +245,13 @@ export const startPipedriveServer = async (
       });
       return ok(200, { success: true, data: item, additional_data: null });
     }
-    // ---- delete (API v2: `{ success, data: { id } }`) ------------------------------------------------------
-    m = /^\/(?:api\/v2|v1)\/(organizations|persons|deals|leads)\/([\w-]+)$/.exec(path);
+    // ---- delete (API v2 and v1 leads: `{ success, data: { id } }`; v1 notes: `{ success, data: true }`) -------
+    m = /^\/(?:api\/v2|v1)\/(organizations|persons|deals|leads|notes|activities)\/([\w-]+)$/.exec(path);
     if (m && method === 'DELETE') {
-      if (!items[m[1] as Entity].delete(m[2]!)) return ok(404, failure('Entity not found', 'not_found'));
-      return ok(200, { success: true, data: { id: Number(m[2]) } });
+      const entity = m[1] as Entity;
+      if (!items[entity].delete(m[2]!)) return ok(404, failure('Entity not found', 'not_found'));
+      if (entity === 'notes') return ok(200, { success: true, data: true });
+      return ok(200, { success: true, data: { id: entity === 'leads' ? m[2] : Number(m[2]) } });
     }
     m = /^\/(?:api\/v2|v1)\/(organizations|persons|deals|leads)\/([\w-]+)$/.exec(path);
     if (m && method === 'GET') {
