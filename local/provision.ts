@@ -68,7 +68,7 @@ const attributeDefinitions = (keys: readonly (KeyDef | undefined)[]): AttributeD
 export const streamSpecification = (def: Pick<TableDef, 'stream'>) =>
   def.stream ? { StreamSpecification: { StreamEnabled: true, StreamViewType: def.stream } } : {};
 
-const ensureTable = async (ddb: DynamoDBClient, def: TableDef): Promise<string> => {
+export const ensureTable = async (ddb: DynamoDBClient, def: TableDef): Promise<string> => {
   const TableName = def.localName;
   try {
     await ddb.send(
