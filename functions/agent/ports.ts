@@ -12,6 +12,7 @@ import type {
   LeadError,
   LeadRecord,
   OutcomeRecord,
+  OwnerAlert,
   PipelineStep,
   PrivacyRequest,
   ScoreOverride,
@@ -391,7 +392,13 @@ export interface RescoreStore {
    * and makes `entry.score` the lead's score. False when the lead's version is no longer `entry.version - 1`,
    * the cause was recorded before, or the lead's state allows no re-score.
    */
-  saveScoreVersion(leadId: string, entry: ScoreVersion, first?: ScoreVersion): Promise<boolean>;
+  saveScoreVersion(
+    leadId: string,
+    entry: ScoreVersion,
+    first?: ScoreVersion,
+    /** The owner's alert this version raises, marked on the lead in the same write (email `pending`). */
+    alert?: OwnerAlert,
+  ): Promise<boolean>;
   /** Every version, newest first. */
   scoreHistory(leadId: string): Promise<ScoreVersion[]>;
   /**
@@ -404,6 +411,32 @@ export interface RescoreStore {
    * the outbox until drafted), with its audit entry. False when the lead left nurture meanwhile.
    */
   rerouteLead(leadId: string, move: LeadMove, audit: AuditEntry): Promise<boolean>;
+}
+
+/* ------------------------------------------------------------ owner alerts (functions/agent/pipeline/alert-owner) */
+
+/**
+ * The owner's alert on the lead (`alert`, marked by the re-score that raised the lead). Each step is one
+ * conditional write on the alert of that score version, so its email goes out at most once per version.
+ */
+export interface AlertStore {
+  get(leadId: string): Promise<LeadRecord | undefined>;
+  /** pending | throttled → sending (this attempt), before the mail service is called. */
+  beginAlert(leadId: string, version: number, attempt: { attemptId: string; at: string }): Promise<boolean>;
+  /** sending (this attempt) → sent | failed | throttled | skipped, with the message id or the error. */
+  finishAlert(
+    leadId: string,
+    version: number,
+    attemptId: string,
+    result: {
+      email: 'sent' | 'failed' | 'throttled' | 'skipped';
+      messageId?: string;
+      error?: string;
+      at: string;
+    },
+  ): Promise<boolean>;
+  /** The owner opened the lead: the inbox mark of this version is cleared (`seenAt`). False when not marked. */
+  seeAlert(leadId: string, version: number, ownerId: string, at: string): Promise<boolean>;
 }
 
 /* ------------------------------------------------------------- the workspace (functions/agent/pipeline/workspace) */

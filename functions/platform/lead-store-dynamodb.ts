@@ -12,11 +12,13 @@ import type {
   LeadError,
   LeadRecord,
   OutcomeRecord,
+  OwnerAlert,
   ScoreOverride,
   ScoreVersion,
 } from '../agent/lead-record';
 import type { DraftStatus } from '../agent/lifecycle';
 import type {
+  AlertStore,
   BeginSendResult,
   CreateLeadResult,
   DispositionStore,
@@ -33,6 +35,7 @@ import type {
 } from '../agent/ports';
 import type { Route } from '../agent/qualification';
 import type { LeadTable } from './lead-item';
+import * as alerts from './lead-store-alerts';
 import * as dispositions from './lead-store-dispositions';
 import * as forward from './lead-store-forward';
 import * as intake from './lead-store-intake';
@@ -45,7 +48,15 @@ import * as review from './lead-store-review';
 export { leadKey, toLeadRecord } from './lead-item';
 
 export class DynamoLeadStore
-  implements LeadStore, SendStore, ReviewStore, OutcomeStore, RescoreStore, DispositionStore, ForwardStore
+  implements
+    LeadStore,
+    SendStore,
+    ReviewStore,
+    OutcomeStore,
+    RescoreStore,
+    DispositionStore,
+    ForwardStore,
+    AlertStore
 {
   private readonly t: LeadTable;
 
@@ -195,8 +206,29 @@ export class DynamoLeadStore
   clearRescoreRequest(leadId: string): Promise<void> {
     return rescore.clearRescoreRequest(this.t, leadId);
   }
-  saveScoreVersion(leadId: string, entry: ScoreVersion, first?: ScoreVersion): Promise<boolean> {
-    return rescore.saveScoreVersion(this.t, leadId, entry, first);
+  saveScoreVersion(
+    leadId: string,
+    entry: ScoreVersion,
+    first?: ScoreVersion,
+    alert?: OwnerAlert,
+  ): Promise<boolean> {
+    return rescore.saveScoreVersion(this.t, leadId, entry, first, alert);
+  }
+
+  /* owner alerts */
+  beginAlert(leadId: string, version: number, attempt: { attemptId: string; at: string }) {
+    return alerts.beginAlert(this.t, leadId, version, attempt);
+  }
+  finishAlert(
+    leadId: string,
+    version: number,
+    attemptId: string,
+    result: Parameters<AlertStore['finishAlert']>[3],
+  ) {
+    return alerts.finishAlert(this.t, leadId, version, attemptId, result);
+  }
+  seeAlert(leadId: string, version: number, ownerId: string, at: string) {
+    return alerts.seeAlert(this.t, leadId, version, ownerId, at);
   }
   scoreHistory(leadId: string): Promise<ScoreVersion[]> {
     return rescore.scoreHistory(this.t, leadId);

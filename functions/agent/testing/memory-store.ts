@@ -12,6 +12,7 @@ import type {
   LeadError,
   LeadRecord,
   OutcomeRecord,
+  OwnerAlert,
   ScoreOverride,
   ScoreVersion,
 } from '../lead-record';
@@ -46,7 +47,8 @@ export class InMemoryLeadStore
     ports.OutcomeStore,
     ports.RescoreStore,
     ports.DispositionStore,
-    ports.ForwardStore
+    ports.ForwardStore,
+    ports.AlertStore
 {
   /** Lead id → its events by id. */
   readonly events = new Map<string, Map<string, LeadEvent>>();
@@ -226,7 +228,12 @@ export class InMemoryLeadStore
     this.rescoreMarks.delete(leadId);
   }
 
-  async saveScoreVersion(leadId: string, entry: ScoreVersion, first?: ScoreVersion): Promise<boolean> {
+  async saveScoreVersion(
+    leadId: string,
+    entry: ScoreVersion,
+    first?: ScoreVersion,
+    alert?: OwnerAlert,
+  ): Promise<boolean> {
     const record = this.records.get(leadId);
     if (!record || !decideLead(record.status, 'rescore').ok) return false;
     if ((record.scoreVersion ?? 1) !== entry.version - 1) return false;
@@ -243,6 +250,47 @@ export class InMemoryLeadStore
     if (entry.score.disposition) record.disposition = entry.score.disposition.kind;
     record.scoreVersion = entry.version;
     record.scoreCauses = [...(record.scoreCauses ?? []), entry.cause];
+    if (alert) record.alert = structuredClone(alert);
+    return true;
+  }
+
+  /* ----------------------------------------------------------------------------------- owner alerts */
+
+  async beginAlert(leadId: string, version: number, attempt: { attemptId: string; at: string }) {
+    const alert = this.records.get(leadId)?.alert;
+    const record = this.records.get(leadId);
+    if (!record || !alert || alert.version !== version) return false;
+    if (alert.email !== 'pending' && alert.email !== 'throttled') return false;
+    record.alert = { ...alert, email: 'sending', attemptId: attempt.attemptId };
+    return true;
+  }
+
+  async finishAlert(
+    leadId: string,
+    version: number,
+    attemptId: string,
+    result: Parameters<ports.AlertStore['finishAlert']>[3],
+  ) {
+    const record = this.records.get(leadId);
+    const alert = record?.alert;
+    if (!record || !alert || alert.version !== version || alert.attemptId !== attemptId) return false;
+    if (alert.email !== 'sending') return false;
+    record.alert = {
+      ...alert,
+      email: result.email,
+      ...(result.messageId ? { messageId: result.messageId } : {}),
+      ...(result.email === 'sent' ? { sentAt: result.at } : {}),
+      ...(result.error ? { error: result.error } : {}),
+    };
+    return true;
+  }
+
+  async seeAlert(leadId: string, version: number, ownerId: string, at: string) {
+    const record = this.records.get(leadId);
+    const alert = record?.alert;
+    if (!record || !alert || alert.version !== version || alert.ownerId !== ownerId || alert.seenAt)
+      return false;
+    record.alert = { ...alert, seenAt: at };
     return true;
   }
 
