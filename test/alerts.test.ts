@@ -3,6 +3,7 @@
  * function alerts its owner once (the email is in the SES emulator's mailbox), the leads list marks the lead, and
  * the owner opening it clears the mark.
  */
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from './support/local-aws';
 import { type ReviewStack, startReviewStack } from './support/review-stack';
@@ -78,4 +79,46 @@ describe('owner alerts on the local stack', () => {
     expect((opened.body.alert as { seenAt?: string }).seenAt).toBeDefined();
     expect(row(listedAfterOpen)?.alert).toBeUndefined();
   }, 240_000);
+
+  it('moves the open load with a reassign in one transaction and refuses a rep at capacity', async () => {
+    // Prepare
+    const leadId = await stack.seed({ ownerId: 'rep-bram', team: 'smb', takesLoad: true });
+    await waitFor(async () => (await stack.lead(leadId))?.status === 'drafted', 60_000);
+    const sofie = await stack.token('mgr-sofie');
+    const before = { bram: await stack.load('rep-bram'), eva: await stack.load('rep-eva') };
+    // Fill Youssef (cap 30) to his cap.
+    await stack.db.send(
+      new UpdateCommand({
+        TableName: stack.table,
+        Key: { pk: 'LOAD#smb#rep-youssef', sk: 'LOAD' },
+        UpdateExpression: 'SET #load = :cap, team = :t, rep = :r',
+        ExpressionAttributeNames: { '#load': 'load' },
+        ExpressionAttributeValues: { ':cap': 30, ':t': 'smb', ':r': 'rep-youssef' },
+      }),
+    );
+
+    // Act
+    const moved = await stack.api('POST', `/leads/${leadId}/reassign`, sofie, {
+      ownerId: 'rep-eva',
+      reason: 'Bram is on holiday',
+    });
+    const full = await stack.api('POST', `/leads/${leadId}/reassign`, sofie, {
+      ownerId: 'rep-youssef',
+      reason: 'try Youssef',
+    });
+    const after = {
+      bram: await stack.load('rep-bram'),
+      eva: await stack.load('rep-eva'),
+      youssef: await stack.load('rep-youssef'),
+    };
+    const lead = await stack.lead(leadId);
+
+    // Assess
+    expect(moved.status).toBe(200);
+    expect(full.status).toBe(409);
+    expect(String(full.body.message)).toContain('capacity');
+    expect(after).toEqual({ bram: before.bram - 1, eva: before.eva + 1, youssef: 30 });
+    expect(lead).toMatchObject({ loadTaken: 'smb#rep-eva', route: { ownerId: 'rep-eva', team: 'smb' } });
+    expect(lead?.loadReleasedAt).toBeUndefined();
+  }, 180_000);
 });

@@ -203,8 +203,17 @@ export interface ReviewStore {
   approveDraft(leadId: string, content: DraftContent | undefined, audit: AuditEntry): Promise<boolean>;
   /** Draft `reject`: pending → rejected, with the reason. */
   rejectDraft(leadId: string, reason: string, audit: AuditEntry): Promise<boolean>;
-  /** Lead `reassign`: from the owner the person saw to another (the owner's inbox moves along). */
-  reassign(leadId: string, owners: { from: string; to: string }, audit: AuditEntry): Promise<boolean>;
+  /**
+   * Lead `reassign`: from the owner the person saw to another (the owner's inbox moves along). With `load`, the
+   * open load moves in the same transaction: the one the lead holds is released (once) and `load.take` (the new
+   * owner's `<team>#<rep>`) is taken, conditional on that rep being below `load.max`; `at_capacity` when not.
+   */
+  reassign(
+    leadId: string,
+    owners: { from: string; to: string },
+    audit: AuditEntry,
+    load?: LoadHandover,
+  ): Promise<boolean | 'at_capacity'>;
   /**
    * Lead `override`: a person's tier or total (the inbox order follows the effective tier). With `reroute`
    * (lifecycle `reroute`, a nurtured lead raised to hot or warm) the same write takes the lead back to routing:
@@ -328,6 +337,14 @@ export interface ForwardStore {
 }
 
 /* ------------------------------------------------------------ outcomes (functions/agent/pipeline/record-outcome) */
+
+/** The open load a reassign hands over: the new owner's capacity to take (absent: none) and its cap. */
+export interface LoadHandover {
+  /** `<team>#<rep>`: the new owner's load item in the team the lead moves to. */
+  readonly take?: string;
+  /** The new owner's `maxOpenLeads` in that team (null: no cap). */
+  readonly max: number | null;
+}
 
 /** One move of a lead as functions/agent/lifecycle.ts decided it: from the state read, to the next, and its load. */
 export interface LeadMove {

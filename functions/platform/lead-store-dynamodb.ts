@@ -26,6 +26,7 @@ import type {
   ForwardStore,
   LeadMove,
   LeadStore,
+  LoadHandover,
   OutcomeStore,
   RescoreStore,
   ReviewStore,
@@ -133,8 +134,13 @@ export class DynamoLeadStore
   rejectDraft(leadId: string, reason: string, audit: AuditEntry): Promise<boolean> {
     return review.rejectDraft(this.t, leadId, reason, audit);
   }
-  reassign(leadId: string, owners: { from: string; to: string }, audit: AuditEntry): Promise<boolean> {
-    return review.reassign(this.t, leadId, owners, audit);
+  reassign(
+    leadId: string,
+    owners: { from: string; to: string },
+    audit: AuditEntry,
+    load?: LoadHandover,
+  ): Promise<boolean | 'at_capacity'> {
+    return review.reassign(this.t, leadId, owners, audit, load);
   }
   overrideScore(
     leadId: string,

@@ -483,11 +483,29 @@ export class InMemoryLeadStore
     return true;
   }
 
-  async reassign(leadId: string, owners: { from: string; to: string }, audit: AuditEntry): Promise<boolean> {
+  async reassign(
+    leadId: string,
+    owners: { from: string; to: string },
+    audit: AuditEntry,
+    load?: ports.LoadHandover,
+  ): Promise<boolean | 'at_capacity'> {
     const record = this.records.get(leadId);
-    if (!record?.route || record.route.ownerId !== owners.from || !this.move(record, 'reassign'))
+    if (!record?.route || record.route.ownerId !== owners.from || !decideLead(record.status, 'reassign').ok)
       return false;
-    record.route = { ...record.route, ownerId: owners.to };
+    if (load?.take && load.max !== null && (this.loads.get(load.take) ?? 0) >= load.max) return 'at_capacity';
+    if (!this.move(record, 'reassign')) return false;
+    if (load) {
+      const held = record.loadTaken;
+      if (held && record.loadReleasedAt === undefined) this.loads.set(held, (this.loads.get(held) ?? 0) - 1);
+      delete record.loadTaken;
+      delete record.loadReleasedAt;
+      if (load.take) {
+        record.loadTaken = load.take;
+        this.loads.set(load.take, (this.loads.get(load.take) ?? 0) + 1);
+      }
+    }
+    const team = load?.take ? load.take.slice(0, load.take.indexOf('#')) : record.route.team;
+    record.route = { ...record.route, ownerId: owners.to, ...(team ? { team } : {}) };
     record.audit = [...(record.audit ?? []), structuredClone(audit)];
     return true;
   }
