@@ -504,6 +504,20 @@ export const FUNCTIONS = {
     /** The owner's alert when the day's score raises an owned lead. */
     sendsEmail: true,
   },
+  slaEscalation: {
+    id: 'SlaEscalationFunction',
+    entry: 'functions/sla-escalation.ts',
+    description:
+      'Every 5 minutes: escalate leads whose first-contact SLA passed without contact (manager alert or reassign), once per SLA',
+    timeoutSeconds: 120,
+    memoryMb: 256,
+    scheduleMinutes: 5,
+    tables: { leads: 'readwrite' },
+    /** `crm`: a reassigned lead moves to its new owner in the CRM too. */
+    sendsTo: ['crm'],
+    /** The manager's alert. */
+    sendsEmail: true,
+  },
   crmOutbox: {
     id: 'CrmOutboxFunction',
     entry: 'functions/crm-outbox-sweeper.ts',

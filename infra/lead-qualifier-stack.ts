@@ -182,7 +182,7 @@ export const SETTING_CONSUMERS = {
   PIPEDRIVE_BASE_URL: { context: CONTEXT.pipedriveBaseUrl, functions: CRM_FUNCTIONS },
   LEAD_PAGE_BASE_URL: {
     context: CONTEXT.leadPageBaseUrl,
-    functions: ['crmSync', 'rescore', 'dailyRescore'],
+    functions: ['crmSync', 'rescore', 'dailyRescore', 'slaEscalation'],
   },
   CRM_WEBHOOK_BASE_URL: { context: CONTEXT.crmWebhookBaseUrl, functions: ['crmWebhook'] },
   PRIVACY_BASE_URL: { context: CONTEXT.privacyBaseUrl, functions: ['send', 'privacy'] },

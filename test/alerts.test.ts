@@ -121,4 +121,70 @@ describe('owner alerts on the local stack', () => {
     expect(lead).toMatchObject({ loadTaken: 'smb#rep-eva', route: { ownerId: 'rep-eva', team: 'smb' } });
     expect(lead?.loadReleasedAt).toBeUndefined();
   }, 180_000);
+
+  it('escalates missed first-contact SLAs once on DynamoDB: the manager emailed, an SMB lead reassigned with its load', async () => {
+    // Prepare: a fixed Wednesday 11:00 in Amsterdam, so every rep works by the calendar.
+    const now = new Date('2026-03-04T10:00:00.000Z');
+    const { DynamoLeadStore } = await import('../functions/platform/lead-store-dynamodb');
+    const { runSlaEscalation } = await import('../functions/agent/pipeline/escalate-sla');
+    const { sesMailer } = await import('../functions/platform/mailer-ses');
+    const { ses } = await import('../functions/platform/clients/sesv2');
+    const { shippedRouting } = await import('../functions/platform/shipped-routing');
+    const { shippedFollowUp } = await import('../functions/platform/shipped-follow-up');
+    const enterprise = await stack.seed({
+      ownerId: 'rep-anna',
+      team: 'enterprise',
+      slaDueAt: '2026-03-04T09:00:00.000Z',
+    });
+    const smb = await stack.seed({
+      ownerId: 'rep-bram',
+      team: 'smb',
+      slaDueAt: '2026-03-04T09:30:00.000Z',
+      takesLoad: true,
+    });
+    await waitFor(
+      async () =>
+        (await stack.lead(enterprise))?.status === 'drafted' && (await stack.lead(smb))?.status === 'drafted',
+      60_000,
+    );
+    const before = { bram: await stack.load('rep-bram'), eva: await stack.load('rep-eva') };
+    let n = 0;
+    const deps = {
+      store: new DynamoLeadStore(stack.db, stack.table, () => now),
+      mailer: sesMailer(ses),
+      fromAddress: 'sales@example.com',
+      routing: shippedRouting(),
+      followUp: shippedFollowUp,
+      now: () => now,
+      newId: () => `sla-${++n}-${enterprise}`,
+    };
+
+    // Act
+    const first = await runSlaEscalation(deps);
+    const second = await runSlaEscalation(deps);
+    const mails = (await stack.mailsTo('sofie.mulder@example.com')).filter((m) =>
+      (m.body.text ?? '').includes(enterprise),
+    );
+    const moved = await stack.lead(smb);
+
+    // Assess
+    expect(first).toEqual({ breached: 2, alerted: 1, reassigned: 1, skipped: 0, failed: 0 });
+    expect(second).toMatchObject({ alerted: 0, reassigned: 0 });
+    expect(mails).toHaveLength(1);
+    expect(mails[0]?.subject).toContain('SLA gemist');
+    expect((await stack.lead(enterprise))?.escalation).toMatchObject({
+      email: 'sent',
+      managerId: 'mgr-sofie',
+    });
+    expect(moved).toMatchObject({
+      route: { ownerId: 'rep-eva', team: 'smb' },
+      loadTaken: 'smb#rep-eva',
+      ownerPk: 'OWNER#rep-eva',
+      escalation: { action: 'reassign', fromOwnerId: 'rep-bram', toOwnerId: 'rep-eva' },
+    });
+    expect({ bram: await stack.load('rep-bram'), eva: await stack.load('rep-eva') }).toEqual({
+      bram: before.bram - 1,
+      eva: before.eva + 1,
+    });
+  }, 180_000);
 });

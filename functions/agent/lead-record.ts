@@ -107,6 +107,29 @@ export interface LeadRecord {
    * (functions/agent/pipeline/alert-owner.ts).
    */
   readonly alert?: OwnerAlert;
+  /**
+   * The escalation of a missed first-contact SLA (functions/agent/pipeline/escalate-sla.ts), once per SLA due
+   * time: the manager's alert email, or the reassignment to the next rep.
+   */
+  readonly escalation?: SlaEscalation;
+}
+
+/** A missed first-contact SLA, escalated once (config/follow-up.yaml). */
+export interface SlaEscalation {
+  /** The SLA due time that passed without contact: one escalation per due time. */
+  readonly slaDueAt: string;
+  readonly action: 'alert_manager' | 'reassign';
+  readonly at: string;
+  /** The owner who missed it. */
+  readonly fromOwnerId: string;
+  /** reassign: the rep who took the lead over. */
+  readonly toOwnerId?: string;
+  /** alert_manager: who was emailed, and the email's state (as an owner alert's). */
+  readonly managerId?: string;
+  readonly email?: 'pending' | 'sending' | 'sent' | 'throttled' | 'failed' | 'skipped';
+  readonly attemptId?: string;
+  readonly messageId?: string;
+  readonly error?: string;
 }
 
 /** One changed ledger line of an alert: the rule, its reason and the points before and after. */

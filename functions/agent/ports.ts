@@ -17,6 +17,7 @@ import type {
   PrivacyRequest,
   ScoreOverride,
   ScoreVersion,
+  SlaEscalation,
   StepTiming,
 } from './lead-record';
 import type { DraftStatus, LeadStatus, LoadEffect } from './lifecycle';
@@ -454,6 +455,38 @@ export interface AlertStore {
   ): Promise<boolean>;
   /** The owner opened the lead: the inbox mark of this version is cleared (`seenAt`). False when not marked. */
   seeAlert(leadId: string, version: number, ownerId: string, at: string): Promise<boolean>;
+}
+
+/* ---------------------------------------------------------- SLA escalation (functions/agent/pipeline/escalate-sla) */
+
+/** The missed first-contact SLAs and their escalation, each step one conditional write. */
+export interface EscalationStore {
+  get(leadId: string): Promise<LeadRecord | undefined>;
+  /**
+   * Leads not yet contacted (routed or drafted) whose SLA fell due in [`from`, `to`), soonest first, read
+   * through the SLA-ordered list index (no scan).
+   */
+  slaBreaches(from: string, to: string): Promise<LeadRecord[]>;
+  /**
+   * Marks the escalation of the lead's current SLA due time, once: the lead must still be routed or drafted,
+   * owned by `escalation.fromOwnerId`, with that SLA due time and no escalation of it yet. With `reassign` the
+   * same transaction hands the lead to the new owner like a person's reassign (audit entry, load moved, the new
+   * rep's capacity as a condition: `at_capacity` when full).
+   */
+  markEscalation(
+    leadId: string,
+    escalation: SlaEscalation,
+    reassign?: { to: string; audit: AuditEntry; load: LoadHandover },
+  ): Promise<boolean | 'at_capacity'>;
+  /** The manager's email: pending | throttled → sending (this attempt), before the mail service is called. */
+  beginEscalationEmail(leadId: string, slaDueAt: string, attempt: { attemptId: string }): Promise<boolean>;
+  /** sending (this attempt) → sent | failed | throttled | skipped. */
+  finishEscalationEmail(
+    leadId: string,
+    slaDueAt: string,
+    attemptId: string,
+    result: { email: 'sent' | 'failed' | 'throttled' | 'skipped'; messageId?: string; error?: string },
+  ): Promise<boolean>;
 }
 
 /* ------------------------------------------------------------- the workspace (functions/agent/pipeline/workspace) */

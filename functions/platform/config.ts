@@ -39,6 +39,7 @@ export const ShippedPathsSchema = z.object({
   DISPOSITIONS_FILE: z.string().min(1).optional(),
   COMPANY_FILE: z.string().min(1).optional(),
   PRIVACY_FILE: z.string().min(1).optional(),
+  FOLLOW_UP_FILE: z.string().min(1).optional(),
 });
 export type ShippedPaths = z.infer<typeof ShippedPathsSchema>;
 

@@ -15,6 +15,7 @@ import type {
   OwnerAlert,
   ScoreOverride,
   ScoreVersion,
+  SlaEscalation,
 } from '../agent/lead-record';
 import type { DraftStatus } from '../agent/lifecycle';
 import type {
@@ -23,6 +24,7 @@ import type {
   CreateLeadResult,
   DispositionStore,
   DraftContent,
+  EscalationStore,
   ForwardStore,
   LeadMove,
   LeadStore,
@@ -38,6 +40,7 @@ import type { Route } from '../agent/qualification';
 import type { LeadTable } from './lead-item';
 import * as alerts from './lead-store-alerts';
 import * as dispositions from './lead-store-dispositions';
+import * as escalation from './lead-store-escalation';
 import * as forward from './lead-store-forward';
 import * as intake from './lead-store-intake';
 import * as listings from './lead-store-listings';
@@ -57,7 +60,8 @@ export class DynamoLeadStore
     RescoreStore,
     DispositionStore,
     ForwardStore,
-    AlertStore
+    AlertStore,
+    EscalationStore
 {
   private readonly t: LeadTable;
 
@@ -219,6 +223,29 @@ export class DynamoLeadStore
     alert?: OwnerAlert,
   ): Promise<boolean> {
     return rescore.saveScoreVersion(this.t, leadId, entry, first, alert);
+  }
+
+  /* SLA escalation */
+  slaBreaches(from: string, to: string): Promise<LeadRecord[]> {
+    return escalation.slaBreaches(this.t, from, to);
+  }
+  markEscalation(
+    leadId: string,
+    mark: SlaEscalation,
+    handover?: { to: string; audit: AuditEntry; load: LoadHandover },
+  ): Promise<boolean | 'at_capacity'> {
+    return escalation.markEscalation(this.t, leadId, mark, handover);
+  }
+  beginEscalationEmail(leadId: string, slaDueAt: string, attempt: { attemptId: string }) {
+    return escalation.beginEscalationEmail(this.t, leadId, slaDueAt, attempt);
+  }
+  finishEscalationEmail(
+    leadId: string,
+    slaDueAt: string,
+    attemptId: string,
+    result: Parameters<EscalationStore['finishEscalationEmail']>[3],
+  ) {
+    return escalation.finishEscalationEmail(this.t, leadId, slaDueAt, attemptId, result);
   }
 
   /* owner alerts */

@@ -74,6 +74,8 @@ export const reassign = async (
   owners: { from: string; to: string },
   audit: AuditEntry,
   load?: LoadHandover,
+  /** More of the same write (the SLA escalation's mark and its conditions). */
+  decorate?: (u: LeadUpdate) => void,
 ): Promise<boolean | 'at_capacity'> => {
   const current = await readOrder(t, leadId);
   const slaDueAt = (current?.route as { slaDueAt?: string } | undefined)?.slaDueAt;
@@ -85,6 +87,7 @@ export const reassign = async (
     .append('audit', [audit])
     .equals('route.ownerId', owners.from)
     .in('status', leadFrom('reassign'));
+  decorate?.(lead);
   if (!load) return lead.run(t);
   const state = (
     await t.db.send(

@@ -15,6 +15,7 @@ import type {
   OwnerAlert,
   ScoreOverride,
   ScoreVersion,
+  SlaEscalation,
 } from '../lead-record';
 import {
   type DraftCommand,
@@ -48,7 +49,8 @@ export class InMemoryLeadStore
     ports.RescoreStore,
     ports.DispositionStore,
     ports.ForwardStore,
-    ports.AlertStore
+    ports.AlertStore,
+    ports.EscalationStore
 {
   /** Lead id → its events by id. */
   readonly events = new Map<string, Map<string, LeadEvent>>();
@@ -251,6 +253,67 @@ export class InMemoryLeadStore
     record.scoreVersion = entry.version;
     record.scoreCauses = [...(record.scoreCauses ?? []), entry.cause];
     if (alert) record.alert = structuredClone(alert);
+    return true;
+  }
+
+  /* --------------------------------------------------------------------------------- SLA escalation */
+
+  async slaBreaches(from: string, to: string): Promise<LeadRecord[]> {
+    return [...this.records.values()]
+      .filter((r) => ['routed', 'drafted'].includes(r.status))
+      .filter((r) => r.route?.slaDueAt !== undefined && r.route.slaDueAt >= from && r.route.slaDueAt < to)
+      .sort((a, b) => (`${a.route?.slaDueAt}#${a.leadId}` < `${b.route?.slaDueAt}#${b.leadId}` ? -1 : 1))
+      .map((r) => structuredClone(r) as LeadRecord);
+  }
+
+  async markEscalation(
+    leadId: string,
+    escalation: SlaEscalation,
+    handover?: { to: string; audit: AuditEntry; load: ports.LoadHandover },
+  ): Promise<boolean | 'at_capacity'> {
+    const record = this.records.get(leadId);
+    if (!record || !['routed', 'drafted'].includes(record.status)) return false;
+    if (record.route?.slaDueAt !== escalation.slaDueAt || record.route.ownerId !== escalation.fromOwnerId)
+      return false;
+    if (record.escalation?.slaDueAt === escalation.slaDueAt) return false;
+    if (handover) {
+      const done = await this.reassign(
+        leadId,
+        { from: escalation.fromOwnerId, to: handover.to },
+        handover.audit,
+        handover.load,
+      );
+      if (done !== true) return done;
+    }
+    record.escalation = structuredClone(escalation);
+    return true;
+  }
+
+  async beginEscalationEmail(leadId: string, slaDueAt: string, attempt: { attemptId: string }) {
+    const record = this.records.get(leadId);
+    const e = record?.escalation;
+    if (!record || !e || e.slaDueAt !== slaDueAt || (e.email !== 'pending' && e.email !== 'throttled'))
+      return false;
+    record.escalation = { ...e, email: 'sending', attemptId: attempt.attemptId };
+    return true;
+  }
+
+  async finishEscalationEmail(
+    leadId: string,
+    slaDueAt: string,
+    attemptId: string,
+    result: Parameters<ports.EscalationStore['finishEscalationEmail']>[3],
+  ) {
+    const record = this.records.get(leadId);
+    const e = record?.escalation;
+    if (!record || !e || e.slaDueAt !== slaDueAt || e.attemptId !== attemptId || e.email !== 'sending')
+      return false;
+    record.escalation = {
+      ...e,
+      email: result.email,
+      ...(result.messageId ? { messageId: result.messageId } : {}),
+      ...(result.error ? { error: result.error } : {}),
+    };
     return true;
   }
 
