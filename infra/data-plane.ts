@@ -263,7 +263,8 @@ export const FUNCTIONS = {
     timeoutSeconds: 10,
     memoryMb: 256,
     http: [{ method: 'GET', path: '/leads/{id}', public: false }],
-    tables: { leads: 'read' },
+    /** Write: the owner opening a lead clears its alert mark. */
+    tables: { leads: 'readwrite' },
     sendsTo: [],
   },
   workspace: {
@@ -488,6 +489,8 @@ export const FUNCTIONS = {
     tables: { leads: 'readwrite' },
     /** `qualify`: a nurtured lead whose tier rose is routed again; `crm`: the CRM sync's trigger on each new score version. */
     sendsTo: ['qualify', 'crm'],
+    /** The owner's alert when a re-score raises an owned lead. */
+    sendsEmail: true,
   },
   dailyRescore: {
     id: 'DailyRescoreFunction',
@@ -498,6 +501,22 @@ export const FUNCTIONS = {
     scheduleMinutes: 1440,
     tables: { leads: 'readwrite' },
     sendsTo: ['qualify'],
+    /** The owner's alert when the day's score raises an owned lead. */
+    sendsEmail: true,
+  },
+  slaEscalation: {
+    id: 'SlaEscalationFunction',
+    entry: 'functions/sla-escalation.ts',
+    description:
+      'Every 5 minutes: escalate leads whose first-contact SLA passed without contact (manager alert or reassign), once per SLA',
+    timeoutSeconds: 120,
+    memoryMb: 256,
+    scheduleMinutes: 5,
+    tables: { leads: 'readwrite' },
+    /** `crm`: a reassigned lead moves to its new owner in the CRM too. */
+    sendsTo: ['crm'],
+    /** The manager's alert. */
+    sendsEmail: true,
   },
   crmOutbox: {
     id: 'CrmOutboxFunction',

@@ -180,7 +180,10 @@ export const SETTING_CONSUMERS = {
   KVK_API_URL: { context: CONTEXT.kvkApiUrl, functions: ['qualify'] },
   HUBSPOT_BASE_URL: { context: CONTEXT.hubspotBaseUrl, functions: CRM_FUNCTIONS },
   PIPEDRIVE_BASE_URL: { context: CONTEXT.pipedriveBaseUrl, functions: CRM_FUNCTIONS },
-  LEAD_PAGE_BASE_URL: { context: CONTEXT.leadPageBaseUrl, functions: ['crmSync'] },
+  LEAD_PAGE_BASE_URL: {
+    context: CONTEXT.leadPageBaseUrl,
+    functions: ['crmSync', 'rescore', 'dailyRescore', 'slaEscalation'],
+  },
   CRM_WEBHOOK_BASE_URL: { context: CONTEXT.crmWebhookBaseUrl, functions: ['crmWebhook'] },
   PRIVACY_BASE_URL: { context: CONTEXT.privacyBaseUrl, functions: ['send', 'privacy'] },
 } as const satisfies Record<string, { context: string; functions: readonly FunctionName[] }>;

@@ -101,6 +101,72 @@ export interface LeadRecord {
   readonly unscored?: { readonly reason: 'profiling_objection'; readonly at: string };
   /** Objections, review requests and other privacy requests about this lead (no personal data). */
   readonly privacyRequests?: readonly PrivacyRequest[];
+  /**
+   * The owner's alert of a re-score that raised the lead (tier up or act now): the inbox mark (until the owner
+   * opens the lead: `seenAt`) and the email's state, exactly once per score version
+   * (functions/agent/pipeline/alert-owner.ts).
+   */
+  readonly alert?: OwnerAlert;
+  /**
+   * The escalation of a missed first-contact SLA (functions/agent/pipeline/escalate-sla.ts), once per SLA due
+   * time: the manager's alert email, or the reassignment to the next rep.
+   */
+  readonly escalation?: SlaEscalation;
+}
+
+/** A missed first-contact SLA, escalated once (config/follow-up.yaml). */
+export interface SlaEscalation {
+  /** The SLA due time that passed without contact: one escalation per due time. */
+  readonly slaDueAt: string;
+  readonly action: 'alert_manager' | 'reassign';
+  readonly at: string;
+  /** The owner who missed it. */
+  readonly fromOwnerId: string;
+  /** reassign: the rep who took the lead over. */
+  readonly toOwnerId?: string;
+  /** alert_manager: who was emailed, and the email's state (as an owner alert's). */
+  readonly managerId?: string;
+  readonly email?: 'pending' | 'sending' | 'sent' | 'throttled' | 'failed' | 'skipped';
+  readonly attemptId?: string;
+  readonly messageId?: string;
+  readonly error?: string;
+}
+
+/** One changed ledger line of an alert: the rule, its reason and the points before and after. */
+export interface AlertLedgerLine {
+  readonly ruleId: string;
+  readonly reason: string;
+  readonly before: number;
+  readonly after: number;
+}
+
+/** An alert to a lead's owner about a raised score, marked on the lead together with the score version. */
+export interface OwnerAlert {
+  /** The score version (and its cause) that raised the lead: one alert per version, so one per cause. */
+  readonly version: number;
+  readonly cause: string;
+  readonly ownerId: string;
+  readonly at: string;
+  readonly fromTier: Tier;
+  readonly toTier: Tier;
+  readonly fromQuadrant: string;
+  readonly toQuadrant: string;
+  readonly total: number;
+  /** `tier_up` and/or `act_now`. */
+  readonly reasons: readonly ('tier_up' | 'act_now')[];
+  readonly changed: readonly AlertLedgerLine[];
+  /**
+   * The email: `pending` (marked with the version, not yet tried), `sending` (an attempt took it, before the
+   * mail service is called), `sent`, `throttled` (nothing sent, a retry may try again), `failed` (refused or
+   * unknown: never tried again), `skipped` (the owner has no address).
+   */
+  readonly email: 'pending' | 'sending' | 'sent' | 'throttled' | 'failed' | 'skipped';
+  readonly attemptId?: string;
+  readonly messageId?: string;
+  readonly sentAt?: string;
+  readonly error?: string;
+  /** When the owner opened the lead: the inbox mark is cleared. */
+  readonly seenAt?: string;
 }
 
 /** A prospect's or a privacy officer's request about a lead, recorded on it (never with personal data). */

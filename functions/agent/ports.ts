@@ -12,10 +12,12 @@ import type {
   LeadError,
   LeadRecord,
   OutcomeRecord,
+  OwnerAlert,
   PipelineStep,
   PrivacyRequest,
   ScoreOverride,
   ScoreVersion,
+  SlaEscalation,
   StepTiming,
 } from './lead-record';
 import type { DraftStatus, LeadStatus, LoadEffect } from './lifecycle';
@@ -202,8 +204,17 @@ export interface ReviewStore {
   approveDraft(leadId: string, content: DraftContent | undefined, audit: AuditEntry): Promise<boolean>;
   /** Draft `reject`: pending → rejected, with the reason. */
   rejectDraft(leadId: string, reason: string, audit: AuditEntry): Promise<boolean>;
-  /** Lead `reassign`: from the owner the person saw to another (the owner's inbox moves along). */
-  reassign(leadId: string, owners: { from: string; to: string }, audit: AuditEntry): Promise<boolean>;
+  /**
+   * Lead `reassign`: from the owner the person saw to another (the owner's inbox moves along). With `load`, the
+   * open load moves in the same transaction: the one the lead holds is released (once) and `load.take` (the new
+   * owner's `<team>#<rep>`) is taken, conditional on that rep being below `load.max`; `at_capacity` when not.
+   */
+  reassign(
+    leadId: string,
+    owners: { from: string; to: string },
+    audit: AuditEntry,
+    load?: LoadHandover,
+  ): Promise<boolean | 'at_capacity'>;
   /**
    * Lead `override`: a person's tier or total (the inbox order follows the effective tier). With `reroute`
    * (lifecycle `reroute`, a nurtured lead raised to hot or warm) the same write takes the lead back to routing:
@@ -328,6 +339,14 @@ export interface ForwardStore {
 
 /* ------------------------------------------------------------ outcomes (functions/agent/pipeline/record-outcome) */
 
+/** The open load a reassign hands over: the new owner's capacity to take (absent: none) and its cap. */
+export interface LoadHandover {
+  /** `<team>#<rep>`: the new owner's load item in the team the lead moves to. */
+  readonly take?: string;
+  /** The new owner's `maxOpenLeads` in that team (null: no cap). */
+  readonly max: number | null;
+}
+
 /** One move of a lead as functions/agent/lifecycle.ts decided it: from the state read, to the next, and its load. */
 export interface LeadMove {
   readonly from: LeadStatus;
@@ -391,7 +410,13 @@ export interface RescoreStore {
    * and makes `entry.score` the lead's score. False when the lead's version is no longer `entry.version - 1`,
    * the cause was recorded before, or the lead's state allows no re-score.
    */
-  saveScoreVersion(leadId: string, entry: ScoreVersion, first?: ScoreVersion): Promise<boolean>;
+  saveScoreVersion(
+    leadId: string,
+    entry: ScoreVersion,
+    first?: ScoreVersion,
+    /** The owner's alert this version raises, marked on the lead in the same write (email `pending`). */
+    alert?: OwnerAlert,
+  ): Promise<boolean>;
   /** Every version, newest first. */
   scoreHistory(leadId: string): Promise<ScoreVersion[]>;
   /**
@@ -404,6 +429,64 @@ export interface RescoreStore {
    * the outbox until drafted), with its audit entry. False when the lead left nurture meanwhile.
    */
   rerouteLead(leadId: string, move: LeadMove, audit: AuditEntry): Promise<boolean>;
+}
+
+/* ------------------------------------------------------------ owner alerts (functions/agent/pipeline/alert-owner) */
+
+/**
+ * The owner's alert on the lead (`alert`, marked by the re-score that raised the lead). Each step is one
+ * conditional write on the alert of that score version, so its email goes out at most once per version.
+ */
+export interface AlertStore {
+  get(leadId: string): Promise<LeadRecord | undefined>;
+  /** pending | throttled → sending (this attempt), before the mail service is called. */
+  beginAlert(leadId: string, version: number, attempt: { attemptId: string; at: string }): Promise<boolean>;
+  /** sending (this attempt) → sent | failed | throttled | skipped, with the message id or the error. */
+  finishAlert(
+    leadId: string,
+    version: number,
+    attemptId: string,
+    result: {
+      email: 'sent' | 'failed' | 'throttled' | 'skipped';
+      messageId?: string;
+      error?: string;
+      at: string;
+    },
+  ): Promise<boolean>;
+  /** The owner opened the lead: the inbox mark of this version is cleared (`seenAt`). False when not marked. */
+  seeAlert(leadId: string, version: number, ownerId: string, at: string): Promise<boolean>;
+}
+
+/* ---------------------------------------------------------- SLA escalation (functions/agent/pipeline/escalate-sla) */
+
+/** The missed first-contact SLAs and their escalation, each step one conditional write. */
+export interface EscalationStore {
+  get(leadId: string): Promise<LeadRecord | undefined>;
+  /**
+   * Leads not yet contacted (routed or drafted) whose SLA fell due in [`from`, `to`), soonest first, read
+   * through the SLA-ordered list index (no scan).
+   */
+  slaBreaches(from: string, to: string): Promise<LeadRecord[]>;
+  /**
+   * Marks the escalation of the lead's current SLA due time, once: the lead must still be routed or drafted,
+   * owned by `escalation.fromOwnerId`, with that SLA due time and no escalation of it yet. With `reassign` the
+   * same transaction hands the lead to the new owner like a person's reassign (audit entry, load moved, the new
+   * rep's capacity as a condition: `at_capacity` when full).
+   */
+  markEscalation(
+    leadId: string,
+    escalation: SlaEscalation,
+    reassign?: { to: string; audit: AuditEntry; load: LoadHandover },
+  ): Promise<boolean | 'at_capacity'>;
+  /** The manager's email: pending | throttled → sending (this attempt), before the mail service is called. */
+  beginEscalationEmail(leadId: string, slaDueAt: string, attempt: { attemptId: string }): Promise<boolean>;
+  /** sending (this attempt) → sent | failed | throttled | skipped. */
+  finishEscalationEmail(
+    leadId: string,
+    slaDueAt: string,
+    attemptId: string,
+    result: { email: 'sent' | 'failed' | 'throttled' | 'skipped'; messageId?: string; error?: string },
+  ): Promise<boolean>;
 }
 
 /* ------------------------------------------------------------- the workspace (functions/agent/pipeline/workspace) */

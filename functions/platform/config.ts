@@ -39,6 +39,7 @@ export const ShippedPathsSchema = z.object({
   DISPOSITIONS_FILE: z.string().min(1).optional(),
   COMPANY_FILE: z.string().min(1).optional(),
   PRIVACY_FILE: z.string().min(1).optional(),
+  FOLLOW_UP_FILE: z.string().min(1).optional(),
 });
 export type ShippedPaths = z.infer<typeof ShippedPathsSchema>;
 
@@ -260,3 +261,19 @@ export const CrmConfigSchema = z
     }
   });
 export type CrmConfig = z.infer<typeof CrmConfigSchema>;
+
+/**
+ * The living score's actions (functions/rescore-sqs.ts, functions/daily-rescore.ts, functions/sla-escalation.ts):
+ * where the owner's alert links to, what a missed first-contact SLA does, and when old leads are re-qualified.
+ */
+export const LivingScoreConfigSchema = z.object({
+  /** Our lead page, the lead id appended (the same variable the CRM sync links with): the alert links to it. */
+  LEAD_PAGE_BASE_URL: z.url().optional(),
+});
+export type LivingScoreConfig = z.infer<typeof LivingScoreConfigSchema>;
+
+let livingScore: LivingScoreConfig | undefined;
+export const livingScoreConfig = (): LivingScoreConfig => {
+  livingScore ??= parseConfig(LivingScoreConfigSchema, process.env);
+  return livingScore;
+};

@@ -12,18 +12,23 @@ import type {
   LeadError,
   LeadRecord,
   OutcomeRecord,
+  OwnerAlert,
   ScoreOverride,
   ScoreVersion,
+  SlaEscalation,
 } from '../agent/lead-record';
 import type { DraftStatus } from '../agent/lifecycle';
 import type {
+  AlertStore,
   BeginSendResult,
   CreateLeadResult,
   DispositionStore,
   DraftContent,
+  EscalationStore,
   ForwardStore,
   LeadMove,
   LeadStore,
+  LoadHandover,
   OutcomeStore,
   RescoreStore,
   ReviewStore,
@@ -33,7 +38,9 @@ import type {
 } from '../agent/ports';
 import type { Route } from '../agent/qualification';
 import type { LeadTable } from './lead-item';
+import * as alerts from './lead-store-alerts';
 import * as dispositions from './lead-store-dispositions';
+import * as escalation from './lead-store-escalation';
 import * as forward from './lead-store-forward';
 import * as intake from './lead-store-intake';
 import * as listings from './lead-store-listings';
@@ -45,7 +52,16 @@ import * as review from './lead-store-review';
 export { leadKey, toLeadRecord } from './lead-item';
 
 export class DynamoLeadStore
-  implements LeadStore, SendStore, ReviewStore, OutcomeStore, RescoreStore, DispositionStore, ForwardStore
+  implements
+    LeadStore,
+    SendStore,
+    ReviewStore,
+    OutcomeStore,
+    RescoreStore,
+    DispositionStore,
+    ForwardStore,
+    AlertStore,
+    EscalationStore
 {
   private readonly t: LeadTable;
 
@@ -122,8 +138,13 @@ export class DynamoLeadStore
   rejectDraft(leadId: string, reason: string, audit: AuditEntry): Promise<boolean> {
     return review.rejectDraft(this.t, leadId, reason, audit);
   }
-  reassign(leadId: string, owners: { from: string; to: string }, audit: AuditEntry): Promise<boolean> {
-    return review.reassign(this.t, leadId, owners, audit);
+  reassign(
+    leadId: string,
+    owners: { from: string; to: string },
+    audit: AuditEntry,
+    load?: LoadHandover,
+  ): Promise<boolean | 'at_capacity'> {
+    return review.reassign(this.t, leadId, owners, audit, load);
   }
   overrideScore(
     leadId: string,
@@ -195,8 +216,52 @@ export class DynamoLeadStore
   clearRescoreRequest(leadId: string): Promise<void> {
     return rescore.clearRescoreRequest(this.t, leadId);
   }
-  saveScoreVersion(leadId: string, entry: ScoreVersion, first?: ScoreVersion): Promise<boolean> {
-    return rescore.saveScoreVersion(this.t, leadId, entry, first);
+  saveScoreVersion(
+    leadId: string,
+    entry: ScoreVersion,
+    first?: ScoreVersion,
+    alert?: OwnerAlert,
+  ): Promise<boolean> {
+    return rescore.saveScoreVersion(this.t, leadId, entry, first, alert);
+  }
+
+  /* SLA escalation */
+  slaBreaches(from: string, to: string): Promise<LeadRecord[]> {
+    return escalation.slaBreaches(this.t, from, to);
+  }
+  markEscalation(
+    leadId: string,
+    mark: SlaEscalation,
+    handover?: { to: string; audit: AuditEntry; load: LoadHandover },
+  ): Promise<boolean | 'at_capacity'> {
+    return escalation.markEscalation(this.t, leadId, mark, handover);
+  }
+  beginEscalationEmail(leadId: string, slaDueAt: string, attempt: { attemptId: string }) {
+    return escalation.beginEscalationEmail(this.t, leadId, slaDueAt, attempt);
+  }
+  finishEscalationEmail(
+    leadId: string,
+    slaDueAt: string,
+    attemptId: string,
+    result: Parameters<EscalationStore['finishEscalationEmail']>[3],
+  ) {
+    return escalation.finishEscalationEmail(this.t, leadId, slaDueAt, attemptId, result);
+  }
+
+  /* owner alerts */
+  beginAlert(leadId: string, version: number, attempt: { attemptId: string; at: string }) {
+    return alerts.beginAlert(this.t, leadId, version, attempt);
+  }
+  finishAlert(
+    leadId: string,
+    version: number,
+    attemptId: string,
+    result: Parameters<AlertStore['finishAlert']>[3],
+  ) {
+    return alerts.finishAlert(this.t, leadId, version, attemptId, result);
+  }
+  seeAlert(leadId: string, version: number, ownerId: string, at: string) {
+    return alerts.seeAlert(this.t, leadId, version, ownerId, at);
   }
   scoreHistory(leadId: string): Promise<ScoreVersion[]> {
     return rescore.scoreHistory(this.t, leadId);

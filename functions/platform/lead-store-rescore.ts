@@ -9,7 +9,7 @@
 import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { LeadEvent } from '../agent/events';
 import { type InboxOrderInput, inboxOrderKey } from '../agent/inbox-order';
-import type { ScoreVersion } from '../agent/lead-record';
+import type { OwnerAlert, ScoreVersion } from '../agent/lead-record';
 import { leadFrom } from '../agent/lifecycle';
 import {
   conditional,
@@ -107,6 +107,7 @@ export const saveScoreVersion = async (
   leadId: string,
   entry: ScoreVersion,
   first?: ScoreVersion,
+  alert?: OwnerAlert,
 ): Promise<boolean> => {
   for (let attempt = 1; attempt <= REORDER_ATTEMPTS; attempt++) {
     const current = await readOrder(t, leadId);
@@ -123,6 +124,8 @@ export const saveScoreVersion = async (
     // The qualification stored version 1 (older leads may lack the number).
     // The top-level disposition follows the score's (the leads list filters on it).
     if (entry.score.disposition) lead.set('disposition', entry.score.disposition.kind);
+    // The owner's alert of this version (./lead-store-alerts.ts), marked with the version itself.
+    if (alert) lead.set('alert', alert);
     if (previous === 1) lead.absentOr('scoreVersion', 1);
     else lead.equals('scoreVersion', previous);
     if (filed !== undefined)

@@ -83,6 +83,12 @@ const ROW_ATTRIBUTES = [
   'draft.send.sentAt',
   'disposition',
   'outcome',
+  'alert.ownerId',
+  'alert.seenAt',
+  'alert.fromTier',
+  'alert.toTier',
+  'alert.reasons',
+  'alert.at',
 ] as const;
 
 const badCursor = () =>

@@ -66,6 +66,7 @@ input[readonly],textarea[readonly]{background:#f0f2f5}
 .empty{padding:1rem;color:var(--muted)}
 .badge{display:inline-block;padding:.05rem .5rem;border-radius:999px;font-size:.78rem;font-weight:700;text-transform:uppercase;letter-spacing:.03em;color:#fff;background:#4f5761}
 .tier-hot{background:var(--hot)}.tier-warm{background:var(--warm)}.tier-cold{background:var(--cold)}
+.badge.alert-mark{background:#b3261e;margin-left:.4rem}.alert-note{border-left:4px solid #b3261e;padding:.2rem .6rem;margin:.3rem 0}
 .by-llm{background:#5b2a86;text-transform:none}.by-template{background:#4f5761;text-transform:none}
 .status-pending{background:var(--warm)}.status-sent{background:var(--ok)}.status-approved,.status-sending{background:var(--cold)}
 .status-rejected,.status-failed{background:var(--err)}

@@ -15,9 +15,10 @@ import { verifySignature } from '../intake/signatures';
 import { carriedDisposition } from '../judge/disposition';
 import type { LeadRecord, ScoreVersion } from '../lead-record';
 import { decideLead } from '../lifecycle';
-import type { CrmNotifier, LeadQueue, RescoreStore } from '../ports';
+import { type CrmNotifier, type LeadQueue, MailerError, type RescoreStore } from '../ports';
 import type { Score } from '../qualification';
 import { type CompiledRules, scoreEnrichedLead } from '../score';
+import { type AlertDeps, alertFor, deliverAlert } from './alert-owner';
 
 export interface RescoreDeps {
   readonly store: RescoreStore;
@@ -31,6 +32,11 @@ export interface RescoreDeps {
   readonly now: () => Date;
   /** The CRM sync's trigger (absent: no CRM): each new score version updates the deal and adds a note. */
   readonly crm?: CrmNotifier;
+  /**
+   * Alerting an owned lead's owner when a re-score raises it (absent: no alert is marked or sent). The alert's
+   * store is the same table as `store`.
+   */
+  readonly alerts?: Omit<AlertDeps, 'now'>;
 }
 
 /** How long a burst of events is gathered before its one re-score, and when a mark counts as stale. */
@@ -227,6 +233,8 @@ export type RescoreOutcome =
       readonly delta: number;
       /** A nurtured lead whose tier rose went back to routing. */
       readonly rerouted?: true;
+      /** The owner was alerted (email state of the alert). */
+      readonly alerted?: string;
     }
   | { readonly outcome: 'unchanged' | 'skipped'; readonly reason: string };
 
@@ -258,6 +266,17 @@ const rerouteIfRaised = async (
   return true;
 };
 
+/** Sends the owner's email of a marked alert that is still unsent (`pending` or `throttled`). */
+const alertOwner = async (
+  deps: RescoreDeps,
+  leadId: string,
+  email: string | undefined,
+): Promise<string | undefined> => {
+  if (!deps.alerts || (email !== 'pending' && email !== 'throttled')) return undefined;
+  const result = await deliverAlert(leadId, { ...deps.alerts, now: deps.now });
+  return result.outcome === 'skipped' ? result.reason : result.outcome;
+};
+
 /** Tries of a re-score that lost to a concurrent one (it reads again and recomputes). */
 const ATTEMPTS = 3;
 
@@ -282,7 +301,11 @@ export const rescoreLead = async (
       scoreEnrichedLead(leadWithEvents(record.lead, events), record.enrichment, rules, now),
     );
     const why = cause ?? eventsCause(events, score.rulesVersion);
-    if (sameScore(record.score, score)) return { outcome: 'unchanged', reason: 'same points' };
+    if (sameScore(record.score, score)) {
+      // A delivery after a crash (or a throttled mail service) finds the alert its version marked, unsent.
+      await alertOwner(deps, leadId, record.alert?.email);
+      return { outcome: 'unchanged', reason: 'same points' };
+    }
     const previous = record.scoreVersion ?? 1;
     const entry: ScoreVersion = {
       version: previous + 1,
@@ -293,15 +316,18 @@ export const rescoreLead = async (
       delta: deltaOf(score, record.score),
     };
     const first = previous === 1 ? firstVersion(record.score) : undefined;
-    if (await deps.store.saveScoreVersion(leadId, entry, first)) {
+    const alert = deps.alerts ? alertFor(record, score, entry) : undefined;
+    if (await deps.store.saveScoreVersion(leadId, entry, first, alert)) {
       await notifyCrm(deps.crm, { leadId, trigger: 'rescored' });
       const rerouted = await rerouteIfRaised(deps, record, score, now);
+      const alerted = alert ? await alertOwner(deps, leadId, alert.email) : undefined;
       return {
         outcome: 'rescored',
         version: entry.version,
         total: score.total,
         delta: entry.delta.total,
         ...(rerouted ? { rerouted } : {}),
+        ...(alerted ? { alerted } : {}),
       };
     }
     // Lost: the cause is recorded already (a redelivery) or another re-score moved the version; read again.
@@ -346,8 +372,14 @@ export const runDailyRescore = async (deps: DailyDeps): Promise<DailyResult> => 
   const worker = async () => {
     while (next < ids.length) {
       const leadId = ids[next++] as string;
-      const result = await rescoreLead(leadId, deps, `daily:${day}`);
-      counts[result.outcome]++;
+      try {
+        const result = await rescoreLead(leadId, deps, `daily:${day}`);
+        counts[result.outcome]++;
+      } catch (error) {
+        // A throttled alert email stays marked on its lead (tried again by the next run); the job goes on.
+        if (!(error instanceof MailerError)) throw error;
+        counts.skipped++;
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, deps.concurrency ?? 16) }, worker));

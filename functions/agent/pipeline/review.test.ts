@@ -4,7 +4,7 @@
  * moved on meanwhile.
  */
 import { describe, expect, it } from 'vitest';
-import { shippedPeople } from '../../platform/shipped-routing';
+import { shippedPeople, shippedRouting } from '../../platform/shipped-routing';
 import type { Principal } from '../auth/principal';
 import { DomainError } from '../errors';
 import type { LeadRecord } from '../lead-record';
@@ -218,6 +218,55 @@ describe('lead actions', () => {
 
     // Assess
     expect(crm.notices).toEqual([{ leadId: lead.leadId, trigger: 'routed' }]);
+  });
+
+  it('a reassign moves the open load: the old rep’s is released and the new rep’s taken in their team', async () => {
+    // Prepare
+    const lead = drafted(1, { owner: 'rep-anna' });
+    const { store, deps } = setup({
+      ...lead,
+      route: { ...lead.route!, team: 'enterprise' },
+      loadTaken: 'enterprise#rep-anna',
+    } as LeadRecord);
+    store.loads.set('enterprise#rep-anna', 3);
+    store.loads.set('smb#rep-bram', 10);
+    // Act
+    await reassignLead({ ...deps, routing: shippedRouting() }, sofie, lead.leadId, {
+      ownerId: 'rep-bram',
+      reason: 'holiday',
+    });
+    await reassignLead({ ...deps, routing: shippedRouting() }, sofie, lead.leadId, {
+      ownerId: 'rep-eva',
+      reason: 'bram is ill',
+    });
+    // Assess
+    expect(Object.fromEntries(store.loads)).toEqual({
+      'enterprise#rep-anna': 2,
+      'smb#rep-bram': 10,
+      'smb#rep-eva': 1,
+    });
+    const after = store.records.get(lead.leadId);
+    expect(after?.loadTaken).toBe('smb#rep-eva');
+    expect(after?.route).toMatchObject({ ownerId: 'rep-eva', team: 'smb' });
+  });
+
+  it('refuses a reassign to a rep at capacity and moves nothing', async () => {
+    // Prepare
+    const lead = drafted(1, { owner: 'rep-anna' });
+    const { store, deps } = setup({ ...lead, loadTaken: 'enterprise#rep-anna' } as LeadRecord);
+    store.loads.set('enterprise#rep-anna', 3);
+    store.loads.set('smb#rep-eva', 40);
+    // Act
+    const refused = await refusal(
+      reassignLead({ ...deps, routing: shippedRouting() }, sofie, lead.leadId, {
+        ownerId: 'rep-eva',
+        reason: 'x',
+      }),
+    );
+    // Assess
+    expect(refused).toEqual({ kind: 'conflict', fields: ['ownerId'] });
+    expect(Object.fromEntries(store.loads)).toEqual({ 'enterprise#rep-anna': 3, 'smb#rep-eva': 40 });
+    expect(store.records.get(lead.leadId)?.route?.ownerId).toBe('rep-anna');
   });
 
   it('refuses to reassign a closed lead or to someone who is not a rep or manager', async () => {

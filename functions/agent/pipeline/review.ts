@@ -21,8 +21,8 @@ import { sanitiseRepEdit } from '../draft/guardrails';
 import { DomainError } from '../errors';
 import { effectiveTier, inboxOrderKey } from '../inbox-order';
 import { type AuditEntry, type LeadRecord, type ScoreOverride, scoreSeen } from '../lead-record';
-import { APPROVED_OR_LATER, decideDraft, decideLead } from '../lifecycle';
-import type { CrmNotifier, LeadQueue, ReviewStore } from '../ports';
+import { APPROVED_OR_LATER, decideDraft, decideLead, LOAD_STATES } from '../lifecycle';
+import type { CrmNotifier, LeadQueue, LoadHandover, ReviewStore } from '../ports';
 import { DRAFT_STATUSES, type DraftStatus, DraftStatusSchema, TIERS, type Tier } from '../qualification';
 import { decideRoute, type RoutingSetup } from '../route';
 import type { Person } from '../route/team';
@@ -391,6 +391,28 @@ const assignUnowned = async (
   return { leadId: record.leadId, ownerId, status: decision.to };
 };
 
+/**
+ * The load a reassign hands to `ownerId`: their capacity in the lead's team when they are in it, else in their
+ * first team (a manager outside the teams takes none). Only a lead an owner works counts toward a load.
+ */
+export const loadHandover = (
+  routing: RoutingSetup,
+  record: LeadRecord,
+  ownerId: string,
+): LoadHandover | undefined => {
+  if (!(LOAD_STATES as readonly string[]).concat('failed').includes(record.status)) return { max: null };
+  const teams = [...routing.teams.teams.values()];
+  const memberIn = (teamId: string | undefined) =>
+    teams.find((t) => t.id === teamId)?.members.find((m) => m.person.id === ownerId);
+  const own = memberIn(record.route?.team);
+  if (own) return { take: `${record.route?.team}#${ownerId}`, max: own.maxOpenLeads };
+  for (const team of teams) {
+    const member = team.members.find((m) => m.person.id === ownerId);
+    if (member) return { take: `${team.id}#${ownerId}`, max: member.maxOpenLeads };
+  }
+  return { max: null };
+};
+
 /** POST /leads/{id}/assign: any lead to a rep; an owned lead changes owner, a nurtured one gets its first. */
 export const assignLead = async (
   deps: ReviewDeps,
@@ -425,8 +447,15 @@ export const reassignLead = async (
     detail: { from, to: ownerId },
     seen: scoreSeen(record),
   };
-  if (!(await deps.store.reassign(leadId, { from, to: ownerId }, audit)))
-    throw new DomainError('conflict', 'The lead changed meanwhile; reload and try again');
+  const load = deps.routing ? loadHandover(deps.routing, record, ownerId) : undefined;
+  const done = await deps.store.reassign(leadId, { from, to: ownerId }, audit, load);
+  if (done === 'at_capacity')
+    throw new DomainError(
+      'conflict',
+      `${deps.people.get(ownerId)?.name ?? ownerId} is at capacity (${load?.max} open leads); choose someone else`,
+      { field: 'ownerId' },
+    );
+  if (!done) throw new DomainError('conflict', 'The lead changed meanwhile; reload and try again');
   // The deal and contact get the new owner, who gets the follow-up task.
   await notifyCrm(deps.crm, { leadId, trigger: 'routed' });
   return { leadId, ownerId };

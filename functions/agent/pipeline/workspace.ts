@@ -57,6 +57,14 @@ export interface LeadListParams {
   readonly ids?: string | undefined;
 }
 
+const alertBadge = (a: NonNullable<LeadRecord['alert']>) => ({
+  ownerId: a.ownerId,
+  fromTier: a.fromTier,
+  toTier: a.toTier,
+  reasons: a.reasons,
+  at: a.at,
+});
+
 /** One row of the leads list: the inbox row plus what the list shows beyond drafts. */
 export const leadListItem = (r: LeadRecord, people: ReadonlyMap<string, Person>) => {
   const disposition = (r as { disposition?: unknown }).disposition;
@@ -74,6 +82,8 @@ export const leadListItem = (r: LeadRecord, people: ReadonlyMap<string, Person>)
           ? String((disposition as { kind: unknown }).kind)
           : undefined,
     overridden: r.override !== undefined,
+    /** A re-score raised the lead and its owner has not opened it since (the inbox mark). */
+    alert: r.alert && !r.alert.seenAt ? alertBadge(r.alert) : undefined,
   };
 };
 export type LeadListItem = ReturnType<typeof leadListItem>;

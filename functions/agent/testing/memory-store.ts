@@ -12,8 +12,10 @@ import type {
   LeadError,
   LeadRecord,
   OutcomeRecord,
+  OwnerAlert,
   ScoreOverride,
   ScoreVersion,
+  SlaEscalation,
 } from '../lead-record';
 import {
   type DraftCommand,
@@ -46,7 +48,9 @@ export class InMemoryLeadStore
     ports.OutcomeStore,
     ports.RescoreStore,
     ports.DispositionStore,
-    ports.ForwardStore
+    ports.ForwardStore,
+    ports.AlertStore,
+    ports.EscalationStore
 {
   /** Lead id → its events by id. */
   readonly events = new Map<string, Map<string, LeadEvent>>();
@@ -226,7 +230,12 @@ export class InMemoryLeadStore
     this.rescoreMarks.delete(leadId);
   }
 
-  async saveScoreVersion(leadId: string, entry: ScoreVersion, first?: ScoreVersion): Promise<boolean> {
+  async saveScoreVersion(
+    leadId: string,
+    entry: ScoreVersion,
+    first?: ScoreVersion,
+    alert?: OwnerAlert,
+  ): Promise<boolean> {
     const record = this.records.get(leadId);
     if (!record || !decideLead(record.status, 'rescore').ok) return false;
     if ((record.scoreVersion ?? 1) !== entry.version - 1) return false;
@@ -243,6 +252,108 @@ export class InMemoryLeadStore
     if (entry.score.disposition) record.disposition = entry.score.disposition.kind;
     record.scoreVersion = entry.version;
     record.scoreCauses = [...(record.scoreCauses ?? []), entry.cause];
+    if (alert) record.alert = structuredClone(alert);
+    return true;
+  }
+
+  /* --------------------------------------------------------------------------------- SLA escalation */
+
+  async slaBreaches(from: string, to: string): Promise<LeadRecord[]> {
+    return [...this.records.values()]
+      .filter((r) => ['routed', 'drafted'].includes(r.status))
+      .filter((r) => r.route?.slaDueAt !== undefined && r.route.slaDueAt >= from && r.route.slaDueAt < to)
+      .sort((a, b) => (`${a.route?.slaDueAt}#${a.leadId}` < `${b.route?.slaDueAt}#${b.leadId}` ? -1 : 1))
+      .map((r) => structuredClone(r) as LeadRecord);
+  }
+
+  async markEscalation(
+    leadId: string,
+    escalation: SlaEscalation,
+    handover?: { to: string; audit: AuditEntry; load: ports.LoadHandover },
+  ): Promise<boolean | 'at_capacity'> {
+    const record = this.records.get(leadId);
+    if (!record || !['routed', 'drafted'].includes(record.status)) return false;
+    if (record.route?.slaDueAt !== escalation.slaDueAt || record.route.ownerId !== escalation.fromOwnerId)
+      return false;
+    if (record.escalation?.slaDueAt === escalation.slaDueAt) return false;
+    if (handover) {
+      const done = await this.reassign(
+        leadId,
+        { from: escalation.fromOwnerId, to: handover.to },
+        handover.audit,
+        handover.load,
+      );
+      if (done !== true) return done;
+    }
+    record.escalation = structuredClone(escalation);
+    return true;
+  }
+
+  async beginEscalationEmail(leadId: string, slaDueAt: string, attempt: { attemptId: string }) {
+    const record = this.records.get(leadId);
+    const e = record?.escalation;
+    if (!record || !e || e.slaDueAt !== slaDueAt || (e.email !== 'pending' && e.email !== 'throttled'))
+      return false;
+    record.escalation = { ...e, email: 'sending', attemptId: attempt.attemptId };
+    return true;
+  }
+
+  async finishEscalationEmail(
+    leadId: string,
+    slaDueAt: string,
+    attemptId: string,
+    result: Parameters<ports.EscalationStore['finishEscalationEmail']>[3],
+  ) {
+    const record = this.records.get(leadId);
+    const e = record?.escalation;
+    if (!record || !e || e.slaDueAt !== slaDueAt || e.attemptId !== attemptId || e.email !== 'sending')
+      return false;
+    record.escalation = {
+      ...e,
+      email: result.email,
+      ...(result.messageId ? { messageId: result.messageId } : {}),
+      ...(result.error ? { error: result.error } : {}),
+    };
+    return true;
+  }
+
+  /* ----------------------------------------------------------------------------------- owner alerts */
+
+  async beginAlert(leadId: string, version: number, attempt: { attemptId: string; at: string }) {
+    const alert = this.records.get(leadId)?.alert;
+    const record = this.records.get(leadId);
+    if (!record || !alert || alert.version !== version) return false;
+    if (alert.email !== 'pending' && alert.email !== 'throttled') return false;
+    record.alert = { ...alert, email: 'sending', attemptId: attempt.attemptId };
+    return true;
+  }
+
+  async finishAlert(
+    leadId: string,
+    version: number,
+    attemptId: string,
+    result: Parameters<ports.AlertStore['finishAlert']>[3],
+  ) {
+    const record = this.records.get(leadId);
+    const alert = record?.alert;
+    if (!record || !alert || alert.version !== version || alert.attemptId !== attemptId) return false;
+    if (alert.email !== 'sending') return false;
+    record.alert = {
+      ...alert,
+      email: result.email,
+      ...(result.messageId ? { messageId: result.messageId } : {}),
+      ...(result.email === 'sent' ? { sentAt: result.at } : {}),
+      ...(result.error ? { error: result.error } : {}),
+    };
+    return true;
+  }
+
+  async seeAlert(leadId: string, version: number, ownerId: string, at: string) {
+    const record = this.records.get(leadId);
+    const alert = record?.alert;
+    if (!record || !alert || alert.version !== version || alert.ownerId !== ownerId || alert.seenAt)
+      return false;
+    record.alert = { ...alert, seenAt: at };
     return true;
   }
 
@@ -435,11 +546,29 @@ export class InMemoryLeadStore
     return true;
   }
 
-  async reassign(leadId: string, owners: { from: string; to: string }, audit: AuditEntry): Promise<boolean> {
+  async reassign(
+    leadId: string,
+    owners: { from: string; to: string },
+    audit: AuditEntry,
+    load?: ports.LoadHandover,
+  ): Promise<boolean | 'at_capacity'> {
     const record = this.records.get(leadId);
-    if (!record?.route || record.route.ownerId !== owners.from || !this.move(record, 'reassign'))
+    if (!record?.route || record.route.ownerId !== owners.from || !decideLead(record.status, 'reassign').ok)
       return false;
-    record.route = { ...record.route, ownerId: owners.to };
+    if (load?.take && load.max !== null && (this.loads.get(load.take) ?? 0) >= load.max) return 'at_capacity';
+    if (!this.move(record, 'reassign')) return false;
+    if (load) {
+      const held = record.loadTaken;
+      if (held && record.loadReleasedAt === undefined) this.loads.set(held, (this.loads.get(held) ?? 0) - 1);
+      delete record.loadTaken;
+      delete record.loadReleasedAt;
+      if (load.take) {
+        record.loadTaken = load.take;
+        this.loads.set(load.take, (this.loads.get(load.take) ?? 0) + 1);
+      }
+    }
+    const team = load?.take ? load.take.slice(0, load.take.indexOf('#')) : record.route.team;
+    record.route = { ...record.route, ownerId: owners.to, ...(team ? { team } : {}) };
     record.audit = [...(record.audit ?? []), structuredClone(audit)];
     return true;
   }

@@ -820,6 +820,13 @@ const renderLead = (lead: LeadView) => {
         ' · owner ',
         h('strong', {}, ownerLabel(lead)),
       ),
+      lead.alert
+        ? h(
+            'p',
+            { class: 'alert-note', id: 'lead-alert', role: 'note' },
+            `Score rose ${lead.alert.fromTier} → ${lead.alert.toTier}${lead.alert.reasons.includes('act_now') ? ' (act now)' : ''} ${formatDate(lead.alert.at)}; the owner was ${lead.alert.email === 'sent' ? 'emailed' : `not emailed (${lead.alert.email})`}.`,
+          )
+        : null,
     ),
     h(
       'div',

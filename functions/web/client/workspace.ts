@@ -662,6 +662,16 @@ export const leadRow = (i: LeadListItem, selected: boolean): HTMLElement =>
             .flatMap((p, n) => [...(n > 0 ? [' · '] : []), untrusted(p) as HTMLElement]),
         ),
         i.total !== undefined ? h('span', { class: 'total' }, String(i.total)) : null,
+        i.alert
+          ? h(
+              'span',
+              {
+                class: 'badge alert-mark',
+                title: `Score rose ${i.alert.fromTier} → ${i.alert.toTier}${i.alert.reasons.includes('act_now') ? ', act now' : ''}`,
+              },
+              'raised',
+            )
+          : null,
       ),
       h(
         'span',
