@@ -233,7 +233,8 @@ export interface ReviewStore {
 
 /** A suppression entry: the address (as a salted hash) is never mailed again; `noProfiling`: never scored. */
 export interface SuppressionEntry {
-  readonly reason: 'objection' | 'erasure';
+  /** `unsubscribe`: an unsubscribe event of an email tool (POST /events); outreach stops, scoring goes on. */
+  readonly reason: 'objection' | 'erasure' | 'unsubscribe';
   readonly at: string;
   readonly noProfiling: boolean;
 }
@@ -458,7 +459,8 @@ export interface WorkspaceStore {
 
 /** A suppression entry: the address (as a salted hash) is never mailed again; `noProfiling`: never scored. */
 export interface SuppressionEntry {
-  readonly reason: 'objection' | 'erasure';
+  /** `unsubscribe`: an unsubscribe event of an email tool (POST /events); outreach stops, scoring goes on. */
+  readonly reason: 'objection' | 'erasure' | 'unsubscribe';
   readonly at: string;
   readonly noProfiling: boolean;
 }

@@ -51,6 +51,12 @@ export const leadIdsByEmail = async (t: LeadTable, emailSha256: string): Promise
 /** The satellites of a lead outside its partition. */
 export const satelliteKeys = (leadId: string) => [{ pk: `CRM#${leadId}`, sk: 'CRM' }];
 
+const REASON_RANK: Readonly<Record<SuppressionEntry['reason'], number>> = {
+  unsubscribe: 0,
+  objection: 1,
+  erasure: 2,
+};
+
 export class DynamoPrivacyStore implements PrivacyStore {
   constructor(private readonly t: LeadTable) {}
 
@@ -89,7 +95,8 @@ export class DynamoPrivacyStore implements PrivacyStore {
     );
     if (!out.Item) return undefined;
     return {
-      reason: out.Item.reason === 'erasure' ? 'erasure' : 'objection',
+      reason:
+        out.Item.reason === 'erasure' || out.Item.reason === 'unsubscribe' ? out.Item.reason : 'objection',
       at: String(out.Item.at ?? ''),
       noProfiling: out.Item.noProfiling === true,
     };
@@ -102,7 +109,11 @@ export class DynamoPrivacyStore implements PrivacyStore {
         TableName: this.t.table,
         Item: {
           ...suppressionKey(saltedHash),
-          reason: current?.reason === 'erasure' ? 'erasure' : entry.reason,
+          // The strongest reason stays: erasure, then objection, then unsubscribe.
+          reason:
+            current && REASON_RANK[current.reason] > REASON_RANK[entry.reason]
+              ? current.reason
+              : entry.reason,
           at: current?.at ?? entry.at,
           noProfiling: entry.noProfiling || (current?.noProfiling ?? false),
         },

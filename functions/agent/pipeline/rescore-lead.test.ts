@@ -54,7 +54,9 @@ describe('events and re-scores', () => {
   it('gathers a burst of 50 events into one queued re-score and one new version with ledger, delta and cause', async () => {
     // Prepare
     const { store, rescoreQueue, ingest, rescore, score } = setup();
-    const burst = Array.from({ length: 50 }, (_, n) => event(n, EVENT_TYPES[n % EVENT_TYPES.length]!));
+    // Every kind but an unsubscribe (a stop that lowers engagement, tested on its own).
+    const kinds = EVENT_TYPES.filter((t) => t !== 'unsubscribe');
+    const burst = Array.from({ length: 50 }, (_, n) => event(n, kinds[n % kinds.length]!));
     // Act
     const answers = [];
     for (let i = 0; i < 50; i += 10)
@@ -155,9 +157,86 @@ describe('events and re-scores', () => {
   });
 });
 
+describe('email engagement', () => {
+  const ledgerLine = async (store: InMemoryLeadStore, ruleId: string) =>
+    (await store.get(LEAD))?.score?.ledger.find((l) => l.ruleId === ruleId);
+
+  it('scores a reply strongly and a person’s open weakly, each with the event as evidence', async () => {
+    // Prepare
+    const { store, ingest, rescore } = setup();
+    // Act
+    await ingestEvents(ingest, 'mailchimp', {
+      events: [
+        { ...event(1, 'email_open', 18), machine: false },
+        { ...event(2, 'email_open', 19), machine: true },
+        event(3, 'email_reply', 19),
+      ],
+    });
+    const result = await rescoreLead(LEAD, rescore);
+    // Assess
+    expect(result).toMatchObject({ outcome: 'rescored' });
+    const open = await ledgerLine(store, 'email-open');
+    const reply = await ledgerLine(store, 'email-reply');
+    expect(open).toMatchObject({
+      fired: true,
+      evidence: { source: 'event', at: '2026-03-18T09:00:00.000Z' },
+    });
+    expect(open?.evidence?.quote).toBe('email_open via mailchimp');
+    expect(reply).toMatchObject({
+      fired: true,
+      evidence: { source: 'event', quote: 'email_reply via mailchimp' },
+    });
+    expect(reply!.awarded).toBeGreaterThan(open!.awarded);
+  });
+
+  it('an unsubscribe lowers engagement with its evidence and puts the address on the suppression list', async () => {
+    // Prepare
+    const { store, ingest, rescore, score } = setup();
+    const suppressed: string[] = [];
+    const deps = { ...ingest, suppress: async (email: string) => void suppressed.push(email) };
+    const address = (await store.get(LEAD))!.lead.person.email!;
+    // Act
+    const known = await ingestEvents(deps, 'mail', { events: [event(1, 'unsubscribe', 19)] });
+    const stranger = await ingestEvents(deps, 'mail', {
+      events: [
+        { id: 'u-2', type: 'unsubscribe', occurredAt: '2026-03-19T09:00:00Z', email: 'nobody@example.org' },
+      ],
+    });
+    await rescoreLead(LEAD, rescore);
+    // Assess
+    expect(known).toMatchObject({ accepted: 1 });
+    expect(stranger).toMatchObject({ accepted: 0 });
+    expect(suppressed).toEqual([address, 'nobody@example.org']);
+    const line = await ledgerLine(store, 'unsubscribed');
+    expect(line).toMatchObject({ fired: true, awarded: -30, evidence: { source: 'event' } });
+    expect((await store.get(LEAD))?.score?.engagement).toBeLessThan(score.engagement);
+  });
+
+  it('an unsubscribe does not count as activity against the inactivity rules', async () => {
+    // Prepare: qualified on 2 March, nothing since; scored on 20 May (inactive for more than 30 days)
+    const { store, ingest } = setup();
+    const later = { store, rules: () => rules, now: () => new Date('2026-05-20T10:00:00.000Z') };
+    // Act
+    await ingestEvents(ingest, 'mail', { events: [event(1, 'unsubscribe', 19)] });
+    await rescoreLead(LEAD, later);
+    // Assess
+    expect(await ledgerLine(store, 'inactive-30-days')).toMatchObject({ fired: true });
+  });
+});
+
 describe('replays', () => {
   it('the same events in any order, any number of times, give the same final score and unique causes', async () => {
-    const types: EventType[] = ['page_view', 'pricing_page', 'download', 'webinar', 'email_click', 'form'];
+    const types: EventType[] = [
+      'page_view',
+      'pricing_page',
+      'download',
+      'webinar',
+      'email_click',
+      'form',
+      'email_open',
+      'email_reply',
+      'unsubscribe',
+    ];
     await fc.assert(
       fc.asyncProperty(
         fc.uniqueArray(fc.record({ n: fc.integer({ min: 0, max: 40 }), t: fc.constantFrom(...types) }), {

@@ -42,6 +42,11 @@ export interface IngestDeps {
   readonly rescoreQueue: LeadQueue;
   readonly now: () => Date;
   readonly debounceSeconds?: number;
+  /**
+   * Puts an address on the suppression list (no outreach ever again): an `unsubscribe` event stops every email
+   * to its address, whether or not we hold a lead for it yet.
+   */
+  readonly suppress?: (email: string) => Promise<void>;
 }
 
 export interface IngestResult {
@@ -139,19 +144,25 @@ export const ingestEvents = async (
   let unknown = 0;
   const touched = new Set<string>();
   // Each lead is read once per batch, however many of its events the batch carries.
-  const exists = new Map<string, Promise<boolean>>();
-  const known = (leadId: string) => {
-    let p = exists.get(leadId);
+  const records = new Map<string, Promise<LeadRecord | undefined>>();
+  const recordOf = (leadId: string) => {
+    let p = records.get(leadId);
     if (!p) {
-      p = deps.store.get(leadId).then((r) => r !== undefined);
-      exists.set(leadId, p);
+      p = deps.store.get(leadId);
+      records.set(leadId, p);
     }
     return p;
   };
   const keep = async (e: IncomingEvent) => {
     // Only events naming their lead by id are applied here; an address alone finds no lead (yet).
     const leadId = e.leadId;
-    if (!leadId || !(await known(leadId))) {
+    const record = leadId ? await recordOf(leadId) : undefined;
+    if (e.type === 'unsubscribe' && deps.suppress) {
+      // Before the event is kept, so a crash in between leaves no unsubscribe without its suppression.
+      const email = e.email ?? record?.lead.person.email;
+      if (email) await deps.suppress(email);
+    }
+    if (!leadId || !record) {
       unknown++;
       return;
     }
