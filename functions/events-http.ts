@@ -22,6 +22,12 @@ const deps = {
       at: new Date().toISOString(),
       noProfiling: false,
     }),
+  parking: {
+    get secret() {
+      return privacySecret();
+    },
+    days: config.EVENT_PARKING_DAYS,
+  },
 };
 
 const parse = (text: string): unknown => {

@@ -125,7 +125,7 @@ describe('events and a living score', () => {
       'source=mailtool',
     );
     // Assess
-    expect(answer).toMatchObject({ status: 200, body: { accepted: 1, unknown: 1 } });
+    expect(answer).toMatchObject({ status: 200, body: { accepted: 1, unknown: 0, parked: 1 } });
     expect(lead?.score?.ledger.find((l) => l.ruleId === 'email-reply')).toMatchObject({
       fired: true,
       evidence: { source: 'event', quote: 'email_reply via mailtool', at },

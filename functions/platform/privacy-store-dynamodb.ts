@@ -89,6 +89,15 @@ export class DynamoPrivacyStore implements PrivacyStore {
     return [...own, ...satellites.filter((i): i is Record<string, unknown> => i !== undefined)];
   }
 
+  parkedItems(saltedHash: string): Promise<Record<string, unknown>[]> {
+    return queryAll(this.t, {
+      TableName: this.t.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `PARKED#${saltedHash}` },
+      ConsistentRead: true,
+    });
+  }
+
   async suppression(saltedHash: string): Promise<SuppressionEntry | undefined> {
     const out = await this.t.db.send(
       new GetCommand({ TableName: this.t.table, Key: suppressionKey(saltedHash), ConsistentRead: true }),

@@ -11,7 +11,14 @@ import type { LeadRecord } from '../lead-record';
 import { scoreEnrichedLead } from '../score';
 import { InMemoryLeadStore, RecordingCrmNotifier, RecordingQueue } from '../testing/memory-ports';
 import { sampleEnrichment, sampleLead } from '../testing/samples';
-import { ingestEvents, rescoreLead, runDailyRescore, withScoreHistory } from './rescore-lead';
+import {
+  addressKey,
+  attachParkedEvents,
+  ingestEvents,
+  rescoreLead,
+  runDailyRescore,
+  withScoreHistory,
+} from './rescore-lead';
 
 const NOW = new Date('2026-03-20T10:00:00.000Z');
 const rules = shippedRules();
@@ -91,8 +98,8 @@ describe('events and re-scores', () => {
     const once = await rescoreLead(LEAD, rescore);
     const twice = await rescoreLead(LEAD, rescore);
     // Assess
-    expect(first).toEqual({ accepted: 2, duplicates: 0, unknown: 0, rescoring: 1 });
-    expect(again).toEqual({ accepted: 0, duplicates: 2, unknown: 1, rescoring: 0 });
+    expect(first).toEqual({ accepted: 2, duplicates: 0, unknown: 0, parked: 0, rescoring: 1 });
+    expect(again).toEqual({ accepted: 0, duplicates: 2, unknown: 1, parked: 0, rescoring: 0 });
     expect(rescoreQueue.sent).toHaveLength(1);
     expect(once.outcome).toBe('rescored');
     expect(twice.outcome).toBe('unchanged');
@@ -221,6 +228,100 @@ describe('email engagement', () => {
     await rescoreLead(LEAD, later);
     // Assess
     expect(await ledgerLine(store, 'inactive-30-days')).toMatchObject({ fired: true });
+  });
+});
+
+describe('events that arrive before their lead', () => {
+  const SECRET = 'unit-test-privacy-secret-0123456789abcdef';
+  const ADDRESS = 'Pieter@BakkerLogistiek.nl';
+  /** A store without the lead yet; `arrive` stores the qualified lead of the address. */
+  const parkingSetup = () => {
+    const base = setup();
+    const lead = base.store.records.get(LEAD)!;
+    base.store.records.delete(LEAD);
+    const rescoreQueue = new RecordingQueue();
+    const ingest = { ...base.ingest, rescoreQueue, parking: { secret: SECRET, days: 30 } };
+    const parking = { store: base.store, rescoreQueue, secret: SECRET, now: () => NOW };
+    const arrive = () => {
+      base.store.seed(lead);
+      return lead;
+    };
+    return { ...base, rescoreQueue, ingest, parking, arrive };
+  };
+  const byAddress = (n: number, type: EventType, email = ADDRESS) => {
+    const { leadId: _leadId, ...rest } = event(n, type);
+    return { ...rest, email };
+  };
+
+  it('parks them under a salted hash of the address and attaches them once when the lead arrives, then re-scores', async () => {
+    // Prepare
+    const { store, ingest, parking, arrive, rescore, rescoreQueue } = parkingSetup();
+    // Act
+    const first = await ingestEvents(ingest, 'site', {
+      events: [byAddress(1, 'pricing_page'), byAddress(2, 'webinar')],
+    });
+    const replayed = await ingestEvents(ingest, 'site', { events: [byAddress(1, 'pricing_page')] });
+    const record = arrive();
+    const attached = await attachParkedEvents(parking, record);
+    const again = await attachParkedEvents(parking, record);
+    const result = await rescoreLead(LEAD, rescore);
+    // Assess
+    expect(first).toMatchObject({ parked: 2, unknown: 0, accepted: 0 });
+    expect(replayed).toMatchObject({ parked: 0, duplicates: 1 });
+    const keys = [...store.parked.keys()];
+    expect(keys).toEqual([addressKey(SECRET, ADDRESS)]);
+    expect(keys[0]).not.toContain('pieter');
+    expect(keys[0]).toBe(addressKey(SECRET, 'pieter@bakkerlogistiek.nl'));
+    expect([attached, again]).toEqual([2, 0]);
+    expect((await store.listEvents(LEAD)).map((e) => e.id).sort()).toEqual(['evt-1', 'evt-2']);
+    expect(await store.parkedEvents(keys[0]!, NOW)).toEqual([]);
+    expect(rescoreQueue.delivered).toEqual([{ message: { leadId: LEAD }, delaySeconds: 5 }]);
+    expect(result).toMatchObject({ outcome: 'rescored', version: 2 });
+    expect((await store.get(LEAD))?.score?.ledger.find((l) => l.ruleId === 'webinar')?.fired).toBe(true);
+  });
+
+  it('gives an event by address to the lead of that address when it exists', async () => {
+    // Prepare
+    const { store, ingest, arrive } = parkingSetup();
+    arrive();
+    // Act
+    const answer = await ingestEvents(ingest, 'site', {
+      events: [byAddress(3, 'download', ADDRESS.toLowerCase())],
+    });
+    // Assess
+    expect(answer).toMatchObject({ accepted: 1, parked: 0, rescoring: 1 });
+    expect((await store.listEvents(LEAD)).map((e) => e.id)).toEqual(['evt-3']);
+  });
+
+  it('attaches nothing after the parking window, and nothing to a person who objected to profiling', async () => {
+    // Prepare
+    const { store, ingest, parking, arrive, rescoreQueue } = parkingSetup();
+    await ingestEvents(ingest, 'site', { events: [byAddress(4, 'download')] });
+    const record = arrive();
+    // Act
+    const late = await attachParkedEvents(
+      { ...parking, now: () => new Date(NOW.getTime() + 31 * 86_400_000) },
+      record,
+    );
+    const objected = await attachParkedEvents(parking, {
+      ...record,
+      unscored: { reason: 'profiling_objection', at: NOW.toISOString() },
+    });
+    // Assess
+    expect([late, objected]).toEqual([0, 0]);
+    expect(await store.listEvents(LEAD)).toEqual([]);
+    expect(rescoreQueue.delivered).toEqual([]);
+  });
+
+  it('counts an event by address as unknown when parking is not configured', async () => {
+    // Prepare
+    const { ingest, store } = parkingSetup();
+    const { parking: _off, ...withoutParking } = ingest;
+    // Act
+    const answer = await ingestEvents(withoutParking, 'site', { events: [byAddress(5, 'download')] });
+    // Assess
+    expect(answer).toMatchObject({ unknown: 1, parked: 0 });
+    expect(store.parked.size).toBe(0);
   });
 });
 
