@@ -3,13 +3,32 @@
  * their lead; each lead with new events gets one debounced re-score (functions/agent/pipeline/rescore-lead.ts).
  */
 import { ingestEvents, verifiedSource } from './agent/pipeline/rescore-lead';
+import { saltedEmailHash } from './agent/privacy/links';
 import { commonConfig } from './platform/config';
 import { bodyText, httpHandler, json } from './platform/http';
 import { leadQueue } from './platform/lead-queues';
 import { leadStore } from './platform/leads-table';
+import { privacySecret, privacyStore } from './platform/privacy-settings';
 
 const config = commonConfig();
-const deps = { store: leadStore(), rescoreQueue: leadQueue('rescore'), now: () => new Date() };
+const deps = {
+  store: leadStore(),
+  rescoreQueue: leadQueue('rescore'),
+  now: () => new Date(),
+  // An unsubscribe puts the address on the privacy feature's suppression list (as a salted hash).
+  suppress: (email: string) =>
+    privacyStore().suppress(saltedEmailHash(privacySecret(), email), {
+      reason: 'unsubscribe',
+      at: new Date().toISOString(),
+      noProfiling: false,
+    }),
+  parking: {
+    get secret() {
+      return privacySecret();
+    },
+    days: config.EVENT_PARKING_DAYS,
+  },
+};
 
 const parse = (text: string): unknown => {
   try {

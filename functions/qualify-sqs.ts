@@ -8,6 +8,7 @@ import type { Context, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { enrichLead } from './agent/enrich';
 import { reserveNextBucket } from './agent/pipeline/accept-lead';
 import { type QualifyDeps, type QualifyOutcome, qualifyLead } from './agent/pipeline/qualify-lead';
+import { attachParkedEvents, type ParkingDeps } from './agent/pipeline/rescore-lead';
 import { objectsToProfiling } from './agent/privacy/rights';
 import type { RoutingSetup } from './agent/route';
 import { dynamo } from './platform/clients/dynamodb';
@@ -59,6 +60,14 @@ const privacy: QualifyDeps['privacy'] = {
   routeWithoutScore: (leadId, route, steps) => privacyStore.routeWithoutScore(leadId, route, steps),
 };
 const crm = crmNotifier();
+const parking: ParkingDeps = {
+  store,
+  rescoreQueue: leadQueue('rescore'),
+  get secret() {
+    return privacySecret();
+  },
+  now: () => new Date(),
+};
 
 const depsNow = async (): Promise<QualifyDeps> => {
   const [rules, routing] = await Promise.all([published.publishedRules(), published.publishedRouting()]);
@@ -75,6 +84,7 @@ const depsNow = async (): Promise<QualifyDeps> => {
     now: () => new Date(),
     clock: () => performance.now(),
     privacy,
+    afterQualify: (record) => attachParkedEvents(parking, record),
   };
 };
 

@@ -315,8 +315,11 @@ export const FUNCTIONS = {
       onFailure: 'qualify',
     },
     tables: { leads: 'readwrite' },
-    /** `crm`: the CRM sync's trigger once the lead is routed (functions/platform/crm-notifier.ts). */
-    sendsTo: ['draft', 'crm'],
+    /**
+     * `crm`: the CRM sync's trigger once the lead is routed (functions/platform/crm-notifier.ts); `rescore`: events
+     * parked for the lead's address were attached.
+     */
+    sendsTo: ['draft', 'crm', 'rescore'],
   },
   draft: {
     id: 'DraftFunction',

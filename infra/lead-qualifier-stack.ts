@@ -167,7 +167,7 @@ export const SECRET_CONSUMERS = {
   KVK_API_KEY: { context: CONTEXT.kvkApiKeyRef, functions: ['qualify'] },
   PRIVACY_SECRET: {
     context: CONTEXT.privacySecretRef,
-    functions: ['qualify', 'send', 'privacy', 'privacyJob', 'crmWebhook'],
+    functions: ['qualify', 'send', 'privacy', 'privacyJob', 'crmWebhook', 'events'],
   },
 } as const satisfies Record<string, { context: string; functions: readonly FunctionName[] }>;
 

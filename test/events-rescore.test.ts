@@ -3,8 +3,11 @@
  * the rescore queue's poller: a burst of 50 events gives a handful of versions, each cause once; repeats are
  * counted, not errors; a signed source's signature is checked.
  */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signGeneric } from '../functions/agent/intake/signatures';
+import { saltedEmailHash } from '../functions/agent/privacy/links';
+import { suppressionKey } from '../functions/platform/lead-item';
 import { waitFor } from './support/local-aws';
 import { type ReviewStack, startReviewStack } from './support/review-stack';
 
@@ -39,13 +42,17 @@ const events = (leadId: string, from: number, n: number) =>
     ...((from + i) % 5 === 0 ? { url: `https://example.com/p/${from + i}` } : {}),
   }));
 
+const PRIVACY_SECRET = 'events-test-privacy-secret-0123456789abcdef';
+
 beforeAll(async () => {
   process.env.EVENT_SECRETS = JSON.stringify({ signed: 'event-secret' });
+  process.env.PRIVACY_SECRET = PRIVACY_SECRET;
   stack = await startReviewStack({ handoff: 'review' });
   sofie = await stack.token('mgr-sofie');
 });
 afterAll(async () => {
   delete process.env.EVENT_SECRETS;
+  delete process.env.PRIVACY_SECRET;
   await stack?.stop();
 });
 
@@ -82,6 +89,50 @@ describe('events and a living score', () => {
     const again = await post({ events: [...batch.events, ...events('01JZZZZZZZZZZZZZZZZZZZZZZZ', 0, 2)] });
     // Assess
     expect(again).toMatchObject({ status: 200, body: { accepted: 0, duplicates: 3, unknown: 2 } });
+  });
+
+  it('an email reply raises the score with its evidence; an unsubscribe suppresses the address, known or not', async () => {
+    // Prepare
+    const leadId = await stack.seed({});
+    await waitFor(async () => (await stack.lead(leadId))?.status === 'drafted', 60_000);
+    const address = (await stack.lead(leadId))!.lead.person.email!;
+    const stranger = `stranger-${leadId.toLowerCase()}@example.test`;
+    const at = new Date(Date.now() - 60_000).toISOString();
+    const suppression = async (email: string) =>
+      (
+        await stack.db.send(
+          new GetCommand({
+            TableName: stack.table,
+            Key: suppressionKey(saltedEmailHash(PRIVACY_SECRET, email)),
+            ConsistentRead: true,
+          }),
+        )
+      ).Item;
+    // Act
+    const answer = await post(
+      {
+        events: [
+          { id: `r-${leadId}`, type: 'email_reply', occurredAt: at, leadId },
+          { id: `u-${leadId}`, type: 'unsubscribe', occurredAt: at, email: stranger },
+        ],
+      },
+      'source=mailtool',
+    );
+    await waitFor(async () => (await history(leadId))[0]?.cause.startsWith('events:1:') === true, 150_000);
+    const lead = await stack.lead(leadId);
+    await post(
+      { events: [{ id: `u2-${leadId}`, type: 'unsubscribe', occurredAt: at, leadId }] },
+      'source=mailtool',
+    );
+    // Assess
+    expect(answer).toMatchObject({ status: 200, body: { accepted: 1, unknown: 0, parked: 1 } });
+    expect(lead?.score?.ledger.find((l) => l.ruleId === 'email-reply')).toMatchObject({
+      fired: true,
+      evidence: { source: 'event', quote: 'email_reply via mailtool', at },
+    });
+    expect(await suppression(stranger)).toMatchObject({ reason: 'unsubscribe', noProfiling: false });
+    expect(await suppression(address)).toMatchObject({ reason: 'unsubscribe' });
+    expect(JSON.stringify(await suppression(address))).not.toContain(address);
   });
 
   it('answers a bad event with 400 naming the field, and checks a signed source’s signature', async () => {

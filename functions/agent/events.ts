@@ -80,6 +80,9 @@ const ACTIVITY_OF: Partial<Record<EventType, Activity['type']>> = {
   download: 'download',
   webinar: 'webinar',
   email_click: 'email_click',
+  email_open: 'email_open',
+  email_reply: 'email_reply',
+  unsubscribe: 'unsubscribe',
   form: 'form_submission',
   // A booked meeting is the strongest own-channel signal there is: it scores like a demo request.
   meeting_booked: 'demo_request',
@@ -100,7 +103,8 @@ export const leadWithEvents = (lead: Lead, events: readonly LeadEvent[]): Lead =
     )
     .flatMap((e): Activity[] => {
       const type = ACTIVITY_OF[e.type];
-      return type ? [{ type, at: e.occurredAt, ...(e.page ? { detail: e.page } : {}) }] : [];
+      // The detail is the ledger's evidence: the page of a page view, else the source that reported it.
+      return type ? [{ type, at: e.occurredAt, detail: e.page ?? `via ${e.source}` }] : [];
     });
   return added.length ? { ...lead, activities: [...lead.activities, ...added] } : lead;
 };

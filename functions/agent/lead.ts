@@ -35,6 +35,11 @@ export const ACTIVITY_TYPES = [
   'webinar',
   'email_click',
   'page_view',
+  /** A person opened our email (machine opens never become an activity). */
+  'email_open',
+  'email_reply',
+  /** The prospect unsubscribed from our emails: a stop, not engagement. */
+  'unsubscribe',
 ] as const;
 export const ActivitySchema = z.object({
   type: z.enum(ACTIVITY_TYPES),

@@ -244,7 +244,8 @@ export interface ReviewStore {
 
 /** A suppression entry: the address (as a salted hash) is never mailed again; `noProfiling`: never scored. */
 export interface SuppressionEntry {
-  readonly reason: 'objection' | 'erasure';
+  /** `unsubscribe`: an unsubscribe event of an email tool (POST /events); outreach stops, scoring goes on. */
+  readonly reason: 'objection' | 'erasure' | 'unsubscribe';
   readonly at: string;
   readonly noProfiling: boolean;
 }
@@ -259,6 +260,8 @@ export interface PrivacyStore {
    * events, outcomes, score history, whatever a later feature keeps there) and its satellites (CRM links).
    */
   leadItems(leadId: string): Promise<Record<string, unknown>[]>;
+  /** The events parked under the address's salted hash (sent before a lead of it existed), as stored. */
+  parkedItems(saltedHash: string): Promise<Record<string, unknown>[]>;
   suppression(saltedHash: string): Promise<SuppressionEntry | undefined>;
   /** Adds or strengthens the entry (`noProfiling` once set stays set). */
   suppress(saltedHash: string, entry: SuppressionEntry): Promise<void>;
@@ -429,6 +432,17 @@ export interface RescoreStore {
    * the outbox until drafted), with its audit entry. False when the lead left nurture meanwhile.
    */
   rerouteLead(leadId: string, move: LeadMove, audit: AuditEntry): Promise<boolean>;
+  /** Every lead id of an address (the `byEmail` index, by sha256 of the lower-cased address), oldest first. */
+  leadIdsByEmail(emailSha256: string): Promise<string[]>;
+  /**
+   * Keeps an event of an address that has no lead yet, under the address's salted hash (never the address),
+   * until `expiresAt` (TTL). False when an event with this id is parked already.
+   */
+  parkEvent(addressKey: string, event: LeadEvent, expiresAt: Date): Promise<boolean>;
+  /** The parked events of an address not expired at `now`. */
+  parkedEvents(addressKey: string, now: Date): Promise<LeadEvent[]>;
+  /** Forgets parked events (they were attached to their lead). */
+  unparkEvents(addressKey: string, eventIds: readonly string[]): Promise<void>;
 }
 
 /* ------------------------------------------------------------ owner alerts (functions/agent/pipeline/alert-owner) */
@@ -541,7 +555,8 @@ export interface WorkspaceStore {
 
 /** A suppression entry: the address (as a salted hash) is never mailed again; `noProfiling`: never scored. */
 export interface SuppressionEntry {
-  readonly reason: 'objection' | 'erasure';
+  /** `unsubscribe`: an unsubscribe event of an email tool (POST /events); outreach stops, scoring goes on. */
+  readonly reason: 'objection' | 'erasure' | 'unsubscribe';
   readonly at: string;
   readonly noProfiling: boolean;
 }

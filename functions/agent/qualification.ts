@@ -51,7 +51,12 @@ export const LedgerEntrySchema = z.object({
    * wrote, their verbatim words: "+10 budget approved — 'Het budget is goedgekeurd'".
    */
   evidence: z
-    .object({ source: z.enum(['form', 'registry', 'website', 'message']), quote: z.string().optional() })
+    .object({
+      source: z.enum(['form', 'registry', 'website', 'message', 'event', 'signal', 'jobs']),
+      quote: z.string().optional(),
+      at: z.string().optional(),
+      url: z.string().optional(),
+    })
     .optional(),
 });
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;

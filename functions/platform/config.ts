@@ -83,6 +83,16 @@ export const CommonConfigSchema = z.object({
         return z.NEVER;
       }
     }),
+  /**
+   * POST /events: an event given by `email` for which no lead exists yet is parked (under a salted hash of the
+   * address) for this many days, and attached once a lead with that address arrives; then it expires (TTL).
+   */
+  EVENT_PARKING_DAYS: z.coerce
+    .number({ error: 'EVENT_PARKING_DAYS must be a number of days' })
+    .int('EVENT_PARKING_DAYS must be whole days')
+    .min(1, 'EVENT_PARKING_DAYS must be at least 1')
+    .max(365, 'EVENT_PARKING_DAYS must be at most 365')
+    .default(30),
   /** Requests per minute per source before 429. */
   INTAKE_RATE_PER_MINUTE: z.coerce.number().int().positive().default(600),
   /** Requests per minute per client address before 429. */

@@ -48,6 +48,7 @@ import * as outcomes from './lead-store-outcomes';
 import * as pipeline from './lead-store-pipeline';
 import * as rescore from './lead-store-rescore';
 import * as review from './lead-store-review';
+import { leadIdsByEmail } from './privacy-store-dynamodb';
 
 export { leadKey, toLeadRecord } from './lead-item';
 
@@ -204,6 +205,18 @@ export class DynamoLeadStore
   }
 
   /* events and score versions */
+  leadIdsByEmail(emailSha256: string): Promise<string[]> {
+    return leadIdsByEmail(this.t, emailSha256);
+  }
+  parkEvent(addressKey: string, event: LeadEvent, expiresAt: Date): Promise<boolean> {
+    return rescore.parkEvent(this.t, addressKey, event, expiresAt);
+  }
+  parkedEvents(addressKey: string, now: Date): Promise<LeadEvent[]> {
+    return rescore.parkedEvents(this.t, addressKey, now);
+  }
+  unparkEvents(addressKey: string, eventIds: readonly string[]): Promise<void> {
+    return rescore.unparkEvents(this.t, addressKey, eventIds);
+  }
   addEvent(leadId: string, event: LeadEvent): Promise<boolean> {
     return rescore.addEvent(this.t, leadId, event);
   }

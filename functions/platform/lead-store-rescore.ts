@@ -5,8 +5,10 @@
  * A re-score is ONE transaction: the new version's item (and version 1's on the first re-score), and the lead's
  * score, version and causes, conditional on the version it replaces, on its cause being new and on the lifecycle
  * allowing `rescore`; the inbox order key follows the tier, as in an override.
+ * - `PARKED#<salted hash of the address>` / `EVENT#<event id>`: an event given by address before its lead exists,
+ *   kept until it is attached to the lead or its parking window ends (`expiresAt`, the table's TTL).
  */
-import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { LeadEvent } from '../agent/events';
 import { type InboxOrderInput, inboxOrderKey } from '../agent/inbox-order';
 import type { OwnerAlert, ScoreVersion } from '../agent/lead-record';
@@ -201,4 +203,69 @@ export const openLeadIds = async (t: LeadTable, ownerIds: readonly string[]): Pr
     } while (after);
   }
   return ids;
+};
+
+export const parkedEventKey = (addressKey: string, eventId: string) => ({
+  pk: `PARKED#${addressKey}`,
+  sk: `EVENT#${eventId}`,
+});
+
+export const parkEvent = async (
+  t: LeadTable,
+  addressKey: string,
+  event: LeadEvent,
+  expiresAt: Date,
+): Promise<boolean> => {
+  try {
+    await t.db.send(
+      new PutCommand({
+        TableName: t.table,
+        Item: {
+          ...parkedEventKey(addressKey, event.id),
+          ...event,
+          expiresAt: Math.floor(expiresAt.getTime() / 1000),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
+/** One query of the address's partition (TTL deletes lazily, so expired items are left out here). */
+export const parkedEvents = async (t: LeadTable, addressKey: string, now: Date): Promise<LeadEvent[]> => {
+  const events: LeadEvent[] = [];
+  let after: Record<string, unknown> | undefined;
+  do {
+    const page = await t.db.send(
+      new QueryCommand({
+        TableName: t.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `PARKED#${addressKey}` },
+        ConsistentRead: true,
+        ...(after ? { ExclusiveStartKey: after } : {}),
+      }),
+    );
+    for (const { pk: _pk, sk: _sk, expiresAt, ...event } of page.Items ?? [])
+      if (Number(expiresAt) * 1000 > now.getTime()) events.push(event as LeadEvent);
+    after = page.LastEvaluatedKey;
+  } while (after);
+  return events;
+};
+
+export const unparkEvents = async (t: LeadTable, addressKey: string, eventIds: readonly string[]) => {
+  for (let i = 0; i < eventIds.length; i += 25) {
+    let requests: Record<string, unknown[]> | undefined = {
+      [t.table]: eventIds
+        .slice(i, i + 25)
+        .map((id) => ({ DeleteRequest: { Key: parkedEventKey(addressKey, id) } })),
+    };
+    for (let attempt = 0; requests && Object.keys(requests).length > 0 && attempt < 5; attempt++) {
+      const out = await t.db.send(new BatchWriteCommand({ RequestItems: requests as never }));
+      requests = out.UnprocessedItems as Record<string, unknown[]> | undefined;
+    }
+  }
 };

@@ -51,6 +51,12 @@ export const leadIdsByEmail = async (t: LeadTable, emailSha256: string): Promise
 /** The satellites of a lead outside its partition. */
 export const satelliteKeys = (leadId: string) => [{ pk: `CRM#${leadId}`, sk: 'CRM' }];
 
+const REASON_RANK: Readonly<Record<SuppressionEntry['reason'], number>> = {
+  unsubscribe: 0,
+  objection: 1,
+  erasure: 2,
+};
+
 export class DynamoPrivacyStore implements PrivacyStore {
   constructor(private readonly t: LeadTable) {}
 
@@ -83,13 +89,23 @@ export class DynamoPrivacyStore implements PrivacyStore {
     return [...own, ...satellites.filter((i): i is Record<string, unknown> => i !== undefined)];
   }
 
+  parkedItems(saltedHash: string): Promise<Record<string, unknown>[]> {
+    return queryAll(this.t, {
+      TableName: this.t.table,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': `PARKED#${saltedHash}` },
+      ConsistentRead: true,
+    });
+  }
+
   async suppression(saltedHash: string): Promise<SuppressionEntry | undefined> {
     const out = await this.t.db.send(
       new GetCommand({ TableName: this.t.table, Key: suppressionKey(saltedHash), ConsistentRead: true }),
     );
     if (!out.Item) return undefined;
     return {
-      reason: out.Item.reason === 'erasure' ? 'erasure' : 'objection',
+      reason:
+        out.Item.reason === 'erasure' || out.Item.reason === 'unsubscribe' ? out.Item.reason : 'objection',
       at: String(out.Item.at ?? ''),
       noProfiling: out.Item.noProfiling === true,
     };
@@ -102,7 +118,11 @@ export class DynamoPrivacyStore implements PrivacyStore {
         TableName: this.t.table,
         Item: {
           ...suppressionKey(saltedHash),
-          reason: current?.reason === 'erasure' ? 'erasure' : entry.reason,
+          // The strongest reason stays: erasure, then objection, then unsubscribe.
+          reason:
+            current && REASON_RANK[current.reason] > REASON_RANK[entry.reason]
+              ? current.reason
+              : entry.reason,
           at: current?.at ?? entry.at,
           noProfiling: entry.noProfiling || (current?.noProfiling ?? false),
         },

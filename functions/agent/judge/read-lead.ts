@@ -23,9 +23,14 @@ import {
 
 /** Where a fact's value came from, and the words that say so. */
 export interface Evidence {
-  readonly source: FactSource;
-  /** The verbatim words from the message or the form field. */
+  /** Beside the lead's own words: an engagement event, an account signal, or a job posting. */
+  readonly source: FactSource | 'event' | 'signal' | 'jobs';
+  /** The verbatim words from the message or the form field (or the event's, signal's or posting's detail). */
   readonly quote?: string;
+  /** When the event or signal happened, or the posting was published. */
+  readonly at?: string;
+  /** Where it was read: the job posting's or the signal's page. */
+  readonly url?: string;
 }
 
 export type Seniority = 'executive' | 'vp_director' | 'head_manager' | 'staff';

@@ -9,7 +9,7 @@ import { notifyCrm } from '../crm/notify';
 import type { Enrichment } from '../enrichment';
 import type { DispositionsFile } from '../judge/disposition';
 import type { Lead } from '../lead';
-import type { PipelineStep, StepTiming } from '../lead-record';
+import type { LeadRecord, PipelineStep, StepTiming } from '../lead-record';
 import type { CrmNotifier, LeadQueue, LeadStore, StepTimings } from '../ports';
 import type { Route, Score, Tier } from '../qualification';
 import { matchRoute, type RouteMatch, type RoutingSetup } from '../route';
@@ -43,6 +43,8 @@ export interface QualifyDeps {
     objectsToProfiling(email: string | undefined): Promise<boolean>;
     routeWithoutScore(leadId: string, route: Route, steps: StepTimings): Promise<boolean>;
   };
+  /** After the hand-over of a scored lead (routed or nurtured): attaches events parked for its address. */
+  readonly afterQualify?: (record: LeadRecord) => Promise<unknown>;
 }
 
 export type QualifyOutcome =
@@ -126,5 +128,6 @@ export const qualifyLead = async (leadId: string, deps: QualifyDeps): Promise<Qu
   // The CRM sync runs on its own queue, after the hand-over: it never holds up drafting. A redelivery tells
   // it again (the sync recognises a job it has done).
   await notifyCrm(deps.crm, { leadId, trigger: 'routed' });
+  await deps.afterQualify?.(record);
   return { outcome: route.kind === 'nurture' ? 'nurture' : 'routed', route, score };
 };

@@ -11,7 +11,14 @@ import type { LeadRecord } from '../lead-record';
 import { scoreEnrichedLead } from '../score';
 import { InMemoryLeadStore, RecordingCrmNotifier, RecordingQueue } from '../testing/memory-ports';
 import { sampleEnrichment, sampleLead } from '../testing/samples';
-import { ingestEvents, rescoreLead, runDailyRescore, withScoreHistory } from './rescore-lead';
+import {
+  addressKey,
+  attachParkedEvents,
+  ingestEvents,
+  rescoreLead,
+  runDailyRescore,
+  withScoreHistory,
+} from './rescore-lead';
 
 const NOW = new Date('2026-03-20T10:00:00.000Z');
 const rules = shippedRules();
@@ -54,7 +61,9 @@ describe('events and re-scores', () => {
   it('gathers a burst of 50 events into one queued re-score and one new version with ledger, delta and cause', async () => {
     // Prepare
     const { store, rescoreQueue, ingest, rescore, score } = setup();
-    const burst = Array.from({ length: 50 }, (_, n) => event(n, EVENT_TYPES[n % EVENT_TYPES.length]!));
+    // Every kind but an unsubscribe (a stop that lowers engagement, tested on its own).
+    const kinds = EVENT_TYPES.filter((t) => t !== 'unsubscribe');
+    const burst = Array.from({ length: 50 }, (_, n) => event(n, kinds[n % kinds.length]!));
     // Act
     const answers = [];
     for (let i = 0; i < 50; i += 10)
@@ -89,8 +98,8 @@ describe('events and re-scores', () => {
     const once = await rescoreLead(LEAD, rescore);
     const twice = await rescoreLead(LEAD, rescore);
     // Assess
-    expect(first).toEqual({ accepted: 2, duplicates: 0, unknown: 0, rescoring: 1 });
-    expect(again).toEqual({ accepted: 0, duplicates: 2, unknown: 1, rescoring: 0 });
+    expect(first).toEqual({ accepted: 2, duplicates: 0, unknown: 0, parked: 0, rescoring: 1 });
+    expect(again).toEqual({ accepted: 0, duplicates: 2, unknown: 1, parked: 0, rescoring: 0 });
     expect(rescoreQueue.sent).toHaveLength(1);
     expect(once.outcome).toBe('rescored');
     expect(twice.outcome).toBe('unchanged');
@@ -155,9 +164,180 @@ describe('events and re-scores', () => {
   });
 });
 
+describe('email engagement', () => {
+  const ledgerLine = async (store: InMemoryLeadStore, ruleId: string) =>
+    (await store.get(LEAD))?.score?.ledger.find((l) => l.ruleId === ruleId);
+
+  it('scores a reply strongly and a person’s open weakly, each with the event as evidence', async () => {
+    // Prepare
+    const { store, ingest, rescore } = setup();
+    // Act
+    await ingestEvents(ingest, 'mailchimp', {
+      events: [
+        { ...event(1, 'email_open', 18), machine: false },
+        { ...event(2, 'email_open', 19), machine: true },
+        event(3, 'email_reply', 19),
+      ],
+    });
+    const result = await rescoreLead(LEAD, rescore);
+    // Assess
+    expect(result).toMatchObject({ outcome: 'rescored' });
+    const open = await ledgerLine(store, 'email-open');
+    const reply = await ledgerLine(store, 'email-reply');
+    expect(open).toMatchObject({
+      fired: true,
+      evidence: { source: 'event', at: '2026-03-18T09:00:00.000Z' },
+    });
+    expect(open?.evidence?.quote).toBe('email_open via mailchimp');
+    expect(reply).toMatchObject({
+      fired: true,
+      evidence: { source: 'event', quote: 'email_reply via mailchimp' },
+    });
+    expect(reply!.awarded).toBeGreaterThan(open!.awarded);
+  });
+
+  it('an unsubscribe lowers engagement with its evidence and puts the address on the suppression list', async () => {
+    // Prepare
+    const { store, ingest, rescore, score } = setup();
+    const suppressed: string[] = [];
+    const deps = { ...ingest, suppress: async (email: string) => void suppressed.push(email) };
+    const address = (await store.get(LEAD))!.lead.person.email!;
+    // Act
+    const known = await ingestEvents(deps, 'mail', { events: [event(1, 'unsubscribe', 19)] });
+    const stranger = await ingestEvents(deps, 'mail', {
+      events: [
+        { id: 'u-2', type: 'unsubscribe', occurredAt: '2026-03-19T09:00:00Z', email: 'nobody@example.org' },
+      ],
+    });
+    await rescoreLead(LEAD, rescore);
+    // Assess
+    expect(known).toMatchObject({ accepted: 1 });
+    expect(stranger).toMatchObject({ accepted: 0 });
+    expect(suppressed).toEqual([address, 'nobody@example.org']);
+    const line = await ledgerLine(store, 'unsubscribed');
+    expect(line).toMatchObject({ fired: true, awarded: -30, evidence: { source: 'event' } });
+    expect((await store.get(LEAD))?.score?.engagement).toBeLessThan(score.engagement);
+  });
+
+  it('an unsubscribe does not count as activity against the inactivity rules', async () => {
+    // Prepare: qualified on 2 March, nothing since; scored on 20 May (inactive for more than 30 days)
+    const { store, ingest } = setup();
+    const later = { store, rules: () => rules, now: () => new Date('2026-05-20T10:00:00.000Z') };
+    // Act
+    await ingestEvents(ingest, 'mail', { events: [event(1, 'unsubscribe', 19)] });
+    await rescoreLead(LEAD, later);
+    // Assess
+    expect(await ledgerLine(store, 'inactive-30-days')).toMatchObject({ fired: true });
+  });
+});
+
+describe('events that arrive before their lead', () => {
+  const SECRET = 'unit-test-privacy-secret-0123456789abcdef';
+  const ADDRESS = 'Pieter@BakkerLogistiek.nl';
+  /** A store without the lead yet; `arrive` stores the qualified lead of the address. */
+  const parkingSetup = () => {
+    const base = setup();
+    const lead = base.store.records.get(LEAD)!;
+    base.store.records.delete(LEAD);
+    const rescoreQueue = new RecordingQueue();
+    const ingest = { ...base.ingest, rescoreQueue, parking: { secret: SECRET, days: 30 } };
+    const parking = { store: base.store, rescoreQueue, secret: SECRET, now: () => NOW };
+    const arrive = () => {
+      base.store.seed(lead);
+      return lead;
+    };
+    return { ...base, rescoreQueue, ingest, parking, arrive };
+  };
+  const byAddress = (n: number, type: EventType, email = ADDRESS) => {
+    const { leadId: _leadId, ...rest } = event(n, type);
+    return { ...rest, email };
+  };
+
+  it('parks them under a salted hash of the address and attaches them once when the lead arrives, then re-scores', async () => {
+    // Prepare
+    const { store, ingest, parking, arrive, rescore, rescoreQueue } = parkingSetup();
+    // Act
+    const first = await ingestEvents(ingest, 'site', {
+      events: [byAddress(1, 'pricing_page'), byAddress(2, 'webinar')],
+    });
+    const replayed = await ingestEvents(ingest, 'site', { events: [byAddress(1, 'pricing_page')] });
+    const record = arrive();
+    const attached = await attachParkedEvents(parking, record);
+    const again = await attachParkedEvents(parking, record);
+    const result = await rescoreLead(LEAD, rescore);
+    // Assess
+    expect(first).toMatchObject({ parked: 2, unknown: 0, accepted: 0 });
+    expect(replayed).toMatchObject({ parked: 0, duplicates: 1 });
+    const keys = [...store.parked.keys()];
+    expect(keys).toEqual([addressKey(SECRET, ADDRESS)]);
+    expect(keys[0]).not.toContain('pieter');
+    expect(keys[0]).toBe(addressKey(SECRET, 'pieter@bakkerlogistiek.nl'));
+    expect([attached, again]).toEqual([2, 0]);
+    expect((await store.listEvents(LEAD)).map((e) => e.id).sort()).toEqual(['evt-1', 'evt-2']);
+    expect(await store.parkedEvents(keys[0]!, NOW)).toEqual([]);
+    expect(rescoreQueue.delivered).toEqual([{ message: { leadId: LEAD }, delaySeconds: 5 }]);
+    expect(result).toMatchObject({ outcome: 'rescored', version: 2 });
+    expect((await store.get(LEAD))?.score?.ledger.find((l) => l.ruleId === 'webinar')?.fired).toBe(true);
+  });
+
+  it('gives an event by address to the lead of that address when it exists', async () => {
+    // Prepare
+    const { store, ingest, arrive } = parkingSetup();
+    arrive();
+    // Act
+    const answer = await ingestEvents(ingest, 'site', {
+      events: [byAddress(3, 'download', ADDRESS.toLowerCase())],
+    });
+    // Assess
+    expect(answer).toMatchObject({ accepted: 1, parked: 0, rescoring: 1 });
+    expect((await store.listEvents(LEAD)).map((e) => e.id)).toEqual(['evt-3']);
+  });
+
+  it('attaches nothing after the parking window, and nothing to a person who objected to profiling', async () => {
+    // Prepare
+    const { store, ingest, parking, arrive, rescoreQueue } = parkingSetup();
+    await ingestEvents(ingest, 'site', { events: [byAddress(4, 'download')] });
+    const record = arrive();
+    // Act
+    const late = await attachParkedEvents(
+      { ...parking, now: () => new Date(NOW.getTime() + 31 * 86_400_000) },
+      record,
+    );
+    const objected = await attachParkedEvents(parking, {
+      ...record,
+      unscored: { reason: 'profiling_objection', at: NOW.toISOString() },
+    });
+    // Assess
+    expect([late, objected]).toEqual([0, 0]);
+    expect(await store.listEvents(LEAD)).toEqual([]);
+    expect(rescoreQueue.delivered).toEqual([]);
+  });
+
+  it('counts an event by address as unknown when parking is not configured', async () => {
+    // Prepare
+    const { ingest, store } = parkingSetup();
+    const { parking: _off, ...withoutParking } = ingest;
+    // Act
+    const answer = await ingestEvents(withoutParking, 'site', { events: [byAddress(5, 'download')] });
+    // Assess
+    expect(answer).toMatchObject({ unknown: 1, parked: 0 });
+    expect(store.parked.size).toBe(0);
+  });
+});
+
 describe('replays', () => {
   it('the same events in any order, any number of times, give the same final score and unique causes', async () => {
-    const types: EventType[] = ['page_view', 'pricing_page', 'download', 'webinar', 'email_click', 'form'];
+    const types: EventType[] = [
+      'page_view',
+      'pricing_page',
+      'download',
+      'webinar',
+      'email_click',
+      'form',
+      'email_open',
+      'email_reply',
+      'unsubscribe',
+    ];
     await fc.assert(
       fc.asyncProperty(
         fc.uniqueArray(fc.record({ n: fc.integer({ min: 0, max: 40 }), t: fc.constantFrom(...types) }), {

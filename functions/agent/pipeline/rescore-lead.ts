@@ -16,6 +16,8 @@ import { carriedDisposition } from '../judge/disposition';
 import type { LeadRecord, ScoreVersion } from '../lead-record';
 import { decideLead } from '../lifecycle';
 import { type CrmNotifier, type LeadQueue, MailerError, type RescoreStore } from '../ports';
+import { saltedEmailHash } from '../privacy/links';
+import { emailSha256 } from '../privacy/rights';
 import type { Score } from '../qualification';
 import { type CompiledRules, scoreEnrichedLead } from '../score';
 import { type AlertDeps, alertFor, deliverAlert } from './alert-owner';
@@ -48,6 +50,17 @@ export interface IngestDeps {
   readonly rescoreQueue: LeadQueue;
   readonly now: () => Date;
   readonly debounceSeconds?: number;
+  /**
+   * Puts an address on the suppression list (no outreach ever again): an `unsubscribe` event stops every email
+   * to its address, whether or not we hold a lead for it yet.
+   */
+  readonly suppress?: (email: string) => Promise<void>;
+  /**
+   * Events given by `email` for which no lead exists yet are parked under the address's salted hash (`secret`:
+   * the privacy secret) for `days`, and attached when a lead with that address arrives. Absent: such events are
+   * counted as unknown and dropped.
+   */
+  readonly parking?: { readonly secret: string; readonly days: number };
 }
 
 export interface IngestResult {
@@ -57,6 +70,8 @@ export interface IngestResult {
   readonly duplicates: number;
   /** Events for a lead we do not have: not an error, nothing kept. */
   readonly unknown: number;
+  /** Events given by an address without a lead yet, kept until its lead arrives (within the parking window). */
+  readonly parked: number;
   /** Leads a re-score was queued for. */
   readonly rescoring: number;
 }
@@ -143,23 +158,37 @@ export const ingestEvents = async (
   let accepted = 0;
   let duplicates = 0;
   let unknown = 0;
+  let parked = 0;
   const touched = new Set<string>();
+  const parkedAddresses = new Set<string>();
   // Each lead is read once per batch, however many of its events the batch carries.
-  const exists = new Map<string, Promise<boolean>>();
-  const known = (leadId: string) => {
-    let p = exists.get(leadId);
+  const records = new Map<string, Promise<LeadRecord | undefined>>();
+  const recordOf = (leadId: string) => {
+    let p = records.get(leadId);
     if (!p) {
-      p = deps.store.get(leadId).then((r) => r !== undefined);
-      exists.set(leadId, p);
+      p = deps.store.get(leadId);
+      records.set(leadId, p);
+    }
+    return p;
+  };
+  // An address is looked up once per batch (the byEmail index): its newest lead takes its events.
+  const byAddress = new Map<string, Promise<string | undefined>>();
+  const leadOfAddress = (email: string) => {
+    const hash = emailSha256(email);
+    let p = byAddress.get(hash);
+    if (!p) {
+      p = deps.store.leadIdsByEmail(hash).then((ids) => ids.at(-1));
+      byAddress.set(hash, p);
     }
     return p;
   };
   const keep = async (e: IncomingEvent) => {
-    // Only events naming their lead by id are applied here; an address alone finds no lead (yet).
-    const leadId = e.leadId;
-    if (!leadId || !(await known(leadId))) {
-      unknown++;
-      return;
+    const leadId = e.leadId ?? (e.email && deps.parking ? await leadOfAddress(e.email) : undefined);
+    const record = leadId ? await recordOf(leadId) : undefined;
+    if (e.type === 'unsubscribe' && deps.suppress) {
+      // Before the event is kept, so a crash in between leaves no unsubscribe without its suppression.
+      const email = e.email ?? record?.lead.person.email;
+      if (email) await deps.suppress(email);
     }
     const page = e.type === 'page_view' ? pageOf(e.url) : undefined;
     const event: LeadEvent = {
@@ -171,12 +200,32 @@ export const ingestEvents = async (
       ...(e.machine !== undefined ? { machine: e.machine } : {}),
       receivedAt: now.toISOString(),
     };
+    if (!leadId || !record) {
+      if (e.email && deps.parking) {
+        const key = addressKey(deps.parking.secret, e.email);
+        const until = new Date(now.getTime() + deps.parking.days * DAY_MS);
+        if (await deps.store.parkEvent(key, event, until)) parked++;
+        else duplicates++;
+        parkedAddresses.add(e.email);
+        return;
+      }
+      unknown++;
+      return;
+    }
     if (await deps.store.addEvent(leadId, event)) {
       accepted++;
       touched.add(leadId);
     } else duplicates++;
   };
   await inParallel(parsed.data.events, INGEST_CONCURRENCY, keep);
+  // A lead of a parked address may have arrived (and been qualified) while this batch was parking: attach now,
+  // as its qualification looked before the events were parked.
+  await inParallel([...parkedAddresses], INGEST_CONCURRENCY, async (email) => {
+    const leadId = (await deps.store.leadIdsByEmail(emailSha256(email))).at(-1);
+    const record = leadId ? await deps.store.get(leadId) : undefined;
+    if (record?.score && deps.parking)
+      await attachParkedEvents({ ...deps, secret: deps.parking.secret }, record);
+  });
   let rescoring = 0;
   await inParallel([...touched], INGEST_CONCURRENCY, async (leadId) => {
     if (!(await deps.store.requestRescore(leadId, now, STALE_MARK_SECONDS))) return;
@@ -186,7 +235,48 @@ export const ingestEvents = async (
     );
     rescoring++;
   });
-  return { accepted, duplicates, unknown, rescoring };
+  return { accepted, duplicates, unknown, parked, rescoring };
+};
+
+const DAY_MS = 86_400_000;
+
+/** The key parked events of an address live under: the address's salted hash (as the suppression list's). */
+export const addressKey = (secret: string, email: string): string => saltedEmailHash(secret, email);
+
+export interface ParkingDeps {
+  readonly store: RescoreStore;
+  readonly rescoreQueue: LeadQueue;
+  /** The privacy secret (salts the address key). */
+  readonly secret: string;
+  readonly now: () => Date;
+  readonly debounceSeconds?: number;
+}
+
+/**
+ * After qualification: the events parked for the lead's address (sent before the lead existed) are attached to
+ * it once (a redelivery or a replayed lead attaches nothing twice: the event ids are kept once per lead) and a
+ * debounced re-score follows. One query when nothing is parked. A person who objected to profiling is not
+ * re-scored, so nothing is attached (the parked events expire).
+ */
+export const attachParkedEvents = async (deps: ParkingDeps, record: LeadRecord): Promise<number> => {
+  const email = record.lead.person.email;
+  if (!email || record.unscored) return 0;
+  const key = addressKey(deps.secret, email);
+  const now = deps.now();
+  const events = await deps.store.parkedEvents(key, now);
+  if (events.length === 0) return 0;
+  let attached = 0;
+  for (const e of events) if (await deps.store.addEvent(record.leadId, e)) attached++;
+  await deps.store.unparkEvents(
+    key,
+    events.map((e) => e.id),
+  );
+  if (await deps.store.requestRescore(record.leadId, now, STALE_MARK_SECONDS))
+    await deps.rescoreQueue.send(
+      { leadId: record.leadId },
+      { delaySeconds: deps.debounceSeconds ?? RESCORE_DEBOUNCE_SECONDS },
+    );
+  return attached;
 };
 
 const round = (n: number) => Math.round(n * 100) / 100;

@@ -92,6 +92,8 @@ export interface PersonalDataExport {
   readonly summary: { readonly nl: string; readonly en: string };
   readonly suppressed: { readonly reason: string; readonly at: string; readonly noProfiling: boolean } | null;
   readonly leads: readonly LeadExport[];
+  /** Events received for the address before any lead of it existed (kept for the parking window), as stored. */
+  readonly parkedEvents: readonly Record<string, unknown>[];
 }
 
 const summaryOf = (leads: readonly LeadRecord[], suppressed: boolean, policy: PrivacyPolicy) => {
@@ -160,12 +162,17 @@ export const exportPersonalData = async (
       items: [...items].sort((a, b) => (a.sk === 'LEAD' ? -1 : b.sk === 'LEAD' ? 1 : 0)),
     });
   }
-  const suppression = await deps.store.suppression(saltedEmailHash(deps.secret, email));
+  const salted = saltedEmailHash(deps.secret, email);
+  const [suppression, parkedEvents] = await Promise.all([
+    deps.store.suppression(salted),
+    deps.store.parkedItems(salted),
+  ]);
   return {
     generatedAt: at,
     controller: deps.policy.controller,
     summary: summaryOf(records, !!suppression, deps.policy),
     suppressed: suppression ?? null,
     leads,
+    parkedEvents,
   };
 };

@@ -6,7 +6,8 @@
  *   collect   every lead of the address (the `byEmail` index) and the keys of everything stored about each:
  *             its partition (lead, events, outcomes, score history, whatever a feature keeps there), CRM
  *             links and references, the exactly-once guard, the send-limit claim, the enrichment cache of
- *             its own company domains — and the CRM contacts it became;
+ *             its own company domains, the events parked under its salted hash before a lead existed — and
+ *             the CRM contacts it became;
  *   suppress  the salted hash goes on the suppression list (never mailed, never scored again);
  *   crm       what the sync created about each lead in the CRM is deleted — the deal / Pipedrive lead (its title
  *             may be the person's name), the score note, the owner's task (its subject names the person) and
@@ -265,6 +266,10 @@ export const runErasure = async (deps: ErasureDeps, start: ErasureJob): Promise<
         contacts.push(...found.crmContacts);
         if (job.scope !== 'lead') records.push(...found.crmRecords);
       }
+      // Events parked under the address's salted hash (the job id) before any lead of it arrived.
+      if (job.scope !== 'lead' && !job.jobId.startsWith('lead:'))
+        for (const item of await deps.store.parkedItems(job.jobId))
+          keys.push({ pk: String(item.pk), sk: String(item.sk) });
       const unique = [...new Map(keys.map((k) => [`${k.pk}\u0000${k.sk}`, k])).values()];
       const crmContacts = [...new Map(contacts.map((c) => [`${c.crm}:${c.contactId}`, c])).values()];
       const crmRecords = [...new Map(records.map((r) => [recordKey(r), r])).values()];

@@ -273,7 +273,7 @@ describe('scoreLead on the shipped rules', () => {
     expect(score.bant).toEqual({ budget: true, authority: true, need: true, timing: true });
     expect(score.dataConfidence).toBe(0.8);
     expect(score.scoredAt).toBe(NOW.toISOString());
-    expect(score.rulesVersion).toMatch(/^2025\.2\+[0-9a-f]{8}$/);
+    expect(score.rulesVersion).toMatch(/^2025\.3\+[0-9a-f]{8}$/);
     const fired = score.ledger.filter((e) => e.fired).map((e) => e.ruleId);
     expect(fired).toEqual(
       expect.arrayContaining([

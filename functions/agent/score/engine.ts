@@ -258,7 +258,13 @@ function evidenceFor(r: CompiledRule, evidence: FactEvidence): LedgerEntry['evid
   for (const name of r.facts) {
     if (isCustomFactRef(name)) continue;
     const found = evidence[name];
-    if (found) return found.quote ? { source: found.source, quote: found.quote } : { source: found.source };
+    if (found)
+      return {
+        source: found.source,
+        ...(found.quote ? { quote: found.quote } : {}),
+        ...(found.at ? { at: found.at } : {}),
+        ...(found.url ? { url: found.url } : {}),
+      };
   }
   return undefined;
 }

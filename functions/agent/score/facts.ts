@@ -12,7 +12,7 @@ import { inBusinessHours } from '../business-time';
 import type { Enrichment, Industry } from '../enrichment';
 import { type Evidence, INDUSTRY_KEYWORDS, type LeadReading, readLead } from '../judge/read-lead';
 import type { Signal } from '../judge/signals';
-import type { FormType, Language, Lead } from '../lead';
+import type { Activity, FormType, Language, Lead } from '../lead';
 import { type CustomFactDeclarations, type CustomFactValues, customFactsFromLead } from './custom-facts';
 
 /** A fact's kind as the rules speak of it, whether it can be null, and (as a type only) its TypeScript type. */
@@ -89,6 +89,15 @@ export const FACT_KINDS = {
   webinarAgeDays: nullable(num()),
   emailClick: bool(),
   emailClickAgeDays: nullable(num()),
+  /** A person opened our email (a machine open — privacy proxy, scanner — never counts). */
+  emailOpen: bool(),
+  emailOpenAgeDays: nullable(num()),
+  /** The prospect replied to our email. */
+  emailReply: bool(),
+  emailReplyAgeDays: nullable(num()),
+  /** The prospect unsubscribed from our emails: outreach stops (the address is suppressed). */
+  unsubscribed: bool(),
+  unsubscribedAgeDays: nullable(num()),
   pageViews: num(),
   pageViewAgeDays: nullable(num()),
   /** Age of the newest own-channel activity of any kind; the submission counts, so never null. */
@@ -366,6 +375,19 @@ function evidenceOf(lead: Lead, enrichment: Enrichment, facts: Facts, reading: L
   put(['buyingStage'], from.stage);
   put(['teamSize'], from.teamSize);
   put(['requestedAction', 'handRaise'], from.action);
+  // Email engagement: the newest event of each kind, with its source and date.
+  const newest = (type: Activity['type']) =>
+    lead.activities
+      .filter((a) => a.type === type)
+      .reduce<Activity | undefined>((acc, a) => (!acc || a.at > acc.at ? a : acc), undefined);
+  for (const [type, names] of [
+    ['email_open', ['emailOpen', 'emailOpenAgeDays']],
+    ['email_reply', ['emailReply', 'emailReplyAgeDays']],
+    ['unsubscribe', ['unsubscribed', 'unsubscribedAgeDays']],
+  ] as const) {
+    const a = newest(type);
+    if (a) put([...names], { source: 'event', quote: `${type}${a.detail ? ` ${a.detail}` : ''}`, at: a.at });
+  }
   const askedDemo = from['action:demo'] ?? from['action:trial'];
   if (askedDemo?.source === 'message' && !['demo_request', 'trial'].includes(lead.formType))
     put(['demoRequest'], askedDemo);
@@ -456,6 +478,12 @@ function deriveBuiltinFacts(
   let click: number | null = null;
   let pageView: number | null = null;
   let pageViews = 0;
+  let open: number | null = null;
+  let reply: number | null = null;
+  let unsubscribe: number | null = null;
+  let hasOpen = false;
+  let hasReply = false;
+  let hasUnsubscribe = false;
   let last: number = submittedAgeDays;
   let hasDemo = lead.formType === 'demo_request' || lead.formType === 'trial';
   let hasPricing = lead.formType === 'pricing';
@@ -473,7 +501,8 @@ function deriveBuiltinFacts(
   if (hasDownload) download = submittedAgeDays;
   for (const a of lead.activities) {
     const age = ageDays(a.at, nowMs);
-    if (age !== null && age < last) last = age;
+    // Unsubscribing is no sign of life: it never resets the inactivity clock.
+    if (age !== null && age < last && a.type !== 'unsubscribe') last = age;
     switch (a.type) {
       case 'demo_request':
         hasDemo = true;
@@ -498,6 +527,18 @@ function deriveBuiltinFacts(
       case 'page_view':
         pageViews++;
         pageView = minAge(pageView, age);
+        break;
+      case 'email_open':
+        hasOpen = true;
+        open = minAge(open, age);
+        break;
+      case 'email_reply':
+        hasReply = true;
+        reply = minAge(reply, age);
+        break;
+      case 'unsubscribe':
+        hasUnsubscribe = true;
+        unsubscribe = minAge(unsubscribe, age);
         break;
       default:
         break;
@@ -564,6 +605,12 @@ function deriveBuiltinFacts(
     webinarAgeDays: webinar,
     emailClick: hasClick,
     emailClickAgeDays: click,
+    emailOpen: hasOpen,
+    emailOpenAgeDays: open,
+    emailReply: hasReply,
+    emailReplyAgeDays: reply,
+    unsubscribed: hasUnsubscribe,
+    unsubscribedAgeDays: unsubscribe,
     pageViews,
     pageViewAgeDays: pageView,
     lastActivityAgeDays: last,

@@ -29,6 +29,7 @@ import {
   saveDraftCommand,
 } from '../lifecycle';
 import type * as ports from '../ports';
+import { emailSha256 } from '../privacy/rights';
 import type { Draft, Route } from '../qualification';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -58,6 +59,8 @@ export class InMemoryLeadStore
   readonly versions = new Map<string, ScoreVersion[]>();
   /** Lead id → when a re-score was requested (the debounce mark). */
   readonly rescoreMarks = new Map<string, string>();
+  /** Parked events by address key → event id → event and its expiry. */
+  readonly parked = new Map<string, Map<string, { event: LeadEvent; expiresAt: Date }>>();
   readonly records = new Map<string, Stored>();
   /** Open leads per `<team>#<rep>` (the rotation's load items). */
   readonly loads = new Map<string, number>();
@@ -203,6 +206,31 @@ export class InMemoryLeadStore
   }
 
   /* --------------------------------------------------------------------------- events and re-scores */
+
+  async leadIdsByEmail(hash: string): Promise<string[]> {
+    return [...this.records.values()]
+      .filter((r) => r.lead.person.email && emailSha256(r.lead.person.email) === hash)
+      .sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : 0))
+      .map((r) => r.leadId);
+  }
+
+  async parkEvent(addressKey: string, event: LeadEvent, expiresAt: Date): Promise<boolean> {
+    const events = this.parked.get(addressKey) ?? new Map();
+    this.parked.set(addressKey, events);
+    if (events.has(event.id)) return false;
+    events.set(event.id, { event: structuredClone(event), expiresAt });
+    return true;
+  }
+
+  async parkedEvents(addressKey: string, now: Date): Promise<LeadEvent[]> {
+    return [...(this.parked.get(addressKey)?.values() ?? [])]
+      .filter((p) => p.expiresAt.getTime() > now.getTime())
+      .map((p) => structuredClone(p.event));
+  }
+
+  async unparkEvents(addressKey: string, eventIds: readonly string[]): Promise<void> {
+    for (const id of eventIds) this.parked.get(addressKey)?.delete(id);
+  }
 
   async addEvent(leadId: string, event: LeadEvent): Promise<boolean> {
     const events = this.events.get(leadId) ?? new Map<string, LeadEvent>();
