@@ -87,4 +87,50 @@ describe('enrichment cache on DynamoDB', () => {
     expect(fresh).toEqual({ answer: 42 });
     expect(expired).toBeUndefined();
   });
+
+  it('reads the lookups (and writes the entries) of one turn together, each answered with its own entry', async () => {
+    // Prepare
+    const now = new Date('2026-11-23T10:00:00Z');
+    const counted = DynamoDBDocumentClient.from(new DynamoDBClient({}), {
+      marshallOptions: { removeUndefinedValues: true },
+    });
+    const calls: string[] = [];
+    counted.middlewareStack.add(
+      (next, context) => (args) => {
+        calls.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCalls' },
+    );
+    const cache = dynamoEnrichmentCache(counted, table, () => now);
+    await cache.put(`batch:${run}:a`, { a: 1 }, 60);
+    await cache.put(`batch:${run}:b`, { b: 2 }, 60);
+    await cache.put(`batch:${run}:old`, { old: true }, -1);
+    const many = Array.from({ length: 130 }, (_, i) => `batch:${run}:many${i}`);
+    await Promise.all(many.filter((_, i) => i % 2 === 0).map((k) => cache.put(k, { k }, 60)));
+    const writes = [...calls];
+    calls.length = 0;
+
+    // Act
+    const [a, b, missing, old, again] = await Promise.all([
+      cache.get(`batch:${run}:a`),
+      cache.get(`batch:${run}:b`),
+      cache.get(`batch:${run}:missing`),
+      cache.get(`batch:${run}:old`),
+      cache.get(`batch:${run}:a`),
+    ]);
+    const oneTurn = [...calls];
+    calls.length = 0;
+    const manyValues = await Promise.all(many.map((k) => cache.get(k)));
+    const single = await cache.get(`batch:${run}:b`);
+
+    // Assess
+    // three entries one by one, then 65 of one turn in batches of 25
+    expect(writes).toEqual([...Array(3).fill('PutItemCommand'), ...Array(3).fill('BatchWriteItemCommand')]);
+    expect([a, b, missing, old, again]).toEqual([{ a: 1 }, { b: 2 }, undefined, undefined, { a: 1 }]);
+    expect(oneTurn).toEqual(['BatchGetItemCommand']);
+    expect(manyValues).toEqual(many.map((k, i) => (i % 2 === 0 ? { k } : undefined)));
+    expect(single).toEqual({ b: 2 });
+    expect(calls).toEqual(['BatchGetItemCommand', 'BatchGetItemCommand', 'GetItemCommand']);
+  });
 });

@@ -138,9 +138,19 @@ export class HandoffStore {
 /** The active policy for the draft step, re-read at most every `ttlMs` per container. */
 export const cachedActivePolicy = (store: HandoffStore, ttlMs = 30_000, clock = () => Date.now()) => {
   let cached: { policy: HandoffPolicy; at: number } | undefined;
-  return async (): Promise<HandoffPolicy> => {
-    if (!cached || clock() - cached.at > ttlMs)
-      cached = { policy: policyOf(await store.active()), at: clock() };
-    return cached.policy;
+  // One read at a time: concurrent drafts at a cold or expired cache share it (and the seeding of version 1).
+  let reading: Promise<HandoffPolicy> | undefined;
+  return (): Promise<HandoffPolicy> => {
+    if (cached && clock() - cached.at <= ttlMs) return Promise.resolve(cached.policy);
+    reading ??= store
+      .active()
+      .then((active) => {
+        cached = { policy: policyOf(active), at: clock() };
+        return cached.policy;
+      })
+      .finally(() => {
+        reading = undefined;
+      });
+    return reading;
   };
 };

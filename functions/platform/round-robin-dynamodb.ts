@@ -42,6 +42,7 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { StepTiming } from '../agent/lead-record';
 import type { Route, Tier } from '../agent/qualification';
 import type { RouteMatch } from '../agent/route/match';
 import { decideRoute } from '../agent/route/route';
@@ -63,6 +64,11 @@ export interface AssignInput {
   readonly tier: Tier;
   /** When the prospect submitted (SLA clock start). */
   readonly submittedAt: string;
+  /**
+   * The route step's timing, taken when the route is written and stored in that same write (no separate
+   * update of the lead for it).
+   */
+  readonly routeStep?: () => StepTiming;
 }
 
 export interface RoundRobinOptions {
@@ -214,12 +220,13 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
     route: Route,
     tier: Tier | undefined,
     taken?: { load: string; ticket: string },
+    step?: StepTiming,
   ) => {
     const routed = routedAttributes(leadId, route, tier);
     return {
       TableName: table,
       Key: leadKey(leadId),
-      UpdateExpression: `SET #route = :route, ownerPk = :opk, ownerSk = :osk, prioritySk = :psk, #status = :status${taken ? ', loadTaken = :taken, rotationTicket = :ticket' : ''}`,
+      UpdateExpression: `SET #route = :route, ownerPk = :opk, ownerSk = :osk, prioritySk = :psk, #status = :status${taken ? ', loadTaken = :taken, rotationTicket = :ticket' : ''}${step ? ', steps.#route = :step' : ''}`,
       ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#route)',
       ExpressionAttributeNames: { '#route': 'route', '#status': 'status' },
       ExpressionAttributeValues: {
@@ -229,6 +236,7 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
         ':osk': routed.ownerSk,
         ':psk': routed.prioritySk,
         ...(taken ? { ':taken': taken.load, ':ticket': taken.ticket } : {}),
+        ...(step ? { ':step': step } : {}),
       },
     };
   };
@@ -239,10 +247,11 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
     route: Route,
     tier: Tier | undefined,
     load?: { team: string; repId: string; cap: number | null; ticket: string },
+    step?: () => StepTiming,
   ): Promise<StoreOutcome> => {
     if (!load) {
       try {
-        await db.send(new UpdateCommand(leadUpdate(leadId, route, tier)));
+        await db.send(new UpdateCommand(leadUpdate(leadId, route, tier, undefined, step?.())));
         return 'stored';
       } catch (err) {
         if (isConditionFailed(err)) return 'already routed';
@@ -253,10 +262,13 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
     const transaction = new TransactWriteCommand({
       TransactItems: [
         {
-          Update: leadUpdate(leadId, route, tier, {
-            load: `${load.team}#${load.repId}`,
-            ticket: load.ticket,
-          }),
+          Update: leadUpdate(
+            leadId,
+            route,
+            tier,
+            { load: `${load.team}#${load.repId}`, ticket: load.ticket },
+            step?.(),
+          ),
         },
         {
           Update: {
@@ -297,7 +309,7 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
       submittedAt: input.submittedAt,
       now: clock(),
     });
-    const outcome = await storeRoute(input.leadId, route, input.tier);
+    const outcome = await storeRoute(input.leadId, route, input.tier, undefined, input.routeStep);
     return outcome === 'stored' ? route : existingRoute(input.leadId);
   };
 
@@ -328,6 +340,7 @@ export function createRoundRobin(options: RoundRobinOptions): RoundRobin {
         route,
         input.tier,
         load && set && ticket !== undefined ? { ...load, ticket: `${set.key}#${ticket}` } : undefined,
+        input.routeStep,
       );
       if (outcome === 'stored') return route;
       if (outcome === 'already routed') return existingRoute(input.leadId);

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
+import * as fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { classify, detectTechnologies, parsePattern, resolveVersion } from './tech-matcher';
+import { classify, detectTechnologies, parsePattern, requiredLiteral, resolveVersion } from './tech-matcher';
 
 const empty = {
   url: 'https://x.nl/',
@@ -52,5 +54,55 @@ describe('Wappalyzer pattern matcher', () => {
   it('finds nothing on a plain page', () => {
     // Prepare / Act / Assess
     expect(detectTechnologies({ ...empty, html: '<html><body><p>Hallo</p></body></html>' })).toEqual([]);
+  });
+
+  it('pre-checks a pattern by the text every match contains, and only by such text', () => {
+    // Prepare / Act / Assess
+    expect(requiredLiteral('js\\.hs-scripts\\.com')).toBe('js.hs-scripts.com');
+    expect(requiredLiteral('/wp-content/plugins/WooCommerce')).toBe('/wp-content/plugins/woocommerce');
+    expect(requiredLiteral('^WordPress(?: ([\\d.]+))?')).toBe('wordpress');
+    expect(requiredLiteral('colou?rfully')).toBe('rfully');
+    expect(requiredLiteral('(?:shop|store)ify\\.com')).toBe('ify.com');
+    expect(requiredLiteral('abc|defg')).toBeUndefined();
+    expect(requiredLiteral('x{100}yz')).toBeUndefined();
+    expect(requiredLiteral('\\x2fwp\\d+json')).toBe('json');
+    expect(requiredLiteral('ab[cd]ef')).toBeUndefined();
+    expect(requiredLiteral('caf\u00e9-bar')).toBe('-bar');
+  });
+
+  it('never skips a value a fingerprint pattern matches (every shipped pattern, generated matches)', () => {
+    // Prepare
+    const file = JSON.parse(readFileSync('data/tech-fingerprints.json', 'utf8')) as {
+      technologies: Record<string, Record<string, unknown>>;
+    };
+    const sources = new Set<string>();
+    const collect = (v: unknown): void => {
+      if (typeof v === 'string') sources.add(v);
+      else if (Array.isArray(v)) for (const x of v) collect(x);
+      else if (v && typeof v === 'object') for (const x of Object.values(v)) collect(x);
+    };
+    for (const t of Object.values(file.technologies))
+      for (const field of ['html', 'scriptSrc', 'scripts', 'url', 'meta', 'headers', 'cookies'])
+        collect(t[field]);
+    const checked = { patterns: 0, values: 0 };
+    // Act
+    for (const raw of sources) {
+      const p = parsePattern(raw);
+      if (!p?.literal) continue;
+      let values: string[];
+      try {
+        values = fc.sample(fc.stringMatching(new RegExp(p.regex.source)), { numRuns: 3, seed: 42 });
+      } catch {
+        continue; // a construct the generator does not support (look-behind, back-reference)
+      }
+      checked.patterns++;
+      for (const value of values) {
+        if (!p.regex.test(value)) continue;
+        checked.values++;
+        // Assess
+        expect(value.toLowerCase(), raw).toContain(p.literal);
+      }
+    }
+    expect(checked.patterns).toBeGreaterThan(1000);
   });
 });

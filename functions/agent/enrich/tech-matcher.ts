@@ -32,6 +32,11 @@ interface Pattern {
   regex: RegExp;
   confidence: number;
   version?: string;
+  /**
+   * Lower-case text every match contains (from `requiredLiteral`): a value without it cannot match, so the
+   * regex is not run on it. Absent when the pattern has no such text of 3+ characters.
+   */
+  literal?: string;
 }
 
 interface RawTech {
@@ -82,10 +87,103 @@ export function parsePattern(raw: string): Pattern | null {
   }
   try {
     // Wappalyzer escapes `/` in its JSON; JS RegExp accepts `\/` too.
-    return { regex: new RegExp(source, 'i'), confidence, ...(version !== undefined && { version }) };
+    const regex = new RegExp(source, 'i');
+    const literal = requiredLiteral(source);
+    return {
+      regex,
+      confidence,
+      ...(version !== undefined && { version }),
+      ...(literal !== undefined && { literal }),
+    };
   } catch {
     return null;
   }
+}
+
+/** Characters of a literal run: ASCII letters and digits and punctuation without a meaning in a regex. */
+const PLAIN = /[A-Za-z0-9 !"#%&',\-/:;<=>@_`~]/;
+/** Escaped characters that stand for themselves (`\.`, `\/`, …); an escaped letter or digit is a class. */
+const ESCAPED_SELF = /[^A-Za-z0-9]/;
+
+/**
+ * The longest text (lower case, 3+ ASCII characters) that every match of the case-insensitive regex `source`
+ * contains, or undefined. Conservative: only literal runs at the top level of a pattern without a top-level
+ * `|`; a group, class, anchor, wildcard or escape class ends a run, and a quantified character is not part of
+ * one. ASCII text matched case-insensitively is found in the lower-cased value (only ASCII letters fold to
+ * ASCII letters without the `u` flag).
+ */
+export function requiredLiteral(source: string): string | undefined {
+  const runs: string[] = [];
+  let run = '';
+  const end = () => {
+    if (run.length >= 3) runs.push(run);
+    run = '';
+  };
+  /** Index after the group or class that starts at `i`. */
+  const skipBracketed = (i: number): number => {
+    let depth = 0;
+    let inClass = false;
+    for (let j = i; j < source.length; j++) {
+      const c = source[j];
+      if (c === '\\') {
+        j++;
+        continue;
+      }
+      if (inClass) {
+        if (c === ']') {
+          inClass = false;
+          if (depth === 0) return j + 1;
+        }
+        continue;
+      }
+      if (c === '[') inClass = true;
+      else if (c === '(') depth++;
+      else if (c === ')') {
+        depth--;
+        if (depth === 0) return j + 1;
+      }
+    }
+    return source.length;
+  };
+  for (let i = 0; i < source.length; ) {
+    const c = source[i]!;
+    if (c === '|') return undefined; // a top-level alternative: no text is required
+    if (c === '(' || c === '[') {
+      end();
+      i = skipBracketed(i);
+      continue;
+    }
+    if (c === '?' || c === '*' || c === '+' || c === '{') {
+      // The atom before it may repeat or be absent: it is not part of the run.
+      run = run.slice(0, -1);
+      end();
+      const bound = c === '{' ? /^\{\d*(,\d*)?\}/.exec(source.slice(i)) : null;
+      i += bound ? bound[0].length : 1;
+      continue;
+    }
+    if (c === '\\') {
+      const next = source[i + 1] ?? '';
+      if (next && ESCAPED_SELF.test(next) && next.charCodeAt(0) < 128) {
+        run += next.toLowerCase();
+        i += 2;
+        continue;
+      }
+      // A class (`\d`), a boundary, a back-reference or a code (`\x2f`, `\u00e9`, `\cJ`): the run ends, and
+      // what the escape spells is skipped.
+      end();
+      const spelled =
+        /^\\(x[0-9A-Fa-f]{2}|u\{[0-9A-Fa-f]+\}|u[0-9A-Fa-f]{4}|c[A-Za-z]|k<[^>]*>|[pP]\{[^}]*\}|\d+|.)/.exec(
+          source.slice(i),
+        );
+      i += spelled ? spelled[0].length : 2;
+      continue;
+    }
+    if (PLAIN.test(c)) run += c.toLowerCase();
+    else end(); // `.`, `^`, `$`, `}`, `)`, non-ASCII, …
+    i++;
+  }
+  end();
+  return runs.sort((a, b) => b.length - a.length)[0];
 }
 
 /** Resolve a Wappalyzer version template (`\1`, `\1?a:b`) against a match. */
@@ -126,6 +224,12 @@ function fingerprints(): FingerprintFile {
 }
 
 let compiled: CompiledTech[] | undefined;
+let compiledByName: Map<string, CompiledTech> | undefined;
+
+function byNameOf(): Map<string, CompiledTech> {
+  compiledByName ??= new Map(compileAll().map((t) => [t.name, t]));
+  return compiledByName;
+}
 
 function compileAll(): CompiledTech[] {
   if (compiled) return compiled;
@@ -156,8 +260,19 @@ export function detectTechnologies(page: TechPage): DetectedTechnology[] {
   const scripts = page.scripts.map((s) => s.slice(0, 64 * 1024)).slice(0, 50);
   const scriptSrc = page.scriptSrc.slice(0, 200);
   const found = new Map<string, { confidence: number; version?: string }>();
+  /** Each value lower-cased once, for the patterns' literal pre-check. */
+  const lower = new Map<string, string>();
+  const lowered = (value: string) => {
+    let l = lower.get(value);
+    if (l === undefined) {
+      l = value.toLowerCase();
+      lower.set(value, l);
+    }
+    return l;
+  };
 
   const hit = (name: string, p: Pattern, value: string) => {
+    if (p.literal !== undefined && !lowered(value).includes(p.literal)) return;
     const m = p.regex.exec(value);
     if (!m) return;
     const prev = found.get(name) ?? { confidence: 0 };
@@ -186,7 +301,7 @@ export function detectTechnologies(page: TechPage): DetectedTechnology[] {
     }
   }
 
-  const byName = new Map(compileAll().map((t) => [t.name, t]));
+  const byName = byNameOf();
   // implies: add implied technologies we know (transitively, bounded).
   for (let round = 0; round < 3; round++) {
     for (const name of [...found.keys()]) {

@@ -153,4 +153,20 @@ describe('versioned ops configuration', () => {
     expect(fresh.rulesVersion).toMatch(/@v2\+[0-9a-f]{8}$/);
     expect((await source.publishedRouting()).version).toMatch(/@v1\+.*@v1$/);
   });
+
+  it('a batch of leads at a cold cache reads and seeds the published config once', async () => {
+    // Prepare
+    const { store, versions } = setup();
+    const source = cachedPublishedConfig(versions, 30_000, () => 0);
+    // Act
+    const rules = await Promise.all(Array.from({ length: 20 }, () => source.publishedRules()));
+    const routing = await Promise.all(Array.from({ length: 20 }, () => source.publishedRouting()));
+    // Assess
+    expect(new Set(rules).size).toBe(1);
+    expect(new Set(routing).size).toBe(1);
+    expect(rules[0]?.rulesVersion).toMatch(/@v1\+/);
+    // rules, routing and team: one pointer read each (the seeding reads no pointer again)
+    expect(store.pointerReads).toBe(3);
+    expect((await versions.state('rules')).versions).toHaveLength(1);
+  });
 });

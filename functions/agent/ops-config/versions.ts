@@ -273,26 +273,42 @@ export const cachedPublishedConfig = (
   type Entry<T> = { value: T; key: string; at: number };
   let rules: Entry<CompiledRules> | undefined;
   let routing: Entry<RoutingSetup> | undefined;
+  // One read at a time: a batch of leads arriving at a cold or expired cache shares it (and the seeding of
+  // version 1) instead of each reading and seeding on its own.
+  let readingRules: Promise<CompiledRules> | undefined;
+  let readingRouting: Promise<RoutingSetup> | undefined;
+  const readRules = async () => {
+    const v = await versions.published('rules');
+    const key = String(v.version);
+    rules =
+      rules?.key === key
+        ? { ...rules, at: clock() }
+        : { value: compileRulesVersion(v.yaml, v.version), key, at: clock() };
+    return rules.value;
+  };
+  const readRouting = async () => {
+    const [r, t] = await Promise.all([versions.published('routing'), versions.published('team')]);
+    const key = `${r.version}+${t.version}`;
+    routing =
+      routing?.key === key
+        ? { ...routing, at: clock() }
+        : { value: routingOfVersions(r, t), key, at: clock() };
+    return routing.value;
+  };
   return {
-    async publishedRules() {
-      if (rules && clock() - rules.at <= ttlMs) return rules.value;
-      const v = await versions.published('rules');
-      const key = String(v.version);
-      rules =
-        rules?.key === key
-          ? { ...rules, at: clock() }
-          : { value: compileRulesVersion(v.yaml, v.version), key, at: clock() };
-      return rules.value;
+    publishedRules() {
+      if (rules && clock() - rules.at <= ttlMs) return Promise.resolve(rules.value);
+      readingRules ??= readRules().finally(() => {
+        readingRules = undefined;
+      });
+      return readingRules;
     },
-    async publishedRouting() {
-      if (routing && clock() - routing.at <= ttlMs) return routing.value;
-      const [r, t] = await Promise.all([versions.published('routing'), versions.published('team')]);
-      const key = `${r.version}+${t.version}`;
-      routing =
-        routing?.key === key
-          ? { ...routing, at: clock() }
-          : { value: routingOfVersions(r, t), key, at: clock() };
-      return routing.value;
+    publishedRouting() {
+      if (routing && clock() - routing.at <= ttlMs) return Promise.resolve(routing.value);
+      readingRouting ??= readRouting().finally(() => {
+        readingRouting = undefined;
+      });
+      return readingRouting;
     },
   };
 };

@@ -22,12 +22,16 @@ export interface QualifyDeps {
   /** Where non-sales submissions go and the competitor domains (config/dispositions.yaml). */
   readonly dispositions?: DispositionsFile;
   readonly routing: RoutingSetup;
-  /** Stores the route on the lead atomically with any rotation step; returns the stored route. */
+  /**
+   * Stores the route on the lead atomically with any rotation step, and the route step's timing (taken at the
+   * write) in the same write; returns the stored route.
+   */
   readonly assign: (input: {
     leadId: string;
     match: RouteMatch;
     tier: Tier;
     submittedAt: string;
+    routeStep: () => StepTiming;
   }) => Promise<Route>;
   readonly draftQueue: LeadQueue;
   /** The CRM sync's trigger (absent: no CRM); told once the lead is routed, after the hand-over. */
@@ -119,8 +123,13 @@ export const qualifyLead = async (leadId: string, deps: QualifyDeps): Promise<Qu
     const match = matchRoute({ lead: record.lead, enrichment, score: effective }, deps.routing);
     // Its SLA runs from the moment the person raised it.
     const submittedAt = o ? o.at : record.lead.submittedAt;
-    route = await deps.assign({ leadId, match, tier: effective.tier, submittedAt });
-    await deps.store.recordSteps(leadId, { route: timing(deps.clock() - t0, deps.now()) });
+    route = await deps.assign({
+      leadId,
+      match,
+      tier: effective.tier,
+      submittedAt,
+      routeStep: () => timing(deps.clock() - t0, deps.now()),
+    });
   }
 
   // Drafting is idempotent too; re-sending on redelivery guarantees the hand-over is never lost.

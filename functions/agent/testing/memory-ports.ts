@@ -2,6 +2,7 @@
  * In-memory ports besides the store (./memory-store.ts) for unit tests and the ops CLI: a recording
  * `LeadQueue`, a rate limiter, and a per-team rotation that hands out one ticket per routed lead.
  */
+import type { StepTiming } from '../lead-record';
 import type { CrmNotice, CrmNotifier, LeadQueue, RateLimiter } from '../ports';
 import type { Route, Tier } from '../qualification';
 import { decideRoute, type RouteMatch, type RoutingSetup } from '../route';
@@ -37,6 +38,8 @@ export const memoryRotation = (store: InMemoryLeadStore, setup: RoutingSetup, no
     match: RouteMatch;
     tier: Tier;
     submittedAt: string;
+    /** Recorded with a newly stored route, as the DynamoDB rotation writes it with the route. */
+    routeStep?: () => StepTiming;
   }): Promise<Route> => {
     const existing = (await store.get(input.leadId))?.route;
     if (existing) return existing;
@@ -50,7 +53,13 @@ export const memoryRotation = (store: InMemoryLeadStore, setup: RoutingSetup, no
       ...(team ? { loads: teamLoads(team) } : {}),
     });
     if (team && ticket !== undefined) seq.set(team, ticket);
-    return store.storeRoute(input.leadId, route, load ? `${load.team}#${load.repId}` : undefined);
+    const stored = await store.storeRoute(
+      input.leadId,
+      route,
+      load ? `${load.team}#${load.repId}` : undefined,
+    );
+    if (input.routeStep) await store.recordSteps(input.leadId, { route: input.routeStep() });
+    return stored;
   };
   return { assign, seq, teamLoads };
 };
