@@ -50,11 +50,21 @@ export default function setup(): (() => Promise<void>) | undefined {
   const importCapture = `--import=${pathToFileURL(join(import.meta.dirname, 'capture.mjs')).href}`;
   process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, importCapture].filter(Boolean).join(' ');
   return async () => {
-    const data = withRegistered(
-      await collectTestPersonalData(ROOT),
-      join(dir, 'registered-personal-data.jsonl'),
-    );
-    const hits = scanLogDirectory(dir, createLogScanner(data, systemAddresses()));
+    let hits: ReturnType<typeof scanLogDirectory>;
+    try {
+      const data = withRegistered(
+        await collectTestPersonalData(ROOT),
+        join(dir, 'registered-personal-data.jsonl'),
+      );
+      hits = scanLogDirectory(dir, createLogScanner(data, systemAddresses()));
+    } catch (error) {
+      // A scan that cannot run is a failed scan, not a pass (vitest only logs what a teardown throws).
+      process.stderr.write(
+        `\nPersonal-data log scan could not run (output kept in ${dir}): ${String(error)}\n`,
+      );
+      process.exitCode = 1;
+      throw error;
+    }
     if (hits.length === 0) {
       rmSync(dir, { recursive: true, force: true });
       return;
