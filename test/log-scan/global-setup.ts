@@ -45,6 +45,13 @@ export function systemAddresses(root = ROOT): string[] {
 
 export default function setup(): (() => Promise<void>) | undefined {
   if (process.env.LOG_SCAN === 'off') return undefined;
+  return startLogScan();
+}
+
+/** Starts a scan; the teardown it returns scans and reports through `report` (the terminal by default). */
+export function startLogScan(
+  report: (text: string) => void = (text) => process.stderr.write(text),
+): () => Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lead-qualifier-log-scan-'));
   process.env.LOG_SCAN_DIR = dir;
   const importCapture = `--import=${pathToFileURL(join(import.meta.dirname, 'capture.mjs')).href}`;
@@ -80,7 +87,7 @@ export default function setup(): (() => Promise<void>) | undefined {
       ...more,
       '',
     ].join('\n');
-    process.stderr.write(message);
+    report(message);
     process.exitCode = 1;
     throw new Error(`personal data in ${lineCount} captured log line(s); see above`);
   };
