@@ -351,6 +351,54 @@ describe('access and erasure on the local stack', () => {
     }
   }, 400_000);
 
+  it('erases the CRM contact a sync in flight wrote back after the delete step, and its person reference', async () => {
+    // Prepare: a lead of its own address; during the erasure, right after the delete step, a CRM sync that
+    // was in flight stores the contact it (re)created under the address
+    const table = p.stack.provisioned.tables.leads;
+    const t = { db: p.db, table, now: () => new Date() };
+    const email = `inflight.${stamp}@inflightco.example`;
+    const leadId = ulid();
+    const base = sampleLead('nl');
+    const record: LeadRecord = {
+      leadId,
+      status: 'routed',
+      receivedAt: new Date().toISOString(),
+      provider: 'json',
+      dedupKey: `dedup-${leadId}`,
+      lead: { ...base, person: { ...base.person, email } },
+      raw: { contentType: 'application/json', body: '{}', isBase64Encoded: false },
+      steps: {},
+    };
+    await p.db.send(
+      new PutCommand({
+        TableName: table,
+        Item: { pk: `LEAD#${leadId}`, sk: 'LEAD', ...record, ...privacyAttributes(record) },
+      }),
+    );
+    const personRef = `CRMREF#hubspot#person#${createHash('sha256').update(email).digest('hex')}`;
+    const erased: string[] = [];
+    const deps: ErasureDeps = {
+      store: new DynamoPrivacyStore(t),
+      jobs: new DynamoErasureStore(t),
+      crm: () => ({
+        eraseContact: async (id) => void erased.push(id),
+        eraseRecord: async () => undefined,
+      }),
+      secret: SECRET,
+      auditRetentionDays: 30,
+      now: () => new Date(),
+      afterStep: async (step) => {
+        if (step === 'delete') await p.put({ pk: personRef, sk: 'REF', value: '88001' });
+      },
+    };
+    // Act
+    await eraseByEmail(deps, email, { by: 'ops-lars', via: 'ops' });
+    // Assess
+    expect(erased).toEqual(['88001']);
+    expect(await p.item(personRef, 'REF')).toBeUndefined();
+    expect(hitsOf(await everythingStored(), [...traces(email), leadId])).toEqual([]);
+  }, 120_000);
+
   it('applies retention: an expired lead is erased with what hangs on it, a customer is kept longer', async () => {
     // Prepare: leads whose retention ends today (a customer among them) and a newer lead of the same address
     const table = p.stack.provisioned.tables.leads;

@@ -8,6 +8,7 @@
  *   suppression entry `SUPPRESS#<sha256>` (the salted one replaces it), and the named `CACHE#…` entries.
  */
 import { BatchWriteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { CRM_KINDS } from '../agent/crm/types';
 import type { LeadRecord } from '../agent/lead-record';
 import type {
   CrmContactRef,
@@ -187,6 +188,21 @@ export class DynamoErasureStore implements ErasureStore {
       if (crm.recordType === 'lead') keys.push(ref('leadOf', leadId));
     }
     return { keys, crmContacts, crmRecords: crmRecordsOf(crm) };
+  }
+
+  async addressRemains(emailSha256: string): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[] }> {
+    const keys: ItemKey[] = [];
+    const crmContacts: CrmContactRef[] = [];
+    for (const kind of CRM_KINDS) {
+      const key = { pk: `CRMREF#${kind}#person#${emailSha256}`, sk: 'REF' };
+      const item = (
+        await this.t.db.send(new GetCommand({ TableName: this.t.table, Key: key, ConsistentRead: true }))
+      ).Item;
+      if (!item) continue;
+      keys.push(key);
+      if (item.value) crmContacts.push({ crm: kind, contactId: String(item.value) });
+    }
+    return { keys, crmContacts };
   }
 
   async deleteItems(keys: readonly ItemKey[]): Promise<void> {

@@ -56,7 +56,13 @@ export function installLogCapture() {
     const write = stream.write;
     stream.write = function captured(chunk, encoding, callback) {
       // What the console wrapper already recorded (a console that writes to these streams) counts once.
-      if (!capture.inConsole) into(chunk, encoding);
+      if (!capture.inConsole) {
+        try {
+          into(chunk, encoding);
+        } catch {
+          // The capture never breaks the process it watches.
+        }
+      }
       return write.call(this, chunk, encoding, callback);
     };
   };

@@ -45,16 +45,33 @@ export function systemAddresses(root = ROOT): string[] {
 
 export default function setup(): (() => Promise<void>) | undefined {
   if (process.env.LOG_SCAN === 'off') return undefined;
+  return startLogScan();
+}
+
+/** Starts a scan; the teardown it returns scans and reports through `report` (the terminal by default). */
+export function startLogScan(
+  report: (text: string) => void = (text) => process.stderr.write(text),
+): () => Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'lead-qualifier-log-scan-'));
   process.env.LOG_SCAN_DIR = dir;
   const importCapture = `--import=${pathToFileURL(join(import.meta.dirname, 'capture.mjs')).href}`;
   process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, importCapture].filter(Boolean).join(' ');
   return async () => {
-    const data = withRegistered(
-      await collectTestPersonalData(ROOT),
-      join(dir, 'registered-personal-data.jsonl'),
-    );
-    const hits = scanLogDirectory(dir, createLogScanner(data, systemAddresses()));
+    let hits: ReturnType<typeof scanLogDirectory>;
+    try {
+      const data = withRegistered(
+        await collectTestPersonalData(ROOT),
+        join(dir, 'registered-personal-data.jsonl'),
+      );
+      hits = scanLogDirectory(dir, createLogScanner(data, systemAddresses()));
+    } catch (error) {
+      // A scan that cannot run is a failed scan, not a pass (vitest only logs what a teardown throws).
+      process.stderr.write(
+        `\nPersonal-data log scan could not run (output kept in ${dir}): ${String(error)}\n`,
+      );
+      process.exitCode = 1;
+      throw error;
+    }
     if (hits.length === 0) {
       rmSync(dir, { recursive: true, force: true });
       return;
@@ -70,7 +87,7 @@ export default function setup(): (() => Promise<void>) | undefined {
       ...more,
       '',
     ].join('\n');
-    process.stderr.write(message);
+    report(message);
     process.exitCode = 1;
     throw new Error(`personal data in ${lineCount} captured log line(s); see above`);
   };

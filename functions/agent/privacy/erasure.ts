@@ -114,6 +114,11 @@ export interface ErasureStore {
   remainsOf(
     leadId: string,
   ): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[]; crmRecords: CrmRecordRef[] }>;
+  /**
+   * What is still stored under the address itself (the CRM's person cache: which CRM contact the address
+   * became), for the same reason: a sync in flight may have written it after the delete step.
+   */
+  addressRemains(emailSha256: string): Promise<{ keys: ItemKey[]; crmContacts: CrmContactRef[] }>;
   /** Deletes the items; an item already gone is fine. */
   deleteItems(keys: readonly ItemKey[]): Promise<void>;
 }
@@ -332,6 +337,11 @@ export const runErasure = async (deps: ErasureDeps, start: ErasureJob): Promise<
       if (remains.keys.length === 0) continue;
       if (job.scope !== 'lead')
         for (const r of remains.crmRecords) await deps.crm(r.crm)?.eraseRecord(r.type, r.id);
+      for (const c of remains.crmContacts) await deps.crm(c.crm)?.eraseContact(c.contactId);
+      await deps.jobs.deleteItems(remains.keys);
+    }
+    if (job.emailSha256 && job.scope !== 'lead') {
+      const remains = await deps.jobs.addressRemains(job.emailSha256);
       for (const c of remains.crmContacts) await deps.crm(c.crm)?.eraseContact(c.contactId);
       await deps.jobs.deleteItems(remains.keys);
     }

@@ -1,10 +1,11 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startLogScan } from '../../../test/log-scan/global-setup';
 import { createLogScanner, describeHit, scanLogDirectory } from './log-scan';
 import { collectTestPersonalData, type TestPersonalData } from './personal-data';
 
@@ -159,5 +160,68 @@ describe('test personal data', () => {
     expect(data.names).toContain('Pieter Jansen'); // drafting fixture
     expect(data.names).toContain('Privacytest-Vos'); // a literal in an integration test
     expect(data.names).not.toContain('person.firstName');
+  });
+});
+
+describe('the run-level scan (the root global setup)', () => {
+  it('fails the run: its teardown sets exit code 1 and throws when a captured line holds a test email', async () => {
+    // Prepare: a run of its own (restoring this worker's environment and exit code afterwards)
+    const saved = {
+      dir: process.env.LOG_SCAN_DIR,
+      options: process.env.NODE_OPTIONS,
+      code: process.exitCode,
+    };
+    const reported: string[] = [];
+    const teardown = startLogScan((text) => reported.push(text));
+    const dir = process.env.LOG_SCAN_DIR!;
+    dirs.push(dir);
+    process.env.LOG_SCAN_DIR = saved.dir;
+    process.env.NODE_OPTIONS = saved.options;
+    writeFileSync(
+      join(dir, '1.log'),
+      '\n#@ test-file functions/example.test.ts\nsent to sarah.jones@northwind-logistics.co.uk\n',
+    );
+    try {
+      // Act
+      const outcome = await teardown().then(
+        () => 'passed',
+        (error: Error) => error.message,
+      );
+      // Assess
+      expect(outcome).toMatch(/personal data in 1 captured log line/);
+      expect(process.exitCode).toBe(1);
+      expect(readdirSync(dir)).toContain('1.log');
+      const text = reported.join('');
+      expect(text).toContain('1.log:3 — email s***@n***.uk (while: test-file functions/example.test.ts)');
+      expect(text).toContain(`Captured output kept in ${dir}`);
+      expect(text).not.toContain('sarah.jones');
+    } finally {
+      process.exitCode = saved.code;
+    }
+  });
+
+  it('passes a clean run and removes its directory', async () => {
+    // Prepare
+    const saved = {
+      dir: process.env.LOG_SCAN_DIR,
+      options: process.env.NODE_OPTIONS,
+      code: process.exitCode,
+    };
+    const reported: string[] = [];
+    const teardown = startLogScan((text) => reported.push(text));
+    const dir = process.env.LOG_SCAN_DIR!;
+    dirs.push(dir);
+    process.env.LOG_SCAN_DIR = saved.dir;
+    process.env.NODE_OPTIONS = saved.options;
+    writeFileSync(
+      join(dir, '1.log'),
+      '{"level":"INFO","message":"Lead accepted","leadId":"01ABC","count":2}\n',
+    );
+    // Act
+    await teardown();
+    // Assess
+    expect(process.exitCode).toBe(saved.code);
+    expect(reported).toEqual([]);
+    expect(() => readdirSync(dir)).toThrow();
   });
 });
