@@ -187,4 +187,41 @@ describe('owner alerts on the local stack', () => {
       eva: before.eva + 1,
     });
   }, 180_000);
+
+  it('the daily job re-scores every open lead page by page from the owner index, once per day', async () => {
+    // Prepare
+    const { DynamoLeadStore } = await import('../functions/platform/lead-store-dynamodb');
+    const { runDailyRescore } = await import('../functions/agent/pipeline/rescore-lead');
+    const { shippedRules } = await import('../functions/platform/shipped-rules');
+    const { shippedPeople } = await import('../functions/platform/shipped-routing');
+    const ids = [
+      await stack.seed({ ownerId: 'rep-lotte', team: 'belgium' }),
+      await stack.seed({ ownerId: 'rep-lotte', team: 'belgium' }),
+    ];
+    await waitFor(async () => (await stack.lead(ids[1]!))?.status === 'drafted', 60_000);
+    const later = new Date(Date.now() + 40 * 86_400_000);
+    const deps = {
+      store: new DynamoLeadStore(stack.db, stack.table, () => later),
+      rules: shippedRules,
+      now: () => later,
+      ownerIds: [...shippedPeople().keys()],
+      concurrency: 4,
+    };
+
+    // Act
+    const first = await runDailyRescore(deps);
+    const second = await runDailyRescore(deps);
+    const causes = await Promise.all(
+      ids.map(async (id) => ((await stack.lead(id)) as { scoreCauses?: string[] } | undefined)?.scoreCauses),
+    );
+
+    // Assess
+    expect(first.leads).toBeGreaterThanOrEqual(2);
+    expect(first.rescored).toBeGreaterThan(0);
+    expect(first.rescored + first.unchanged + first.skipped).toBe(first.leads);
+    expect(second.rescored).toBe(0);
+    expect(second.leads).toBe(first.leads);
+    for (const c of causes)
+      expect(c?.filter((x) => x.startsWith('daily:')).length ?? 0).toBeLessThanOrEqual(1);
+  }, 180_000);
 });

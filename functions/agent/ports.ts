@@ -425,6 +425,11 @@ export interface RescoreStore {
    */
   openLeadIds(ownerIds: readonly string[]): Promise<string[]>;
   /**
+   * The same open leads page by page as the owner index holds them (eventually consistent copies, so a writer
+   * must still condition on what it read), for the daily job: memory stays bounded by one page.
+   */
+  openLeadPages(ownerIds: readonly string[]): AsyncIterable<LeadRecord[]>;
+  /**
    * Lead `reroute` after a re-score raised a nurtured lead's tier: back to routing (route and rationale go, into
    * the outbox until drafted), with its audit entry. False when the lead left nurture meanwhile.
    */

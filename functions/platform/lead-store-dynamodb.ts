@@ -269,6 +269,9 @@ export class DynamoLeadStore
   openLeadIds(ownerIds: readonly string[]): Promise<string[]> {
     return rescore.openLeadIds(this.t, ownerIds);
   }
+  openLeadPages(ownerIds: readonly string[]): AsyncIterable<LeadRecord[]> {
+    return rescore.openLeadPages(this.t, ownerIds);
+  }
   rerouteLead(leadId: string, move: LeadMove, audit: AuditEntry): Promise<boolean> {
     return review.rerouteLead(this.t, leadId, move, audit);
   }

@@ -370,6 +370,13 @@ export class InMemoryLeadStore
     return true;
   }
 
+  async *openLeadPages(ownerIds: readonly string[]): AsyncIterable<LeadRecord[]> {
+    const ids = await this.openLeadIds(ownerIds);
+    // Small pages, so the daily job's paging is exercised.
+    for (let i = 0; i < ids.length; i += 2)
+      yield ids.slice(i, i + 2).map((id) => structuredClone(this.records.get(id)) as LeadRecord);
+  }
+
   async openLeadIds(ownerIds: readonly string[]): Promise<string[]> {
     const open = ['routed', 'nurture', 'drafted', 'sent', 'meeting'];
     return [...this.records.values()]
