@@ -462,6 +462,28 @@ export interface AlertStore {
   seeAlert(leadId: string, version: number, ownerId: string, at: string): Promise<boolean>;
 }
 
+/* ------------------------------------------------------ re-qualification (functions/agent/pipeline/recycle-lost) */
+
+/** Leads closed lost long ago, and their way back to nurture. */
+export interface RecycleStore {
+  /**
+   * The leads of these owners closed lost (status `lost`) with the latest outcome recorded before
+   * `closedBefore`, read through the owner index (no scan).
+   */
+  lostLeads(ownerIds: readonly string[], closedBefore: string): Promise<LeadRecord[]>;
+  /**
+   * Lead `recycle` (lost → nurture): the nurture route and owner index, the latest outcome cleared (history
+   * stays), the released load's bookkeeping gone, with the audit entry. Conditional on the lead still being
+   * lost with the outcome it was read with. False when it moved on.
+   */
+  recycleLead(
+    leadId: string,
+    change: { route: Route; outcomeId: string },
+    move: LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean>;
+}
+
 /* ---------------------------------------------------------- SLA escalation (functions/agent/pipeline/escalate-sla) */
 
 /** The missed first-contact SLAs and their escalation, each step one conditional write. */

@@ -30,6 +30,7 @@ import type {
   LeadStore,
   LoadHandover,
   OutcomeStore,
+  RecycleStore,
   RescoreStore,
   ReviewStore,
   SendStore,
@@ -46,6 +47,7 @@ import * as intake from './lead-store-intake';
 import * as listings from './lead-store-listings';
 import * as outcomes from './lead-store-outcomes';
 import * as pipeline from './lead-store-pipeline';
+import * as recycle from './lead-store-recycle';
 import * as rescore from './lead-store-rescore';
 import * as review from './lead-store-review';
 
@@ -61,7 +63,8 @@ export class DynamoLeadStore
     DispositionStore,
     ForwardStore,
     AlertStore,
-    EscalationStore
+    EscalationStore,
+    RecycleStore
 {
   private readonly t: LeadTable;
 
@@ -223,6 +226,19 @@ export class DynamoLeadStore
     alert?: OwnerAlert,
   ): Promise<boolean> {
     return rescore.saveScoreVersion(this.t, leadId, entry, first, alert);
+  }
+
+  /* re-qualification */
+  lostLeads(ownerIds: readonly string[], closedBefore: string): Promise<LeadRecord[]> {
+    return recycle.lostLeads(this.t, ownerIds, closedBefore);
+  }
+  recycleLead(
+    leadId: string,
+    change: { route: Route; outcomeId: string },
+    move: LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    return recycle.recycleLead(this.t, leadId, change, move, audit);
   }
 
   /* SLA escalation */

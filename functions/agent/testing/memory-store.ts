@@ -50,7 +50,8 @@ export class InMemoryLeadStore
     ports.DispositionStore,
     ports.ForwardStore,
     ports.AlertStore,
-    ports.EscalationStore
+    ports.EscalationStore,
+    ports.RecycleStore
 {
   /** Lead id → its events by id. */
   readonly events = new Map<string, Map<string, LeadEvent>>();
@@ -253,6 +254,32 @@ export class InMemoryLeadStore
     record.scoreVersion = entry.version;
     record.scoreCauses = [...(record.scoreCauses ?? []), entry.cause];
     if (alert) record.alert = structuredClone(alert);
+    return true;
+  }
+
+  /* ------------------------------------------------------------------------------- re-qualification */
+
+  async lostLeads(ownerIds: readonly string[], closedBefore: string): Promise<LeadRecord[]> {
+    return [...this.records.values()]
+      .filter((r) => r.status === 'lost' && r.outcome !== undefined && r.outcome.at < closedBefore)
+      .filter((r) => ownerIds.includes(r.route?.ownerId ?? 'unassigned'))
+      .map((r) => structuredClone(r) as LeadRecord);
+  }
+
+  async recycleLead(
+    leadId: string,
+    change: { route: Route; outcomeId: string },
+    move: ports.LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record || record.status !== move.from || record.outcome?.id !== change.outcomeId) return false;
+    record.status = move.to;
+    record.route = structuredClone(change.route);
+    delete record.outcome;
+    delete record.loadTaken;
+    delete record.loadReleasedAt;
+    record.audit = [...(record.audit ?? []), structuredClone(audit)];
     return true;
   }
 
