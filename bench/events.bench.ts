@@ -108,10 +108,12 @@ try {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ events }),
       });
-      if (res.status === 200) return (await res.json()) as { accepted: number };
-      if (res.status !== 503 || attempt >= 5) throw new Error(`POST /events answered ${res.status}`);
+      if (res.status === 200) return (await res.json()) as { accepted: number; duplicates: number };
+      await res.arrayBuffer();
+      if (res.status !== 503 || attempt >= 10) throw new Error(`POST /events answered ${res.status}`);
       retries++;
-      await sleep(1000);
+      // Back off like a client would: 1 s doubling to 8 s.
+      await sleep(Math.min(8_000, 1000 * 2 ** (attempt - 1)));
     }
   };
   const types = ['page_view', 'pricing_page', 'download', 'webinar', 'email_click', 'email_open'];
@@ -137,7 +139,8 @@ try {
       while (nextBatch < batches.length) {
         // Read the answer first: `accepted += await …` would add to a stale total from before the await.
         const answer = await post(batches[nextBatch++] as unknown[]);
-        accepted += answer.accepted;
+        // Events a failed try (503) already kept come back as duplicates: all of them were ingested.
+        accepted += answer.accepted + answer.duplicates;
       }
     }),
   );
