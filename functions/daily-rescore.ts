@@ -1,9 +1,11 @@
 /**
  * Scheduled daily (EventBridge on AWS, local/scheduler.ts locally): re-scores every open lead as of today so decay
  * and inactivity rules apply (functions/agent/pipeline/rescore-lead.ts `runDailyRescore`); idempotent per day. A
- * lead the day's score raises alerts its owner (SES), like an event's re-score.
+ * lead the day's score raises alerts its owner (SES), like an event's re-score. Before that, leads closed lost
+ * longer ago than config/follow-up.yaml says are recycled to nurture (functions/agent/pipeline/recycle-lost.ts).
  */
 import { ulid } from 'ulid';
+import { recycleLostLeads } from './agent/pipeline/recycle-lost';
 import { runDailyRescore } from './agent/pipeline/rescore-lead';
 import { ses } from './platform/clients/sesv2';
 import { commonConfig, livingScoreConfig } from './platform/config';
@@ -11,7 +13,8 @@ import { leadQueue } from './platform/lead-queues';
 import { leadStore } from './platform/leads-table';
 import { sesMailer } from './platform/mailer-ses';
 import { logger } from './platform/observability';
-import { shippedPeople } from './platform/shipped-routing';
+import { shippedFollowUp } from './platform/shipped-follow-up';
+import { shippedPeople, shippedRouting } from './platform/shipped-routing';
 import { shippedRules } from './platform/shipped-rules';
 
 const config = commonConfig();
@@ -34,7 +37,9 @@ const deps = {
 };
 
 export const handler = async () => {
+  // Leads closed lost long ago go back to nurture first, so today's re-score sees them there.
+  const recycled = await recycleLostLeads({ ...deps, routing: shippedRouting(), followUp: shippedFollowUp });
   const result = await runDailyRescore(deps);
-  logger.info('Daily re-score done', { ...result });
-  return result;
+  logger.info('Daily re-score done', { ...result, recycled: recycled.recycled });
+  return { ...result, recycled };
 };

@@ -498,7 +498,8 @@ export const FUNCTIONS = {
   dailyRescore: {
     id: 'DailyRescoreFunction',
     entry: 'functions/daily-rescore.ts',
-    description: 'Daily: re-score every open lead as of today (decay, inactivity), idempotent per day',
+    description:
+      'Daily: recycle leads lost long ago to nurture, re-score every open lead as of today (decay, inactivity), idempotent per day',
     timeoutSeconds: 900,
     memoryMb: 1024,
     scheduleMinutes: 1440,

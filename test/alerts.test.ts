@@ -187,4 +187,82 @@ describe('owner alerts on the local stack', () => {
       eva: before.eva + 1,
     });
   }, 180_000);
+
+  it('the daily job re-scores every open lead page by page from the owner index, once per day', async () => {
+    // Prepare
+    const { DynamoLeadStore } = await import('../functions/platform/lead-store-dynamodb');
+    const { runDailyRescore } = await import('../functions/agent/pipeline/rescore-lead');
+    const { shippedRules } = await import('../functions/platform/shipped-rules');
+    const { shippedPeople } = await import('../functions/platform/shipped-routing');
+    const ids = [
+      await stack.seed({ ownerId: 'rep-lotte', team: 'belgium' }),
+      await stack.seed({ ownerId: 'rep-lotte', team: 'belgium' }),
+    ];
+    await waitFor(async () => (await stack.lead(ids[1]!))?.status === 'drafted', 60_000);
+    const later = new Date(Date.now() + 40 * 86_400_000);
+    const deps = {
+      store: new DynamoLeadStore(stack.db, stack.table, () => later),
+      rules: shippedRules,
+      now: () => later,
+      ownerIds: [...shippedPeople().keys()],
+      concurrency: 4,
+    };
+
+    // Act
+    const first = await runDailyRescore(deps);
+    const second = await runDailyRescore(deps);
+    const causes = await Promise.all(
+      ids.map(async (id) => ((await stack.lead(id)) as { scoreCauses?: string[] } | undefined)?.scoreCauses),
+    );
+
+    // Assess
+    expect(first.leads).toBeGreaterThanOrEqual(2);
+    expect(first.rescored).toBeGreaterThan(0);
+    expect(first.rescored + first.unchanged + first.skipped).toBe(first.leads);
+    expect(second.rescored).toBe(0);
+    expect(second.leads).toBe(first.leads);
+    for (const c of causes)
+      expect(c?.filter((x) => x.startsWith('daily:')).length ?? 0).toBeLessThanOrEqual(1);
+  }, 180_000);
+
+  it('recycles a lead closed lost long ago to nurture through the owner index, once', async () => {
+    // Prepare
+    const { DynamoLeadStore } = await import('../functions/platform/lead-store-dynamodb');
+    const { recycleLostLeads } = await import('../functions/agent/pipeline/recycle-lost');
+    const { shippedRouting } = await import('../functions/platform/shipped-routing');
+    const { shippedFollowUp } = await import('../functions/platform/shipped-follow-up');
+    const leadId = await stack.seed({ ownerId: 'rep-daan', team: 'enterprise', takesLoad: true });
+    await waitFor(async () => (await stack.lead(leadId))?.status === 'drafted', 60_000);
+    const sofie = await stack.token('mgr-sofie');
+    const lost = await stack.api('POST', `/leads/${leadId}/outcome`, sofie, {
+      outcome: 'lost',
+      reason: 'Chose a competitor',
+    });
+    const later = new Date(Date.now() + 200 * 86_400_000);
+    const deps = {
+      store: new DynamoLeadStore(stack.db, stack.table, () => later),
+      routing: shippedRouting(),
+      followUp: shippedFollowUp,
+      ownerIds: ['rep-daan'],
+      now: () => later,
+    };
+
+    // Act
+    const first = await recycleLostLeads(deps);
+    const second = await recycleLostLeads(deps);
+    const lead = await stack.lead(leadId);
+
+    // Assess
+    expect(lost.status).toBe(200);
+    expect(first).toEqual({ candidates: 1, recycled: 1 });
+    expect(second).toEqual({ candidates: 0, recycled: 0 });
+    expect(lead).toMatchObject({
+      status: 'nurture',
+      route: { kind: 'nurture', ownerId: 'mkt-noor', ruleId: 'recycle' },
+      ownerPk: 'OWNER#mkt-noor',
+    });
+    expect(lead?.outcome).toBeUndefined();
+    expect(lead?.outcomes).toHaveLength(1);
+    expect(await stack.load('rep-daan', 'enterprise')).toBe(0);
+  }, 180_000);
 });

@@ -34,9 +34,6 @@ export const FollowUpFileSchema = z.strictObject({
       }),
   }),
   requalify: z.strictObject({
-    nurtureAfterDays: z.number().int().min(1).max(3650).nullable().default(90).meta({
-      description: 'A nurtured lead this old gets its enrichment refreshed and is re-scored (null: never).',
-    }),
     recycleLostAfterDays: z.number().int().min(1).max(3650).nullable().default(180).meta({
       description: 'A lead closed lost (not disqualified) this long ago goes back to nurture (null: never).',
     }),

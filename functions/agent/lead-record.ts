@@ -225,7 +225,8 @@ export interface AuditEntry {
     | 'assign'
     | 'reroute'
     | 'dispose'
-    | 'requalify';
+    | 'requalify'
+    | 'recycle';
   readonly reason?: string;
   /** Non-personal detail, e.g. `{ from: 'rep-anna', to: 'rep-bram' }` or `{ edited: true }`. */
   readonly detail?: Record<string, unknown>;

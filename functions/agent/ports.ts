@@ -428,6 +428,11 @@ export interface RescoreStore {
    */
   openLeadIds(ownerIds: readonly string[]): Promise<string[]>;
   /**
+   * The same open leads page by page as the owner index holds them (eventually consistent copies, so a writer
+   * must still condition on what it read), for the daily job: memory stays bounded by one page.
+   */
+  openLeadPages(ownerIds: readonly string[]): AsyncIterable<LeadRecord[]>;
+  /**
    * Lead `reroute` after a re-score raised a nurtured lead's tier: back to routing (route and rationale go, into
    * the outbox until drafted), with its audit entry. False when the lead left nurture meanwhile.
    */
@@ -469,6 +474,28 @@ export interface AlertStore {
   ): Promise<boolean>;
   /** The owner opened the lead: the inbox mark of this version is cleared (`seenAt`). False when not marked. */
   seeAlert(leadId: string, version: number, ownerId: string, at: string): Promise<boolean>;
+}
+
+/* ------------------------------------------------------ re-qualification (functions/agent/pipeline/recycle-lost) */
+
+/** Leads closed lost long ago, and their way back to nurture. */
+export interface RecycleStore {
+  /**
+   * The leads of these owners closed lost (status `lost`) with the latest outcome recorded before
+   * `closedBefore`, read through the owner index (no scan).
+   */
+  lostLeads(ownerIds: readonly string[], closedBefore: string): Promise<LeadRecord[]>;
+  /**
+   * Lead `recycle` (lost → nurture): the nurture route and owner index, the latest outcome cleared (history
+   * stays), the released load's bookkeeping gone, with the audit entry. Conditional on the lead still being
+   * lost with the outcome it was read with. False when it moved on.
+   */
+  recycleLead(
+    leadId: string,
+    change: { route: Route; outcomeId: string },
+    move: LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean>;
 }
 
 /* ---------------------------------------------------------- SLA escalation (functions/agent/pipeline/escalate-sla) */

@@ -96,6 +96,7 @@ const auditKind = (action: string): TimelineKind =>
       override: 'override',
       outcome: 'outcome',
       reopen: 'reopened',
+      recycle: 'reopened',
     }) as Record<string, TimelineKind>
   )[action] ?? 'other';
 

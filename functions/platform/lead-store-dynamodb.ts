@@ -30,6 +30,7 @@ import type {
   LeadStore,
   LoadHandover,
   OutcomeStore,
+  RecycleStore,
   RescoreStore,
   ReviewStore,
   SendStore,
@@ -46,6 +47,7 @@ import * as intake from './lead-store-intake';
 import * as listings from './lead-store-listings';
 import * as outcomes from './lead-store-outcomes';
 import * as pipeline from './lead-store-pipeline';
+import * as recycle from './lead-store-recycle';
 import * as rescore from './lead-store-rescore';
 import * as review from './lead-store-review';
 import { leadIdsByEmail } from './privacy-store-dynamodb';
@@ -62,7 +64,8 @@ export class DynamoLeadStore
     DispositionStore,
     ForwardStore,
     AlertStore,
-    EscalationStore
+    EscalationStore,
+    RecycleStore
 {
   private readonly t: LeadTable;
 
@@ -238,6 +241,19 @@ export class DynamoLeadStore
     return rescore.saveScoreVersion(this.t, leadId, entry, first, alert);
   }
 
+  /* re-qualification */
+  lostLeads(ownerIds: readonly string[], closedBefore: string): Promise<LeadRecord[]> {
+    return recycle.lostLeads(this.t, ownerIds, closedBefore);
+  }
+  recycleLead(
+    leadId: string,
+    change: { route: Route; outcomeId: string },
+    move: LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    return recycle.recycleLead(this.t, leadId, change, move, audit);
+  }
+
   /* SLA escalation */
   slaBreaches(from: string, to: string): Promise<LeadRecord[]> {
     return escalation.slaBreaches(this.t, from, to);
@@ -281,6 +297,9 @@ export class DynamoLeadStore
   }
   openLeadIds(ownerIds: readonly string[]): Promise<string[]> {
     return rescore.openLeadIds(this.t, ownerIds);
+  }
+  openLeadPages(ownerIds: readonly string[]): AsyncIterable<LeadRecord[]> {
+    return rescore.openLeadPages(this.t, ownerIds);
   }
   rerouteLead(leadId: string, move: LeadMove, audit: AuditEntry): Promise<boolean> {
     return review.rerouteLead(this.t, leadId, move, audit);

@@ -11,7 +11,7 @@
 import { BatchWriteCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { LeadEvent } from '../agent/events';
 import { type InboxOrderInput, inboxOrderKey } from '../agent/inbox-order';
-import type { OwnerAlert, ScoreVersion } from '../agent/lead-record';
+import type { LeadRecord, OwnerAlert, ScoreVersion } from '../agent/lead-record';
 import { leadFrom } from '../agent/lifecycle';
 import {
   conditional,
@@ -22,6 +22,7 @@ import {
   prioritySortKey,
   REORDER_ATTEMPTS,
   readOrder,
+  toLeadRecord,
 } from './lead-item';
 
 export const eventKey = (leadId: string, eventId: string) => ({
@@ -269,3 +270,29 @@ export const unparkEvents = async (t: LeadTable, addressKey: string, eventIds: r
     }
   }
 };
+
+/** One page (≤ 1 MB) of an owner's open leads at a time, whole items from the owner index (projection ALL). */
+export async function* openLeadPages(t: LeadTable, ownerIds: readonly string[]): AsyncIterable<LeadRecord[]> {
+  for (const ownerId of ownerIds) {
+    let after: Record<string, unknown> | undefined;
+    do {
+      const page = await t.db.send(
+        new QueryCommand({
+          TableName: t.table,
+          IndexName: 'byOwner',
+          KeyConditionExpression: 'ownerPk = :o',
+          FilterExpression: '#status IN (:s0, :s1, :s2, :s3, :s4)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':o': `OWNER#${ownerId}`,
+            ...Object.fromEntries(OPEN_STATES.map((s, i) => [`:s${i}`, s])),
+          },
+          ...(after ? { ExclusiveStartKey: after } : {}),
+        }),
+      );
+      const records = (page.Items ?? []).map(toLeadRecord);
+      if (records.length > 0) yield records;
+      after = page.LastEvaluatedKey;
+    } while (after);
+  }
+}

@@ -469,12 +469,18 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
       const out = await (sqs as SQSClient).send(
         new GetQueueAttributesCommand({
           QueueUrl: observed(url),
-          AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+          AttributeNames: [
+            'ApproximateNumberOfMessages',
+            'ApproximateNumberOfMessagesNotVisible',
+            // A debounced re-score waits in a delayed message.
+            'ApproximateNumberOfMessagesDelayed',
+          ],
         }),
       );
       return (
         Number(out.Attributes?.ApproximateNumberOfMessages ?? 0) +
-        Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0)
+        Number(out.Attributes?.ApproximateNumberOfMessagesNotVisible ?? 0) +
+        Number(out.Attributes?.ApproximateNumberOfMessagesDelayed ?? 0)
       );
     };
     const store = new DynamoLeadStore(db, table);
@@ -568,6 +574,114 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
       await waitQuiet();
     }
 
+    // --- events and outcomes: a score that lives, leads that close and reopen -------------------------------
+    // Engagement events for a share of the owned leads (each batch posted twice at once: repeats are kept once), and
+    // outcomes recorded by the manager for a share of the owned leads (some twice at once, some closed, reopened
+    // and closed again), while the consumers keep crashing and re-delivering.
+    const managerAuth = async () => {
+      const login = await fetch(`${stack.url}/auth/dev-login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ personId: 'mgr-sofie' }),
+      });
+      const { token } = (await login.json()) as { token: string };
+      return { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    };
+    /** A request retried on 5xx or a dropped connection (like a client would); the final status. */
+    const send = async (path: string, body: unknown, headers: Record<string, string>) => {
+      for (let attempt = 0; attempt < 8; attempt++) {
+        try {
+          const res = await fetch(`${stack.url}${path}`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify(body),
+          });
+          await res.arrayBuffer();
+          if (res.status < 500) return res.status;
+        } catch {
+          // dropped: try again
+        }
+        await new Promise((r) => setTimeout(r, 250 * 2 ** Math.min(attempt, 4)));
+      }
+      return 0;
+    };
+    const current = await Promise.all([...new Set(leadIdOf.values())].map((id) => store.get(id)));
+    const scored = current.filter(
+      (r): r is LeadRecord => r !== undefined && r.score !== undefined && r.status !== 'failed',
+    );
+    const share = Math.max(4, Math.ceil(options.leads / 4));
+    const eventLeads = scored.filter((r) => ['drafted', 'sent', 'routed'].includes(r.status)).slice(0, share);
+    const outcomeLeads = scored
+      .filter((r) => r.route?.kind === 'owner' && ['drafted', 'sent', 'routed'].includes(r.status))
+      .slice(-share);
+    const eventIds = new Map<string, Set<string>>();
+    const EVENT_TYPES = ['page_view', 'pricing_page', 'download', 'webinar', 'email_click', 'email_reply'];
+    let eventPosts = 0;
+    let outcomePosts = 0;
+    const outcomeStatuses: Record<string, number> = {};
+    const headers = await managerAuth();
+    for (let i = 0; i < eventLeads.length; i += 8) {
+      const batch = eventLeads.slice(i, i + 8).flatMap((r) => {
+        const n = 2 + Math.floor(rnd() * 4);
+        return Array.from({ length: n }, (_, j) => {
+          const id = `${run}-${r.leadId}-${j}`;
+          const ids = eventIds.get(r.leadId) ?? new Set<string>();
+          ids.add(id);
+          eventIds.set(r.leadId, ids);
+          const type = EVENT_TYPES[Math.floor(rnd() * EVENT_TYPES.length)] as string;
+          return {
+            id,
+            type,
+            occurredAt: new Date(Date.now() - Math.floor(rnd() * 86_400_000)).toISOString(),
+            leadId: r.leadId,
+            ...(type === 'page_view' ? { url: `https://example.com/p/${j}` } : {}),
+          };
+        });
+      });
+      eventPosts += 2;
+      await Promise.all([
+        send('/events?source=proof', { events: batch }, { 'content-type': 'application/json' }),
+        send(
+          '/events?source=proof',
+          { events: [...batch].reverse() },
+          { 'content-type': 'application/json' },
+        ),
+      ]);
+    }
+    const outcome = async (leadId: string, body: Record<string, unknown>, times = 1) => {
+      outcomePosts += times;
+      const statuses = await Promise.all(
+        Array.from({ length: times }, () => send(`/leads/${leadId}/outcome`, body, headers)),
+      );
+      for (const st of statuses) outcomeStatuses[st] = (outcomeStatuses[st] ?? 0) + 1;
+    };
+    await Promise.all(
+      outcomeLeads.map(async (r, i) => {
+        switch (i % 4) {
+          case 0: // a deal: a meeting, then won (each posted twice at once)
+            await outcome(r.leadId, { outcome: 'meeting_booked' }, 2);
+            await outcome(r.leadId, { outcome: 'won', value: 12_000 }, 2);
+            break;
+          case 1: // lost, posted three times at once
+            await outcome(r.leadId, { outcome: 'lost', reason: 'No budget this year' }, 3);
+            break;
+          case 2: // disqualified, reopened, then lost: released, taken again, released again
+            await outcome(r.leadId, { outcome: 'disqualified', reason: 'Not a fit' }, 2);
+            outcomePosts++;
+            outcomeStatuses.reopen = (outcomeStatuses.reopen ?? 0) + 1;
+            await send(`/leads/${r.leadId}/reopen`, { reason: 'They came back' }, headers);
+            await outcome(r.leadId, { outcome: 'lost', reason: 'Chose a competitor' });
+            break;
+          default: // contacted: still open, still holds its load
+            await outcome(r.leadId, { outcome: 'contacted' }, 2);
+        }
+      }),
+    );
+    await waitQuiet();
+    options.log(
+      `[proof] events for ${eventLeads.length} leads, outcomes for ${outcomeLeads.length} leads, quiet again`,
+    );
+
     // --- invariants, from the stores ---------------------------------------------------------------------
     const items: Record<string, unknown>[] = [];
     let lastKey: Record<string, unknown> | undefined;
@@ -606,6 +720,8 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
       const final =
         lead.status === 'spam' ||
         lead.status === 'sent' ||
+        // Closed or a meeting booked by the outcomes phase.
+        ['won', 'lost', 'disqualified', 'meeting'].includes(lead.status) ||
         (lead.status === 'failed' && lead.error !== undefined) ||
         ((lead.status === 'drafted' || lead.status === 'nurture') &&
           lead.rationale !== undefined &&
@@ -621,16 +737,29 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
     const spamQualified = submissions.filter(
       (s) => s.kind === 'spam' && leads.get(leadIdOf.get(s.id) ?? '')?.status !== 'spam',
     ).length;
-    // One owner per lead and per rotation ticket; every rep's load equals the leads that hold it (nothing is
-    // closed during the proof). Tickets taken but never used (a crash between ticket and route, a duplicate
+    // One owner per lead and per rotation ticket; every rep's load equals the leads that hold it: a load taken
+    // and not released (`loadReleasedAt`). Every closed lead released the load it took, no open one did, so
+    // each load was released exactly once when its lead closed (a second release would leave the rep's load
+    // below the leads holding it). Tickets taken but never used (a crash between ticket and route, a duplicate
     // delivery that lost the race) are gaps, which the fairness bound allows; they are counted.
     const ticketUse = new Map<string, number>();
     const held = new Map<string, number>();
     let routedWithoutTicket = 0;
+    let closedHoldingLoad = 0;
+    let openWithoutLoad = 0;
     for (const lead of leads.values()) {
-      const record = lead as unknown as { loadTaken?: string; rotationTicket?: string };
-      if (record.loadTaken) {
+      const record = lead as unknown as {
+        loadTaken?: string;
+        loadReleasedAt?: string;
+        rotationTicket?: string;
+      };
+      const closed = ['won', 'lost', 'disqualified', 'nurture'].includes(lead.status);
+      if (record.loadTaken && record.loadReleasedAt === undefined) {
         held.set(record.loadTaken, (held.get(record.loadTaken) ?? 0) + 1);
+        if (closed) closedHoldingLoad++;
+      }
+      if (record.loadTaken && record.loadReleasedAt !== undefined && !closed) openWithoutLoad++;
+      if (record.loadTaken) {
         if (!record.rotationTicket) routedWithoutTicket++;
       }
       if (record.rotationTicket) {
@@ -639,6 +768,30 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
       }
     }
     const ticketsShared = [...ticketUse.values()].filter((n) => n > 1).length;
+    // Events kept once per id; no lead has two score versions with the same cause; no re-score request left.
+    const versionsByLead = new Map<string, string[]>();
+    const eventsByLead = new Map<string, number>();
+    for (const i of items) {
+      const pk = String(i.pk);
+      if (!pk.startsWith('LEAD#')) continue;
+      const sk = String(i.sk);
+      if (sk.startsWith('SCORE#'))
+        versionsByLead.set(pk, [...(versionsByLead.get(pk) ?? []), String(i.cause)]);
+      if (sk.startsWith('EVENT#')) eventsByLead.set(pk, (eventsByLead.get(pk) ?? 0) + 1);
+    }
+    const sameCauseTwice =
+      [...versionsByLead.values()].filter((causes) => new Set(causes).size !== causes.length).length +
+      [...leads.values()].filter((l) => {
+        const causes = (l as unknown as { scoreCauses?: string[] }).scoreCauses ?? [];
+        return new Set(causes).size !== causes.length;
+      }).length;
+    const eventsMismatched = [...eventIds.entries()].filter(
+      ([leadId, ids]) => (eventsByLead.get(`LEAD#${leadId}`) ?? 0) !== ids.size,
+    ).length;
+    const rescoreMarksLeft = [...leads.values()].filter(
+      (l) => (l as unknown as { rescoreRequestedAt?: string }).rescoreRequestedAt !== undefined,
+    ).length;
+    const scoreVersions = [...versionsByLead.values()].reduce((n, v) => n + v.length, 0);
     const loadItems = items.filter((i) => String(i.pk).startsWith('LOAD#'));
     const loadMismatch =
       loadItems.filter((i) => Number(i.load ?? 0) !== (held.get(`${i.team}#${i.rep}`) ?? 0)).length +
@@ -654,11 +807,12 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
       : 0;
 
     const mail = (await (await fetch(new URL('/store', stack.directEndpoints.sesv2))).json()) as {
-      emails: { destination: { to: string[] }; subject: string }[];
+      emails: { destination: { to: string[] }; subject: string; body?: { text?: string } }[];
     };
     const perAddress = new Map<string, number>();
+    // The same message twice to the same address (internal alerts to one rep differ by their lead).
     for (const e of mail.emails) {
-      const key = `${e.destination.to.join(',')}|${e.subject}`;
+      const key = `${e.destination.to.join(',')}|${e.subject}|${e.body?.text ?? ''}`;
       perAddress.set(key, (perAddress.get(key) ?? 0) + 1);
     }
     const duplicateEmails = [...perAddress.values()].filter((n) => n > 1).length;
@@ -688,6 +842,18 @@ export const runProof = async (options: ProofOptions): Promise<ProofSummary> => 
         spamQualified,
         ticketsShared,
         loadMismatch,
+        closedHoldingLoad,
+        openWithoutLoad,
+        sameCauseTwice,
+        eventsMismatched,
+        rescoreMarksLeft,
+        eventLeads: eventLeads.length,
+        eventsKept: [...eventsByLead.values()].reduce((a, b) => a + b, 0),
+        eventPosts,
+        scoreVersions,
+        outcomeLeads: outcomeLeads.length,
+        outcomePosts,
+        outcomeStatuses,
         routedWithoutTicket,
         ticketsTaken,
         rotationGaps,
@@ -729,6 +895,20 @@ export const brokenInvariants = (s: ProofSummary): string[] => {
   if (Number(s.details.loadMismatch) > 0)
     broken.push("a rep's open-lead count differs from the leads assigned to them");
   if (Number(s.details.routedWithoutTicket) > 0) broken.push('a lead took a rep’s capacity without a ticket');
+  if (Number(s.details.closedHoldingLoad) > 0)
+    broken.push(`${s.details.closedHoldingLoad} closed lead(s) still hold the load they took`);
+  if (Number(s.details.openWithoutLoad) > 0)
+    broken.push(`${s.details.openWithoutLoad} open lead(s) released their load (released before closing)`);
+  if (Number(s.details.sameCauseTwice) > 0)
+    broken.push(`${s.details.sameCauseTwice} lead(s) have two score versions with the same cause`);
+  if (Number(s.details.eventsMismatched) > 0)
+    broken.push(
+      `${s.details.eventsMismatched} lead(s) kept a different number of events than distinct ids sent`,
+    );
+  if (Number(s.details.rescoreMarksLeft) > 0)
+    broken.push(
+      `${s.details.rescoreMarksLeft} lead(s) still wait for a re-score: a re-score request was lost`,
+    );
   if (Number(s.details.rotationGaps) < 0) broken.push('more tickets were used than the rotation handed out');
   if (s.accepted === 0) broken.push('no lead was accepted');
   if (Number(s.details.pendingAfterApproval) > 0)

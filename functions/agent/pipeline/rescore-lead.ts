@@ -378,9 +378,11 @@ export const rescoreLead = async (
   leadId: string,
   deps: RescoreDeps,
   cause?: string,
+  /** The lead as a listing read it (the daily job's page): the first attempt saves its read. */
+  listed?: LeadRecord,
 ): Promise<RescoreOutcome> => {
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
-    const record = await deps.store.get(leadId);
+    const record = attempt === 1 && listed ? listed : await deps.store.get(leadId);
     if (!record?.score || !record.enrichment) return { outcome: 'skipped', reason: 'not scored yet' };
     if (!decideLead(record.status, 'rescore').ok) return { outcome: 'skipped', reason: record.status };
     const events = await deps.store.listEvents(leadId);
@@ -456,22 +458,31 @@ export interface DailyResult {
  */
 export const runDailyRescore = async (deps: DailyDeps): Promise<DailyResult> => {
   const day = deps.now().toISOString().slice(0, 10);
-  const ids = [...new Set(await deps.store.openLeadIds([...deps.ownerIds, 'unassigned']))];
-  const counts = { rescored: 0, unchanged: 0, skipped: 0 };
-  let next = 0;
-  const worker = async () => {
-    while (next < ids.length) {
-      const leadId = ids[next++] as string;
-      try {
-        const result = await rescoreLead(leadId, deps, `daily:${day}`);
-        counts[result.outcome]++;
-      } catch (error) {
-        // A throttled alert email stays marked on its lead (tried again by the next run); the job goes on.
-        if (!(error instanceof MailerError)) throw error;
-        counts.skipped++;
-      }
+  const counts = { leads: 0, rescored: 0, unchanged: 0, skipped: 0 };
+  const seen = new Set<string>();
+  const rescoreOne = async (record: LeadRecord) => {
+    try {
+      const result = await rescoreLead(record.leadId, deps, `daily:${day}`, record);
+      counts[result.outcome]++;
+    } catch (error) {
+      // A throttled alert email stays marked on its lead (tried again by the next run); the job goes on.
+      if (!(error instanceof MailerError)) throw error;
+      counts.skipped++;
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, deps.concurrency ?? 16) }, worker));
-  return { day, leads: ids.length, ...counts };
+  // Page by page from the owner index; the next page is read while this one is re-scored.
+  const pages = deps.store.openLeadPages([...deps.ownerIds, 'unassigned'])[Symbol.asyncIterator]();
+  let next = pages.next();
+  for (;;) {
+    const page = await next;
+    if (page.done) break;
+    next = pages.next();
+    // Awaited on the next turn; a failure meanwhile must not count as unhandled.
+    next.catch(() => {});
+    const fresh = page.value.filter((r) => !seen.has(r.leadId));
+    for (const r of fresh) seen.add(r.leadId);
+    counts.leads += fresh.length;
+    await inParallel(fresh, Math.max(1, deps.concurrency ?? 16), rescoreOne);
+  }
+  return { day, ...counts };
 };

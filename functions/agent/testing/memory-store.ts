@@ -51,7 +51,8 @@ export class InMemoryLeadStore
     ports.DispositionStore,
     ports.ForwardStore,
     ports.AlertStore,
-    ports.EscalationStore
+    ports.EscalationStore,
+    ports.RecycleStore
 {
   /** Lead id → its events by id. */
   readonly events = new Map<string, Map<string, LeadEvent>>();
@@ -284,6 +285,32 @@ export class InMemoryLeadStore
     return true;
   }
 
+  /* ------------------------------------------------------------------------------- re-qualification */
+
+  async lostLeads(ownerIds: readonly string[], closedBefore: string): Promise<LeadRecord[]> {
+    return [...this.records.values()]
+      .filter((r) => r.status === 'lost' && r.outcome !== undefined && r.outcome.at < closedBefore)
+      .filter((r) => ownerIds.includes(r.route?.ownerId ?? 'unassigned'))
+      .map((r) => structuredClone(r) as LeadRecord);
+  }
+
+  async recycleLead(
+    leadId: string,
+    change: { route: Route; outcomeId: string },
+    move: ports.LeadMove,
+    audit: AuditEntry,
+  ): Promise<boolean> {
+    const record = this.records.get(leadId);
+    if (!record || record.status !== move.from || record.outcome?.id !== change.outcomeId) return false;
+    record.status = move.to;
+    record.route = structuredClone(change.route);
+    delete record.outcome;
+    delete record.loadTaken;
+    delete record.loadReleasedAt;
+    record.audit = [...(record.audit ?? []), structuredClone(audit)];
+    return true;
+  }
+
   /* --------------------------------------------------------------------------------- SLA escalation */
 
   async slaBreaches(from: string, to: string): Promise<LeadRecord[]> {
@@ -396,6 +423,13 @@ export class InMemoryLeadStore
     record.audit = [...(record.audit ?? []), structuredClone(audit)];
     this.outbox.set(leadId, this.now().toISOString());
     return true;
+  }
+
+  async *openLeadPages(ownerIds: readonly string[]): AsyncIterable<LeadRecord[]> {
+    const ids = await this.openLeadIds(ownerIds);
+    // Small pages, so the daily job's paging is exercised.
+    for (let i = 0; i < ids.length; i += 2)
+      yield ids.slice(i, i + 2).map((id) => structuredClone(this.records.get(id)) as LeadRecord);
   }
 
   async openLeadIds(ownerIds: readonly string[]): Promise<string[]> {
