@@ -5,7 +5,8 @@
  * leads).
  */
 import type { Context, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
-import { enrichLead } from './agent/enrich';
+import { withAccountIntent } from './agent/account-signals';
+import { embeddedIntentSignals, enrichLead } from './agent/enrich';
 import { reserveNextBucket } from './agent/pipeline/accept-lead';
 import { type QualifyDeps, type QualifyOutcome, qualifyLead } from './agent/pipeline/qualify-lead';
 import { attachParkedEvents, type ParkingDeps } from './agent/pipeline/rescore-lead';
@@ -50,6 +51,8 @@ const enrichDeps = {
     shippedPrivacy().retentionDays.enrichmentCache * 86_400,
   ),
   allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,
+  // The embedded intent dataset plus the account signals of POST /signals (read beside the other tools).
+  intent: withAccountIntent(embeddedIntentSignals(), (domain) => store.accountSignals(domain)),
   ...(config.KVK_API_URL && config.KVK_API_KEY
     ? { kvk: { baseUrl: config.KVK_API_URL, apiKey: config.KVK_API_KEY } }
     : {}),

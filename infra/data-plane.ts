@@ -54,6 +54,8 @@ export const TABLES = {
    * - `LOAD#<team>#<rep>` / `LOAD`: a rep's open leads in a team (capacity caps)
    * - `CONFIG#<kind>` / `V#<n>`: versioned ops configuration
    * - `LEAD#<id>` / `LEAD` with only `reservedFor` (TTL): the next dedup bucket's lead id, reserved for a lead
+   * - `ACCOUNT#<domain>` / `SIGNAL#<id>`: an account signal of a company (POST /signals; TTL)
+   * - `PARKED#<salted address hash>` / `EVENT#<id>`: an event sent before its lead existed (TTL)
    * - `CRM#<leadId>` / `CRM`, `CRMREF#…`, `CRMLOCK#…`, `CRMEVT#…`, `CRMSIG#…`, `CRMCURSOR#…`: the CRM sync
    *   (functions/platform/crm-store-dynamodb.ts)
    */
@@ -117,6 +119,15 @@ export const TABLES = {
         indexName: 'byEmail',
         partitionKey: { name: 'emailPk', type: 'S' },
         sortKey: { name: 'emailSk', type: 'S' },
+      },
+      /**
+       * Sparse: every lead of a company domain, `DOMAIN#<domain>` ordered by `<receivedAt>#<leadId>` — an account
+       * signal (POST /signals) reaches each lead of its company without a scan.
+       */
+      {
+        indexName: 'byDomain',
+        partitionKey: { name: 'domainPk', type: 'S' },
+        sortKey: { name: 'domainSk', type: 'S' },
       },
       /**
        * Sparse: leads by the day their retention ends (`EXPIRY#<yyyy-mm-dd>`, sort key the lead id), so the
@@ -475,10 +486,14 @@ export const FUNCTIONS = {
   events: {
     id: 'EventsFunction',
     entry: 'functions/events-http.ts',
-    description: 'POST /events: engagement events (signed per source), kept once per id, debounced re-scores',
+    description:
+      'POST /events and POST /signals: engagement events and account signals (signed per source), kept once per id, debounced re-scores',
     timeoutSeconds: 30,
     memoryMb: 256,
-    http: [{ method: 'POST', path: '/events', public: true }],
+    http: [
+      { method: 'POST', path: '/events', public: true },
+      { method: 'POST', path: '/signals', public: true },
+    ],
     tables: { leads: 'readwrite' },
     sendsTo: ['rescore'],
   },

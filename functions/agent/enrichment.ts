@@ -119,6 +119,8 @@ export const IntentSignalSchema = z.object({
   detail: z.string(),
   at: z.string(),
   source: z.string(),
+  /** Where it was read (an account signal's or a job posting's page). */
+  url: z.string().optional(),
 });
 export type IntentSignal = z.infer<typeof IntentSignalSchema>;
 

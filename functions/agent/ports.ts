@@ -3,6 +3,7 @@
  * in functions/platform (DynamoDB, SQS, SES); the in-memory store in functions/agent/testing implements the
  * same ports. Pure types, no AWS.
  */
+import type { AccountSignal } from './account-signals';
 import type { CrmJob } from './crm/types';
 import type { Enrichment } from './enrichment';
 import type { LeadEvent } from './events';
@@ -448,6 +449,12 @@ export interface RescoreStore {
   parkedEvents(addressKey: string, now: Date): Promise<LeadEvent[]>;
   /** Forgets parked events (they were attached to their lead). */
   unparkEvents(addressKey: string, eventIds: readonly string[]): Promise<void>;
+  /** Keeps an account signal once per domain and id (until `expiresAt`); false when kept before. */
+  addAccountSignal(signal: AccountSignal, expiresAt: Date): Promise<boolean>;
+  /** Every account signal of a company domain. */
+  accountSignals(domain: string): Promise<AccountSignal[]>;
+  /** The leads of a company domain (the `byDomain` index: no scan), oldest first. */
+  leadIdsByDomain(domain: string): Promise<string[]>;
 }
 
 /* ------------------------------------------------------------ owner alerts (functions/agent/pipeline/alert-owner) */

@@ -94,6 +94,19 @@ export const listIndexKeys = (record: Pick<LeadRecord, 'leadId' | 'lead'> & Part
   listSearch: listSearchText(record),
 });
 
+/**
+ * Sparse `byDomain` index: every lead of a company domain (`DOMAIN#<domain>`, by arrival), so an account signal
+ * reaches each lead of its company without a scan.
+ */
+export const accountIndexKeys = (record: LeadRecord) =>
+  record.lead.company.domain
+    ? {
+        domainPk: domainIndexPk(record.lead.company.domain),
+        domainSk: `${record.receivedAt}#${record.leadId}`,
+      }
+    : {};
+export const domainIndexPk = (domain: string) => `DOMAIN#${domain.trim().toLowerCase()}`;
+
 /** Sparse `byEmail` index: every lead of an address, by the SHA-256 of the lower-cased address (no scan). */
 export const emailIndexPk = (emailSha256: string) => `EMAIL#${emailSha256}`;
 
@@ -171,6 +184,8 @@ export const toLeadRecord = (item: Record<string, unknown>): LeadRecord => {
     listSearch: _l3,
     emailPk: _e1,
     emailSk: _e2,
+    domainPk: _dm1,
+    domainSk: _dm2,
     expiresAt: _x,
     expiryPk: _x1,
     expirySk: _x2,

@@ -5,7 +5,9 @@
  * ./lead-store-review.ts (review actions), ./lead-store-outcomes.ts (outcomes, reopen), ./lead-store-listings.ts (reads and listings). Every write is
  * conditional, with conditions from functions/agent/lifecycle.ts.
  */
+
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AccountSignal } from '../agent/account-signals';
 import type { LeadEvent } from '../agent/events';
 import type {
   AuditEntry,
@@ -208,6 +210,15 @@ export class DynamoLeadStore
   }
 
   /* events and score versions */
+  addAccountSignal(signal: AccountSignal, expiresAt: Date): Promise<boolean> {
+    return rescore.addAccountSignal(this.t, signal, expiresAt);
+  }
+  accountSignals(domain: string): Promise<AccountSignal[]> {
+    return rescore.accountSignals(this.t, domain);
+  }
+  leadIdsByDomain(domain: string): Promise<string[]> {
+    return rescore.leadIdsByDomain(this.t, domain);
+  }
   leadIdsByEmail(emailSha256: string): Promise<string[]> {
     return leadIdsByEmail(this.t, emailSha256);
   }

@@ -14,6 +14,7 @@ import type { LeadRecord } from '../agent/lead-record';
 import type { CreateLeadResult } from '../agent/ports';
 import type { LeadStatus } from '../agent/qualification';
 import {
+  accountIndexKeys,
   isConditionFailure,
   type LeadTable,
   LeadUpdate,
@@ -49,6 +50,7 @@ export const createLead = async (
           ...outbox,
           ...listIndexKeys(record),
           ...privacyAttributes(record),
+          ...accountIndexKeys(record),
           [WRITE_ID]: writeId,
         },
         ConditionExpression: 'attribute_not_exists(pk)',

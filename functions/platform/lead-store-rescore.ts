@@ -8,13 +8,22 @@
  * - `PARKED#<salted hash of the address>` / `EVENT#<event id>`: an event given by address before its lead exists,
  *   kept until it is attached to the lead or its parking window ends (`expiresAt`, the table's TTL).
  */
-import { BatchWriteCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchWriteCommand,
+  PutCommand,
+  QueryCommand,
+  ScanCommand,
+  TransactWriteCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { AccountSignal } from '../agent/account-signals';
 import type { LeadEvent } from '../agent/events';
 import { type InboxOrderInput, inboxOrderKey } from '../agent/inbox-order';
 import type { LeadRecord, OwnerAlert, ScoreVersion } from '../agent/lead-record';
 import { leadFrom } from '../agent/lifecycle';
 import {
+  accountIndexKeys,
   conditional,
+  domainIndexPk,
   isConditionFailure,
   type LeadTable,
   LeadUpdate,
@@ -296,3 +305,103 @@ export async function* openLeadPages(t: LeadTable, ownerIds: readonly string[]):
     } while (after);
   }
 }
+
+export const accountSignalKey = (domain: string, signalId: string) => ({
+  pk: `ACCOUNT#${domain}`,
+  sk: `SIGNAL#${signalId}`,
+});
+
+export const addAccountSignal = async (
+  t: LeadTable,
+  signal: AccountSignal,
+  expiresAt: Date,
+): Promise<boolean> => {
+  try {
+    await t.db.send(
+      new PutCommand({
+        TableName: t.table,
+        Item: {
+          ...accountSignalKey(signal.domain, signal.id),
+          ...signal,
+          expiresAt: Math.floor(expiresAt.getTime() / 1000),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+};
+
+export const accountSignals = async (t: LeadTable, domain: string): Promise<AccountSignal[]> => {
+  const out: AccountSignal[] = [];
+  const nowSeconds = Math.floor(t.now().getTime() / 1000);
+  let after: Record<string, unknown> | undefined;
+  do {
+    const page = await t.db.send(
+      new QueryCommand({
+        TableName: t.table,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': `ACCOUNT#${domain}` },
+        ...(after ? { ExclusiveStartKey: after } : {}),
+      }),
+    );
+    for (const { pk: _pk, sk: _sk, expiresAt, ...signal } of page.Items ?? [])
+      if (Number(expiresAt) > nowSeconds) out.push(signal as AccountSignal);
+    after = page.LastEvaluatedKey;
+  } while (after);
+  return out;
+};
+
+export const leadIdsByDomain = async (t: LeadTable, domain: string): Promise<string[]> => {
+  const ids: string[] = [];
+  let after: Record<string, unknown> | undefined;
+  do {
+    const page = await t.db.send(
+      new QueryCommand({
+        TableName: t.table,
+        IndexName: 'byDomain',
+        KeyConditionExpression: 'domainPk = :d',
+        ExpressionAttributeValues: { ':d': domainIndexPk(domain) },
+        ProjectionExpression: 'leadId',
+        ...(after ? { ExclusiveStartKey: after } : {}),
+      }),
+    );
+    for (const item of page.Items ?? []) ids.push(String(item.leadId));
+    after = page.LastEvaluatedKey;
+  } while (after);
+  return [...new Set(ids)];
+};
+
+/**
+ * One-off migration: gives leads stored before the `byDomain` index existed its keys (a scan, run once after
+ * deploying the index: scripts/backfill-domain-index.ts). Idempotent: a lead that has them is left alone.
+ */
+export const backfillDomainIndex = async (t: LeadTable): Promise<number> => {
+  let changed = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await t.db.send(
+      new ScanCommand({
+        TableName: t.table,
+        FilterExpression: 'sk = :lead AND attribute_exists(#lead) AND attribute_not_exists(domainPk)',
+        ExpressionAttributeNames: { '#lead': 'lead' },
+        ExpressionAttributeValues: { ':lead': 'LEAD' },
+        ...(start ? { ExclusiveStartKey: start } : {}),
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      const keys = accountIndexKeys(toLeadRecord(item));
+      if (!keys.domainPk) continue;
+      const u = new LeadUpdate(String(item.leadId))
+        .set('domainPk', keys.domainPk)
+        .set('domainSk', keys.domainSk)
+        .absent('domainPk');
+      if (await u.run(t)) changed++;
+    }
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return changed;
+};

@@ -8,6 +8,7 @@
  * the moment of scoring, and the cause names that set, so replays produce no second version for the same cause.
  */
 import { createHash } from 'node:crypto';
+import { type AccountSignal, withAccountSignals } from '../account-signals';
 import { notifyCrm } from '../crm/notify';
 import { DomainError } from '../errors';
 import { EventBatchSchema, type IncomingEvent, type LeadEvent, leadWithEvents, pageOf } from '../events';
@@ -131,7 +132,9 @@ const inParallel = async <T>(items: readonly T[], limit: number, work: (item: T)
   );
 };
 
-const firstIssue = (error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }) => {
+export const firstIssue = (error: {
+  issues: readonly { path: readonly PropertyKey[]; message: string }[];
+}) => {
   const issues = error.issues.map((i) => ({
     field:
       i.path.reduce<string>(
@@ -308,11 +311,21 @@ const firstVersion = (score: Score): ScoreVersion => ({
   delta: deltaOf(score),
 });
 
-/** The cause of a re-score from events: the set of event ids and the rules version (order-free). */
-export const eventsCause = (events: readonly LeadEvent[], rulesVersion: string): string => {
-  const ids = [...new Set(events.map((e) => e.id))].sort();
-  const digest = createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 16);
-  return `events:${ids.length}:${digest}+rules:${rulesVersion}`;
+/**
+ * The cause of a re-score from events: the set of event ids, the set of the company's account signals (when it
+ * has any) and the rules version (order-free).
+ */
+export const eventsCause = (
+  events: readonly LeadEvent[],
+  rulesVersion: string,
+  signals: readonly AccountSignal[] = [],
+): string => {
+  const set = (ids: string[]) => {
+    const unique = [...new Set(ids)].sort();
+    return `${unique.length}:${createHash('sha256').update(unique.join('\n')).digest('hex').slice(0, 16)}`;
+  };
+  const account = signals.length ? `+signals:${set(signals.map((s) => `${s.domain}/${s.id}`))}` : '';
+  return `events:${set(events.map((e) => e.id))}${account}+rules:${rulesVersion}`;
 };
 
 export type RescoreOutcome =
@@ -385,14 +398,25 @@ export const rescoreLead = async (
     const record = attempt === 1 && listed ? listed : await deps.store.get(leadId);
     if (!record?.score || !record.enrichment) return { outcome: 'skipped', reason: 'not scored yet' };
     if (!decideLead(record.status, 'rescore').ok) return { outcome: 'skipped', reason: record.status };
-    const events = await deps.store.listEvents(leadId);
+    const domain = record.lead.company.domain?.toLowerCase();
+    const [events, account] = await Promise.all([
+      deps.store.listEvents(leadId),
+      domain ? deps.store.accountSignals(domain) : [],
+    ]);
     const rules = deps.rules();
     const now = deps.now();
+    // The company's account signals count as intent signals, beside what enrichment found.
+    const enrichment = account.length
+      ? {
+          ...record.enrichment,
+          intent: { signals: withAccountSignals(record.enrichment.intent?.signals, account) },
+        }
+      : record.enrichment;
     const score = carriedDisposition(
       record.score,
-      scoreEnrichedLead(leadWithEvents(record.lead, events), record.enrichment, rules, now),
+      scoreEnrichedLead(leadWithEvents(record.lead, events), enrichment, rules, now),
     );
-    const why = cause ?? eventsCause(events, score.rulesVersion);
+    const why = cause ?? eventsCause(events, score.rulesVersion, account);
     if (sameScore(record.score, score)) {
       // A delivery after a crash (or a throttled mail service) finds the alert its version marked, unsent.
       await alertOwner(deps, leadId, record.alert?.email);

@@ -9,7 +9,7 @@
  * ledger on the lead record (never logged).
  */
 import { inBusinessHours } from '../business-time';
-import type { Enrichment, Industry } from '../enrichment';
+import type { Enrichment, Industry, IntentSignal } from '../enrichment';
 import { type Evidence, INDUSTRY_KEYWORDS, type LeadReading, readLead } from '../judge/read-lead';
 import type { Signal } from '../judge/signals';
 import type { Activity, FormType, Language, Lead } from '../lead';
@@ -375,6 +375,24 @@ function evidenceOf(lead: Lead, enrichment: Enrichment, facts: Facts, reading: L
   put(['buyingStage'], from.stage);
   put(['teamSize'], from.teamSize);
   put(['requestedAction', 'handRaise'], from.action);
+  // External intent (account signals, job postings, the intent dataset): the newest signal of each type.
+  for (const [type, names] of [
+    ['hiring', ['hiring', 'hiringAgeDays']],
+    ['funding', ['funding', 'fundingAgeDays']],
+    ['new_system', ['newSystem', 'newSystemAgeDays']],
+    ['growth', ['growth', 'growthAgeDays']],
+  ] as const) {
+    const s = (enrichment.intent?.signals ?? [])
+      .filter((x) => x.type === type)
+      .reduce<IntentSignal | undefined>((acc, x) => (!acc || x.at > acc.at ? x : acc), undefined);
+    if (s)
+      put([...names], {
+        source: s.source === 'careers' || s.source.startsWith('jobs:') ? 'jobs' : 'signal',
+        quote: `${s.detail} (${s.source})`,
+        ...(s.at ? { at: s.at } : {}),
+        ...(s.url ? { url: s.url } : {}),
+      });
+  }
   // Email engagement: the newest event of each kind, with its source and date.
   const newest = (type: Activity['type']) =>
     lead.activities

@@ -4,6 +4,7 @@
  * functions/agent/lifecycle.ts lists, a result is stored once, a second write loses. For unit tests of the
  * use cases and for the ops CLI.
  */
+import type { AccountSignal } from '../account-signals';
 import { DomainError } from '../errors';
 import type { LeadEvent } from '../events';
 import { inboxOrderKey } from '../inbox-order';
@@ -207,6 +208,28 @@ export class InMemoryLeadStore
   }
 
   /* --------------------------------------------------------------------------- events and re-scores */
+
+  /** Account signals by domain → signal id. */
+  readonly accountSignalsByDomain = new Map<string, Map<string, AccountSignal>>();
+
+  async addAccountSignal(signal: AccountSignal, _expiresAt: Date): Promise<boolean> {
+    const signals = this.accountSignalsByDomain.get(signal.domain) ?? new Map<string, AccountSignal>();
+    this.accountSignalsByDomain.set(signal.domain, signals);
+    if (signals.has(signal.id)) return false;
+    signals.set(signal.id, structuredClone(signal));
+    return true;
+  }
+
+  async accountSignals(domain: string): Promise<AccountSignal[]> {
+    return [...(this.accountSignalsByDomain.get(domain)?.values() ?? [])].map((s) => structuredClone(s));
+  }
+
+  async leadIdsByDomain(domain: string): Promise<string[]> {
+    return [...this.records.values()]
+      .filter((r) => r.lead.company.domain?.toLowerCase() === domain)
+      .sort((a, b) => (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : 0))
+      .map((r) => r.leadId);
+  }
 
   async leadIdsByEmail(hash: string): Promise<string[]> {
     return [...this.records.values()]

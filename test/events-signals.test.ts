@@ -1,15 +1,20 @@
 /**
- * Events that arrive before their lead, on the in-process local stack: events posted by address for which no
- * lead exists are parked under the salted hash of the address (never the address), attached once when the lead
- * of that address is qualified, and re-scored; a replay attaches nothing twice. The privacy export shows parked
- * events and an erasure of the address removes them.
+ * Signals beside the form, on the in-process local stack:
+ * - events that arrive before their lead: events posted by address for which no lead exists are parked under the
+ *   salted hash of the address (never the address), attached once when the lead of that address is qualified,
+ *   and re-scored; a replay attaches nothing twice. The privacy export shows parked events and an erasure of the
+ *   address removes them;
+ * - account signals (POST /signals) reach every lead of the company through the `byDomain` index and a re-score,
+ *   and a later lead of the company is qualified with them.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScoreVersion } from '../functions/agent/lead-record';
 import { eraseByEmail } from '../functions/agent/privacy/erasure';
 import { saltedEmailHash } from '../functions/agent/privacy/links';
+import { sampleLead } from '../functions/agent/testing/samples';
 import { DynamoErasureStore } from '../functions/platform/erasure-store-dynamodb';
+import { backfillDomainIndex, leadIdsByDomain } from '../functions/platform/lead-store-rescore';
 import { DynamoPrivacyStore } from '../functions/platform/privacy-store-dynamodb';
 import { type PipelineStack, roostrSubmission, startPipelineStack } from './support/pipeline-stack';
 
@@ -111,5 +116,85 @@ describe('events before their lead', () => {
     expect(exported.parkedEvents?.map((e) => e.type)).toEqual(['download']);
     expect(result).toMatchObject({ status: 'done', counts: { items: 1 } });
     expect(await parkedItems(email)).toEqual([]);
+  }, 120_000);
+
+  it('applies an account signal to every lead of its company, and to a lead of it that comes later', async () => {
+    // Prepare: two leads of one company, qualified
+    const domain = `signals-${Date.now()}.nl`;
+    const submit = (n: number) =>
+      p.post(roostrSubmission(p.site.origin, { email: `eva${n}@${domain}`, website: `https://${domain}` }));
+    const [a, b] = [await submit(1), await submit(2)];
+    for (const id of [a, b])
+      await p.waitForLead(id, (l) => l.status === 'drafted' || l.status === 'nurture', 120_000);
+    const signal = {
+      id: `funding-${domain}`,
+      domain: `https://www.${domain}/news`,
+      type: 'funding',
+      occurredAt: new Date(Date.now() - 86_400_000).toISOString(),
+      detail: 'Series A of €5M',
+      url: `https://news.example/${domain}`,
+    };
+    // Act
+    const res = await fetch(`${p.stack.url}/signals?source=newsfeed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ signals: [signal] }),
+    });
+    const answer = (await res.json()) as Record<string, number>;
+    const rescored = await Promise.all(
+      [a, b].map((id) =>
+        p.waitForLead(
+          id,
+          (l) =>
+            ((l as { scoreHistory?: ScoreVersion[] }).scoreHistory?.[0]?.cause ?? '').includes('+signals:1:'),
+          150_000,
+        ),
+      ),
+    );
+    const later = await submit(3);
+    const third = await p.waitForLead(later, (l) => l.score !== undefined, 120_000);
+    const bad = await fetch(`${p.stack.url}/signals?source=newsfeed`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ signals: [{ ...signal, domain: 'nope' }] }),
+    });
+    // Assess
+    expect(res.status).toBe(200);
+    expect(answer).toMatchObject({ accepted: 1, leads: 2 });
+    for (const lead of [...rescored, third])
+      expect(
+        lead.score?.ledger.find((l) => l.ruleId === 'funding'),
+        `${lead.leadId === later ? 'the later' : 'an existing'} lead (intent tool: ${JSON.stringify(lead.enrichment?.tools.intent)})`,
+      ).toMatchObject({
+        fired: true,
+        evidence: { source: 'signal', quote: 'Series A of €5M (newsfeed)', url: signal.url },
+      });
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { issues: { field: string }[] }).issues[0]?.field).toBe(
+      'signals[0].domain',
+    );
+  }, 400_000);
+
+  it('backfills the company-domain index of leads stored before it existed, once', async () => {
+    // Prepare: a lead item as an older version stored it (no index keys)
+    const domain = `backfill-${Date.now()}.nl`;
+    const leadId = `01BACKFILL${String(Date.now()).slice(-16)}`;
+    const base = sampleLead();
+    await p.put({
+      pk: `LEAD#${leadId}`,
+      sk: 'LEAD',
+      leadId,
+      receivedAt: new Date().toISOString(),
+      status: 'nurture',
+      lead: { ...base, company: { ...base.company, domain } },
+    });
+    const t = { db: p.db, table: p.stack.env.LEADS_TABLE!, now: () => new Date() };
+    // Act
+    const first = await backfillDomainIndex(t);
+    const again = await backfillDomainIndex(t);
+    // Assess
+    expect(first).toBeGreaterThanOrEqual(1);
+    expect(again).toBe(0);
+    expect(await leadIdsByDomain(t, domain)).toEqual([leadId]);
   }, 120_000);
 });
