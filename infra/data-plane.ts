@@ -314,8 +314,11 @@ export const FUNCTIONS = {
       onFailure: 'qualify',
     },
     tables: { leads: 'readwrite' },
-    /** `crm`: the CRM sync's trigger once the lead is routed (functions/platform/crm-notifier.ts). */
-    sendsTo: ['draft', 'crm'],
+    /**
+     * `crm`: the CRM sync's trigger once the lead is routed (functions/platform/crm-notifier.ts); `qualify`:
+     * a lead that failed on the stream is retried from its own queue a few seconds later.
+     */
+    sendsTo: ['draft', 'crm', 'qualify'],
   },
   draft: {
     id: 'DraftFunction',
