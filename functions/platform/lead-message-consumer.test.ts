@@ -85,7 +85,11 @@ class TimeoutError extends Error {
 }
 
 describe('leadStreamHandler', () => {
-  const setup = (failing: readonly string[], queue: { send: RecordingQueue['send'] }) => {
+  const setup = (
+    failing: readonly string[],
+    queue: { send: RecordingQueue['send'] },
+    hookFails: readonly string[] = [],
+  ) => {
     const store = new InMemoryLeadStore();
     for (const leadId of ['a', 'b', 'c'])
       store.seed({ leadId, status: 'received', steps: {} } as unknown as LeadRecord);
@@ -93,6 +97,9 @@ describe('leadStreamHandler', () => {
     const handler = leadStreamHandler({
       step: 'enrich',
       store,
+      onNewLead: async (lead) => {
+        if (hookFails.includes(lead.leadId)) throw new TimeoutError('reservation timed out');
+      },
       process: async (leadId) => {
         if (failing.includes(leadId)) throw new TimeoutError('socket timed out');
         processed.push(leadId);
@@ -131,6 +138,18 @@ describe('leadStreamHandler', () => {
     const response = await run();
     // Assess
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: '200' }]);
+    expect(processed).toEqual(['a', 'c']);
+  });
+
+  it('fails the record when its new-lead hook (the dedup reservation) fails, so the stream retries both', async () => {
+    // Prepare
+    const queue = new RecordingQueue();
+    const { processed, run } = setup([], queue, ['b']);
+    // Act
+    const response = await run();
+    // Assess
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: '200' }]);
+    expect(queue.sent).toEqual([]);
     expect(processed).toEqual(['a', 'c']);
   });
 });

@@ -130,8 +130,12 @@ export const leadStreamHandler = (options: LeadStreamOptions) => {
       return;
     }
     const { leadId } = lead;
+    // The new-lead hook belongs to the stream record: when it fails, the record fails and is retried (a
+    // queued retry would only run `process`).
+    let hooked = false;
     try {
       await options.onNewLead?.(lead);
+      hooked = true;
       const result = await options.process(leadId);
       logger.info('Step done', { step: options.step, leadId, source: 'stream', ...result });
     } catch (error) {
@@ -150,7 +154,7 @@ export const leadStreamHandler = (options: LeadStreamOptions) => {
         .catch((e) =>
           logger.error('Could not record the error on the lead', { leadId, error: describeError(e) }),
         );
-      if (!options.retry) throw error;
+      if (!options.retry || !hooked) throw error;
       try {
         await options.retry.queue.send({ leadId }, { delaySeconds: options.retry.delaySeconds });
       } catch (sendError) {
