@@ -26,6 +26,8 @@ import { shippedDispositions } from './platform/shipped-dispositions';
 import { shippedPrivacy } from './platform/shipped-privacy';
 
 const config = commonConfig();
+/** How long a lead that failed on the stream waits in the qualify queue before its next try. */
+const STREAM_RETRY_DELAY_SECONDS = 5;
 const store = leadStore();
 const table = leadsTableName();
 const dispositions = shippedDispositions();
@@ -113,6 +115,9 @@ const fromStream = leadStreamHandler({
     await reserveNextBucket(store, lead, config.DEDUP_WINDOW_SECONDS);
   },
   process,
+  // A lead that failed here (e.g. a storage timeout under load) is tried again from the qualify queue a few
+  // seconds later, with that queue's redelivery and DLQ, instead of waiting for the sweeper.
+  retry: { queue: leadQueue('qualify'), delaySeconds: STREAM_RETRY_DELAY_SECONDS },
 });
 
 export const handler = (event: SQSEvent | DynamoDBStreamEvent, context: Context) =>

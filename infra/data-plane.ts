@@ -328,9 +328,10 @@ export const FUNCTIONS = {
     tables: { leads: 'readwrite' },
     /**
      * `crm`: the CRM sync's trigger once the lead is routed (functions/platform/crm-notifier.ts); `rescore`: events
-     * parked for the lead's address were attached.
+     * parked for the lead's address were attached; `qualify`: a lead that failed on the stream is retried from its
+     * own queue a few seconds later.
      */
-    sendsTo: ['draft', 'crm', 'rescore'],
+    sendsTo: ['draft', 'crm', 'rescore', 'qualify'],
   },
   draft: {
     id: 'DraftFunction',

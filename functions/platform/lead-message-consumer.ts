@@ -19,7 +19,7 @@ import type {
 import { QUEUES, type QueueName } from '../../infra/data-plane';
 import type { PipelineStep } from '../agent/lead-record';
 import { LeadMessageSchema } from '../agent/pipeline/lead-message';
-import type { LeadStore } from '../agent/ports';
+import type { LeadQueue, LeadStore } from '../agent/ports';
 import { describeError, logger } from './observability';
 
 export interface LeadMessageOptions {
@@ -95,6 +95,13 @@ export interface LeadStreamOptions {
   /** Runs first for each new lead (e.g. the dedup reservation of its next bucket); a failure retries the record. */
   readonly onNewLead?: (lead: NewLeadImage) => Promise<void>;
   readonly process: (leadId: string) => Promise<Readonly<Record<string, unknown>>>;
+  /**
+   * Where a lead whose processing failed is retried: its `{ leadId }` is queued there, held back `delaySeconds`,
+   * and the stream record counts as done — the queue's own redelivery and DLQ take over, and the stream moves
+   * on. Only when that send fails does the record fail (the event source retries it, then describes it on the
+   * on-failure queue; the lead stays in the outbox, so the sweeper finds it). Absent: the record fails.
+   */
+  readonly retry?: { readonly queue: Pick<LeadQueue, 'send'>; readonly delaySeconds: number };
 }
 
 const imageOf = (record: DynamoDBRecord): NewLeadImage | undefined => {
@@ -110,9 +117,10 @@ const imageOf = (record: DynamoDBRecord): NewLeadImage | undefined => {
 };
 
 /**
- * A handler for the leads table's stream (NEW_IMAGE records of new leads) with partial batch failures: a
- * failed record is retried by the event source mapping, then described on its on-failure DLQ; the lead stays
- * in the outbox index, so the sweeper re-queues it.
+ * A handler for the leads table's stream (NEW_IMAGE records of new leads) with partial batch failures. A lead
+ * whose processing fails is queued for a retry (`retry`); a record fails only when that is not possible: the
+ * event source mapping retries it, then describes it on its on-failure DLQ; the lead stays in the outbox
+ * index, so the sweeper re-queues it.
  */
 export const leadStreamHandler = (options: LeadStreamOptions) => {
   const recordHandler = async (record: DynamoDBRecord): Promise<void> => {
@@ -122,8 +130,12 @@ export const leadStreamHandler = (options: LeadStreamOptions) => {
       return;
     }
     const { leadId } = lead;
+    // The new-lead hook belongs to the stream record: when it fails, the record fails and is retried (a
+    // queued retry would only run `process`).
+    let hooked = false;
     try {
       await options.onNewLead?.(lead);
+      hooked = true;
       const result = await options.process(leadId);
       logger.info('Step done', { step: options.step, leadId, source: 'stream', ...result });
     } catch (error) {
@@ -142,7 +154,18 @@ export const leadStreamHandler = (options: LeadStreamOptions) => {
         .catch((e) =>
           logger.error('Could not record the error on the lead', { leadId, error: describeError(e) }),
         );
-      throw error;
+      if (!options.retry || !hooked) throw error;
+      try {
+        await options.retry.queue.send({ leadId }, { delaySeconds: options.retry.delaySeconds });
+      } catch (sendError) {
+        logger.error('Could not queue the retry; the stream record is retried', {
+          leadId,
+          step: options.step,
+          error: describeError(sendError),
+        });
+        throw error;
+      }
+      logger.info('Retry queued', { leadId, step: options.step, delaySeconds: options.retry.delaySeconds });
     }
   };
 

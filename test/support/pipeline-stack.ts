@@ -83,6 +83,10 @@ export const startPipelineStack = async (
     consumerTimeoutSeconds?: number;
     /** Short polling with this idle back-off instead of long polling (benchmark comparison only). */
     idleBackoffMs?: { min: number; max: number };
+    /** Fault proxies in front of the emulators (`stack.faults`), as `npm start -- --faults`. */
+    faults?: boolean;
+    /** Wraps the stream consumers (e.g. to start an outage while a batch is in the function). */
+    wrapStreamConsumers?: LocalStackOptions['wrapStreamConsumers'];
     log?: (line: string) => void;
     /** The JWT authorizer seam (default: every caller is an ops user). */
     authorize?: LocalStackOptions['authorize'];
@@ -102,6 +106,8 @@ export const startPipelineStack = async (
     emulatorPorts: { dynamodb: 0, sqs: 0, sesv2: 0 },
     retryVisibilitySeconds: 1,
     ...(options.idleBackoffMs ? { idleBackoffMs: options.idleBackoffMs } : {}),
+    ...(options.faults ? { faults: true } : {}),
+    ...(options.wrapStreamConsumers ? { wrapStreamConsumers: options.wrapStreamConsumers } : {}),
     schedules: [],
     wrapConsumers: (consumers) =>
       consumers.map((c) => ({ ...c, timeoutSeconds: options.consumerTimeoutSeconds ?? 6 })),
