@@ -117,7 +117,7 @@ describe('events before their lead', () => {
       await fetch(`${p.stack.url}/privacy/export?email=${encodeURIComponent(email)}`, {
         headers: { authorization: 'Bearer ops' },
       })
-    ).json()) as { parkedEvents?: { type: string }[]; leads: unknown[] };
+    ).json()) as { parkedEvents?: { type: string }[]; leads: unknown[]; summary: { en: string; nl: string } };
     // Act
     const result = await eraseByEmail(
       {
@@ -135,6 +135,8 @@ describe('events before their lead', () => {
     expect(before).toHaveLength(1);
     expect(exported.leads).toEqual([]);
     expect(exported.parkedEvents?.map((e) => e.type)).toEqual(['download']);
+    expect(exported.summary.en).toContain('We also hold 1 activity');
+    expect(exported.summary.nl).toContain('1 activiteit');
     expect(result).toMatchObject({ status: 'done', counts: { items: 1 } });
     expect(await parkedItems(email)).toEqual([]);
   }, 120_000);
