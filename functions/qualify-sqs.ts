@@ -53,6 +53,11 @@ const enrichDeps = {
     shippedPrivacy().retentionDays.enrichmentCache * 86_400,
   ),
   allowPrivateTargets: config.ALLOW_PRIVATE_TARGETS,
+  jobBoards: {
+    ...(config.JOB_BOARD_GREENHOUSE_URL ? { greenhouse: config.JOB_BOARD_GREENHOUSE_URL } : {}),
+    ...(config.JOB_BOARD_LEVER_URL ? { lever: config.JOB_BOARD_LEVER_URL } : {}),
+    ...(config.JOB_BOARD_RECRUITEE_URL ? { recruitee: config.JOB_BOARD_RECRUITEE_URL } : {}),
+  },
   // The embedded intent dataset plus the account signals of POST /signals (read beside the other tools).
   intent: withAccountIntent(embeddedIntentSignals(), (domain) => store.accountSignals(domain)),
   ...(config.KVK_API_URL && config.KVK_API_KEY

@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ScoreVersion } from '../functions/agent/lead-record';
 import { eraseByEmail } from '../functions/agent/privacy/erasure';
 import { saltedEmailHash } from '../functions/agent/privacy/links';
+import type { TestServer } from '../functions/agent/testing/http-server';
+import { startJobsServer } from '../functions/agent/testing/jobs-server';
 import { sampleLead } from '../functions/agent/testing/samples';
 import { DynamoErasureStore } from '../functions/platform/erasure-store-dynamodb';
 import { backfillDomainIndex, leadIdsByDomain } from '../functions/platform/lead-store-rescore';
@@ -21,11 +23,30 @@ import { type PipelineStack, roostrSubmission, startPipelineStack } from './supp
 const SECRET = 'integration-test-privacy-secret-parking-0123';
 
 let p: PipelineStack;
+let jobs: TestServer;
 beforeAll(async () => {
-  p = await startPipelineStack({ env: { PRIVACY_SECRET: SECRET, EVENT_PARKING_DAYS: '30' } });
+  jobs = await startJobsServer({ recruitee: true });
+  p = await startPipelineStack({
+    env: {
+      PRIVACY_SECRET: SECRET,
+      EVENT_PARKING_DAYS: '30',
+      JOB_BOARD_GREENHOUSE_URL: jobs.origin,
+      JOB_BOARD_LEVER_URL: jobs.origin,
+      JOB_BOARD_RECRUITEE_URL: `${jobs.origin}/recruitee/{company}`,
+      // A busy test machine answers slowly; the tools' own timeouts are tested in their unit tests.
+      ENRICH_TOOL_TIMEOUTS_MS: JSON.stringify({
+        registry: 5_000,
+        website: 5_000,
+        email: 5_000,
+        intent: 5_000,
+        jobs: 5_000,
+      }),
+    },
+  });
 }, 300_000);
 afterAll(async () => {
   await p?.stop();
+  await jobs?.close();
 });
 
 const postEvents = async (events: unknown[]) => {
@@ -96,7 +117,7 @@ describe('events before their lead', () => {
       await fetch(`${p.stack.url}/privacy/export?email=${encodeURIComponent(email)}`, {
         headers: { authorization: 'Bearer ops' },
       })
-    ).json()) as { parkedEvents?: { type: string }[]; leads: unknown[] };
+    ).json()) as { parkedEvents?: { type: string }[]; leads: unknown[]; summary: { en: string; nl: string } };
     // Act
     const result = await eraseByEmail(
       {
@@ -114,6 +135,8 @@ describe('events before their lead', () => {
     expect(before).toHaveLength(1);
     expect(exported.leads).toEqual([]);
     expect(exported.parkedEvents?.map((e) => e.type)).toEqual(['download']);
+    expect(exported.summary.en).toContain('We also hold 1 activity');
+    expect(exported.summary.nl).toContain('1 activiteit');
     expect(result).toMatchObject({ status: 'done', counts: { items: 1 } });
     expect(await parkedItems(email)).toEqual([]);
   }, 120_000);
@@ -197,4 +220,20 @@ describe('events before their lead', () => {
     expect(again).toBe(0);
     expect(await leadIdsByDomain(t, domain)).toEqual([leadId]);
   }, 120_000);
+
+  it('qualifies a lead with the job postings of its company’s careers page and job boards', async () => {
+    // Prepare
+    const submission = roostrSubmission(jobs.origin, { email: `eva.${Date.now()}@jobs-roostr.nl` });
+    // Act
+    const leadId = await p.post(submission);
+    const lead = await p.waitForLead(leadId, (l) => l.score !== undefined, 120_000);
+    // Assess
+    expect(lead.enrichment?.tools.jobs?.status).toBe('ok');
+    expect(lead.enrichment?.jobs).toMatchObject({ openPositions: 6, salesRoles: 3, engineeringRoles: 2 });
+    expect(lead.score?.ledger.find((l) => l.ruleId === 'hiring-sales-reps')).toMatchObject({
+      fired: true,
+      evidence: { source: 'jobs', quote: 'Accountmanager MKB (recruitee)' },
+    });
+    expect(lead.score?.ledger.find((l) => l.ruleId === 'open-positions-5')?.fired).toBe(true);
+  }, 200_000);
 });

@@ -124,6 +124,30 @@ export const IntentSignalSchema = z.object({
 });
 export type IntentSignal = z.infer<typeof IntentSignalSchema>;
 
+/** One open position, as read from the careers page (schema.org JobPosting) or a job board's public API. */
+export const JobPostingSchema = z.object({
+  title: z.string().max(300),
+  /** ISO date (or date-time) it was posted, when the source says. */
+  postedAt: z.string().max(40).optional(),
+  url: z.string().max(2000).optional(),
+  /** `careers` (the page's JSON-LD), `greenhouse`, `lever` or `recruitee`. */
+  source: z.enum(['careers', 'greenhouse', 'lever', 'recruitee']),
+});
+export type JobPosting = z.infer<typeof JobPostingSchema>;
+
+/** Job postings: the company's open positions, a free intent source (hiring sales reps, engineers). */
+export const JobsFactsSchema = z.object({
+  openPositions: z.number().int().nonnegative(),
+  salesRoles: z.number().int().nonnegative(),
+  engineeringRoles: z.number().int().nonnegative(),
+  newestPostedAt: z.string().max(40).optional(),
+  /** Where they were read: the careers page URL and the job boards used. */
+  sources: z.array(z.string().max(2000)).max(10),
+  /** The newest postings (at most 10), sales roles first, for the rep and the ledger's evidence. */
+  postings: z.array(JobPostingSchema).max(10),
+});
+export type JobsFacts = z.infer<typeof JobsFactsSchema>;
+
 export const EnrichmentSchema = z.object({
   email: EmailFactsSchema.nullable(),
   website: WebsiteFactsSchema.nullable(),
@@ -131,6 +155,8 @@ export const EnrichmentSchema = z.object({
   phone: PhoneFactsSchema.nullable(),
   geo: GeoFactsSchema,
   intent: z.object({ signals: z.array(IntentSignalSchema) }).nullable(),
+  /** Absent on enrichments stored before the job postings tool existed. */
+  jobs: JobsFactsSchema.nullable().optional(),
   tools: z.record(z.string(), ToolRunSchema),
   /** 0..1: the share of tools that answered, weighted; 1 when all answered. */
   confidence: z.number().min(0).max(1),

@@ -20,4 +20,27 @@ describe('configuration', () => {
       );
     },
   );
+
+  it('keeps parked events 30 days unless EVENT_PARKING_DAYS says otherwise, and refuses nonsense', () => {
+    // Prepare / Act / Assess
+    expect(parseConfig(CommonConfigSchema, {}).EVENT_PARKING_DAYS).toBe(30);
+    expect(parseConfig(CommonConfigSchema, { EVENT_PARKING_DAYS: '7' }).EVENT_PARKING_DAYS).toBe(7);
+    for (const value of ['0', '366', '1.5', 'a month'])
+      expect(() => parseConfig(CommonConfigSchema, { EVENT_PARKING_DAYS: value })).toThrow(
+        /EVENT_PARKING_DAYS/,
+      );
+  });
+
+  it('takes the job-board API bases, the Recruitee one with {company}', () => {
+    // Prepare / Act
+    const config = parseConfig(CommonConfigSchema, {
+      JOB_BOARD_GREENHOUSE_URL: 'http://127.0.0.1:9000',
+      JOB_BOARD_RECRUITEE_URL: 'http://127.0.0.1:9000/recruitee/{company}',
+    });
+    // Assess
+    expect(config.JOB_BOARD_RECRUITEE_URL).toBe('http://127.0.0.1:9000/recruitee/{company}');
+    expect(() =>
+      parseConfig(CommonConfigSchema, { JOB_BOARD_RECRUITEE_URL: 'https://recruitee.com' }),
+    ).toThrow(/JOB_BOARD_RECRUITEE_URL/);
+  });
 });

@@ -114,7 +114,7 @@ export const CommonConfigSchema = z.object({
   LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().min(200).max(16_000).default(1_200),
   /**
    * Per-tool enrichment timeouts in ms, as JSON (`{"registry": 5000, "website": 6000}`), overriding each tool's
-   * default (registry 3 s, website 4 s, email 2 s, intent 2 s, phone 0.5 s). A tool that does not answer in time
+   * default (registry 3 s, website 4 s, email 2 s, intent 2 s, phone 0.5 s, jobs 3 s). A tool that does not answer in time
    * is recorded as `timeout` and the lead is scored on what the other tools found.
    */
   ENRICH_TOOL_TIMEOUTS_MS: z
@@ -132,6 +132,17 @@ export const CommonConfigSchema = z.object({
         return z.NEVER;
       }
     }),
+  /** The jobs enrichment tool's public job-board APIs (defaults: the real ones; tests point them at local servers). */
+  JOB_BOARD_GREENHOUSE_URL: z.url({ error: 'JOB_BOARD_GREENHOUSE_URL must be a URL' }).optional(),
+  JOB_BOARD_LEVER_URL: z.url({ error: 'JOB_BOARD_LEVER_URL must be a URL' }).optional(),
+  /** Recruitee's careers-site API base with `{company}` for the company's Recruitee name. */
+  JOB_BOARD_RECRUITEE_URL: z
+    .string()
+    .regex(
+      /^https?:\/\/\S*\{company\}\S*$/,
+      'JOB_BOARD_RECRUITEE_URL must be an http(s) URL with {company} in it',
+    )
+    .optional(),
   KVK_API_URL: z.url().optional(),
   KVK_API_KEY: z.string().optional(),
   /** Our own website: the only outside link a draft may carry besides the rep's booking link. */

@@ -9,6 +9,7 @@ import type { Lead } from '../lead';
 import { computeGeo } from './geo';
 import { emailTool } from './tools/email';
 import { intentTool } from './tools/intent';
+import { jobsTool } from './tools/jobs';
 import { phoneTool } from './tools/phone';
 import { registryTool } from './tools/registry';
 import { websiteTool } from './tools/website';
@@ -26,6 +27,7 @@ export const DEFAULT_TOOLS: readonly AnyEnrichTool[] = [
   registryTool,
   phoneTool,
   intentTool,
+  jobsTool,
 ];
 
 /** Cache reads and writes get at most this long (bounded by the tool's own timeout). */
@@ -251,6 +253,7 @@ export async function enrichLead(
       phone,
       geo: computeGeo({ formCountry, registry, phone, domain }),
       intent: slot('intent'),
+      jobs: slot('jobs'),
       tools: runs,
       confidence: computeConfidence(tools, runs),
     };

@@ -59,6 +59,15 @@ export interface EnrichDeps {
   now?: () => Date;
   /** User-Agent the website and KvK tools send. */
   userAgent?: string;
+  /**
+   * The public job-board APIs the jobs tool reads (tests point them at local servers). `{company}` in the
+   * Recruitee base is the company's Recruitee name. Defaults: the real APIs.
+   */
+  jobBoards?: {
+    readonly greenhouse?: string;
+    readonly lever?: string;
+    readonly recruitee?: string;
+  };
 }
 
 export interface EnrichOptions {

@@ -96,7 +96,25 @@ export interface PersonalDataExport {
   readonly parkedEvents: readonly Record<string, unknown>[];
 }
 
-const summaryOf = (leads: readonly LeadRecord[], suppressed: boolean, policy: PrivacyPolicy) => {
+const summaryOf = (
+  leads: readonly LeadRecord[],
+  suppressed: boolean,
+  policy: PrivacyPolicy,
+  /** Events kept for the address before any enquiry of it (parked), and whether the block list also stops profiling. */
+  extra: { parked: number; noProfiling: boolean } = { parked: 0, noProfiling: true },
+) => {
+  const parkedNl = extra.parked
+    ? ` Daarnaast bewaren wij ${extra.parked} activiteit${extra.parked === 1 ? '' : 'en'} (zoals een bezochte pagina of een geopende e-mail) die binnenkwam${extra.parked === 1 ? '' : 'en'} voordat u een aanvraag deed; die worden na korte tijd automatisch verwijderd.`
+    : '';
+  const parkedEn = extra.parked
+    ? ` We also hold ${extra.parked} activit${extra.parked === 1 ? 'y' : 'ies'} (such as a page visit or an opened email) received before you made an enquiry; they are deleted automatically after a short time.`
+    : '';
+  const blockNl = extra.noProfiling
+    ? ' U staat op onze blokkeerlijst: wij mailen u niet meer en beoordelen u niet meer automatisch.'
+    : ' U heeft zich afgemeld: wij mailen u niet meer.';
+  const blockEn = extra.noProfiling
+    ? ' You are on our block list: we no longer email you or assess you automatically.'
+    : ' You unsubscribed: we no longer email you.';
   const sent = leads.filter((l) => l.draft?.status === 'sent').length;
   const scored = leads.filter((l) => l.score).length;
   const kinds = new Set<string>();
@@ -107,20 +125,20 @@ const summaryOf = (leads: readonly LeadRecord[], suppressed: boolean, policy: Pr
   const days = policy.retentionDays.unconvertedLead;
   if (leads.length === 0)
     return {
-      nl: `Wij bewaren geen gegevens over dit e-mailadres.${suppressed ? ' Alleen een onomkeerbare code staat op onze blokkeerlijst, zodat wij u nooit meer mailen.' : ''}`,
-      en: `We hold no data about this email address.${suppressed ? ' Only an irreversible code is on our block list, so we never email you again.' : ''}`,
+      nl: `${extra.parked ? 'Wij bewaren geen aanvraag van dit e-mailadres.' : 'Wij bewaren geen gegevens over dit e-mailadres.'}${parkedNl}${suppressed ? ' Alleen een onomkeerbare code staat op onze blokkeerlijst, zodat wij u nooit meer mailen.' : ''}`,
+      en: `${extra.parked ? 'We hold no enquiry from this email address.' : 'We hold no data about this email address.'}${parkedEn}${suppressed ? ' Only an irreversible code is on our block list, so we never email you again.' : ''}`,
     };
   return {
     nl: [
       `Wij bewaren ${leads.length} aanvra${leads.length === 1 ? 'ag' : 'gen'} van dit e-mailadres: wat u in het formulier invulde, het formulier zoals het binnenkwam, en wat wij erbij opzochten${kinds.has('kvk') ? ' in het Handelsregister van de KvK' : ''}${kinds.has('website') ? ' en op de website van uw organisatie' : ''}.`,
       `${scored} aanvra${scored === 1 ? 'ag is' : 'gen zijn'} automatisch beoordeeld met vaste regels; per aanvraag staat hieronder welke regels meetelden en wat de uitkomst had veranderd.`,
-      `Wij stuurden u ${sent} e-mail${sent === 1 ? '' : 's'}.${suppressed ? ' U staat op onze blokkeerlijst: wij mailen u niet meer en beoordelen u niet meer automatisch.' : ''}`,
+      `Wij stuurden u ${sent} e-mail${sent === 1 ? '' : 's'}.${suppressed ? blockNl : ''}${parkedNl}`,
       `Niet-klanten bewaren wij ${days} dagen na de aanvraag; daarna worden de gegevens automatisch verwijderd.`,
     ].join(' '),
     en: [
       `We hold ${leads.length} enquir${leads.length === 1 ? 'y' : 'ies'} from this email address: what you entered in the form, the form as it arrived, and what we looked up${kinds.has('kvk') ? ' in the Dutch KvK trade register' : ''}${kinds.has('website') ? " and on your organisation's website" : ''}.`,
       `${scored} ${scored === 1 ? 'was' : 'were'} assessed automatically with fixed rules; for each enquiry below you find which rules counted and what would have changed the result.`,
-      `We sent you ${sent} email${sent === 1 ? '' : 's'}.${suppressed ? ' You are on our block list: we no longer email you or assess you automatically.' : ''}`,
+      `We sent you ${sent} email${sent === 1 ? '' : 's'}.${suppressed ? blockEn : ''}${parkedEn}`,
       `For people who did not become customers we keep the data ${days} days after the enquiry; then it is deleted automatically.`,
     ].join(' '),
   };
@@ -170,7 +188,10 @@ export const exportPersonalData = async (
   return {
     generatedAt: at,
     controller: deps.policy.controller,
-    summary: summaryOf(records, !!suppression, deps.policy),
+    summary: summaryOf(records, !!suppression, deps.policy, {
+      parked: parkedEvents.length,
+      noProfiling: suppression?.noProfiling ?? true,
+    }),
     suppressed: suppression ?? null,
     leads,
     parkedEvents,

@@ -164,6 +164,7 @@ export const cacheKeysOf = (record: LeadRecord): string[] => {
     try {
       const u = new URL(/^https?:\/\//i.test(url) ? url : `https://${url}`);
       keys.add(`website:v2:${u.protocol}//${u.host}`.toLowerCase());
+      keys.add(`jobs:v1:${u.protocol}//${u.host}`.toLowerCase());
     } catch {
       // not a URL: nothing was cached under it
     }

@@ -77,6 +77,15 @@ export const FACT_KINDS = {
   growth: bool(),
   growthAgeDays: nullable(num()),
   intentSignals: num(),
+  /** Open positions on the careers page and job boards; null when they could not be read. */
+  openPositions: nullable(num()),
+  /** A sales role (account executive, SDR, verkoper, …) among the open positions. */
+  hiringSalesReps: bool(),
+  /** Age of the newest sales posting (null when undated or none). */
+  hiringSalesRepsAgeDays: nullable(num()),
+  /** An engineering role among the open positions. */
+  hiringEngineers: bool(),
+  newestJobPostingAgeDays: nullable(num()),
   /** A demo request activity, the form itself is a demo/trial request, or the message asks for one. */
   demoRequest: bool(),
   demoRequestAgeDays: nullable(num()),
@@ -161,6 +170,8 @@ export const DEFAULT_FACT_SETTINGS: FactSettings = {
 };
 
 const DAY_MS = 86_400_000;
+const ENGINEERING_TITLE =
+  /\b(engineer|engineering|developer|software|ontwikkelaar|devops|programmeur|architect|data\s*scientist)\b/i;
 const INTENT_KEYS = ['hiring', 'funding', 'new_system', 'growth'] as const;
 
 function ageDays(at: string | undefined, nowMs: number): number | null {
@@ -393,6 +404,21 @@ function evidenceOf(lead: Lead, enrichment: Enrichment, facts: Facts, reading: L
         ...(s.url ? { url: s.url } : {}),
       });
   }
+  // Job postings: the posting (title, URL, date) the rule read.
+  const jobs = enrichment.jobs;
+  const first = jobs?.postings[0];
+  if (jobs && first) {
+    const evidence = (p: typeof first) => ({
+      source: 'jobs' as const,
+      quote: `${p.title} (${p.source})`,
+      ...(p.postedAt ? { at: p.postedAt } : {}),
+      ...(p.url ? { url: p.url } : {}),
+    });
+    if (jobs.salesRoles > 0) put(['hiringSalesReps', 'hiringSalesRepsAgeDays'], evidence(first));
+    put(['openPositions', 'newestJobPostingAgeDays'], evidence(first));
+    const engineer = jobs.postings.find((p) => ENGINEERING_TITLE.test(p.title));
+    if (engineer) put(['hiringEngineers'], evidence(engineer));
+  }
   // Email engagement: the newest event of each kind, with its source and date.
   const newest = (type: Activity['type']) =>
     lead.activities
@@ -486,6 +512,10 @@ function deriveBuiltinFacts(
     seen[s.type] = true;
   }
   for (const k of INTENT_KEYS) if (undated[k]) intent[k] = null;
+
+  // Job postings (the jobs tool): postings are kept sales roles first, newest first.
+  const jobs = enrichment.jobs ?? null;
+  const salesPosting = jobs && jobs.salesRoles > 0 ? jobs.postings[0] : undefined;
 
   // Own-channel activity; the submission itself counts as its form type.
   const submittedAgeDays = ageDays(lead.submittedAt, nowMs) ?? 0;
@@ -613,6 +643,11 @@ function deriveBuiltinFacts(
     growth: seen.growth,
     growthAgeDays: intent.growth,
     intentSignals: signals.length,
+    openPositions: jobs ? jobs.openPositions : null,
+    hiringSalesReps: (jobs?.salesRoles ?? 0) > 0,
+    hiringSalesRepsAgeDays: salesPosting ? ageDays(salesPosting.postedAt, nowMs) : null,
+    hiringEngineers: (jobs?.engineeringRoles ?? 0) > 0,
+    newestJobPostingAgeDays: ageDays(jobs?.newestPostedAt, nowMs),
     demoRequest: hasDemo,
     demoRequestAgeDays: demo,
     pricingPageVisit: hasPricing,

@@ -16,7 +16,7 @@ export const MAX_REDIRECTS = 3;
 const WebsiteInputSchema = z.object({ url: z.string().max(2048) });
 export type WebsiteInput = z.infer<typeof WebsiteInputSchema>;
 
-const CAREERS =
+export const CAREERS =
   /(?:^|\/)(?:careers?|vacatures?|jobs|werken-bij|werkenbij|werken-bij-ons|join-us|karriere)(?:\/|$|\?|#|\.html?)/i;
 const PRICING = /(?:^|\/)(?:pricing|prijzen|tarieven|prices|plans|abonnementen)(?:\/|$|\?|#|\.html?)/i;
 
@@ -36,7 +36,7 @@ function parseCookies(setCookie: string | string[] | undefined): Record<string, 
   return out;
 }
 
-function decodeBody(body: Buffer, contentType: string): string {
+export function decodeBody(body: Buffer, contentType: string): string {
   const m =
     /charset=["']?([\w-]+)/i.exec(contentType) ??
     /<meta[^>]+charset=["']?([\w-]+)/i.exec(body.subarray(0, 2048).toString('latin1'));
