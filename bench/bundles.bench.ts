@@ -27,6 +27,9 @@ const env = {
   AWS_SECRET_ACCESS_KEY: 'bench',
   AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
   LOG_LEVEL: 'SILENT',
+  // On AWS these come from Secrets Manager and the stack; handlers that build privacy links need them at init.
+  PRIVACY_SECRET: 'bench-privacy-secret-0123456789abcdef',
+  PRIVACY_BASE_URL: 'https://api.example.org',
   ...Object.fromEntries(Object.values(TABLES).map((t) => [t.envVar, t.localName])),
   ...Object.fromEntries(
     Object.values(QUEUES).map((q) => [q.envVar, `http://127.0.0.1:9/000000000000/${q.localName}`]),
