@@ -1,7 +1,8 @@
 /**
- * What a cold start pays for: each handler bundled as the CDK does it (ESM, `@aws-sdk/*` external, see
- * infra/lead-function.ts) loads only the AWS SDK clients its function definition allows, carries no zod
- * locale besides English, and still fails fast with English configuration messages.
+ * What a cold start pays for: each handler bundled as the CDK does it (ESM, see infra/lead-function.ts; the
+ * CDK bundles the AWS SDK clients too, here they stay external so that the clients a bundle uses can be listed)
+ * loads only the AWS SDK clients its function definition allows, carries no zod locale besides English, and
+ * still fails fast with English configuration messages.
  */
 import { resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
