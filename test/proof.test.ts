@@ -5,7 +5,8 @@
  * the emulators), and afterwards every submission was answered, nothing is lost or stuck, duplicates map to
  * one lead, spam is never qualified, no two leads share a rotation ticket and every rep's load matches the
  * leads holding it, drafts approved several times at once are sent once, and no address gets the same email
- * twice.
+ * twice. Then engagement events and outcomes (closing, reopening) flow under the same crashes: every load taken
+ * is released exactly once when its lead closes, and no lead has two score versions with the same cause.
  */
 import { describe, expect, it } from 'vitest';
 import { brokenInvariants, runProof } from '../scripts/proof/run-proof';
@@ -35,5 +36,13 @@ describe('whole-chain proof', () => {
     // Drafts waiting for review were approved (several times at once) and each sent exactly once.
     expect(Number(summary.details.emailsSent)).toBeGreaterThan(0);
     expect(Number(summary.details.approvals)).toBeGreaterThan(Number(summary.details.emailsSent));
+    // Events and outcomes flowed too: events were kept, scores re-versioned, leads closed and reopened.
+    expect(Number(summary.details.eventLeads)).toBeGreaterThan(0);
+    expect(Number(summary.details.eventsKept)).toBeGreaterThan(0);
+    expect(Number(summary.details.scoreVersions)).toBeGreaterThan(0);
+    expect(Number(summary.details.outcomeLeads)).toBeGreaterThan(0);
+    expect((summary.details.outcomeStatuses as Record<string, number>)['200']).toBeGreaterThan(0);
+    const closed = summary.details.finalStates as Record<string, number>;
+    expect((closed.won ?? 0) + (closed.lost ?? 0) + (closed.disqualified ?? 0)).toBeGreaterThan(0);
   }, 300_000);
 });

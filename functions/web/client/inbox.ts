@@ -827,6 +827,15 @@ const renderLead = (lead: LeadView) => {
             `Score rose ${lead.alert.fromTier} → ${lead.alert.toTier}${lead.alert.reasons.includes('act_now') ? ' (act now)' : ''} ${formatDate(lead.alert.at)}; the owner was ${lead.alert.email === 'sent' ? 'emailed' : `not emailed (${lead.alert.email})`}.`,
           )
         : null,
+      lead.escalation
+        ? h(
+            'p',
+            { class: 'alert-note', id: 'lead-escalation', role: 'note' },
+            lead.escalation.action === 'reassign'
+              ? `First-contact SLA (${formatDate(lead.escalation.slaDueAt)}) missed by ${lead.escalation.fromOwnerId}: reassigned to ${lead.escalation.toOwnerId ?? '?'} ${formatDate(lead.escalation.at)}.`
+              : `First-contact SLA (${formatDate(lead.escalation.slaDueAt)}) missed by ${lead.escalation.fromOwnerId}: ${lead.escalation.managerId ?? 'the manager'} ${lead.escalation.email === 'sent' ? 'was emailed' : `not emailed (${lead.escalation.email})`} ${formatDate(lead.escalation.at)}.`,
+          )
+        : null,
     ),
     h(
       'div',
