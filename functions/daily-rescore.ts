@@ -3,6 +3,8 @@
  * and inactivity rules apply (functions/agent/pipeline/rescore-lead.ts `runDailyRescore`); idempotent per day. A
  * lead the day's score raises alerts its owner (SES), like an event's re-score. Before that, leads closed lost
  * longer ago than config/follow-up.yaml says are recycled to nurture (functions/agent/pipeline/recycle-lost.ts).
+ * Nurtured leads whose enrichment is older than `requalifyAfterDays` are queued on the qualify queue for a
+ * re-qualification instead of the day's re-score (functions/agent/pipeline/requalify-lead.ts).
  */
 import { ulid } from 'ulid';
 import { recycleLostLeads } from './agent/pipeline/recycle-lost';
@@ -39,7 +41,9 @@ const deps = {
 export const handler = async () => {
   // Leads closed lost long ago go back to nurture first, so today's re-score sees them there.
   const recycled = await recycleLostLeads({ ...deps, routing: shippedRouting(), followUp: shippedFollowUp });
-  const result = await runDailyRescore(deps);
+  // Nurtured leads enriched long ago are queued for fresh enrichment (the qualify function runs the tools).
+  const requalify = { afterDays: shippedFollowUp().requalify.requalifyAfterDays, queue: deps.qualifyQueue };
+  const result = await runDailyRescore({ ...deps, requalify });
   logger.info('Daily re-score done', { ...result, recycled: recycled.recycled });
   return { ...result, recycled };
 };

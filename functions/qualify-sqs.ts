@@ -2,13 +2,16 @@
  * SQS qualify queue → enrich, score and route each lead, then hand it to drafting. The scoring rules, routing
  * and team are the versions ops published (read through a short cache; the shipped files are version 1).
  * The leads come from the leads table's stream (new leads) and the qualify queue (the sweeper's re-queued
- * leads).
+ * leads, and the daily job's `requalify` messages: an old nurtured lead enriched afresh and re-scored).
  */
 import type { Context, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
 import { withAccountIntent } from './agent/account-signals';
 import { embeddedIntentSignals, enrichLead } from './agent/enrich';
+import { bypassingCache } from './agent/enrich/cache';
 import { reserveNextBucket } from './agent/pipeline/accept-lead';
+import { LeadMessageSchema } from './agent/pipeline/lead-message';
 import { type QualifyDeps, type QualifyOutcome, qualifyLead } from './agent/pipeline/qualify-lead';
+import { requalifyLead } from './agent/pipeline/requalify-lead';
 import { attachParkedEvents, type ParkingDeps } from './agent/pipeline/rescore-lead';
 import { objectsToProfiling } from './agent/privacy/rights';
 import type { RoutingSetup } from './agent/route';
@@ -23,6 +26,7 @@ import { privacyStore as makePrivacyStore, privacySecret } from './platform/priv
 import { createRoundRobin, type RoundRobin } from './platform/round-robin-dynamodb';
 import { publishedConfig } from './platform/shipped-config';
 import { shippedDispositions } from './platform/shipped-dispositions';
+import { shippedFollowUp } from './platform/shipped-follow-up';
 import { shippedPrivacy } from './platform/shipped-privacy';
 
 const config = commonConfig();
@@ -112,7 +116,35 @@ const summary = (result: QualifyOutcome) =>
         };
 
 const process = async (leadId: string) => summary(await qualifyLead(leadId, await depsNow()));
-const fromQueue = leadMessageHandler({ queue: 'qualify', step: 'enrich', store, process });
+
+/** Re-qualification: the tools run again without their cache (refilling it), then a re-score from the result. */
+const requalify = async (leadId: string) => {
+  const rules = await published.publishedRules();
+  return requalifyLead(leadId, {
+    store,
+    rules: () => rules,
+    now: () => new Date(),
+    qualifyQueue: leadQueue('qualify'),
+    crm,
+    afterDays: shippedFollowUp().requalify.requalifyAfterDays,
+    enrichFresh: (lead) =>
+      enrichLead(
+        lead,
+        { ...enrichDeps, cache: bypassingCache(enrichDeps.cache) },
+        { timeoutMs: config.ENRICH_TOOL_TIMEOUTS_MS },
+      ),
+  });
+};
+
+const fromQueue = leadMessageHandler({
+  queue: 'qualify',
+  step: 'enrich',
+  store,
+  process: (leadId, record) =>
+    LeadMessageSchema.safeParse(JSON.parse(record.body)).data?.requalify
+      ? requalify(leadId)
+      : process(leadId),
+});
 const fromStream = leadStreamHandler({
   step: 'enrich',
   store,

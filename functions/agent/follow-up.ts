@@ -37,6 +37,10 @@ export const FollowUpFileSchema = z.strictObject({
     recycleLostAfterDays: z.number().int().min(1).max(3650).nullable().default(180).meta({
       description: 'A lead closed lost (not disqualified) this long ago goes back to nurture (null: never).',
     }),
+    requalifyAfterDays: z.number().int().min(1).max(3650).nullable().default(90).meta({
+      description:
+        'A nurtured lead whose enrichment is this old is enriched afresh (tools run again, cache bypassed) and re-scored (null: never).',
+    }),
   }),
 });
 export type FollowUpFile = z.infer<typeof FollowUpFileSchema>;

@@ -397,6 +397,12 @@ export interface CrmNotifier {
  * version beside the lead and moves the lead's current score, conditional on the version it replaces and on its
  * cause being new, so a redelivered or raced re-score never writes a version twice.
  */
+/** Fresh enrichment of a re-qualified lead: replaces the lead's enrichment and its `enrich` step timing. */
+export interface EnrichmentRefresh {
+  readonly enrichment: Enrichment;
+  readonly step: StepTiming;
+}
+
 export interface RescoreStore {
   get(leadId: string): Promise<LeadRecord | undefined>;
   /** Keeps the event once; false when an event with this id is already kept for the lead. */
@@ -420,6 +426,8 @@ export interface RescoreStore {
     first?: ScoreVersion,
     /** The owner's alert this version raises, marked on the lead in the same write (email `pending`). */
     alert?: OwnerAlert,
+    /** A re-qualification's fresh enrichment and its step timing, stored in the same write. */
+    refresh?: EnrichmentRefresh,
   ): Promise<boolean>;
   /** Every version, newest first. */
   scoreHistory(leadId: string): Promise<ScoreVersion[]>;

@@ -26,6 +26,7 @@ import type {
   CreateLeadResult,
   DispositionStore,
   DraftContent,
+  EnrichmentRefresh,
   EscalationStore,
   ForwardStore,
   LeadMove,
@@ -248,8 +249,9 @@ export class DynamoLeadStore
     entry: ScoreVersion,
     first?: ScoreVersion,
     alert?: OwnerAlert,
+    refresh?: EnrichmentRefresh,
   ): Promise<boolean> {
-    return rescore.saveScoreVersion(this.t, leadId, entry, first, alert);
+    return rescore.saveScoreVersion(this.t, leadId, entry, first, alert, refresh);
   }
 
   /* re-qualification */

@@ -4,7 +4,8 @@
  * - `LEAD#<id>` / `SCORE#<version, 6 digits>`: one item per score version (full score, cause, delta).
  * A re-score is ONE transaction: the new version's item (and version 1's on the first re-score), and the lead's
  * score, version and causes, conditional on the version it replaces, on its cause being new and on the lifecycle
- * allowing `rescore`; the inbox order key follows the tier, as in an override.
+ * allowing `rescore`; the inbox order key follows the tier, as in an override. A re-qualification writes its fresh
+ * enrichment (and the `enrich` step's time) in the same transaction.
  * - `PARKED#<salted hash of the address>` / `EVENT#<event id>`: an event given by address before its lead exists,
  *   kept until it is attached to the lead or its parking window ends (`expiresAt`, the table's TTL).
  */
@@ -20,6 +21,7 @@ import type { LeadEvent } from '../agent/events';
 import { type InboxOrderInput, inboxOrderKey } from '../agent/inbox-order';
 import type { LeadRecord, OwnerAlert, ScoreVersion } from '../agent/lead-record';
 import { leadFrom } from '../agent/lifecycle';
+import type { EnrichmentRefresh } from '../agent/ports';
 import {
   accountIndexKeys,
   conditional,
@@ -120,6 +122,7 @@ export const saveScoreVersion = async (
   entry: ScoreVersion,
   first?: ScoreVersion,
   alert?: OwnerAlert,
+  refresh?: EnrichmentRefresh,
 ): Promise<boolean> => {
   for (let attempt = 1; attempt <= REORDER_ATTEMPTS; attempt++) {
     const current = await readOrder(t, leadId);
@@ -138,6 +141,8 @@ export const saveScoreVersion = async (
     if (entry.score.disposition) lead.set('disposition', entry.score.disposition.kind);
     // The owner's alert of this version (./lead-store-alerts.ts), marked with the version itself.
     if (alert) lead.set('alert', alert);
+    // A re-qualification's fresh enrichment goes with its score version.
+    if (refresh) lead.set('enrichment', refresh.enrichment).set('steps.enrich', refresh.step);
     if (previous === 1) lead.absentOr('scoreVersion', 1);
     else lead.equals('scoreVersion', previous);
     if (filed !== undefined)

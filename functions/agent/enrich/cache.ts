@@ -31,3 +31,13 @@ export class InMemoryEnrichmentCache implements EnrichmentCache {
     return this.entries.size;
   }
 }
+
+/**
+ * A cache that answers nothing but still stores: the tools run afresh (a re-qualification) and their new
+ * answers replace what was cached.
+ */
+export const bypassingCache = (cache: EnrichmentCache | undefined): EnrichmentCache | undefined =>
+  cache && {
+    get: async () => undefined,
+    put: (key, value, ttlSeconds) => cache.put(key, value, ttlSeconds),
+  };

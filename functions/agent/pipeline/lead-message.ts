@@ -4,7 +4,11 @@
  */
 import * as z from 'zod';
 
-export const LeadMessageSchema = z.object({ leadId: z.string().min(1).max(64) });
+export const LeadMessageSchema = z.object({
+  leadId: z.string().min(1).max(64),
+  /** On the qualify queue: enrich the (nurtured, long-qualified) lead afresh and re-score it. */
+  requalify: z.literal(true).optional(),
+});
 export type LeadMessage = z.infer<typeof LeadMessageSchema>;
 
 /** SQS holds a message back by at most 15 minutes; a later moment is reached by queueing again. */

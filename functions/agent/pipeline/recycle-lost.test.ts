@@ -79,7 +79,7 @@ describe('recycling leads lost long ago', () => {
 
   it('recycles nothing when the setting is off', async () => {
     // Prepare
-    const file = { ...followUp, requalify: { recycleLostAfterDays: null } };
+    const file = { ...followUp, requalify: { ...followUp.requalify, recycleLostAfterDays: null } };
     const { deps } = setup([closed(1, 'lost', '2025-01-01T10:00:00.000Z')], file);
     // Act
     const result = await recycleLostLeads(deps);

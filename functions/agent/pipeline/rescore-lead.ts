@@ -16,12 +16,19 @@ import { verifySignature } from '../intake/signatures';
 import { carriedDisposition } from '../judge/disposition';
 import type { LeadRecord, ScoreVersion } from '../lead-record';
 import { decideLead } from '../lifecycle';
-import { type CrmNotifier, type LeadQueue, MailerError, type RescoreStore } from '../ports';
+import {
+  type CrmNotifier,
+  type EnrichmentRefresh,
+  type LeadQueue,
+  MailerError,
+  type RescoreStore,
+} from '../ports';
 import { saltedEmailHash } from '../privacy/links';
 import { emailSha256 } from '../privacy/rights';
 import type { Score } from '../qualification';
 import { type CompiledRules, scoreEnrichedLead } from '../score';
 import { type AlertDeps, alertFor, deliverAlert } from './alert-owner';
+import { requalifyDue } from './requalify-lead';
 
 export interface RescoreDeps {
   readonly store: RescoreStore;
@@ -385,7 +392,9 @@ const ATTEMPTS = 3;
 
 /**
  * Re-scores one lead from its events (`cause` defaults to the events' set; the daily job names its day). No new
- * version when nothing changed or this cause was recorded before.
+ * version when nothing changed or this cause was recorded before. With `refresh` (a re-qualification) the score
+ * is computed from the fresh enrichment, which is stored with the version; a version is recorded even when the
+ * points stay the same, since the facts behind them were renewed.
  */
 export const rescoreLead = async (
   leadId: string,
@@ -393,6 +402,7 @@ export const rescoreLead = async (
   cause?: string,
   /** The lead as a listing read it (the daily job's page): the first attempt saves its read. */
   listed?: LeadRecord,
+  refresh?: EnrichmentRefresh,
 ): Promise<RescoreOutcome> => {
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     const record = attempt === 1 && listed ? listed : await deps.store.get(leadId);
@@ -406,18 +416,16 @@ export const rescoreLead = async (
     const rules = deps.rules();
     const now = deps.now();
     // The company's account signals count as intent signals, beside what enrichment found.
+    const facts = refresh?.enrichment ?? record.enrichment;
     const enrichment = account.length
-      ? {
-          ...record.enrichment,
-          intent: { signals: withAccountSignals(record.enrichment.intent?.signals, account) },
-        }
-      : record.enrichment;
+      ? { ...facts, intent: { signals: withAccountSignals(facts.intent?.signals, account) } }
+      : facts;
     const score = carriedDisposition(
       record.score,
       scoreEnrichedLead(leadWithEvents(record.lead, events), enrichment, rules, now),
     );
     const why = cause ?? eventsCause(events, score.rulesVersion, account);
-    if (sameScore(record.score, score)) {
+    if (!refresh && sameScore(record.score, score)) {
       // A delivery after a crash (or a throttled mail service) finds the alert its version marked, unsent.
       await alertOwner(deps, leadId, record.alert?.email);
       return { outcome: 'unchanged', reason: 'same points' };
@@ -433,7 +441,7 @@ export const rescoreLead = async (
     };
     const first = previous === 1 ? firstVersion(record.score) : undefined;
     const alert = deps.alerts ? alertFor(record, score, entry) : undefined;
-    if (await deps.store.saveScoreVersion(leadId, entry, first, alert)) {
+    if (await deps.store.saveScoreVersion(leadId, entry, first, alert, refresh)) {
       await notifyCrm(deps.crm, { leadId, trigger: 'rescored' });
       const rerouted = await rerouteIfRaised(deps, record, score, now);
       const alerted = alert ? await alertOwner(deps, leadId, alert.email) : undefined;
@@ -466,6 +474,11 @@ export interface DailyDeps extends RescoreDeps {
   readonly ownerIds: readonly string[];
   /** Leads re-scored at once (default 16). */
   readonly concurrency?: number;
+  /**
+   * Re-qualification of old nurtured leads (requalify-lead.ts): a lead due is queued on `queue` as
+   * `{ leadId, requalify: true }` (its new score version comes from there) instead of today's re-score.
+   */
+  readonly requalify?: { readonly afterDays: number | null; readonly queue: LeadQueue };
 }
 
 export interface DailyResult {
@@ -474,6 +487,8 @@ export interface DailyResult {
   readonly rescored: number;
   readonly unchanged: number;
   readonly skipped: number;
+  /** Old nurtured leads queued for a re-qualification (only when `requalify` is configured). */
+  readonly requalifying?: number;
 }
 
 /**
@@ -483,8 +498,15 @@ export interface DailyResult {
 export const runDailyRescore = async (deps: DailyDeps): Promise<DailyResult> => {
   const day = deps.now().toISOString().slice(0, 10);
   const counts = { leads: 0, rescored: 0, unchanged: 0, skipped: 0 };
+  let requalifying = 0;
   const seen = new Set<string>();
+  const requalify = deps.requalify;
   const rescoreOne = async (record: LeadRecord) => {
+    if (requalify && requalifyDue(record, requalify.afterDays, deps.now())) {
+      await requalify.queue.send({ leadId: record.leadId, requalify: true });
+      requalifying++;
+      return;
+    }
     try {
       const result = await rescoreLead(record.leadId, deps, `daily:${day}`, record);
       counts[result.outcome]++;
@@ -508,5 +530,5 @@ export const runDailyRescore = async (deps: DailyDeps): Promise<DailyResult> => 
     counts.leads += fresh.length;
     await inParallel(fresh, Math.max(1, deps.concurrency ?? 16), rescoreOne);
   }
-  return { day, ...counts };
+  return { day, ...counts, ...(requalify ? { requalifying } : {}) };
 };

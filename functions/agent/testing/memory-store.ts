@@ -287,6 +287,7 @@ export class InMemoryLeadStore
     entry: ScoreVersion,
     first?: ScoreVersion,
     alert?: OwnerAlert,
+    refresh?: ports.EnrichmentRefresh,
   ): Promise<boolean> {
     const record = this.records.get(leadId);
     if (!record || !decideLead(record.status, 'rescore').ok) return false;
@@ -305,6 +306,10 @@ export class InMemoryLeadStore
     record.scoreVersion = entry.version;
     record.scoreCauses = [...(record.scoreCauses ?? []), entry.cause];
     if (alert) record.alert = structuredClone(alert);
+    if (refresh) {
+      record.enrichment = structuredClone(refresh.enrichment);
+      record.steps = { ...record.steps, enrich: structuredClone(refresh.step) };
+    }
     return true;
   }
 
