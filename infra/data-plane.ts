@@ -310,7 +310,10 @@ export const FUNCTIONS = {
     description: 'Enrich, score and route a lead',
     timeoutSeconds: 30,
     memoryMb: 1024,
-    /** The sweeper's re-queued leads (and any other producer of qualify messages). */
+    /**
+     * The sweeper's re-queued leads (and any other producer of qualify messages), and the daily job's
+     * `requalify` messages: an old nurtured lead enriched afresh and re-scored.
+     */
     consumes: { queue: 'qualify', batchSize: 10, maxBatchingWindowSeconds: 0 },
     /** New leads straight from the table's stream: INSERTs of a lead item in status `received`. */
     consumesStream: {
@@ -520,6 +523,7 @@ export const FUNCTIONS = {
     memoryMb: 1024,
     scheduleMinutes: 1440,
     tables: { leads: 'readwrite' },
+    /** A nurtured lead the day's score raised is routed again; old nurtured leads are queued for re-qualification. */
     sendsTo: ['qualify'],
     /** The owner's alert when the day's score raises an owned lead. */
     sendsEmail: true,
