@@ -140,10 +140,16 @@ const fromQueue = leadMessageHandler({
   queue: 'qualify',
   step: 'enrich',
   store,
-  process: (leadId, record) =>
-    LeadMessageSchema.safeParse(JSON.parse(record.body)).data?.requalify
-      ? requalify(leadId)
-      : process(leadId),
+  process: async (leadId, record) => {
+    const message = LeadMessageSchema.safeParse(JSON.parse(record.body)).data;
+    if (message?.requalify) return requalify(leadId);
+    if (message?.reserve) {
+      // The retry of a stream record that failed before the new lead's dedup reservation was made.
+      const lead = await store.get(leadId);
+      if (lead) await reserveNextBucket(store, lead, config.DEDUP_WINDOW_SECONDS);
+    }
+    return process(leadId);
+  },
 });
 const fromStream = leadStreamHandler({
   step: 'enrich',

@@ -141,15 +141,15 @@ describe('leadStreamHandler', () => {
     expect(processed).toEqual(['a', 'c']);
   });
 
-  it('fails the record when its new-lead hook (the dedup reservation) fails, so the stream retries both', async () => {
+  it('queues a lead whose new-lead hook (the dedup reservation) failed with `reserve`, so the retry makes it', async () => {
     // Prepare
     const queue = new RecordingQueue();
     const { processed, run } = setup([], queue, ['b']);
     // Act
     const response = await run();
     // Assess
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: '200' }]);
-    expect(queue.sent).toEqual([]);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(queue.delivered).toEqual([{ message: { leadId: 'b', reserve: true }, delaySeconds: 5 }]);
     expect(processed).toEqual(['a', 'c']);
   });
 });

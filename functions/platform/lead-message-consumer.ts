@@ -130,8 +130,8 @@ export const leadStreamHandler = (options: LeadStreamOptions) => {
       return;
     }
     const { leadId } = lead;
-    // The new-lead hook belongs to the stream record: when it fails, the record fails and is retried (a
-    // queued retry would only run `process`).
+    // The new-lead hook runs first; a queued retry of a record that failed before it finished asks the queue's
+    // consumer to run it (`reserve`).
     let hooked = false;
     try {
       await options.onNewLead?.(lead);
@@ -154,9 +154,13 @@ export const leadStreamHandler = (options: LeadStreamOptions) => {
         .catch((e) =>
           logger.error('Could not record the error on the lead', { leadId, error: describeError(e) }),
         );
-      if (!options.retry || !hooked) throw error;
+      if (!options.retry) throw error;
       try {
-        await options.retry.queue.send({ leadId }, { delaySeconds: options.retry.delaySeconds });
+        // A retry whose new-lead hook did not run yet carries `reserve`, so the queue's consumer runs it first.
+        await options.retry.queue.send(
+          { leadId, ...(hooked ? {} : { reserve: true as const }) },
+          { delaySeconds: options.retry.delaySeconds },
+        );
       } catch (sendError) {
         logger.error('Could not queue the retry; the stream record is retried', {
           leadId,

@@ -8,6 +8,11 @@ export const LeadMessageSchema = z.object({
   leadId: z.string().min(1).max(64),
   /** On the qualify queue: enrich the (nurtured, long-qualified) lead afresh and re-score it. */
   requalify: z.literal(true).optional(),
+  /**
+   * On the qualify queue: the new lead's reservation of the next dedup bucket is still to be made (its stream
+   * record failed before that write), so the retry makes it before qualifying.
+   */
+  reserve: z.literal(true).optional(),
 });
 export type LeadMessage = z.infer<typeof LeadMessageSchema>;
 
