@@ -86,6 +86,21 @@ describe('events and re-scores', () => {
     );
   });
 
+  it('shows the history as of the lead it read: a version written after that read is not its newest entry', async () => {
+    // Prepare: the lead page read the lead, then a re-score stored version 2 before the history was read
+    const { store, ingest, rescore, score } = setup();
+    const readBefore = (await store.get(LEAD))!;
+    await ingestEvents(ingest, 'site', { events: [event(1, 'pricing_page'), event(2, 'email_reply')] });
+    await rescoreLead(LEAD, rescore);
+    // Act
+    const stale = await withScoreHistory(store, readBefore);
+    const fresh = await withScoreHistory(store, (await store.get(LEAD))!);
+    // Assess
+    expect(stale.scoreHistory.map((v) => v.version)).toEqual([1]);
+    expect(stale.scoreHistory[0]?.score.total).toBe(score.total);
+    expect(fresh.scoreHistory.map((v) => v.version)).toEqual([2, 1]);
+  });
+
   it('counts repeats and unknown leads without error and never re-scores a burst twice', async () => {
     // Prepare
     const { rescoreQueue, ingest, rescore } = setup();

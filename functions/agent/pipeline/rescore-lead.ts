@@ -463,7 +463,10 @@ export const rescoreLead = async (
 
 /** `GET /leads/{id}` with its score history, newest first. */
 export const withScoreHistory = async (store: Pick<RescoreStore, 'scoreHistory'>, record: LeadRecord) => {
-  const history = await store.scoreHistory(record.leadId);
+  // The lead was read first: versions a re-score wrote since then are left out, so the history's newest entry is
+  // always the score the lead shows (one snapshot, not two reads at different moments).
+  const current = record.scoreVersion ?? 1;
+  const history = (await store.scoreHistory(record.leadId)).filter((v) => v.version <= current);
   // Before the first re-score the qualification's score is the only version; it lives on the lead.
   const scoreHistory = history.length > 0 || !record.score ? history : [firstVersion(record.score)];
   return { scoreHistory };
