@@ -1042,7 +1042,7 @@ const layout = () =>
         { id: 'lead', class: 'lead', 'aria-label': 'Lead details' },
         h(
           'p',
-          { class: 'muted placeholder' },
+          { class: 'muted empty-pane' },
           'Choose a lead to see its rationale, draft, timeline and score.',
         ),
       ),
