@@ -89,13 +89,16 @@ export function buildLead(context: LeadContext): { lead: Lead; issues: Issue[] }
   return { lead: dropUndefined(lead), issues };
 }
 
+/** The form's own name of a field for an error, or ours when the form gave it none (an empty key). */
+const fieldName = (sourceKey: string, canonical: string) => (/\S/.test(sourceKey) ? sourceKey : canonical);
+
 function readEmail(fields: MappedFields, issues: Issue[]): string | undefined {
   if (!fields.email) return undefined;
   const email = normaliseEmail(fields.email.value);
   if (!email) {
     issues.push(
       issue(
-        fields.email.sourceKey,
+        fieldName(fields.email.sourceKey, 'email'),
         'Enter a valid email address, like name@company.com',
         'Vul een geldig e-mailadres in, zoals naam@bedrijf.nl',
       ),
@@ -121,7 +124,7 @@ function readPhone(
   } else if (!fields.email) {
     issues.push(
       issue(
-        fields.phone.sourceKey,
+        fieldName(fields.phone.sourceKey, 'phone'),
         'Enter a valid phone number, like +31 20 123 4567',
         'Vul een geldig telefoonnummer in, zoals 020 123 4567',
       ),

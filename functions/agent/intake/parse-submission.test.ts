@@ -25,6 +25,19 @@ describe('parseSubmission: errors', () => {
     expect(result.issues[0]?.field).toBe('body');
   });
 
+  it('an invalid email under a field with an empty name → 422 naming email, not an empty field', async () => {
+    // Prepare: a form that sends its answers keyed by an empty label
+    const input = request(
+      JSON.stringify({ name: '', data: { '': '!a@a.aa' }, _id: 'a@a.aa' }),
+      'application/json',
+    );
+    // Act
+    const result = failure(await parseSubmission(input, TEST_SETTINGS));
+    // Assess
+    expect(result.kind).toBe('unprocessable');
+    expect(result.issues.map((i) => i.field)).toEqual(['email']);
+  });
+
   it('body over 64 KiB → 413, also when base64-encoded', async () => {
     // Prepare
     const big = JSON.stringify({ email: 'a@acme.nl', message: 'x'.repeat(70_000) });
