@@ -133,7 +133,7 @@ const body = fc.oneof(
   fc.string({ maxLength: 70_000, minLength: 65_000 }),
 );
 const headerValue = fc.option(fc.string(), { nil: undefined });
-const input: fc.Arbitrary<SubmissionInput> = fc.record({
+const anyInput: fc.Arbitrary<SubmissionInput> = fc.record({
   body,
   isBase64Encoded: fc.boolean(),
   headers: fc.record({
@@ -149,6 +149,29 @@ const input: fc.Arbitrary<SubmissionInput> = fc.record({
   path: fc.constant('/leads'),
   receivedAt: fc.oneof(fc.constant(RECEIVED_AT), fc.date()),
 });
+
+/** A real provider's submission with its own content type and random extra headers: these must become leads. */
+const wellFormed: fc.Arbitrary<SubmissionInput> = fc
+  .record({
+    body: fc.constantFrom(
+      [fixture('typeform-webhook.json'), 'application/json'],
+      [fixture('jotform-webhook.multipart.txt'), `multipart/form-data; boundary=${JOTFORM_BOUNDARY}`],
+      [fixture('hubspot-legacy.urlencoded.txt'), 'application/x-www-form-urlencoded'],
+    ),
+    acceptLanguage: headerValue,
+    referer: fc.oneof(fc.webUrl({ withQueryParameters: true }), headerValue),
+  })
+  .map(({ body: [text, contentType], acceptLanguage, referer }) => ({
+    body: text,
+    isBase64Encoded: false,
+    headers: { 'content-type': contentType, 'accept-language': acceptLanguage, referer },
+    query: { source: undefined, redirect: undefined },
+    method: 'POST',
+    path: '/leads',
+    receivedAt: RECEIVED_AT,
+  }));
+/** Mostly anything at all; one in five a well-formed submission, so every run reaches real leads too. */
+const input = fc.oneof({ arbitrary: anyInput, weight: 4 }, { arbitrary: wellFormed, weight: 1 });
 
 describe('parseSubmission fuzz', () => {
   it('never throws; ok results pass LeadSchema; errors have an allowed kind and a field', async () => {
