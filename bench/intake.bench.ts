@@ -6,7 +6,8 @@
  * connections at concurrency 1, 10 and 50 (closed loop: each worker sends its next request when the previous
  * one answered), after a warm-up. Then, in the same run and on the same table (its stream and outbox index
  * included), it measures the floor: the one conditional PutItem of a lead-sized item that the intake makes,
- * on its own, closed loop at 1 and 50 in flight. Intake's one durable write is that PutItem, so the ratio
+ * on its own (through the store's own `create`, with a record the intake's own code built, so the item has the
+ * same attributes and sits in the same indexes), closed loop at 1 and 50 in flight. Intake's one durable write is that PutItem, so the ratio
  * intake ÷ floor says what the HTTP edge, parsing and the handler cost on top of storage, whatever the machine.
  *
  * Prints a table and writes bench/results/intake.json. Environment: BENCH_SECONDS (per level, default 8),
@@ -16,7 +17,14 @@
 import { randomUUID } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { LeadRecord } from '../functions/agent/lead-record';
+import { receiveSubmission } from '../functions/agent/pipeline/accept-lead';
+import type { LeadStore } from '../functions/agent/ports';
+import { DynamoLeadStore } from '../functions/platform/lead-store-dynamodb';
+import { memoryTokenBuckets } from '../functions/platform/rate-limit-memory';
+import { shippedIntakeSettings } from '../functions/platform/shipped-intake';
+import { shippedPrivacy } from '../functions/platform/shipped-privacy';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/aws';
 import { startLocalStack } from '../local/start';
 import { formatTable, machineInfo, writeResult } from './support/report';
@@ -158,25 +166,59 @@ const timeCall = async (seconds: number, concurrency: number, call: () => Promis
   return { latencies, non202: 0, errors, elapsed: (performance.now() - started) / 1000 };
 };
 
-/** A lead item of the intake's size and shape (lead, raw body, outbox keys), new each call. */
-const leadSizedItem = () => {
-  const body = nextLead();
+/**
+ * The intake's own lead record for one submission: the real parse, privacy record and id derivation of
+ * `receiveSubmission`, captured by a store that keeps what it is asked to create instead of writing it.
+ */
+const intakeRecord = async (body: string): Promise<LeadRecord> => {
+  let captured: LeadRecord | undefined;
+  const capture = {
+    create: async (record: LeadRecord) => {
+      captured = record;
+      return { created: true, leadId: record.leadId };
+    },
+  } as unknown as LeadStore;
+  await receiveSubmission(
+    {
+      body,
+      isBase64Encoded: false,
+      headers: { 'content-type': 'application/json' },
+      query: {},
+      method: 'POST',
+      path: '/leads',
+      url: 'https://bench.local/leads',
+      receivedAt: new Date(),
+    },
+    {
+      store: capture,
+      rateLimiter: memoryTokenBuckets(),
+      settings: shippedIntakeSettings(),
+      secrets: {},
+      requireSignature: false,
+      rates: { perSource: 1e9, perClient: 1e9, spamPerSource: 1e9 },
+      dedupWindowSeconds: 60,
+      clock: () => performance.now(),
+      privacy: shippedPrivacy(),
+    },
+  );
+  if (!captured) throw new Error('the intake stored no lead for the floor template');
+  return captured;
+};
+
+/**
+ * A new lead record each call, shaped exactly as the intake stores it (the same attributes, so the same
+ * indexes: outbox, leads list, e-mail, company domain, expiry), with its own id, address and arrival time.
+ */
+const floorRecord = (template: LeadRecord): LeadRecord => {
   const id = randomUUID();
   const at = new Date().toISOString();
   return {
-    pk: `LEAD#floor-${id}`,
-    sk: 'LEAD',
+    ...template,
     leadId: `floor-${id}`,
-    status: 'received',
-    receivedAt: at,
-    provider: 'json',
     dedupKey: `content:${id}`,
-    lead: JSON.parse(body) as unknown,
-    raw: { contentType: 'application/json', body, isBase64Encoded: false },
+    receivedAt: at,
+    lead: { ...template.lead, person: { ...template.lead.person, email: `floor.${id}@acme-bench.nl` } },
     steps: { intake: { ms: 1, at } },
-    outboxPk: 'OUTBOX',
-    outboxSk: `${at}#floor-${id}`,
-    writeId: id,
   };
 };
 
@@ -210,16 +252,10 @@ const main = async () => {
       }),
       { marshallOptions: { removeUndefinedValues: true } },
     );
-    const table = stack.env.LEADS_TABLE as string;
-    const put = () =>
-      ddb.send(
-        new PutCommand({
-          TableName: table,
-          Item: leadSizedItem(),
-          ConditionExpression: 'attribute_not_exists(pk)',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
+    // The store's own create: the one conditional PutItem the intake makes, of the item it makes.
+    const store = new DynamoLeadStore(ddb, stack.env.LEADS_TABLE as string);
+    const template = await intakeRecord(nextLead());
+    const put = () => store.create(floorRecord(template), { dedupWindowSeconds: 60, pendingEnqueue: true });
     await timeCall(WARMUP_SECONDS, 10, put);
 
     // Each level: intake and floor in alternating rounds, so a shared machine's changing load hits both alike.
@@ -249,7 +285,7 @@ const main = async () => {
         result: `1 concurrent: p50 ${c1?.latencyMs.p50} ms, ${c1?.requestsPerSecond} req/s; 50 concurrent: ${at50?.requestsPerSecond} req/s = **${throughputRatio} × the floor's** ${floor50?.requestsPerSecond} writes/s (target ≥ ${TARGET_THROUGHPUT_RATIO}), p99 ${at50?.latencyMs.p99} ms = **${p99Ratio} × the floor's** (target ≤ ${TARGET_P99_RATIO}); load average ${machineInfo().loadAvg1m} on ${machineInfo().cores} cores`,
       },
       method:
-        'POST /leads over HTTP keep-alive to the local stack (in memory: DynamoDB Local), unique JSON leads, closed loop per concurrency level after a 2 s warm-up; pollers, stream consumers and schedules off. Floor: conditional PutItem of a lead-sized item on the same table, closed loop, same run',
+        'POST /leads over HTTP keep-alive to the local stack (in memory: DynamoDB Local), unique JSON leads, closed loop per concurrency level after a 2 s warm-up; pollers, stream consumers and schedules off. Floor: the store’s create (one conditional PutItem) of a record the intake’s own code built, same attributes and indexes, same table, closed loop, same run',
       stackReadyMs,
       levels,
       floor: floors,
@@ -286,7 +322,7 @@ const main = async () => {
       ),
     );
     console.log(
-      '\nThe floor: one conditional PutItem of a lead-sized item (DynamoDB Local, same table, same run):\n',
+      "\nThe floor: the intake's one conditional PutItem of the item it stores (DynamoDB Local, same table, same run):\n",
     );
     console.log(
       formatTable(
