@@ -87,9 +87,9 @@ describe('CRM sync with HubSpot on the local stack', () => {
     const synced = await until('the sent email and the explaining note in HubSpot', async () => {
       const l = await links(leadId);
       const explained = notesOf(leadId).some((n) => n.properties.hs_note_body?.includes('Waarom'));
-      return explained && l?.activities && Object.keys(l.activities).some((k) => k.startsWith('email:'))
-        ? l
-        : undefined;
+      // An activity is reserved in the links before it is created: wait for the created one (it has an id).
+      const emailed = Object.entries(l?.activities ?? {}).some(([k, a]) => k.startsWith('email:') && a.id);
+      return explained && emailed ? l : undefined;
     });
 
     // Assess
