@@ -1,8 +1,9 @@
 /**
  * The SLA escalation on the leads table: breached leads found through the SLA-ordered list index (`listBySla`:
- * `listPk = LEADS`, `ownerSk = <slaDueAt>#<leadId>`, a list row's attributes only) and read whole, and the lead's `escalation` mark, once per SLA due time —
- * alone (the manager's email follows, each step one conditional write) or in the same transaction as a reassign
- * (./lead-store-review.ts: the owner, the load and the audit entry).
+ * `listPk = LEADS`, `ownerSk = <slaDueAt>#<leadId>`, a list row's attributes only) and then read whole, and the
+ * lead's `escalation` mark, once per SLA due time — alone (the manager's email follows, each step one
+ * conditional write) or in the same transaction as a reassign (./lead-store-review.ts: the owner, the load and
+ * the audit entry).
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, LeadRecord, SlaEscalation } from '../agent/lead-record';
