@@ -28,7 +28,7 @@ import { shippedRules } from '../functions/platform/shipped-rules';
 import { TABLES } from '../infra/data-plane';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/aws';
 import { startEmulators } from '../local/emulators';
-import { streamSpecification } from '../local/provision';
+import { gsi, streamSpecification } from '../local/provision';
 import { formatTable, machineInfo, writeResult } from './support/report';
 
 const SIZES = (process.argv.find((a) => /^\d+(,\d+)*$/.test(a)) ?? '1000,10000,100000')
@@ -117,14 +117,7 @@ const createTable = async (ddb: DynamoDBClient, name: string) => {
         { AttributeName: def.sortKey.name, KeyType: 'RANGE' },
       ],
       AttributeDefinitions: [...attrs.values()],
-      GlobalSecondaryIndexes: def.globalSecondaryIndexes.map((i) => ({
-        IndexName: i.indexName,
-        KeySchema: [
-          { AttributeName: i.partitionKey.name, KeyType: 'HASH' as const },
-          { AttributeName: i.sortKey.name, KeyType: 'RANGE' as const },
-        ],
-        Projection: { ProjectionType: 'ALL' as const },
-      })),
+      GlobalSecondaryIndexes: def.globalSecondaryIndexes.map(gsi),
       ...streamSpecification(def),
     }),
   );

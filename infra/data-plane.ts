@@ -9,10 +9,33 @@ export interface KeyDef {
   readonly name: string;
   readonly type: AttributeType;
 }
+/**
+ * What a global secondary index holds besides its own keys and the table's keys (`pk`, `sk`): every attribute
+ * (`ALL`), nothing more (`KEYS_ONLY`), or the named top-level attributes (`INCLUDE`). A write to the table
+ * writes an index only when the item's index keys or projected attributes change, and it pays for the index
+ * item's size, so an index that is read by key only should project nothing else.
+ */
+export type IndexProjection =
+  | { readonly type: 'ALL' }
+  | { readonly type: 'KEYS_ONLY' }
+  | { readonly type: 'INCLUDE'; readonly attributes: readonly string[] };
+
+export const ALL: IndexProjection = { type: 'ALL' };
+export const KEYS_ONLY: IndexProjection = { type: 'KEYS_ONLY' };
+
 export interface IndexDef {
+  /** What the code asks for (functions/platform/lead-indexes.ts resolves it to the index of the deployment). */
+  readonly role: string;
   readonly indexName: string;
   readonly partitionKey: KeyDef;
   readonly sortKey?: KeyDef;
+  readonly projection: IndexProjection;
+  /**
+   * The index this one took over from: the same keys under another name and projection. A projection cannot
+   * change in place, so a deployed table moves from the former index to this one in steps
+   * (`indexMigrationSteps`); a new table gets this one directly.
+   */
+  readonly formerly?: { readonly indexName: string; readonly projection: IndexProjection };
 }
 export interface TableDef {
   /** CDK construct id. */
@@ -25,6 +48,8 @@ export interface TableDef {
   readonly sortKey?: KeyDef;
   readonly timeToLiveAttribute?: string;
   readonly globalSecondaryIndexes: readonly IndexDef[];
+  /** Environment variable that carries the index name of each role to a function (JSON object). */
+  readonly indexesEnvVar?: string;
   /** The table's change stream (DynamoDB Streams) and what each record carries. */
   readonly stream?: 'NEW_IMAGE' | 'KEYS_ONLY';
 }
@@ -42,7 +67,32 @@ export interface QueueDef {
 }
 
 export type TableName = keyof typeof TABLES;
+
 export type QueueName = keyof typeof QUEUES;
+
+/**
+ * The top-level attributes of a lead item that a row of the leads list shows or filters on
+ * (functions/platform/lead-store-workspace.ts `ROW_ATTRIBUTES` and its filters), besides the keys of the list
+ * indexes: what the SLA-ordered list index projects.
+ */
+export const LEAD_LIST_ATTRIBUTES = [
+  'leadId',
+  'status',
+  'receivedAt',
+  'provider',
+  'lead',
+  'score',
+  'scoreVersion',
+  'override',
+  'route',
+  'draft',
+  'disposition',
+  'outcome',
+  'alert',
+  'listSearch',
+  'ownerPk',
+  'prioritySk',
+] as const;
 
 export const TABLES = {
   /**
@@ -63,6 +113,7 @@ export const TABLES = {
     id: 'LeadsTable',
     localName: 'lead-qualifier-leads',
     envVar: 'LEADS_TABLE',
+    indexesEnvVar: 'LEADS_INDEXES',
     partitionKey: { name: 'pk', type: 'S' },
     sortKey: { name: 'sk', type: 'S' },
     timeToLiveAttribute: 'expiresAt',
@@ -71,72 +122,103 @@ export const TABLES = {
     globalSecondaryIndexes: [
       /** A rep's inbox: `OWNER#<id>` ordered by `<slaDueAt>#<leadId>` (most urgent first). */
       {
+        role: 'byOwner',
         indexName: 'byOwner',
         partitionKey: { name: 'ownerPk', type: 'S' },
         sortKey: { name: 'ownerSk', type: 'S' },
+        projection: ALL,
       },
       /**
        * Sparse: leads with a draft, one partition per draft status (`DRAFT#<status>`), in inbox order
        * (`<tier rank>#<slaDueAt>#<leadId>`, functions/agent/inbox-order.ts) — the manager's inbox, paged.
        */
       {
+        role: 'drafts',
         indexName: 'drafts',
         partitionKey: { name: 'draftPk', type: 'S' },
         sortKey: { name: 'draftSk', type: 'S' },
+        projection: ALL,
       },
-      /** Sparse: leads stored but not yet confirmed on the queue (intake outbox, swept). */
+      /**
+       * Sparse: leads stored but not yet confirmed on the queue (intake outbox, swept), and erasure jobs still
+       * running (`outboxPk = ERASURE`). Keys only: the readers want the item keys, and a lead's updates while it
+       * waits no longer rewrite the index.
+       */
       {
-        indexName: 'outbox',
+        role: 'outbox',
+        indexName: 'outboxKeys',
         partitionKey: { name: 'outboxPk', type: 'S' },
         sortKey: { name: 'outboxSk', type: 'S' },
+        projection: KEYS_ONLY,
+        formerly: { indexName: 'outbox', projection: ALL },
       },
       /**
        * The leads list (GET /leads): every lead (`listPk = LEADS`) in priority order
        * (`prioritySk = <tier rank>#<slaDueAt>#<leadId>`, unscored last) …
        */
       {
+        role: 'listByPriority',
         indexName: 'listByPriority',
         partitionKey: { name: 'listPk', type: 'S' },
         sortKey: { name: 'prioritySk', type: 'S' },
+        projection: ALL,
       },
-      /** … and in SLA order (`ownerSk`, which unrouted leads carry too), … */
+      /**
+       * … and in SLA order (`ownerSk`, which unrouted leads carry too), holding only what a list row shows and
+       * filters on (`LEAD_LIST_ATTRIBUTES`), so a page is still one Query while a lead's enrichment, ledger, raw
+       * body and notes stay out of the index; the SLA escalation job reads it too, …
+       */
       {
-        indexName: 'listBySla',
+        role: 'listBySla',
+        indexName: 'listBySlaRows',
         partitionKey: { name: 'listPk', type: 'S' },
         sortKey: { name: 'ownerSk', type: 'S' },
+        projection: { type: 'INCLUDE', attributes: LEAD_LIST_ATTRIBUTES },
+        formerly: { indexName: 'listBySla', projection: ALL },
       },
       /** … and one owner's leads in priority order (their SLA order is `byOwner`). */
       {
+        role: 'ownerByPriority',
         indexName: 'ownerByPriority',
         partitionKey: { name: 'ownerPk', type: 'S' },
         sortKey: { name: 'prioritySk', type: 'S' },
+        projection: ALL,
       },
       /**
        * Sparse: every lead of an email address, `EMAIL#<sha256(lower-cased address)>` ordered by
        * `<receivedAt>#<leadId>` — access, erasure and objection find a person without a scan.
        */
       {
-        indexName: 'byEmail',
+        role: 'byEmail',
+        indexName: 'byEmailKeys',
         partitionKey: { name: 'emailPk', type: 'S' },
         sortKey: { name: 'emailSk', type: 'S' },
+        projection: KEYS_ONLY,
+        formerly: { indexName: 'byEmail', projection: ALL },
       },
       /**
        * Sparse: every lead of a company domain, `DOMAIN#<domain>` ordered by `<receivedAt>#<leadId>` — an account
        * signal (POST /signals) reaches each lead of its company without a scan.
        */
       {
-        indexName: 'byDomain',
+        role: 'byDomain',
+        indexName: 'byDomainKeys',
         partitionKey: { name: 'domainPk', type: 'S' },
         sortKey: { name: 'domainSk', type: 'S' },
+        projection: KEYS_ONLY,
+        formerly: { indexName: 'byDomain', projection: ALL },
       },
       /**
        * Sparse: leads by the day their retention ends (`EXPIRY#<yyyy-mm-dd>`, sort key the lead id), so the
        * daily privacy job handles them (CRM, satellites, converted leads kept longer) before TTL deletes them.
        */
       {
-        indexName: 'byExpiry',
+        role: 'byExpiry',
+        indexName: 'byExpiryKeys',
         partitionKey: { name: 'expiryPk', type: 'S' },
         sortKey: { name: 'expirySk', type: 'S' },
+        projection: KEYS_ONLY,
+        formerly: { indexName: 'byExpiry', projection: ALL },
       },
     ],
   },
@@ -601,3 +683,67 @@ export const FUNCTIONS = {
 
 export type FunctionName = keyof typeof FUNCTIONS;
 export const dlqLocalName = (queue: QueueDef): string => `${queue.localName}-dlq`;
+
+/** One step of a table's index migration: the indexes the table has, and the index each role reads. */
+export interface IndexStep {
+  readonly indexes: readonly IndexDef[];
+  /** role → index name. */
+  readonly names: Readonly<Record<string, string>>;
+}
+
+/** The former index of `index` (the same keys, its former name and projection), or `index` itself. */
+const formerOf = (index: IndexDef): IndexDef =>
+  index.formerly
+    ? {
+        role: index.role,
+        indexName: index.formerly.indexName,
+        partitionKey: index.partitionKey,
+        ...(index.sortKey ? { sortKey: index.sortKey } : {}),
+        projection: index.formerly.projection,
+      }
+    : index;
+
+/**
+ * How a deployed table moves from its former indexes to the ones defined now, one index created or deleted
+ * per step (CloudFormation changes at most one GSI per table update, and cannot change a projection in place):
+ * - step 0: the former indexes (what a stack deployed before the change has);
+ * - steps 1…n: each new index created, one per step, in definition order. Its role reads it from that step on:
+ *   the functions depend on the table, so CloudFormation updates them only after the table update, which it
+ *   finishes only once the new index is ACTIVE (backfilled);
+ * - steps n+1…2n: each former index deleted, one per step (nothing reads it any more).
+ * The last step is the definition itself. A table without `formerly` indexes has one step.
+ */
+export const indexMigrationSteps = (def: Pick<TableDef, 'globalSecondaryIndexes'>): IndexStep[] => {
+  const moving = def.globalSecondaryIndexes.filter((i) => i.formerly);
+  const stepAt = (created: number, deleted: number): IndexStep => {
+    const createdRoles = new Set(moving.slice(0, created).map((i) => i.role));
+    const deletedRoles = new Set(moving.slice(0, deleted).map((i) => i.role));
+    const indexes = def.globalSecondaryIndexes.flatMap((index) => {
+      if (!index.formerly) return [index];
+      return [
+        ...(deletedRoles.has(index.role) ? [] : [formerOf(index)]),
+        ...(createdRoles.has(index.role) ? [index] : []),
+      ];
+    });
+    const names = Object.fromEntries(
+      def.globalSecondaryIndexes.map((index) => [
+        index.role,
+        (createdRoles.has(index.role) ? index : formerOf(index)).indexName,
+      ]),
+    );
+    return { indexes, names };
+  };
+  const steps: IndexStep[] = [stepAt(0, 0)];
+  for (let created = 1; created <= moving.length; created++) steps.push(stepAt(created, 0));
+  for (let deleted = 1; deleted <= moving.length; deleted++) steps.push(stepAt(moving.length, deleted));
+  return steps;
+};
+
+/** The indexes of `def` at migration step `step` (`indexMigrationSteps`); absent: the definition itself. */
+export const indexStep = (def: Pick<TableDef, 'globalSecondaryIndexes'>, step?: number): IndexStep => {
+  const steps = indexMigrationSteps(def);
+  if (step === undefined) return steps[steps.length - 1] as IndexStep;
+  if (!Number.isInteger(step) || step < 0 || step >= steps.length)
+    throw new Error(`index migration step must be an integer from 0 to ${steps.length - 1}, got ${step}`);
+  return steps[step] as IndexStep;
+};

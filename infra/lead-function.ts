@@ -16,7 +16,16 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { type FunctionDef, QUEUES, type QueueName, TABLES, type TableName } from './data-plane';
+import {
+  type FunctionDef,
+  type IndexStep,
+  indexStep,
+  QUEUES,
+  type QueueName,
+  TABLES,
+  type TableDef,
+  type TableName,
+} from './data-plane';
 
 /** Repository root: entries in FUNCTIONS and the runtime folders are relative to it. */
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -145,22 +154,27 @@ export function missingEntries(defs: readonly FunctionDef[]): string[] {
   return defs.map((d) => d.entry).filter((entry) => !existsSync(join(REPO_ROOT, entry)));
 }
 
-/** Grants table access and sets `TABLES[name].envVar` to the table name, together. */
+/**
+ * Grants table access and sets `TABLES[name].envVar` to the table name, together, and `indexesEnvVar` to the
+ * index each role reads in this deployment (`indexes`, a step of infra/data-plane.ts `indexMigrationSteps`).
+ */
 export function grantTable(
   target: LeadFunction,
   name: TableName,
   table: ITable,
   mode: 'read' | 'readwrite',
+  indexes: IndexStep = indexStep(TABLES[name]),
 ): void {
-  const def = TABLES[name];
+  const def: TableDef = TABLES[name];
   if (mode === 'read') table.grantReadData(target.fn);
   else table.grantReadWriteData(target.fn);
   target.fn.addEnvironment(def.envVar, table.tableName);
-  if (def.globalSecondaryIndexes.length > 0) {
+  if (def.indexesEnvVar) target.fn.addEnvironment(def.indexesEnvVar, JSON.stringify(indexes.names));
+  if (indexes.indexes.length > 0) {
     const logicalId = Stack.of(table).resolve(table.tableArn)?.['Fn::GetAtt']?.[0];
     Validations.of(target.role).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>/index/*]`,
-      reason: `Queries the GSIs of the ${name} table (${def.globalSecondaryIndexes
+      reason: `Queries the GSIs of the ${name} table (${indexes.indexes
         .map((i) => i.indexName)
         .join(', ')}); "/index/*" is scoped to that one table's indexes.`,
     });

@@ -87,7 +87,7 @@ afterAll(() => {
 const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
 
 describe('data plane equals infra/data-plane.ts', () => {
-  it('has exactly the tables of TABLES with their keys, GSIs and TTL attribute', () => {
+  it('has exactly the tables of TABLES with their keys, GSIs (with their projections) and TTL attribute', () => {
     // Act: read the tables back from the template in the shape of TableDef
     const fromTemplate = Object.fromEntries(
       Object.entries(tableDefs).map(([name]) => {
@@ -112,9 +112,16 @@ describe('data plane equals infra/data-plane.ts', () => {
               ? props.TimeToLiveSpecification.AttributeName
               : undefined,
             globalSecondaryIndexes: (props.GlobalSecondaryIndexes ?? []).map(
-              (g: { IndexName: string; KeySchema: { AttributeName: string; KeyType: string }[] }) => ({
+              (g: {
+                IndexName: string;
+                KeySchema: { AttributeName: string; KeyType: string }[];
+                Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+              }) => ({
                 indexName: g.IndexName,
                 ...keys(g.KeySchema),
+                projection: g.Projection.NonKeyAttributes
+                  ? { type: g.Projection.ProjectionType, attributes: g.Projection.NonKeyAttributes }
+                  : { type: g.Projection.ProjectionType },
               }),
             ),
           },
@@ -132,6 +139,7 @@ describe('data plane equals infra/data-plane.ts', () => {
             indexName: g.indexName,
             partitionKey: g.partitionKey,
             ...(g.sortKey ? { sortKey: g.sortKey } : {}),
+            projection: g.projection,
           })),
         },
       ]),

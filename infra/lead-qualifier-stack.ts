@@ -52,6 +52,9 @@ import {
   FUNCTIONS,
   type FunctionDef,
   type FunctionName,
+  type IndexDef,
+  type IndexStep,
+  indexStep,
   QUEUES,
   type QueueDef,
   type QueueName,
@@ -86,6 +89,11 @@ export const ROUTE_THROTTLE: Readonly<Record<string, { burstLimit: number; rateL
 
 /** Context keys read by the stack (`cdk synth -c key=value` or cdk.json). */
 export const CONTEXT = {
+  /**
+   * Optional: the step of the leads table's index migration to deploy (infra/data-plane.ts
+   * `indexMigrationSteps`, README "Deployment"); absent: the indexes as defined (a fresh stack, or the end).
+   */
+  leadIndexMigrationStep: 'leadIndexMigrationStep',
   /** Optional: e-mail address subscribed to the DLQ alarm topic. */
   alarmEmail: 'alarmEmail',
   /** Comma-separated list (or JSON array) of origins allowed by CORS; default: none. */
@@ -209,6 +217,23 @@ const functionDefs: Record<FunctionName, FunctionDef> = FUNCTIONS;
 const attributeType = (type: 'S' | 'N'): AttributeType =>
   type === 'S' ? AttributeType.STRING : AttributeType.NUMBER;
 
+const projectionOf = (index: IndexDef) => {
+  const p = index.projection;
+  if (p.type === 'KEYS_ONLY') return { projectionType: ProjectionType.KEYS_ONLY };
+  if (p.type === 'INCLUDE')
+    return { projectionType: ProjectionType.INCLUDE, nonKeyAttributes: [...p.attributes] };
+  return { projectionType: ProjectionType.ALL };
+};
+
+/** The migration step of context `leadIndexMigrationStep` (an integer), or undefined when it is not set. */
+const migrationStepOf = (value: unknown): number | undefined => {
+  if (value === undefined || value === null || value === '') return undefined;
+  const step = Number(value);
+  if (!Number.isInteger(step))
+    throw new Error(`context "${CONTEXT.leadIndexMigrationStep}" must be an integer, got "${String(value)}"`);
+  return step;
+};
+
 function contextList(value: unknown): string[] {
   if (value === undefined || value === null || value === '') return [];
   if (Array.isArray(value)) return value.map(String);
@@ -242,6 +267,8 @@ export const routeKey = (method: string, path: string): string => `${method} ${p
 
 export class LeadQualifierStack extends Stack {
   readonly tables: Record<TableName, Table>;
+  /** The indexes each table has in this synth (a migration step, or the definition), and the role → name map. */
+  readonly indexSteps: Record<TableName, IndexStep>;
   readonly queues: Record<QueueName, QueuePair>;
   /** Every function of FUNCTIONS except the `localOnly` ones. */
   readonly functions: Partial<Record<FunctionName, LeadFunction>>;
@@ -290,7 +317,11 @@ export class LeadQualifierStack extends Stack {
 
     // ---- Tables --------------------------------------------------------------------------------------------
     const tables = {} as Record<TableName, Table>;
+    const indexSteps = {} as Record<TableName, IndexStep>;
+    const migrationStep = migrationStepOf(this.node.tryGetContext(CONTEXT.leadIndexMigrationStep));
     for (const [name, def] of Object.entries(tableDefs) as [TableName, TableDef][]) {
+      const step = indexStep(def, name === 'leads' ? migrationStep : undefined);
+      indexSteps[name] = step;
       const table = new Table(this, def.id, {
         partitionKey: { name: def.partitionKey.name, type: attributeType(def.partitionKey.type) },
         sortKey: def.sortKey ? { name: def.sortKey.name, type: attributeType(def.sortKey.type) } : undefined,
@@ -304,20 +335,21 @@ export class LeadQualifierStack extends Stack {
         deletionProtection: true,
         removalPolicy: RemovalPolicy.RETAIN,
       });
-      for (const index of def.globalSecondaryIndexes) {
+      for (const index of step.indexes) {
         table.addGlobalSecondaryIndex({
           indexName: index.indexName,
           partitionKey: { name: index.partitionKey.name, type: attributeType(index.partitionKey.type) },
           sortKey: index.sortKey
             ? { name: index.sortKey.name, type: attributeType(index.sortKey.type) }
             : undefined,
-          projectionType: ProjectionType.ALL,
+          ...projectionOf(index),
         });
       }
       tables[name] = table;
       new CfnOutput(this, `${def.id}Name`, { value: table.tableName, description: `${name} table name` });
     }
     this.tables = tables;
+    this.indexSteps = indexSteps;
 
     // ---- Queues, DLQs and DLQ alarms ---------------------------------------------------------------------------
     const queues = {} as Record<QueueName, QueuePair>;
@@ -499,7 +531,7 @@ export class LeadQualifierStack extends Stack {
       functions[name] = leadFunction;
 
       for (const [tableName, mode] of Object.entries(def.tables) as [TableName, 'read' | 'readwrite'][]) {
-        grantTable(leadFunction, tableName, tables[tableName], mode);
+        grantTable(leadFunction, tableName, tables[tableName], mode, indexSteps[tableName]);
       }
       for (const queueName of def.sendsTo) grantQueueSend(leadFunction, queueName, queues[queueName].queue);
       if (def.sendsEmail) {

@@ -1,7 +1,8 @@
 /**
  * Creates the data plane of `infra/data-plane.ts` on the local emulators: every table (keys, GSIs, TTL) and
  * every queue with its DLQ, redrive policy and visibility timeout. Idempotent: existing tables and queues are
- * kept (missing GSIs / TTL are added, queue attributes are re-applied), so a persisted `.local-data/` upgrades.
+ * kept (missing GSIs / TTL are added, a GSI whose projection changed is built again, the indexes a defined one
+ * took over from are deleted, queue attributes are re-applied), so a persisted `.local-data/` upgrades.
  */
 import {
   type AttributeDefinition,
@@ -10,9 +11,12 @@ import {
   DescribeTimeToLiveCommand,
   type DynamoDBClient,
   type GlobalSecondaryIndex,
+  type GlobalSecondaryIndexDescription,
   type KeySchemaElement,
+  type Projection,
   ResourceInUseException,
   UpdateTableCommand,
+  type UpdateTableCommandInput,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import {
@@ -52,11 +56,78 @@ const keySchema = (pk: KeyDef, sk?: KeyDef): KeySchemaElement[] => [
   ...(sk ? [{ AttributeName: sk.name, KeyType: 'RANGE' as const }] : []),
 ];
 
-const gsi = (index: IndexDef): GlobalSecondaryIndex => ({
+const projectionOf = (index: IndexDef): Projection =>
+  index.projection.type === 'INCLUDE'
+    ? { ProjectionType: 'INCLUDE', NonKeyAttributes: [...index.projection.attributes] }
+    : { ProjectionType: index.projection.type };
+
+/** A GSI of the definition as CreateTable / UpdateTable take it. */
+export const gsi = (index: IndexDef): GlobalSecondaryIndex => ({
   IndexName: index.indexName,
   KeySchema: keySchema(index.partitionKey, index.sortKey),
-  Projection: { ProjectionType: 'ALL' },
+  Projection: projectionOf(index),
 });
+
+/** Whether an existing index has the keys and projection the definition asks for. */
+const sameIndex = (existing: GlobalSecondaryIndexDescription, index: IndexDef): boolean => {
+  const wanted = gsi(index);
+  const keys = (k: KeySchemaElement[] | undefined) => JSON.stringify(k ?? []);
+  const attrs = (p: Projection | undefined) => [...(p?.NonKeyAttributes ?? [])].sort().join(',');
+  return (
+    keys(existing.KeySchema) === keys(wanted.KeySchema) &&
+    existing.Projection?.ProjectionType === wanted.Projection?.ProjectionType &&
+    attrs(existing.Projection) === attrs(wanted.Projection)
+  );
+};
+
+/** Waits until the table and its indexes are ACTIVE again after an index change (DynamoDB Local: at once). */
+const untilActive = async (ddb: DynamoDBClient, TableName: string): Promise<void> => {
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const { Table } = await ddb.send(new DescribeTableCommand({ TableName }));
+    const busy =
+      Table?.TableStatus !== 'ACTIVE' ||
+      (Table.GlobalSecondaryIndexes ?? []).some((i) => i.IndexStatus !== 'ACTIVE');
+    if (!busy) return;
+    if (Date.now() > deadline) throw new Error(`${TableName}: indexes still changing after 120 s`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+};
+
+/**
+ * Brings the indexes of an existing (persisted) table to the definition, one index per UpdateTable as DynamoDB
+ * allows: every defined index created (or deleted and built again when its keys or projection differ), then the
+ * former indexes the defined ones took over from deleted. Other indexes are left alone.
+ */
+const updateIndexes = async (ddb: DynamoDBClient, def: TableDef): Promise<void> => {
+  const TableName = def.localName;
+  const { Table } = await ddb.send(new DescribeTableCommand({ TableName }));
+  const existing = new Map((Table?.GlobalSecondaryIndexes ?? []).map((i) => [i.IndexName, i]));
+  const change = async (
+    update: NonNullable<UpdateTableCommandInput['GlobalSecondaryIndexUpdates']>[number],
+    index?: IndexDef,
+  ) => {
+    await ddb.send(
+      new UpdateTableCommand({
+        TableName,
+        ...(index ? { AttributeDefinitions: attributeDefinitions([index.partitionKey, index.sortKey]) } : {}),
+        GlobalSecondaryIndexUpdates: [update],
+      }),
+    );
+    await untilActive(ddb, TableName);
+  };
+  for (const index of def.globalSecondaryIndexes) {
+    const found = existing.get(index.indexName);
+    if (found && sameIndex(found, index)) continue;
+    if (found) await change({ Delete: { IndexName: index.indexName } });
+    await change({ Create: gsi(index) }, index);
+  }
+  for (const index of def.globalSecondaryIndexes) {
+    const former = index.formerly?.indexName;
+    if (former && former !== index.indexName && existing.has(former))
+      await change({ Delete: { IndexName: former } });
+  }
+};
 
 const attributeDefinitions = (keys: readonly (KeyDef | undefined)[]): AttributeDefinition[] => {
   const byName = new Map<string, AttributeDefinition>();
@@ -89,20 +160,11 @@ export const ensureTable = async (ddb: DynamoDBClient, def: TableDef): Promise<s
     );
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
-    // Existing (persisted) table: add indexes the definition gained since it was created.
+    // Existing (persisted) table: the stream, and the indexes as the definition has them now.
     const { Table } = await ddb.send(new DescribeTableCommand({ TableName }));
     if (def.stream && !Table?.StreamSpecification?.StreamEnabled)
       await ddb.send(new UpdateTableCommand({ TableName, ...streamSpecification(def) }));
-    const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
-    for (const index of def.globalSecondaryIndexes.filter((i) => !existing.has(i.indexName))) {
-      await ddb.send(
-        new UpdateTableCommand({
-          TableName,
-          AttributeDefinitions: attributeDefinitions([index.partitionKey, index.sortKey]),
-          GlobalSecondaryIndexUpdates: [{ Create: gsi(index) }],
-        }),
-      );
-    }
+    await updateIndexes(ddb, def);
   }
   if (def.timeToLiveAttribute) {
     const { TimeToLiveDescription } = await ddb.send(new DescribeTimeToLiveCommand({ TableName }));

@@ -57,6 +57,8 @@ describe('local data plane equals infra/data-plane.ts', () => {
         .map((i) => ({
           indexName: i.IndexName,
           keys: i.KeySchema?.map((k) => `${k.AttributeName}:${k.KeyType}`),
+          projection: i.Projection?.ProjectionType,
+          attributes: [...(i.Projection?.NonKeyAttributes ?? [])].sort(),
         }))
         .sort((a, b) => String(a.indexName).localeCompare(String(b.indexName)));
       const expected = def.globalSecondaryIndexes
@@ -66,6 +68,8 @@ describe('local data plane equals infra/data-plane.ts', () => {
             `${i.partitionKey.name}:HASH`,
             ...('sortKey' in i && i.sortKey ? [`${i.sortKey.name}:RANGE`] : []),
           ],
+          projection: i.projection.type,
+          attributes: i.projection.type === 'INCLUDE' ? [...i.projection.attributes].sort() : [],
         }))
         .sort((a, b) => a.indexName.localeCompare(b.indexName));
       expect(gsis).toEqual(expected);

@@ -10,6 +10,8 @@ import type { LeadRecord } from '../functions/agent/lead-record';
 import { saltedEmailHash, signLink } from '../functions/agent/privacy/links';
 import { emailSha256, type PrivacyPageView } from '../functions/agent/privacy/rights';
 import { registerTestPersonalData } from '../functions/agent/testing/personal-data';
+import { leadIndex } from '../functions/platform/lead-indexes';
+import { leadIdOfKey } from '../functions/platform/lead-item';
 import { type SesStoredEmail, sesStore } from './support/local-aws';
 import { type PipelineStack, roostrSubmission, startPipelineStack } from './support/pipeline-stack';
 
@@ -215,12 +217,12 @@ describe('privacy rights on the local stack', () => {
     const byEmail = await p.db.send(
       new (await import('@aws-sdk/lib-dynamodb')).QueryCommand({
         TableName: p.stack.provisioned.tables.leads,
-        IndexName: 'byEmail',
+        IndexName: leadIndex('byEmail'),
         KeyConditionExpression: 'emailPk = :e',
         ExpressionAttributeValues: { ':e': `EMAIL#${emailSha256(PERSON.email)}` },
       }),
     );
-    expect(new Set(byEmail.Items?.map((i) => i.leadId))).toEqual(new Set([leadId, later]));
+    expect(new Set(byEmail.Items?.map((i) => leadIdOfKey(i.pk)))).toEqual(new Set([leadId, later]));
   }, 300_000);
 
   it('erases everything about the person from their own link, after which the link finds nothing', async () => {

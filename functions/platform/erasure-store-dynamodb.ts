@@ -19,18 +19,21 @@ import type {
 } from '../agent/privacy/erasure';
 import type { RetentionStore } from '../agent/privacy/retention';
 import { emailSha256 } from '../agent/privacy/rights';
+import { leadIndex } from './lead-indexes';
 import {
   dedupItemKey,
   expiryIndexPk,
   type LeadTable,
   LeadUpdate,
+  leadIdOfKey,
   leadKey,
   retentionAttributes,
   suppressionKey,
 } from './lead-item';
 import { queryAll } from './privacy-store-dynamodb';
 
-const jobKey = (jobId: string) => ({ pk: `ERASURE#${jobId}`, sk: 'JOB' });
+const JOB_PK_PREFIX = 'ERASURE#';
+const jobKey = (jobId: string) => ({ pk: `${JOB_PK_PREFIX}${jobId}`, sk: 'JOB' });
 export const ERASURE_OUTBOX = 'ERASURE';
 
 /**
@@ -94,11 +97,13 @@ export class DynamoErasureStore implements ErasureStore {
   async runningJobs(): Promise<string[]> {
     const items = await queryAll(this.t, {
       TableName: this.t.table,
-      IndexName: 'outbox',
+      IndexName: leadIndex('outbox'),
       KeyConditionExpression: 'outboxPk = :o',
       ExpressionAttributeValues: { ':o': ERASURE_OUTBOX },
+      // Keys only: the job id is the item's partition key.
+      ProjectionExpression: 'pk',
     });
-    return items.map((i) => String(i.jobId));
+    return items.map((i) => String(i.pk).slice(JOB_PK_PREFIX.length));
   }
 
   async itemsOf(
@@ -222,19 +227,20 @@ export class DynamoErasureStore implements ErasureStore {
   }
 }
 
-/** The `byExpiry` index and the retention end of a lead (functions/agent/privacy/retention.ts). */
+/** The `byExpiry` index (keys only) and the retention end of a lead (functions/agent/privacy/retention.ts). */
 export class DynamoRetentionStore implements RetentionStore {
   constructor(private readonly t: LeadTable) {}
 
   async dueOn(day: string): Promise<string[]> {
     const items = await queryAll(this.t, {
       TableName: this.t.table,
-      IndexName: 'byExpiry',
+      IndexName: leadIndex('byExpiry'),
       KeyConditionExpression: 'expiryPk = :d',
       ExpressionAttributeValues: { ':d': expiryIndexPk(day) },
-      ProjectionExpression: 'leadId',
+      // Keys only: the lead id is the item's partition key.
+      ProjectionExpression: 'pk',
     });
-    return items.map((i) => String(i.leadId));
+    return items.map((i) => leadIdOfKey(i.pk));
   }
 
   async retainLeadUntil(leadId: string, until: string): Promise<void> {

@@ -16,6 +16,7 @@
 import { createHash } from 'node:crypto';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   UpdateCommand,
@@ -26,6 +27,8 @@ import { type DraftStatus, decideLead, type LeadStatus, qualifyCommand } from '.
 import type { Route, Tier } from '../agent/qualification';
 
 export const leadKey = (leadId: string) => ({ pk: `LEAD#${leadId}`, sk: 'LEAD' });
+/** The lead id of a lead item's partition key (`LEAD#<id>`): what a keys-only index hands back. */
+export const leadIdOfKey = (pk: unknown): string => String(pk).slice('LEAD#'.length);
 export const dedupItemKey = (key: string) => ({ pk: `DEDUP#${key}`, sk: 'DEDUP' });
 export const suppressionKey = (emailSha256: string) => ({ pk: `SUPPRESS#${emailSha256}`, sk: 'SUPPRESS' });
 export const OUTBOX = 'OUTBOX';
@@ -203,6 +206,35 @@ export interface LeadTable {
   readonly table: string;
   readonly now: () => Date;
 }
+
+/**
+ * The lead items of these ids, read strongly consistent with BatchGetItem (100 keys a call, keys DynamoDB left
+ * unprocessed asked again with back-off), in the order asked; ids that are no lead are left out.
+ */
+export const readLeadItems = async (
+  t: LeadTable,
+  leadIds: readonly string[],
+): Promise<Record<string, unknown>[]> => {
+  const found = new Map<string, Record<string, unknown>>();
+  const unique = [...new Set(leadIds)];
+  for (let i = 0; i < unique.length; i += 100) {
+    let keys: Record<string, unknown>[] | undefined = unique.slice(i, i + 100).map(leadKey);
+    for (let round = 0; keys && keys.length > 0; round++) {
+      if (round > 8) throw new Error('DynamoDB left lead reads unprocessed');
+      if (round > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 50 * 2 ** round)));
+      const out = await t.db.send(
+        new BatchGetCommand({ RequestItems: { [t.table]: { Keys: keys, ConsistentRead: true } } }),
+      );
+      for (const item of out.Responses?.[t.table] ?? [])
+        if (item.sk === 'LEAD' && item.leadId !== undefined) found.set(leadIdOfKey(item.pk), item);
+      keys = out.UnprocessedKeys?.[t.table]?.Keys as Record<string, unknown>[] | undefined;
+    }
+  }
+  return unique.flatMap((id) => {
+    const item = found.get(id);
+    return item ? [item] : [];
+  });
+};
 
 /** Runs one conditional update; false when its condition did not hold. */
 export const conditional = async (t: LeadTable, input: UpdateCommandInput): Promise<boolean> => {

@@ -1,27 +1,30 @@
 /**
- * The SLA escalation on the leads table: breached leads read through the SLA-ordered list index (`listBySla`:
- * `listPk = LEADS`, `ownerSk = <slaDueAt>#<leadId>`), and the lead's `escalation` mark, once per SLA due time —
- * alone (the manager's email follows, each step one conditional write) or in the same transaction as a reassign
- * (./lead-store-review.ts: the owner, the load and the audit entry).
+ * The SLA escalation on the leads table: breached leads found through the SLA-ordered list index (`listBySla`:
+ * `listPk = LEADS`, `ownerSk = <slaDueAt>#<leadId>`, a list row's attributes only) and then read whole, and the
+ * lead's `escalation` mark, once per SLA due time — alone (the manager's email follows, each step one
+ * conditional write) or in the same transaction as a reassign (./lead-store-review.ts: the owner, the load and
+ * the audit entry).
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, LeadRecord, SlaEscalation } from '../agent/lead-record';
 import type { EscalationStore, LoadHandover } from '../agent/ports';
-import { type LeadTable, LeadUpdate, LIST_PK, toLeadRecord } from './lead-item';
+import { leadIndex } from './lead-indexes';
+import { type LeadTable, LeadUpdate, LIST_PK, leadIdOfKey, readLeadItems, toLeadRecord } from './lead-item';
 import { reassign } from './lead-store-review';
 
 /** Not yet contacted: the states an SLA breach escalates from. */
 const UNCONTACTED = ['routed', 'drafted'] as const;
 
 export const slaBreaches = async (t: LeadTable, from: string, to: string): Promise<LeadRecord[]> => {
-  const records: LeadRecord[] = [];
+  const ids: string[] = [];
   let after: Record<string, unknown> | undefined;
   do {
     const page = await t.db.send(
       new QueryCommand({
         TableName: t.table,
-        IndexName: 'listBySla',
+        IndexName: leadIndex('listBySla'),
         KeyConditionExpression: 'listPk = :list AND ownerSk BETWEEN :from AND :to',
+        // `status` is one of the attributes the index holds (infra/data-plane.ts LEAD_LIST_ATTRIBUTES).
         FilterExpression: '#status IN (:s0, :s1)',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: {
@@ -31,13 +34,17 @@ export const slaBreaches = async (t: LeadTable, from: string, to: string): Promi
           ':s0': UNCONTACTED[0],
           ':s1': UNCONTACTED[1],
         },
+        ProjectionExpression: 'pk',
         ...(after ? { ExclusiveStartKey: after } : {}),
       }),
     );
-    for (const item of page.Items ?? []) records.push(toLeadRecord(item));
+    for (const item of page.Items ?? []) ids.push(leadIdOfKey(item.pk));
     after = page.LastEvaluatedKey;
   } while (after);
-  return records;
+  // The whole records (the index holds only a list row), read consistently: still uncontacted, in SLA order.
+  return (await readLeadItems(t, ids))
+    .map(toLeadRecord)
+    .filter((record) => (UNCONTACTED as readonly string[]).includes(record.status));
 };
 
 /** The mark and its conditions: still uncontacted, same owner and SLA due time, not escalated for it yet. */

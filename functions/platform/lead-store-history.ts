@@ -9,6 +9,7 @@
  */
 import { type DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { LeadRecord } from '../agent/lead-record';
+import { leadIndex } from './lead-indexes';
 import { toLeadRecord } from './lead-item';
 
 const FIELDS = [
@@ -47,7 +48,7 @@ export const routedLeads = async (
         const out = await db.send(
           new QueryCommand({
             TableName: table,
-            IndexName: 'byOwner',
+            IndexName: leadIndex('byOwner'),
             KeyConditionExpression: 'ownerPk = :o',
             ExpressionAttributeValues: { ':o': `OWNER#${ownerId}` },
             ProjectionExpression: projection,

@@ -13,11 +13,13 @@ import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/li
 import type { LeadRecord } from '../agent/lead-record';
 import type { CreateLeadResult } from '../agent/ports';
 import type { LeadStatus } from '../agent/qualification';
+import { leadIndex } from './lead-indexes';
 import {
   accountIndexKeys,
   isConditionFailure,
   type LeadTable,
   LeadUpdate,
+  leadIdOfKey,
   leadKey,
   listIndexKeys,
   OUTBOX,
@@ -143,11 +145,13 @@ export const listOutbox = async (
   const out = await t.db.send(
     new QueryCommand({
       TableName: t.table,
-      IndexName: 'outbox',
+      IndexName: leadIndex('outbox'),
       KeyConditionExpression: 'outboxPk = :o AND outboxSk < :cutoff',
       ExpressionAttributeValues: { ':o': OUTBOX, ':cutoff': cutoff },
+      // Keys only: the lead id is the item's partition key.
+      ProjectionExpression: 'pk',
       Limit: limit,
     }),
   );
-  return (out.Items ?? []).map((i) => i.leadId as string);
+  return (out.Items ?? []).map((i) => leadIdOfKey(i.pk));
 };

@@ -5,6 +5,7 @@ import { inboxOrderKey } from '../agent/inbox-order';
 import type { LeadRecord } from '../agent/lead-record';
 import type { DraftStatus } from '../agent/lifecycle';
 import type { StoreCursor } from '../agent/ports';
+import { leadIndex } from './lead-indexes';
 import { draftIndexPk, type LeadTable, LeadUpdate, leadKey, RESERVED_FOR, toLeadRecord } from './lead-item';
 
 type StartKey = Record<string, unknown> | undefined;
@@ -43,7 +44,7 @@ export const listByOwner = async (
     (start) =>
       new QueryCommand({
         TableName: t.table,
-        IndexName: 'byOwner',
+        IndexName: leadIndex('byOwner'),
         KeyConditionExpression: 'ownerPk = :o',
         FilterExpression: draftStatus === 'all' ? 'attribute_exists(draftPk)' : 'draftPk = :dpk',
         ExpressionAttributeValues: {
@@ -73,7 +74,7 @@ export const listDrafts = async (
   const out = await t.db.send(
     new QueryCommand({
       TableName: t.table,
-      IndexName: 'drafts',
+      IndexName: leadIndex('drafts'),
       KeyConditionExpression: 'draftPk = :p',
       ExpressionAttributeValues: { ':p': pk },
       Limit: page.limit,

@@ -7,6 +7,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { AuditEntry, LeadRecord } from '../agent/lead-record';
 import type { LeadMove } from '../agent/ports';
 import type { Route, Tier } from '../agent/qualification';
+import { leadIndex } from './lead-indexes';
 import {
   type LeadTable,
   LeadUpdate,
@@ -28,7 +29,7 @@ export const lostLeads = async (
       const page = await t.db.send(
         new QueryCommand({
           TableName: t.table,
-          IndexName: 'byOwner',
+          IndexName: leadIndex('byOwner'),
           KeyConditionExpression: 'ownerPk = :o',
           FilterExpression: '#status = :lost AND #outcome.#at < :cutoff',
           ExpressionAttributeNames: { '#status': 'status', '#outcome': 'outcome', '#at': 'at' },

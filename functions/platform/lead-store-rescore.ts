@@ -22,6 +22,7 @@ import { type InboxOrderInput, inboxOrderKey } from '../agent/inbox-order';
 import type { LeadRecord, OwnerAlert, ScoreVersion } from '../agent/lead-record';
 import { leadFrom } from '../agent/lifecycle';
 import type { EnrichmentRefresh } from '../agent/ports';
+import { leadIndex } from './lead-indexes';
 import {
   accountIndexKeys,
   conditional,
@@ -29,6 +30,7 @@ import {
   isConditionFailure,
   type LeadTable,
   LeadUpdate,
+  leadIdOfKey,
   leadKey,
   prioritySortKey,
   REORDER_ATTEMPTS,
@@ -201,7 +203,7 @@ export const openLeadIds = async (t: LeadTable, ownerIds: readonly string[]): Pr
       const page = await t.db.send(
         new QueryCommand({
           TableName: t.table,
-          IndexName: 'byOwner',
+          IndexName: leadIndex('byOwner'),
           KeyConditionExpression: 'ownerPk = :o',
           FilterExpression: '#status IN (:s0, :s1, :s2, :s3, :s4)',
           ProjectionExpression: 'leadId',
@@ -293,7 +295,7 @@ export async function* openLeadPages(t: LeadTable, ownerIds: readonly string[]):
       const page = await t.db.send(
         new QueryCommand({
           TableName: t.table,
-          IndexName: 'byOwner',
+          IndexName: leadIndex('byOwner'),
           KeyConditionExpression: 'ownerPk = :o',
           FilterExpression: '#status IN (:s0, :s1, :s2, :s3, :s4)',
           ExpressionAttributeNames: { '#status': 'status' },
@@ -367,14 +369,15 @@ export const leadIdsByDomain = async (t: LeadTable, domain: string): Promise<str
     const page = await t.db.send(
       new QueryCommand({
         TableName: t.table,
-        IndexName: 'byDomain',
+        IndexName: leadIndex('byDomain'),
         KeyConditionExpression: 'domainPk = :d',
         ExpressionAttributeValues: { ':d': domainIndexPk(domain) },
-        ProjectionExpression: 'leadId',
+        // Keys only: the lead id is the item's partition key.
+        ProjectionExpression: 'pk',
         ...(after ? { ExclusiveStartKey: after } : {}),
       }),
     );
-    for (const item of page.Items ?? []) ids.push(String(item.leadId));
+    for (const item of page.Items ?? []) ids.push(leadIdOfKey(item.pk));
     after = page.LastEvaluatedKey;
   } while (after);
   return [...new Set(ids)];

@@ -13,6 +13,7 @@ import {
 import { DomainError } from '../agent/errors';
 import type { LeadRecord } from '../agent/lead-record';
 import type { LeadListQuery, LeadNote, StoreCursor, WorkspaceStore } from '../agent/ports';
+import { leadIndex } from './lead-indexes';
 import {
   conditional,
   type LeadTable,
@@ -38,11 +39,16 @@ const indexFor = (query: LeadListQuery): IndexChoice => {
   const owner = query.filter.ownerId;
   if (owner !== undefined)
     return query.sort === 'priority'
-      ? { indexName: 'ownerByPriority', pkName: 'ownerPk', pkValue: `OWNER#${owner}`, skName: 'prioritySk' }
-      : { indexName: 'byOwner', pkName: 'ownerPk', pkValue: `OWNER#${owner}`, skName: 'ownerSk' };
+      ? {
+          indexName: leadIndex('ownerByPriority'),
+          pkName: 'ownerPk',
+          pkValue: `OWNER#${owner}`,
+          skName: 'prioritySk',
+        }
+      : { indexName: leadIndex('byOwner'), pkName: 'ownerPk', pkValue: `OWNER#${owner}`, skName: 'ownerSk' };
   return query.sort === 'priority'
-    ? { indexName: 'listByPriority', pkName: 'listPk', pkValue: LIST_PK, skName: 'prioritySk' }
-    : { indexName: 'listBySla', pkName: 'listPk', pkValue: LIST_PK, skName: 'ownerSk' };
+    ? { indexName: leadIndex('listByPriority'), pkName: 'listPk', pkValue: LIST_PK, skName: 'prioritySk' }
+    : { indexName: leadIndex('listBySla'), pkName: 'listPk', pkValue: LIST_PK, skName: 'ownerSk' };
 };
 
 /** What a list row needs (functions/agent/pipeline/workspace.ts `leadListItem`) plus the keys of a cursor. */

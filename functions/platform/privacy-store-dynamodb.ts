@@ -1,7 +1,7 @@
 /**
  * The privacy rights on the single leads table. Items it reads and writes:
  * - the lead item (`privacyRequests`, the unscored route of a person who objected to profiling);
- * - the `byEmail` index (`EMAIL#<sha256>`): every lead of an address, without a scan;
+ * - the `byEmail` index (`EMAIL#<sha256>`, keys only): every lead of an address, without a scan;
  * - `SUPPRESS#<salted hash>` / `SUPPRESS`: objections and erasures (functions/agent/privacy/links.ts);
  * - a lead's satellites: `CRM#<leadId>` / `CRM` (its CRM links).
  */
@@ -10,10 +10,12 @@ import type { LeadRecord, PrivacyRequest } from '../agent/lead-record';
 import { leadFrom, qualifyCommand } from '../agent/lifecycle';
 import type { PrivacyStore, StepTimings, SuppressionEntry } from '../agent/ports';
 import type { Route } from '../agent/qualification';
+import { leadIndex } from './lead-indexes';
 import {
   emailIndexPk,
   type LeadTable,
   LeadUpdate,
+  leadIdOfKey,
   leadKey,
   routedAttributes,
   suppressionKey,
@@ -40,12 +42,13 @@ export const queryAll = async (
 export const leadIdsByEmail = async (t: LeadTable, emailSha256: string): Promise<string[]> => {
   const items = await queryAll(t, {
     TableName: t.table,
-    IndexName: 'byEmail',
+    IndexName: leadIndex('byEmail'),
     KeyConditionExpression: 'emailPk = :e',
     ExpressionAttributeValues: { ':e': emailIndexPk(emailSha256) },
-    ProjectionExpression: 'leadId',
+    // Keys only: the lead id is the item's partition key.
+    ProjectionExpression: 'pk',
   });
-  return [...new Set(items.map((i) => String(i.leadId)))];
+  return [...new Set(items.map((i) => leadIdOfKey(i.pk)))];
 };
 
 /** The satellites of a lead outside its partition. */

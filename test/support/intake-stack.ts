@@ -18,7 +18,7 @@ import { FUNCTIONS, TABLES } from '../../infra/data-plane';
 import { type GatewayRoute, loadFunctionRoutes, startHttpGateway } from '../../local/http-gateway';
 import { createLambdaContext } from '../../local/lambda-context';
 import { type AnyLambdaHandler, importHandler } from '../../local/load-handler';
-import { streamSpecification } from '../../local/provision';
+import { gsi, streamSpecification } from '../../local/provision';
 import { type RunningPollers, startSqsPollers } from '../../local/sqs-poller';
 import { type RunningStreamPollers, startStreamPollers } from '../../local/stream-poller';
 import { createTestQueue, dynamoClient, sqsClient } from './local-aws';
@@ -80,14 +80,7 @@ const createLeadsTable = async (ddb: DynamoDBClient, name: string) => {
         { AttributeName: def.sortKey.name, KeyType: 'RANGE' },
       ],
       AttributeDefinitions: [...attrs.values()],
-      GlobalSecondaryIndexes: def.globalSecondaryIndexes.map((i) => ({
-        IndexName: i.indexName,
-        KeySchema: [
-          { AttributeName: i.partitionKey.name, KeyType: 'HASH' as const },
-          { AttributeName: i.sortKey.name, KeyType: 'RANGE' as const },
-        ],
-        Projection: { ProjectionType: 'ALL' as const },
-      })),
+      GlobalSecondaryIndexes: def.globalSecondaryIndexes.map(gsi),
       ...streamSpecification(def),
     }),
   );

@@ -27,6 +27,7 @@ import { createDevKey, DEV_KEY_ENV, verifyDevToken } from '../../functions/platf
 import { FUNCTIONS, TABLES } from '../../infra/data-plane';
 import { loadFunctionRoutes, startHttpGateway } from '../../local/http-gateway';
 import { importHandler } from '../../local/load-handler';
+import { gsi } from '../../local/provision';
 import { startSqsPollers } from '../../local/sqs-poller';
 import { createTestQueue, dynamoClient, sesStore } from './local-aws';
 
@@ -66,14 +67,7 @@ const createTable = async (name: string) => {
       AttributeDefinitions: [
         ...new Map(keys.map((k) => [k.name, { AttributeName: k.name, AttributeType: k.type }])).values(),
       ],
-      GlobalSecondaryIndexes: def.globalSecondaryIndexes.map((i) => ({
-        IndexName: i.indexName,
-        KeySchema: [
-          { AttributeName: i.partitionKey.name, KeyType: 'HASH' as const },
-          { AttributeName: i.sortKey.name, KeyType: 'RANGE' as const },
-        ],
-        Projection: { ProjectionType: 'ALL' as const },
-      })),
+      GlobalSecondaryIndexes: def.globalSecondaryIndexes.map(gsi),
     }),
   );
   return ddb;
