@@ -1,7 +1,8 @@
 /**
  * Per-function bundle size and cold init time. Each handler in FUNCTIONS is bundled the way the CDK does it
  * (the options of infra/bundle-options.ts: ESM, minified, source map, the AWS SDK clients bundled, the
- * createRequire banner; config/, prompts/ and data/ copied beside it as infra/lead-function.ts does); then a
+ * createRequire banner; config/, prompts/ and data/ copied beside it and config/*.yaml compiled, with the
+ * commands infra/lead-function.ts gives the CDK); then a
  * fresh `node` process imports the bundle with the env the handler needs and reports how long the import
  * (module init: clients, config, rules, data) took. Median of 5 cold starts. The process-start floor (a fresh
  * `node` running an empty module, spawn to exit) is measured in the same run, before and after the functions,
@@ -12,14 +13,14 @@
  * packages gives the SDK's share of that variant; the bundle's largest inputs (esbuild metafile) say what
  * the rest of the code is. Run: `npm run bench:bundles`. Writes bench/results/bundles.json.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, execSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import { handlerBuildOptions } from '../infra/bundle-options';
 import { FUNCTIONS, QUEUES, TABLES } from '../infra/data-plane';
-import { RUNTIME_FOLDERS } from '../infra/lead-function';
+import { compiledYamlCommands, RUNTIME_FOLDERS } from '../infra/lead-function';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RUNS = 5;
@@ -164,6 +165,7 @@ try {
       });
       for (const folder of RUNTIME_FOLDERS)
         cpSync(join(ROOT, folder), join(out, folder), { recursive: true });
+      for (const command of compiledYamlCommands(ROOT, out)) execSync(command, { shell: '/bin/sh' });
       return built;
     };
     const out = join(work, name);

@@ -3,7 +3,8 @@
  * variable in the same call, so a function can never hold a permission without knowing the resource name
  * (or know a name without the permission).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -16,6 +17,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { COMPILED_YAML_FILE, compiledYamlText } from '../functions/agent/yaml-compile';
 import { HANDLER_BUNDLE } from './bundle-options';
 import { type FunctionDef, QUEUES, type QueueName, TABLES, type TableName } from './data-plane';
 
@@ -50,6 +52,21 @@ export function copyRuntimeFoldersCommands(inputDir: string, outputDir: string):
     (folder) =>
       `mkdir -p "${outputDir}/${folder}" && cp -R "${inputDir}/${folder}/." "${outputDir}/${folder}/"`,
   );
+}
+
+const compiledYamlFiles = new Map<string, string>();
+/**
+ * Shell commands that put the compiled form of `inputDir`/config/*.yaml (functions/agent/yaml-compile.ts)
+ * beside the bundle, after the runtime folders are copied. Compiled once per input folder and synth.
+ */
+export function compiledYamlCommands(inputDir: string, outputDir: string): string[] {
+  let file = compiledYamlFiles.get(inputDir);
+  if (!file) {
+    file = join(mkdtempSync(join(tmpdir(), 'lq-compiled-yaml-')), COMPILED_YAML_FILE);
+    writeFileSync(file, compiledYamlText(join(inputDir, 'config')));
+    compiledYamlFiles.set(inputDir, file);
+  }
+  return [`cp "${file}" "${outputDir}/config/${COMPILED_YAML_FILE}"`];
 }
 
 /**
@@ -122,7 +139,10 @@ export class LeadFunction extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) => copyRuntimeFoldersCommands(inputDir, outputDir),
+          afterBundling: (inputDir, outputDir) => [
+            ...copyRuntimeFoldersCommands(inputDir, outputDir),
+            ...compiledYamlCommands(inputDir, outputDir),
+          ],
         },
       },
     });

@@ -3,9 +3,10 @@
  * The defaults below mirror `config/intake.yaml`; ops edit the YAML, `parseIntakeSettings` merges it over
  * these defaults (a unit test keeps the two in step).
  */
-import { parse as parseYaml } from 'yaml';
+
 import * as z from 'zod';
 import { PROVIDERS } from '../lead';
+import { parseYamlText } from '../yaml-text';
 
 export const CANONICAL_FIELDS = [
   'email',
@@ -370,7 +371,7 @@ export function parseIntakeSettings(
   yamlText: string,
   base: IntakeSettings = DEFAULT_INTAKE_SETTINGS,
 ): IntakeSettings {
-  const raw = (parseYaml(yamlText) ?? {}) as Record<string, unknown>;
+  const raw = (parseYamlText(yamlText) ?? {}) as Record<string, unknown>;
   const partial = IntakeSettingsSchema.partial().parse(raw);
   return IntakeSettingsSchema.parse({
     ...base,

@@ -3,9 +3,10 @@
  * record class is kept, and the notice texts (Dutch and English) the first email carries. Validated on load;
  * a bad file names the field at fault. Pure: parsing only, no I/O.
  */
-import { parse as parseYaml } from 'yaml';
+
 import * as z from 'zod';
 import { namedPath } from '../config-path';
+import { parseYamlText } from '../yaml-text';
 
 export const LAWFUL_BASES = ['consent', 'legitimate_interest', 'contract'] as const;
 export const LawfulBasisSchema = z.enum(LAWFUL_BASES);
@@ -87,7 +88,7 @@ export const parsePrivacyPolicy = (raw: unknown, file = 'privacy.yaml'): Privacy
 };
 
 export const parsePrivacyYaml = (text: string, file = 'privacy.yaml'): PrivacyPolicy =>
-  parsePrivacyPolicy(parseYaml(text), file);
+  parsePrivacyPolicy(parseYamlText(text), file);
 
 /** JSON Schema of config/privacy.yaml for editors (written by `npx tsx functions/agent/privacy/json-schema.ts`). */
 export const privacyJsonSchema = (): Record<string, unknown> => ({

@@ -6,12 +6,13 @@
  *   routing: rules[2] (enterprise-benelux).to.team: unknown team "enterprize" (teams: enterprise, smb)
  * Pure: no I/O.
  */
-import { parse as parseYaml } from 'yaml';
+
 import * as z from 'zod';
 import { namedPath } from '../config-path';
 import { INDUSTRIES } from '../enrichment';
 import { FORM_TYPES, LANGUAGES } from '../lead';
 import { QUADRANTS, TIERS, type Tier } from '../qualification';
+import { parseYamlText } from '../yaml-text';
 import { resolveTeams, type TeamFile, TeamFileSchema, type Teams } from './team';
 
 const ID = z
@@ -194,7 +195,7 @@ function issuesOf(error: z.ZodError, raw: unknown, file: string): string[] {
 
 function yamlOf(text: string, file: string): unknown {
   try {
-    return parseYaml(text, { prettyErrors: true });
+    return parseYamlText(text, { prettyErrors: true });
   } catch (err) {
     throw new RoutingValidationError([`${file}: YAML: ${(err as Error).message}`]);
   }

@@ -5,8 +5,9 @@
  *   rules[3] (office-hours).when.between: expected two numbers [min, max]
  * Pure: no I/O.
  */
-import { parse as parseYaml } from 'yaml';
+
 import * as z from 'zod';
+import { parseYamlText } from '../yaml-text';
 import {
   CUSTOM_FACT_KINDS,
   CUSTOM_FACT_NAME,
@@ -417,7 +418,7 @@ export function parseRules(raw: unknown): RulesFile {
 export function loadRules(yamlText: string): RulesFile {
   let raw: unknown;
   try {
-    raw = parseYaml(yamlText, { prettyErrors: true });
+    raw = parseYamlText(yamlText, { prettyErrors: true });
   } catch (err) {
     throw new RulesValidationError([`YAML: ${(err as Error).message}`]);
   }
