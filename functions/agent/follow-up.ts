@@ -4,6 +4,7 @@
  */
 
 import * as z from 'zod';
+import { PARSE_ONCE } from './parse-once';
 import { parseYamlText } from './yaml-text';
 
 export const SLA_ACTIONS = ['alert_manager', 'reassign', 'none'] as const;
@@ -47,7 +48,7 @@ export const FollowUpFileSchema = z.strictObject({
 export type FollowUpFile = z.infer<typeof FollowUpFileSchema>;
 
 export const parseFollowUp = (yamlText: string): FollowUpFile => {
-  const parsed = FollowUpFileSchema.safeParse(parseYamlText(yamlText));
+  const parsed = FollowUpFileSchema.safeParse(parseYamlText(yamlText), PARSE_ONCE);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new Error(`follow-up: ${first?.path.join('.') || '(file)'}: ${first?.message ?? 'invalid'}`);

@@ -6,6 +6,7 @@
 
 import * as z from 'zod';
 import { namedPath } from '../config-path';
+import { PARSE_ONCE } from '../parse-once';
 import { TIERS } from '../qualification';
 import { parseYamlText } from '../yaml-text';
 import { OUTCOMES } from './types';
@@ -200,7 +201,7 @@ export const parseCrmMapping = (
   raw: unknown,
   options: { crm?: 'hubspot' | 'pipedrive' | 'none'; people?: readonly string[] } = {},
 ): CrmMapping => {
-  const result = CrmMappingFileSchema.safeParse(raw);
+  const result = CrmMappingFileSchema.safeParse(raw, PARSE_ONCE);
   if (!result.success) {
     throw new CrmMappingError(
       result.error.issues.map((issue) => {

@@ -16,6 +16,7 @@ import { namedPath } from '../config-path';
 import type { DraftingResult } from '../draft';
 import { DomainError } from '../errors';
 import type { LeadRecord } from '../lead-record';
+import { PARSE_ONCE } from '../parse-once';
 import { type HandoffMode, HandoffModeSchema, QuadrantSchema, TierSchema } from '../qualification';
 import type { Teams } from '../route/team';
 import { parseYamlText } from '../yaml-text';
@@ -92,7 +93,7 @@ const invalid = (issues: { field: string; message: string }[]) =>
  * (the name of the request field that holds the policy, e.g. `config`).
  */
 export const parseHandoffPolicy = (raw: unknown, under?: string): HandoffPolicy => {
-  const result = HandoffPolicySchema.safeParse(raw);
+  const result = HandoffPolicySchema.safeParse(raw, PARSE_ONCE);
   if (result.success) return result.data;
   throw invalid(
     result.error.issues.map((issue) => {

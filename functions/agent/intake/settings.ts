@@ -6,6 +6,7 @@
 
 import * as z from 'zod';
 import { PROVIDERS } from '../lead';
+import { PARSE_ONCE } from '../parse-once';
 import { parseYamlText } from '../yaml-text';
 
 export const CANONICAL_FIELDS = [
@@ -372,11 +373,14 @@ export function parseIntakeSettings(
   base: IntakeSettings = DEFAULT_INTAKE_SETTINGS,
 ): IntakeSettings {
   const raw = (parseYamlText(yamlText) ?? {}) as Record<string, unknown>;
-  const partial = IntakeSettingsSchema.partial().parse(raw);
-  return IntakeSettingsSchema.parse({
-    ...base,
-    ...partial,
-    fieldAliases: { ...base.fieldAliases, ...(partial.fieldAliases ?? {}) },
-    sources: { ...base.sources, ...(partial.sources ?? {}) },
-  });
+  const partial = IntakeSettingsSchema.partial().parse(raw, PARSE_ONCE);
+  return IntakeSettingsSchema.parse(
+    {
+      ...base,
+      ...partial,
+      fieldAliases: { ...base.fieldAliases, ...(partial.fieldAliases ?? {}) },
+      sources: { ...base.sources, ...(partial.sources ?? {}) },
+    },
+    PARSE_ONCE,
+  );
 }

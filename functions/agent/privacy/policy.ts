@@ -6,6 +6,7 @@
 
 import * as z from 'zod';
 import { namedPath } from '../config-path';
+import { PARSE_ONCE } from '../parse-once';
 import { parseYamlText } from '../yaml-text';
 
 export const LAWFUL_BASES = ['consent', 'legitimate_interest', 'contract'] as const;
@@ -81,7 +82,7 @@ export class PrivacyPolicyError extends Error {
 }
 
 export const parsePrivacyPolicy = (raw: unknown, file = 'privacy.yaml'): PrivacyPolicy => {
-  const result = PrivacyPolicySchema.safeParse(raw);
+  const result = PrivacyPolicySchema.safeParse(raw, PARSE_ONCE);
   if (result.success) return result.data;
   const lines = result.error.issues.map((i) => `${namedPath(i.path, raw)}: ${i.message}`);
   throw new PrivacyPolicyError(`${file} is not valid — ${lines.join('; ')}`);

@@ -11,6 +11,7 @@ import * as z from 'zod';
 import { namedPath } from '../config-path';
 import { INDUSTRIES } from '../enrichment';
 import { FORM_TYPES, LANGUAGES } from '../lead';
+import { PARSE_ONCE } from '../parse-once';
 import { QUADRANTS, TIERS, type Tier } from '../qualification';
 import { parseYamlText } from '../yaml-text';
 import { resolveTeams, type TeamFile, TeamFileSchema, type Teams } from './team';
@@ -206,8 +207,8 @@ function yamlOf(text: string, file: string): unknown {
  * problem of both files, then every dangling reference (a rule's team or owner that team.yaml lacks).
  */
 export function parseRoutingSetup(routingRaw: unknown, teamRaw: unknown): RoutingSetup {
-  const r = RoutingFileSchema.safeParse(routingRaw);
-  const t = TeamFileSchema.safeParse(teamRaw);
+  const r = RoutingFileSchema.safeParse(routingRaw, PARSE_ONCE);
+  const t = TeamFileSchema.safeParse(teamRaw, PARSE_ONCE);
   const issues = [
     ...(r.success ? [] : issuesOf(r.error, routingRaw, 'routing')),
     ...(t.success ? [] : issuesOf(t.error, teamRaw, 'team')),

@@ -7,6 +7,7 @@
  */
 
 import * as z from 'zod';
+import { PARSE_ONCE } from '../parse-once';
 import { parseYamlText } from '../yaml-text';
 import {
   CUSTOM_FACT_KINDS,
@@ -404,7 +405,7 @@ function formatPath(path: ReadonlyArray<PropertyKey>, raw: unknown): string {
 
 /** Validate an already-parsed object (e.g. from JSON or a test). Throws `RulesValidationError`. */
 export function parseRules(raw: unknown): RulesFile {
-  const result = RulesFileSchema.safeParse(raw);
+  const result = RulesFileSchema.safeParse(raw, PARSE_ONCE);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => {
     let message = issue.message;
