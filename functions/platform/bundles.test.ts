@@ -9,6 +9,7 @@
 import { execFileSync, execSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { build, type Metafile } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handlerBuildOptions } from '../../infra/bundle-options';
@@ -76,8 +77,11 @@ describe('handler bundles', () => {
   it('fail fast with English configuration messages', async () => {
     // Prepare
     const { code } = await bundle('functions/platform/config.ts');
-    const config = (await import(
-      `data:text/javascript;base64,${Buffer.from(code).toString('base64')}`
+    // A file in the repository (not a data: URL): the bundle's createRequire banner needs a file URL.
+    const dir = mkdtempSync(join(ROOT, 'node_modules/.cache/lq-config-bundle-'));
+    writeFileSync(join(dir, 'config.mjs'), code);
+    const config = (await import(pathToFileURL(join(dir, 'config.mjs')).href).finally(() =>
+      rmSync(dir, { recursive: true, force: true }),
     )) as typeof import('./config');
 
     // Act
