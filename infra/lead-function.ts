@@ -3,8 +3,7 @@
  * variable in the same call, so a function can never hold a permission without knowing the resource name
  * (or know a name without the permission).
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
@@ -17,7 +16,6 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
-import { COMPILED_YAML_FILE, compiledYamlText } from '../functions/agent/yaml-compile';
 import { HANDLER_BUNDLE } from './bundle-options';
 import { type FunctionDef, QUEUES, type QueueName, TABLES, type TableName } from './data-plane';
 
@@ -54,19 +52,14 @@ export function copyRuntimeFoldersCommands(inputDir: string, outputDir: string):
   );
 }
 
-const compiledYamlFiles = new Map<string, string>();
 /**
- * Shell commands that put the compiled form of `inputDir`/config/*.yaml (functions/agent/yaml-compile.ts)
- * beside the bundle, after the runtime folders are copied. Compiled once per input folder and synth.
+ * Shell commands that write the compiled form of the bundle's config/*.yaml (functions/agent/yaml-compile.ts)
+ * into its config/, once the runtime folders are copied: the compiled form always matches the YAML shipped.
  */
 export function compiledYamlCommands(inputDir: string, outputDir: string): string[] {
-  let file = compiledYamlFiles.get(inputDir);
-  if (!file) {
-    file = join(mkdtempSync(join(tmpdir(), 'lq-compiled-yaml-')), COMPILED_YAML_FILE);
-    writeFileSync(file, compiledYamlText(join(inputDir, 'config')));
-    compiledYamlFiles.set(inputDir, file);
-  }
-  return [`cp "${file}" "${outputDir}/config/${COMPILED_YAML_FILE}"`];
+  return [
+    `"${inputDir}/node_modules/.bin/tsx" "${inputDir}/functions/agent/yaml-compile.ts" "${outputDir}/config"`,
+  ];
 }
 
 /**

@@ -65,7 +65,9 @@ describe('handler bundles', () => {
         `${name} imports SDK clients FUNCTIONS.${name} grants nothing for (tables / sendsTo / sendsEmail)`,
       ).toEqual([]);
       expect(
-        found[name]?.locales.filter((f) => f !== 'en.js'),
+        // locales/index.js is zod's index of the locales, no locale itself: in a bundle where zod is also reached
+        // through a lazily loaded module (the LLM client) it stays as an empty init function of a few bytes.
+        found[name]?.locales.filter((f) => f !== 'en.js' && f !== 'index.js'),
         `${name} carries zod locales`,
       ).toEqual([]);
     }

@@ -141,10 +141,7 @@ export async function proposeSignals(
 ): Promise<Extraction> {
   if (!message?.trim()) return { signals: [], dropped: 0 };
   // The OpenAI client loads with the first call: a deployment without a key never needs it.
-  const [{ default: OpenAI }, { zodResponseFormat }] = await Promise.all([
-    import('openai'),
-    import('openai/helpers/zod'),
-  ]);
+  const { OpenAI, zodResponseFormat } = await import('./openai-client');
   const client = new OpenAI({
     apiKey: cfg.apiKey,
     ...(cfg.baseURL ? { baseURL: cfg.baseURL } : {}),
