@@ -32,7 +32,7 @@ describe('compiled config YAML', () => {
     const fresh = compiledYamlText(CONFIG);
 
     // Assess
-    expect(committed).toBe(fresh);
+    expect(committed, 'config/compiled.generated.json is stale: run npm run build:config').toBe(fresh);
   });
 
   it('lists every shipped YAML file, each value equal to parsing its text', () => {
