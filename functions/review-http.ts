@@ -5,7 +5,6 @@
  * (functions/agent/pipeline/set-disposition.ts).
  */
 import * as z from 'zod';
-import { buildAllowList } from './agent/draft/allow-list';
 import { DomainError } from './agent/errors';
 import { type OutcomeDeps, recordOutcome, reopenLead } from './agent/pipeline/record-outcome';
 import {
@@ -41,8 +40,10 @@ const deps: ReviewDeps = {
   crm: crmNotifier(),
   people,
   now: () => new Date(),
-  draftAllowList: (record) => {
+  // Loaded with the first draft edit (it brings the public-suffix list), like the guardrails that use it.
+  draftAllowList: async (record) => {
     const owner = record.route?.ownerId ? people.get(record.route.ownerId) : undefined;
+    const { buildAllowList } = await import('./agent/draft/allow-list');
     return buildAllowList({
       ...(owner
         ? { rep: { id: owner.id, name: owner.name, email: owner.email, bookingUrl: owner.bookingUrl } }

@@ -16,6 +16,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { StringParameter } from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { HANDLER_BUNDLE } from './bundle-options';
 import {
   type FunctionDef,
   type IndexStep,
@@ -41,9 +42,7 @@ export const SERVICE_NAME = 'lead-qualifier';
  */
 export const LAMBDA_RUNTIME = Runtime.NODEJS_22_X;
 
-/** Makes CommonJS dependencies that call `require` work inside the ESM bundle. */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+export { ESM_REQUIRE_BANNER } from './bundle-options';
 
 export interface LeadFunctionProps {
   readonly def: FunctionDef;
@@ -60,6 +59,16 @@ export function copyRuntimeFoldersCommands(inputDir: string, outputDir: string):
     (folder) =>
       `mkdir -p "${outputDir}/${folder}" && cp -R "${inputDir}/${folder}/." "${outputDir}/${folder}/"`,
   );
+}
+
+/**
+ * Shell commands that write the compiled form of the bundle's config/*.yaml (functions/agent/yaml-compile.ts)
+ * into its config/, once the runtime folders are copied: the compiled form always matches the YAML shipped.
+ */
+export function compiledYamlCommands(inputDir: string, outputDir: string): string[] {
+  return [
+    `"${inputDir}/node_modules/.bin/tsx" "${inputDir}/functions/agent/yaml-compile.ts" "${outputDir}/config"`,
+  ];
 }
 
 /**
@@ -118,19 +127,24 @@ export class LeadFunction extends Construct {
         ...props.environment,
       },
       bundling: {
+        // The options of ./bundle-options.ts (the bench and the bundle tests build with the same ones).
         format: OutputFormat.ESM,
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
+        mainFields: [...HANDLER_BUNDLE.mainFields],
+        banner: HANDLER_BUNDLE.banner,
+        minify: HANDLER_BUNDLE.minify,
+        keepNames: HANDLER_BUNDLE.keepNames,
         sourceMap: true,
         sourceMapMode: SourceMapMode.EXTERNAL,
-        sourcesContent: false,
-        target: 'node22',
-        externalModules: [],
+        sourcesContent: HANDLER_BUNDLE.sourcesContent,
+        target: HANDLER_BUNDLE.target,
+        externalModules: [...HANDLER_BUNDLE.externalModules],
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          afterBundling: (inputDir, outputDir) => copyRuntimeFoldersCommands(inputDir, outputDir),
+          afterBundling: (inputDir, outputDir) => [
+            ...copyRuntimeFoldersCommands(inputDir, outputDir),
+            ...compiledYamlCommands(inputDir, outputDir),
+          ],
         },
       },
     });

@@ -21,6 +21,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { writeCompiledYaml } from '../functions/agent/yaml-compile';
 import { DynamoLeadStore } from '../functions/platform/lead-store-dynamodb';
 import { DynamoWorkspaceStore } from '../functions/platform/lead-store-workspace';
 import {
@@ -322,6 +323,8 @@ export const startLocalStack = async (options: LocalStackOptions = {}): Promise<
     };
     Object.assign(process.env, env);
 
+    // config/*.yaml in the compiled form the handlers read first, refreshed as the CDK writes it beside a bundle.
+    if (existsSync(resolve(root, 'config'))) writeCompiledYaml(resolve(root, 'config'));
     const needFunctions = !options.routes || !options.consumers || !options.schedules;
     const { ok: functions, failed } = needFunctions
       ? await loadableFunctions(root, log)

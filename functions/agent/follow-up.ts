@@ -2,8 +2,10 @@
  * The follow-up settings (`config/follow-up.yaml`): what a missed first-contact SLA does, per team, and when old
  * leads are re-qualified by the daily job. Validated on load; a bad file names the field. Pure: no I/O.
  */
-import { parse as parseYaml } from 'yaml';
+
 import * as z from 'zod';
+import { PARSE_ONCE } from './parse-once';
+import { parseYamlText } from './yaml-text';
 
 export const SLA_ACTIONS = ['alert_manager', 'reassign', 'none'] as const;
 export type SlaAction = (typeof SLA_ACTIONS)[number];
@@ -46,7 +48,7 @@ export const FollowUpFileSchema = z.strictObject({
 export type FollowUpFile = z.infer<typeof FollowUpFileSchema>;
 
 export const parseFollowUp = (yamlText: string): FollowUpFile => {
-  const parsed = FollowUpFileSchema.safeParse(parseYaml(yamlText));
+  const parsed = FollowUpFileSchema.safeParse(parseYamlText(yamlText), PARSE_ONCE);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new Error(`follow-up: ${first?.path.join('.') || '(file)'}: ${first?.message ?? 'invalid'}`);

@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { QUEUES, TABLES } from '../../infra/data-plane';
+import { PARSE_ONCE } from '../agent/parse-once';
 // Secrets given as references (INTAKE_SECRETS_SECRET_REF, …) are resolved into the environment first.
 import './secrets-bootstrap';
 
@@ -193,7 +194,7 @@ export const parseConfig = <S extends z.ZodType>(
   schema: S,
   env: Record<string, string | undefined>,
 ): z.infer<S> => {
-  const result = schema.safeParse(env);
+  const result = schema.safeParse(env, PARSE_ONCE);
   if (result.success) return result.data;
   const lines = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
   throw new ConfigError(`Invalid configuration — ${lines.join('; ')}`);

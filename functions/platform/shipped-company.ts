@@ -1,7 +1,9 @@
 /** config/company.yaml (or COMPANY_FILE): our company and product as the drafts name them. */
-import { parse as parseYaml } from 'yaml';
+
 import * as z from 'zod';
 import type { SellerInfo } from '../agent/draft/request';
+import { PARSE_ONCE } from '../agent/parse-once';
+import { parseYamlText } from '../agent/yaml-text';
 import { type ShippedPaths, shippedFile } from './shipped-files';
 
 const PlainName = z
@@ -13,7 +15,7 @@ const PlainName = z
 export const CompanyFileSchema = z.strictObject({ name: PlainName, product: PlainName });
 
 export const parseCompany = (text: string): SellerInfo => {
-  const parsed = CompanyFileSchema.safeParse(parseYaml(text));
+  const parsed = CompanyFileSchema.safeParse(parseYamlText(text), PARSE_ONCE);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new Error(`company: ${first?.path.join('.') || '(file)'}: ${first?.message ?? 'invalid'}`);

@@ -3,10 +3,12 @@
  * pipeline and stage a lead lands in, and how the CRM's stages and statuses map back to our outcomes.
  * Validated at cold start; every problem is reported with its path in the file. Pure: no I/O.
  */
-import { parse as parseYaml } from 'yaml';
+
 import * as z from 'zod';
 import { namedPath } from '../config-path';
+import { PARSE_ONCE } from '../parse-once';
 import { TIERS } from '../qualification';
+import { parseYamlText } from '../yaml-text';
 import { OUTCOMES } from './types';
 
 /** Our fields a mapping may name (see view.ts for what each one holds). */
@@ -199,7 +201,7 @@ export const parseCrmMapping = (
   raw: unknown,
   options: { crm?: 'hubspot' | 'pipedrive' | 'none'; people?: readonly string[] } = {},
 ): CrmMapping => {
-  const result = CrmMappingFileSchema.safeParse(raw);
+  const result = CrmMappingFileSchema.safeParse(raw, PARSE_ONCE);
   if (!result.success) {
     throw new CrmMappingError(
       result.error.issues.map((issue) => {
@@ -235,7 +237,7 @@ export const parseCrmMappingYaml = (
 ): CrmMapping => {
   let raw: unknown;
   try {
-    raw = parseYaml(text, { prettyErrors: true });
+    raw = parseYamlText(text, { prettyErrors: true });
   } catch (error) {
     throw new CrmMappingError([`YAML: ${(error as Error).message}`]);
   }

@@ -8,7 +8,6 @@ export {
   type GuardrailContext,
   stripHtml,
 } from './guardrails';
-export { type LlmOutput, LlmOutputSchema } from './llm';
 export { costOf, PRICE_PER_MILLION_USD } from './pricing';
 export { buildMessages } from './prompt-view';
 export { PROMPT_VERSION, type PromptTemplates, readPromptTemplates } from './prompts';

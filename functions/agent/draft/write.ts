@@ -6,7 +6,6 @@
 import type { Language } from '../lead';
 import type { Rationale } from '../qualification';
 import { checkDraft, checkRationale, cleanText, type GuardrailContext } from './guardrails';
-import { callLlm } from './llm';
 import { buildMessages } from './prompt-view';
 import { PROMPT_VERSION } from './prompts';
 import { signature, TEMPLATE_VERSION, writeTemplate } from './template';
@@ -126,6 +125,8 @@ export async function writeRationaleAndDraft(
   const llm = deps.llm;
   if (!llm?.apiKey) return fromTemplate(input, deps, ctx, { fallbackReason: 'llm_not_configured' });
 
+  // The OpenAI client loads with the first LLM call: a deployment without a key never needs it.
+  const { callLlm } = await import('./llm');
   const call = await callLlm(llm, buildMessages(input, deps.allowList, llm.prompts));
   const model = call.usage?.model ?? llm.model;
   if (!call.ok)

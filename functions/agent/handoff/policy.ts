@@ -9,15 +9,17 @@
  * (./eligibility.ts; the send step adds per-recipient and per-domain limits). An `auto` rule with
  * `businessHoursOnly` outside business hours is scheduled for the next opening.
  */
-import { parse as parseYaml } from 'yaml';
+
 import * as z from 'zod';
 import { type Calendar, inBusinessHours, nextBusinessMoment } from '../business-time';
 import { namedPath } from '../config-path';
 import type { DraftingResult } from '../draft';
 import { DomainError } from '../errors';
 import type { LeadRecord } from '../lead-record';
+import { PARSE_ONCE } from '../parse-once';
 import { type HandoffMode, HandoffModeSchema, QuadrantSchema, TierSchema } from '../qualification';
 import type { Teams } from '../route/team';
+import { parseYamlText } from '../yaml-text';
 import { autoSendBlockers } from './eligibility';
 
 const nonEmpty = <T extends z.ZodType>(item: T) => z.array(item).min(1);
@@ -91,7 +93,7 @@ const invalid = (issues: { field: string; message: string }[]) =>
  * (the name of the request field that holds the policy, e.g. `config`).
  */
 export const parseHandoffPolicy = (raw: unknown, under?: string): HandoffPolicy => {
-  const result = HandoffPolicySchema.safeParse(raw);
+  const result = HandoffPolicySchema.safeParse(raw, PARSE_ONCE);
   if (result.success) return result.data;
   throw invalid(
     result.error.issues.map((issue) => {
@@ -109,7 +111,7 @@ export const parseHandoffPolicy = (raw: unknown, under?: string): HandoffPolicy 
 export const parseHandoffYaml = (text: string): HandoffPolicy => {
   let raw: unknown;
   try {
-    raw = parseYaml(text, { prettyErrors: true });
+    raw = parseYamlText(text, { prettyErrors: true });
   } catch (error) {
     throw invalid([{ field: 'handoff', message: `handoff: YAML: ${(error as Error).message}` }]);
   }

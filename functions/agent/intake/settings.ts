@@ -3,9 +3,11 @@
  * The defaults below mirror `config/intake.yaml`; ops edit the YAML, `parseIntakeSettings` merges it over
  * these defaults (a unit test keeps the two in step).
  */
-import { parse as parseYaml } from 'yaml';
+
 import * as z from 'zod';
 import { PROVIDERS } from '../lead';
+import { PARSE_ONCE } from '../parse-once';
+import { parseYamlText } from '../yaml-text';
 
 export const CANONICAL_FIELDS = [
   'email',
@@ -370,12 +372,15 @@ export function parseIntakeSettings(
   yamlText: string,
   base: IntakeSettings = DEFAULT_INTAKE_SETTINGS,
 ): IntakeSettings {
-  const raw = (parseYaml(yamlText) ?? {}) as Record<string, unknown>;
-  const partial = IntakeSettingsSchema.partial().parse(raw);
-  return IntakeSettingsSchema.parse({
-    ...base,
-    ...partial,
-    fieldAliases: { ...base.fieldAliases, ...(partial.fieldAliases ?? {}) },
-    sources: { ...base.sources, ...(partial.sources ?? {}) },
-  });
+  const raw = (parseYamlText(yamlText) ?? {}) as Record<string, unknown>;
+  const partial = IntakeSettingsSchema.partial().parse(raw, PARSE_ONCE);
+  return IntakeSettingsSchema.parse(
+    {
+      ...base,
+      ...partial,
+      fieldAliases: { ...base.fieldAliases, ...(partial.fieldAliases ?? {}) },
+      sources: { ...base.sources, ...(partial.sources ?? {}) },
+    },
+    PARSE_ONCE,
+  );
 }

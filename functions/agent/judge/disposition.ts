@@ -6,9 +6,10 @@
  * with the reason). Deterministic lexicons in Dutch and English; the quote shows the words that decided.
  */
 
-import { parse as parseYaml } from 'yaml';
 import * as z from 'zod';
 import type { Lead } from '../lead';
+import { PARSE_ONCE } from '../parse-once';
+import { parseYamlText } from '../yaml-text';
 import { quoteAround } from './signals';
 
 export const DISPOSITIONS = [
@@ -51,7 +52,7 @@ export type DispositionsFile = z.infer<typeof DispositionsFileSchema>;
 
 /** Parses `config/dispositions.yaml`; throws an Error naming the field on a bad file. */
 export function parseDispositions(yamlText: string): DispositionsFile {
-  const parsed = DispositionsFileSchema.safeParse(parseYaml(yamlText));
+  const parsed = DispositionsFileSchema.safeParse(parseYamlText(yamlText), PARSE_ONCE);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     throw new Error(`dispositions: ${first?.path.join('.') || '(file)'}: ${first?.message ?? 'invalid'}`);

@@ -5,8 +5,6 @@
  * LLM proposes; the rules award the points; the ledger shows the quote. Never throws: a failed call
  * proposes nothing (the deterministic reader already ran).
  */
-import OpenAI from 'openai';
-import { zodResponseFormat } from 'openai/helpers/zod';
 import * as z from 'zod';
 import { renderPrompt } from '../draft/prompts';
 import type {
@@ -142,6 +140,8 @@ export async function proposeSignals(
   cfg: ExtractionConfig,
 ): Promise<Extraction> {
   if (!message?.trim()) return { signals: [], dropped: 0 };
+  // The OpenAI client loads with the first call: a deployment without a key never needs it.
+  const { OpenAI, zodResponseFormat } = await import('./openai-client');
   const client = new OpenAI({
     apiKey: cfg.apiKey,
     ...(cfg.baseURL ? { baseURL: cfg.baseURL } : {}),

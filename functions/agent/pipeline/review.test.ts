@@ -140,6 +140,32 @@ describe('draft actions', () => {
     expect(after?.audit?.map((a) => a.action)).toEqual(['approve']);
   });
 
+  it("an edit goes through the guardrails, loaded with the first edit, with the owner's allow list", async () => {
+    // Prepare
+    const lead = drafted(1);
+    const { store, deps } = setup(lead);
+    const allowListed: string[] = [];
+    const withAllowList: ReviewDeps = {
+      ...deps,
+      draftAllowList: async (record) => {
+        allowListed.push(record.leadId);
+        return { domains: ['ourco.example'], emails: [], urls: [] };
+      },
+    };
+    // Act
+    const answer = await editDraft(withAllowList, anna, lead.leadId, {
+      subject: 'Uw demo',
+      body: 'Beste Jan,\u200b zie https://ourco.example/demo en <b>tot</b> dan.',
+    });
+    // Assess
+    expect(allowListed).toEqual([lead.leadId]);
+    expect(answer).toMatchObject({ leadId: lead.leadId, status: 'pending' });
+    expect(answer).toHaveProperty('removed');
+    const after = await store.get(lead.leadId);
+    expect(after?.draft?.body).toContain('https://ourco.example/demo');
+    expect(after?.draft?.body).not.toMatch(/[\u200b<>]/);
+  });
+
   it('approving with an edit stores the edit with the approval', async () => {
     // Prepare
     const lead = drafted(1);

@@ -17,7 +17,6 @@ import * as z from 'zod';
 import type { Principal } from '../auth/principal';
 import { notifyCrm } from '../crm/notify';
 import type { AllowList } from '../draft';
-import { sanitiseRepEdit } from '../draft/guardrails';
 import { DomainError } from '../errors';
 import { effectiveTier, inboxOrderKey } from '../inbox-order';
 import { type AuditEntry, type LeadRecord, type ScoreOverride, scoreSeen } from '../lead-record';
@@ -42,7 +41,7 @@ export interface ReviewDeps {
    * The links and addresses an edited draft may carry (the owner's booking link and address, our site); a rep's
    * edit gets the draft guardrails' sanitiser (functions/agent/draft/guardrails.ts `sanitiseRepEdit`).
    */
-  readonly draftAllowList?: (record: LeadRecord) => AllowList;
+  readonly draftAllowList?: (record: LeadRecord) => AllowList | Promise<AllowList>;
   /** The CRM sync's trigger (absent: no CRM): a reassigned lead moves to its new owner there too. */
   readonly crm?: CrmNotifier;
 }
@@ -241,11 +240,16 @@ export interface DraftEdit {
   readonly body?: unknown;
 }
 
-const editOf = (deps: ReviewDeps, record: LeadRecord, edit: DraftEdit, required: boolean) => {
+/**
+ * A rep's edit, sanitised. The guardrails (an HTML sanitiser and the public-suffix list) load with the first
+ * edit, not with the review API: most of its requests never edit a draft.
+ */
+const editOf = async (deps: ReviewDeps, record: LeadRecord, edit: DraftEdit, required: boolean) => {
   if (!required && edit.subject === undefined && edit.body === undefined) return undefined;
   const subject = text(edit.subject, 'subject', 200);
   const body = text(edit.body, 'body', 20_000);
-  const clean = sanitiseRepEdit({ subject, body }, deps.draftAllowList?.(record));
+  const { sanitiseRepEdit } = await import('../draft/guardrails');
+  const clean = sanitiseRepEdit({ subject, body }, await deps.draftAllowList?.(record));
   const problem = clean.problems[0];
   if (problem) throw new DomainError('invalid', problem.message, { field: problem.field });
   if (!clean.subject) throw new DomainError('invalid', 'subject is required', { field: 'subject' });
@@ -273,7 +277,7 @@ const allowed = (status: DraftStatus, command: 'edit' | 'approve' | 'reject') =>
 
 export const editDraft = async (deps: ReviewDeps, p: Principal, leadId: string, edit: DraftEdit) => {
   const { record, draft } = await draftOf(deps, p, leadId);
-  const content = editOf(deps, record, edit, true)!;
+  const content = (await editOf(deps, record, edit, true))!;
   allowed(draft.status, 'edit');
   const audit: AuditEntry = {
     at: deps.now().toISOString(),
@@ -295,7 +299,7 @@ export const editDraft = async (deps: ReviewDeps, p: Principal, leadId: string, 
  */
 export const approveDraft = async (deps: ReviewDeps, p: Principal, leadId: string, edit: DraftEdit = {}) => {
   const { record, draft } = await draftOf(deps, p, leadId);
-  const content = editOf(deps, record, edit, false);
+  const content = await editOf(deps, record, edit, false);
   const answerLater = async (status: DraftStatus | 'changed') => {
     if (status === 'approved') await deps.sendQueue.send({ leadId });
     if (status !== 'changed' && APPROVED_OR_LATER.includes(status))

@@ -3,9 +3,11 @@
  * record class is kept, and the notice texts (Dutch and English) the first email carries. Validated on load;
  * a bad file names the field at fault. Pure: parsing only, no I/O.
  */
-import { parse as parseYaml } from 'yaml';
+
 import * as z from 'zod';
 import { namedPath } from '../config-path';
+import { PARSE_ONCE } from '../parse-once';
+import { parseYamlText } from '../yaml-text';
 
 export const LAWFUL_BASES = ['consent', 'legitimate_interest', 'contract'] as const;
 export const LawfulBasisSchema = z.enum(LAWFUL_BASES);
@@ -80,14 +82,14 @@ export class PrivacyPolicyError extends Error {
 }
 
 export const parsePrivacyPolicy = (raw: unknown, file = 'privacy.yaml'): PrivacyPolicy => {
-  const result = PrivacyPolicySchema.safeParse(raw);
+  const result = PrivacyPolicySchema.safeParse(raw, PARSE_ONCE);
   if (result.success) return result.data;
   const lines = result.error.issues.map((i) => `${namedPath(i.path, raw)}: ${i.message}`);
   throw new PrivacyPolicyError(`${file} is not valid — ${lines.join('; ')}`);
 };
 
 export const parsePrivacyYaml = (text: string, file = 'privacy.yaml'): PrivacyPolicy =>
-  parsePrivacyPolicy(parseYaml(text), file);
+  parsePrivacyPolicy(parseYamlText(text), file);
 
 /** JSON Schema of config/privacy.yaml for editors (written by `npx tsx functions/agent/privacy/json-schema.ts`). */
 export const privacyJsonSchema = (): Record<string, unknown> => ({

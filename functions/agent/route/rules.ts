@@ -6,12 +6,14 @@
  *   routing: rules[2] (enterprise-benelux).to.team: unknown team "enterprize" (teams: enterprise, smb)
  * Pure: no I/O.
  */
-import { parse as parseYaml } from 'yaml';
+
 import * as z from 'zod';
 import { namedPath } from '../config-path';
 import { INDUSTRIES } from '../enrichment';
 import { FORM_TYPES, LANGUAGES } from '../lead';
+import { PARSE_ONCE } from '../parse-once';
 import { QUADRANTS, TIERS, type Tier } from '../qualification';
+import { parseYamlText } from '../yaml-text';
 import { resolveTeams, type TeamFile, TeamFileSchema, type Teams } from './team';
 
 const ID = z
@@ -194,7 +196,7 @@ function issuesOf(error: z.ZodError, raw: unknown, file: string): string[] {
 
 function yamlOf(text: string, file: string): unknown {
   try {
-    return parseYaml(text, { prettyErrors: true });
+    return parseYamlText(text, { prettyErrors: true });
   } catch (err) {
     throw new RoutingValidationError([`${file}: YAML: ${(err as Error).message}`]);
   }
@@ -205,8 +207,8 @@ function yamlOf(text: string, file: string): unknown {
  * problem of both files, then every dangling reference (a rule's team or owner that team.yaml lacks).
  */
 export function parseRoutingSetup(routingRaw: unknown, teamRaw: unknown): RoutingSetup {
-  const r = RoutingFileSchema.safeParse(routingRaw);
-  const t = TeamFileSchema.safeParse(teamRaw);
+  const r = RoutingFileSchema.safeParse(routingRaw, PARSE_ONCE);
+  const t = TeamFileSchema.safeParse(teamRaw, PARSE_ONCE);
   const issues = [
     ...(r.success ? [] : issuesOf(r.error, routingRaw, 'routing')),
     ...(t.success ? [] : issuesOf(t.error, teamRaw, 'team')),

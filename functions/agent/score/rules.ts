@@ -5,8 +5,10 @@
  *   rules[3] (office-hours).when.between: expected two numbers [min, max]
  * Pure: no I/O.
  */
-import { parse as parseYaml } from 'yaml';
+
 import * as z from 'zod';
+import { PARSE_ONCE } from '../parse-once';
+import { parseYamlText } from '../yaml-text';
 import {
   CUSTOM_FACT_KINDS,
   CUSTOM_FACT_NAME,
@@ -403,7 +405,7 @@ function formatPath(path: ReadonlyArray<PropertyKey>, raw: unknown): string {
 
 /** Validate an already-parsed object (e.g. from JSON or a test). Throws `RulesValidationError`. */
 export function parseRules(raw: unknown): RulesFile {
-  const result = RulesFileSchema.safeParse(raw);
+  const result = RulesFileSchema.safeParse(raw, PARSE_ONCE);
   if (result.success) return result.data;
   const issues = result.error.issues.map((issue) => {
     let message = issue.message;
@@ -417,7 +419,7 @@ export function parseRules(raw: unknown): RulesFile {
 export function loadRules(yamlText: string): RulesFile {
   let raw: unknown;
   try {
-    raw = parseYaml(yamlText, { prettyErrors: true });
+    raw = parseYamlText(yamlText, { prettyErrors: true });
   } catch (err) {
     throw new RulesValidationError([`YAML: ${(err as Error).message}`]);
   }

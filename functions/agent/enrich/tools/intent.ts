@@ -6,6 +6,7 @@
 import * as z from 'zod';
 import intentData from '../../../../data/intent-signals.json';
 import { type IntentSignal, IntentSignalSchema } from '../../enrichment';
+import { PARSE_ONCE } from '../../parse-once';
 import { normaliseDomain } from '../registry/directory';
 import type { EnrichTool, IntentSignalSource } from '../types';
 
@@ -34,7 +35,7 @@ export class StaticIntentSignalSource implements IntentSignalSource {
 
 let embedded: StaticIntentSignalSource | undefined;
 export function embeddedIntentSignals(): StaticIntentSignalSource {
-  embedded ??= new StaticIntentSignalSource(IntentFileSchema.parse(intentData).signals);
+  embedded ??= new StaticIntentSignalSource(IntentFileSchema.parse(intentData, PARSE_ONCE).signals);
   return embedded;
 }
 
