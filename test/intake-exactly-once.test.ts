@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixture } from '../functions/agent/testing/intake-requests';
-import { type IntakeStack, postLead, startIntakeStack } from './support/intake-stack';
+import { type IntakeStack, postLead, postLeadRetrying, startIntakeStack } from './support/intake-stack';
 import { receiveAll, waitFor } from './support/local-aws';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
@@ -131,19 +131,22 @@ describe('exactly once: the content dedup window ends (DEDUP_WINDOW_SECONDS)', (
     const body = JSON.stringify({ email: 'window@acme-window.nl', message: 'Call me back please' });
     await bucketStart();
     // Act: the first submission; the next bucket's id is reserved for it once its stream record is handled
-    const first = await postLead(stack.url, body, JSON_TYPE);
-    const inside = await postLead(stack.url, body, JSON_TYPE);
+    const first = await postLeadRetrying(stack.url, body, JSON_TYPE);
+    const inside = await postLeadRetrying(stack.url, body, JSON_TYPE);
+    expect(first.status, JSON.stringify(first.body)).toBe(202);
     await waitFor(async () => {
       const { reservations } = await stack.items();
-      return reservations.some((r) => r.reservedFor === first.body.leadId) || undefined;
+      if (reservations.some((r) => r.reservedFor === first.body.leadId)) return true;
+      // Said when the wait times out: how far the stream consumer got.
+      throw new Error(`no reservation yet; stream consumer: ${JSON.stringify(stack.streams?.status())}`);
     }, 60_000);
     // … a retry in the next bucket (inside the window of the first) …
     await bucketStart();
-    const nextBucket = await postLead(stack.url, body, JSON_TYPE);
+    const nextBucket = await postLeadRetrying(stack.url, body, JSON_TYPE);
     // … and one two buckets on (past the window and its reservation)
     await bucketStart();
     await bucketStart();
-    const after = await postLead(stack.url, body, JSON_TYPE);
+    const after = await postLeadRetrying(stack.url, body, JSON_TYPE);
     // Assess
     expect(inside.body.leadId).toBe(first.body.leadId);
     expect(nextBucket.body).toMatchObject({ leadId: first.body.leadId, duplicate: true });

@@ -251,6 +251,36 @@ describe.runIf(enabled)('the workspace in Chromium: rep, manager and ops journey
     expect(await page.locator('#status').getAttribute('data-kind')).toBe('error');
   });
 
+  it('keeps the "not up to date" note when an older, slower load answers after a failed refresh', async () => {
+    // Prepare: the first list load is held back; every later one fails
+    const { page, errors } = await newPage();
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let loads = 0;
+    await page.route('**/drafts?*', async (route) => {
+      loads += 1;
+      if (loads > 1) return route.fulfill({ status: 503, body: '{"message":"Temporarily unavailable"}' });
+      await held;
+      return route.continue();
+    });
+    await page.goto(`${stack.url}/`);
+    await signInAs(page, 'rep-bram');
+    await expect.poll(() => loads, { timeout: 30_000 }).toBe(1);
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await expect.poll(() => page.locator('#list-state').isVisible(), { timeout: 30_000 }).toBe(true);
+    // Act: the first load's answer arrives last
+    const slowAnswer = page.waitForEvent('requestfinished', (r) => r.url().includes('/drafts?'));
+    release();
+    await slowAnswer;
+    await page.evaluate(() => new Promise((r) => setTimeout(r, 250)));
+    // Assess: the newer, failed refresh still says the list is not current
+    expect(await page.locator('#list-state').isVisible()).toBe(true);
+    expect(await page.locator('#list-state').textContent()).toContain('Not up to date');
+    expect(errors).toEqual([]);
+  });
+
   it('gives ops on the inbox the leads list, read-only, without an error; at 390 px nothing is cut off', async () => {
     // Prepare
     const { page, errors } = await newPage(PHONE);

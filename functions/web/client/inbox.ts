@@ -194,8 +194,18 @@ const renderLeadList = (selected?: string) => {
   list.replaceChildren(...leadItems.map((i) => leadRow(i, i.leadId === selected)));
 };
 
-/** (Re)loads the leads list from the top: a screenful, or as many as are shown now. */
-const loadLeads = async (fresh = false) => {
+/**
+ * Numbers the list loads: only the newest one renders or reports. An older, slower answer (the first load, a
+ * timer refresh) arriving after a newer one must not overwrite it — nor clear the "not up to date" note of a
+ * refresh that failed after it started.
+ */
+let listLoads = 0;
+
+/**
+ * (Re)loads the leads list from the top: a screenful, or as many as are shown now. False when a newer load
+ * started meanwhile (this answer was dropped).
+ */
+const loadLeads = async (fresh = false, load = ++listLoads): Promise<boolean> => {
   const list = byId('leads');
   list.setAttribute('aria-busy', 'true');
   if (fresh || !leadItems.length) list.replaceChildren(h('li', { class: 'empty' }, 'Loading leads…'));
@@ -207,12 +217,17 @@ const loadLeads = async (fresh = false) => {
           next: undefined,
         }
       : await fetchLeads(filter, fresh ? LEADS_SCREEN : Math.max(LEADS_SCREEN, leadItems.length));
+    if (load !== listLoads) return false;
     leadItems = r.items;
     leadsCursor = r.next;
     renderLeadList(currentLeadId());
     showMoreButton();
+    return true;
+  } catch (error) {
+    if (load !== listLoads) return false;
+    throw error;
   } finally {
-    list.removeAttribute('aria-busy');
+    if (load === listLoads) list.removeAttribute('aria-busy');
   }
 };
 
@@ -227,21 +242,27 @@ const loadMoreLeads = async () => {
   announce(`${r.items.length} more lead(s) listed`);
 };
 
-/** (Re)loads the list from the top, as many items as are shown now (at least one page). */
+/** (Re)loads the list from the top, as many items as are shown now (at least one page); the newest load wins. */
 const loadList = async () => {
+  const load = ++listLoads;
   if (view === 'leads') {
-    await loadLeads();
-    listState();
+    if (await loadLeads(false, load)) listState();
     return;
   }
   const want = Math.max(items.length, PAGE_SIZE);
   const loaded: InboxItem[] = [];
   let cursor: string | undefined;
-  do {
-    const r = await fetchPage(cursor);
-    loaded.push(...r.items);
-    cursor = r.nextCursor;
-  } while (cursor && loaded.length < want);
+  try {
+    do {
+      const r = await fetchPage(cursor);
+      loaded.push(...r.items);
+      cursor = r.nextCursor;
+    } while (cursor && loaded.length < want);
+  } catch (error) {
+    if (load !== listLoads) return;
+    throw error;
+  }
+  if (load !== listLoads) return;
   items = loaded;
   nextCursor = cursor;
   renderList(currentLeadId());
@@ -988,7 +1009,9 @@ const renderNav = () => {
           me,
           () =>
             void loadLeads(true).then(
-              () => listState(),
+              (current) => {
+                if (current) listState();
+              },
               (e: unknown) => listState(e),
             ),
         )
