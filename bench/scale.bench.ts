@@ -265,44 +265,57 @@ const runSize = async (endpoint: string, n: number) => {
   }
 };
 
+type SizeResult = Awaited<ReturnType<typeof runSize>>;
+
+/** The result file for the sizes measured so far (written after each size, so a long run keeps what it has). */
+const summarize = (sizes: SizeResult[]) => {
+  const last = sizes.at(-1);
+  const units = last
+    ? {
+        write: last.intake.writeUnitsPerLead + last.qualify.writeUnitsPerLead,
+        read: last.intake.readUnitsPerLead + last.qualify.readUnitsPerLead,
+      }
+    : { write: 0, read: 0 };
+  const costPer1000 = (units.write * PRICE_PER_MILLION.write + units.read * PRICE_PER_MILLION.read) / 1000;
+  const table = sizes
+    .map(
+      (x) =>
+        `${x.leads.toLocaleString('en')}: ${x.qualify.leadsPerSecond} leads/s, ${x.qualify.cpuMsPerLead} CPU ms and ${x.qualify.heapRetainedBytesPerLead} B retained per lead, peak RSS ${x.qualify.peakRssMiB} MiB`,
+    )
+    .join('; ');
+  return {
+    readme: {
+      what: 'scale curve of qualify + route on DynamoDB Local, and DynamoDB units per lead',
+      command: `npm run bench:scale -- ${sizes.map((x) => x.leads).join(',')}`,
+      result: `${table}. Per lead: intake ${last?.intake.writeUnitsPerLead} WCU; qualify + route ${last?.qualify.writeUnitsPerLead} WCU + ${last?.qualify.readUnitsPerLead} RCU (${last?.qualify.callsPerLead} calls) → DynamoDB ≈ $${costPer1000.toFixed(4)} per 1,000 leads on demand`,
+    },
+    method:
+      'In process against DynamoDB Local (in memory): N leads stored as intake does, then qualify + route with the production use case and DynamoDB adapters, 10 at a time; fixed local enrichment; ReturnConsumedCapacity=TOTAL on every call',
+    pricePerMillionRequestUnits: PRICE_PER_MILLION,
+    sizes,
+    dynamodbPer1000Leads: {
+      writeUnits: Number((units.write * 1000).toFixed(0)),
+      readUnits: Number((units.read * 1000).toFixed(0)),
+      usd: Number(costPer1000.toFixed(5)),
+    },
+  };
+};
+
 const main = async () => {
   const emulators = await startEmulators({ dataDir: null, ports: { dynamodb: 0, sqs: 0, sesv2: 0 } });
   try {
-    const sizes = [];
+    const sizes: SizeResult[] = [];
     for (const n of SIZES) {
       console.log(`[scale] ${n} leads …`);
       sizes.push(await runSize(emulators.endpoints.dynamodb, n));
+      writeResult('scale', summarize(sizes));
+      const s = sizes.at(-1) as SizeResult;
+      console.log(
+        `[scale] ${n} leads: ${s.qualify.leadsPerSecond} leads/s, ${s.qualify.cpuMsPerLead} CPU ms/lead, peak RSS ${s.qualify.peakRssMiB} MiB`,
+      );
     }
+    const result = summarize(sizes);
     const last = sizes.at(-1);
-    const units = last
-      ? {
-          write: last.intake.writeUnitsPerLead + last.qualify.writeUnitsPerLead,
-          read: last.intake.readUnitsPerLead + last.qualify.readUnitsPerLead,
-        }
-      : { write: 0, read: 0 };
-    const costPer1000 = (units.write * PRICE_PER_MILLION.write + units.read * PRICE_PER_MILLION.read) / 1000;
-    const table = sizes
-      .map(
-        (x) =>
-          `${x.leads.toLocaleString('en')}: ${x.qualify.leadsPerSecond} leads/s, ${x.qualify.cpuMsPerLead} CPU ms and ${x.qualify.heapRetainedBytesPerLead} B retained per lead`,
-      )
-      .join('; ');
-    const result = {
-      readme: {
-        what: 'scale curve of qualify + route on DynamoDB Local, and DynamoDB units per lead',
-        command: 'npm run bench:scale',
-        result: `${table}. Per lead: intake ${last?.intake.writeUnitsPerLead} WCU; qualify + route ${last?.qualify.writeUnitsPerLead} WCU + ${last?.qualify.readUnitsPerLead} RCU (${last?.qualify.callsPerLead} calls) → DynamoDB ≈ $${costPer1000.toFixed(4)} per 1,000 leads on demand`,
-      },
-      method:
-        'In process against DynamoDB Local (in memory): N leads stored as intake does, then qualify + route with the production use case and DynamoDB adapters, 10 at a time; fixed local enrichment; ReturnConsumedCapacity=TOTAL on every call',
-      pricePerMillionRequestUnits: PRICE_PER_MILLION,
-      sizes,
-      dynamodbPer1000Leads: {
-        writeUnits: Number((units.write * 1000).toFixed(0)),
-        readUnits: Number((units.read * 1000).toFixed(0)),
-        usd: Number(costPer1000.toFixed(5)),
-      },
-    };
     const path = writeResult('scale', result);
     const m = machineInfo();
     console.log(
