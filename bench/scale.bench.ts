@@ -15,15 +15,16 @@
  * Writes bench/results/scale.json. Figures vary by machine; the units per lead do not.
  */
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { leadIdFor } from '../functions/agent/pipeline/accept-lead';
 import { type QualifyDeps, qualifyLead } from '../functions/agent/pipeline/qualify-lead';
 import type { LeadQueue } from '../functions/agent/ports';
+import { loadRoutingSetup } from '../functions/agent/route/rules';
 import { sampleEnrichment, sampleLead } from '../functions/agent/testing/samples';
 import { DynamoLeadStore } from '../functions/platform/lead-store-dynamodb';
 import { createRoundRobin } from '../functions/platform/round-robin-dynamodb';
-import { shippedRouting } from '../functions/platform/shipped-routing';
 import { shippedRules } from '../functions/platform/shipped-rules';
 import { TABLES } from '../infra/data-plane';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/aws';
@@ -35,6 +36,21 @@ const SIZES = (process.argv.find((a) => /^\d+(,\d+)*$/.test(a)) ?? '1000,10000,1
   .split(',')
   .map(Number);
 const CONCURRENCY = 10;
+
+/**
+ * The shipped routing and team, with every rep's `maxOpenLeads` raised to the run's size: every lead then
+ * takes the path of a team whose reps have room (their loads read and added to under the cap), as in a team
+ * whose leads get worked and closed. With the shipped caps (25–60 open leads) all but the first few hundred
+ * leads would go to the fallback owner, a cheaper path, and the curve would measure that instead.
+ */
+const roomyRouting = (leads: number) =>
+  loadRoutingSetup(
+    readFileSync('config/routing.yaml', 'utf8'),
+    readFileSync('config/team.yaml', 'utf8').replace(
+      /maxOpenLeads: \d+/g,
+      `maxOpenLeads: ${Math.max(leads, 1000)}`,
+    ),
+  );
 
 /**
  * DynamoDB on-demand prices used for the cost per 1,000 leads (USD, us-east-1 and eu-west-1 alike since the
@@ -60,9 +76,23 @@ interface Units {
   read: number;
   write: number;
   calls: number;
+  /** Calls and capacity units by operation (reads and writes together: an operation does one or the other). */
+  byOperation: Record<string, { calls: number; units: number }>;
+  /** Capacity units by where they were spent: `table` or a global secondary index's name. */
+  byTarget: Record<string, number>;
 }
 
-/** A DynamoDB client that asks every call for its consumed capacity and adds it to `units`. */
+const newUnits = (): Units => ({ read: 0, write: 0, calls: 0, byOperation: {}, byTarget: {} });
+
+interface ConsumedWire {
+  ReadCapacityUnits?: number;
+  WriteCapacityUnits?: number;
+  CapacityUnits?: number;
+  Table?: { CapacityUnits?: number };
+  GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+}
+
+/** A DynamoDB client that asks every call for its consumed capacity (per index) and adds it to `units`. */
 const meteredClient = (endpoint: string, units: Units) => {
   const client = new DynamoDBClient({
     endpoint,
@@ -73,25 +103,29 @@ const meteredClient = (endpoint: string, units: Units) => {
   client.middlewareStack.add(
     (next, context) => async (args) => {
       const input = args.input as Record<string, unknown>;
-      if (CAPACITY_OPS.has(context.commandName ?? '')) input.ReturnConsumedCapacity = 'TOTAL';
+      const operation = (context.commandName ?? 'Unknown').replace(/Command$/, '');
+      if (CAPACITY_OPS.has(context.commandName ?? '')) input.ReturnConsumedCapacity = 'INDEXES';
       const out = await next(args);
       const consumed = (out.output as { ConsumedCapacity?: unknown }).ConsumedCapacity;
-      const list = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as {
-        ReadCapacityUnits?: number;
-        WriteCapacityUnits?: number;
-        CapacityUnits?: number;
-      }[];
+      const list = (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) as ConsumedWire[];
       units.calls++;
+      const op = (units.byOperation[operation] ??= { calls: 0, units: 0 });
+      op.calls++;
       for (const c of list) {
-        const read = c.ReadCapacityUnits ?? 0;
-        const write = c.WriteCapacityUnits ?? 0;
-        units.read += read;
-        units.write += write;
+        let read = c.ReadCapacityUnits ?? 0;
+        let write = c.WriteCapacityUnits ?? 0;
         // Some answers carry only the total: a read operation's total is reads, a write's is writes.
         if (read === 0 && write === 0 && c.CapacityUnits) {
-          if (/Get|Query|Scan/.test(context.commandName ?? '')) units.read += c.CapacityUnits;
-          else units.write += c.CapacityUnits;
+          if (/Get|Query|Scan/.test(operation)) read = c.CapacityUnits;
+          else write = c.CapacityUnits;
         }
+        units.read += read;
+        units.write += write;
+        op.units += read + write;
+        if (c.Table?.CapacityUnits)
+          units.byTarget.table = (units.byTarget.table ?? 0) + c.Table.CapacityUnits;
+        for (const [name, index] of Object.entries(c.GlobalSecondaryIndexes ?? {}))
+          units.byTarget[name] = (units.byTarget[name] ?? 0) + (index.CapacityUnits ?? 0);
       }
       return out;
     },
@@ -175,8 +209,8 @@ const gc = () => (globalThis as { gc?: () => void }).gc?.();
 
 const runSize = async (endpoint: string, n: number) => {
   const table = `scale-${n}-${randomUUID().slice(0, 8)}`;
-  const intakeUnits: Units = { read: 0, write: 0, calls: 0 };
-  const qualifyUnits: Units = { read: 0, write: 0, calls: 0 };
+  const intakeUnits = newUnits();
+  const qualifyUnits = newUnits();
   const intakeClient = meteredClient(endpoint, intakeUnits);
   const qualifyClient = meteredClient(endpoint, qualifyUnits);
   await createTable(intakeClient, table);
@@ -198,7 +232,7 @@ const runSize = async (endpoint: string, n: number) => {
       marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },
     });
     const store = new DynamoLeadStore(db, table);
-    const routing = shippedRouting();
+    const routing = roomyRouting(n);
     const rotation = createRoundRobin({ db, table, setup: routing });
     let handedOn = 0;
     const draftQueue: LeadQueue = {
@@ -218,6 +252,8 @@ const runSize = async (endpoint: string, n: number) => {
       clock: () => performance.now(),
     };
     const outcomes: Record<string, number> = {};
+    /** Leads per owner (or `nurture`): the reps of the teams, not their fallback owner, take them. */
+    const owners: Record<string, number> = {};
     gc();
     const heapBefore = process.memoryUsage().heapUsed;
     let peakRss = process.memoryUsage().rss;
@@ -229,6 +265,10 @@ const runSize = async (endpoint: string, n: number) => {
     await pool(n, CONCURRENCY, async (i) => {
       const result = await qualifyLead(ids[i] as string, deps);
       outcomes[result.outcome] = (outcomes[result.outcome] ?? 0) + 1;
+      if ('route' in result) {
+        const to = result.route.ownerId ?? result.route.kind;
+        owners[to] = (owners[to] ?? 0) + 1;
+      }
     });
     const seconds = (performance.now() - started) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
@@ -255,7 +295,17 @@ const runSize = async (endpoint: string, n: number) => {
         readUnitsPerLead: perLead(qualifyUnits.read),
         callsPerLead: perLead(qualifyUnits.calls),
         draftHandOffsPerLead: perLead(handedOn),
+        /** Per lead, by operation: calls and capacity units (the table's and its indexes' together). */
+        perOperation: Object.fromEntries(
+          Object.entries(qualifyUnits.byOperation).map(([k, v]) => [
+            k,
+            { calls: perLead(v.calls), units: perLead(v.units) },
+          ]),
+        ),
+        /** Capacity units per lead by where they were spent: the table or an index. */
+        perTarget: Object.fromEntries(Object.entries(qualifyUnits.byTarget).map(([k, v]) => [k, perLead(v)])),
         outcomes,
+        owners,
       },
     };
   } finally {
@@ -350,6 +400,14 @@ const main = async () => {
     console.log(
       `\nIntake: ${last?.intake.writeUnitsPerLead} WCU, ${last?.intake.readUnitsPerLead} RCU per lead. DynamoDB per 1,000 leads (intake + qualify + route): ${result.dynamodbPer1000Leads.writeUnits} WCU, ${result.dynamodbPer1000Leads.readUnits} RCU ≈ $${result.dynamodbPer1000Leads.usd} on demand.`,
     );
+    if (last) {
+      const list = (o: Record<string, unknown>) =>
+        Object.entries(o)
+          .map(([k, v]) => `${k} ${typeof v === 'object' ? JSON.stringify(v) : v}`)
+          .join(', ');
+      console.log(`Qualify + route per lead, by operation: ${list(last.qualify.perOperation)}`);
+      console.log(`… and by where the units went: ${list(last.qualify.perTarget)}`);
+    }
     console.log(`Wrote ${path}`);
   } finally {
     await emulators.stop();
