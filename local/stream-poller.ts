@@ -12,6 +12,13 @@
  *   sequence number) up to `retryAttempts` times, with a back-off; then the failed part is described on the
  *   on-failure queue (an SQS DLQ, with Lambda's `DDBStreamBatchInfo`) and its keys are released.
  * The starting position is TRIM_HORIZON (the whole stream the emulator still holds) unless `LATEST` is asked.
+ *
+ * A GetRecords answered with TrimmedDataAccessException takes a fresh iterator for that shard, after the last
+ * record read (or at the trim horizon when none was read, or when that record is gone too), as Lambda resumes
+ * at the trim horizon. DynamoDB Local needs this for more than real trimming: its sequence numbers are shared
+ * by every table, and an iterator taken on an empty shard points at the shard's starting number, so once another
+ * table's writes have moved the counter, the shard's first record lies past it and the emulator calls the
+ * iterator trimmed — for ever, if it is not replaced.
  */
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
@@ -131,6 +138,10 @@ export const matchesFilter = (filter: StreamFilter | undefined, record: StreamRe
 
 interface ShardState {
   iterator: string | undefined;
+  /** Sequence number of the last record read from the shard (filtered out or not). */
+  lastSequence?: string;
+  /** The last record read when the iterator was last renewed after it (trimmed again: the trim horizon). */
+  renewedAfter?: string;
   /** Records read but not handed to the function yet. */
   pending: DynamoDBRecord[];
   closed: boolean;
@@ -259,14 +270,18 @@ class StreamLoop {
     if (shard.pending.length < this.c.batchSize * factor && shard.iterator && !shard.closed) {
       const deadline = Date.now() + (this.c.maxBatchingWindowSeconds ?? 0) * 1000;
       do {
-        const out: { Records?: StreamRecordWire[]; NextShardIterator?: string } = await this.call(
-          'GetRecords',
-          { ShardIterator: shard.iterator, Limit: 100 },
-        );
+        const out: { Records?: StreamRecordWire[]; NextShardIterator?: string } = await this.call<{
+          Records?: StreamRecordWire[];
+          NextShardIterator?: string;
+        }>('GetRecords', { ShardIterator: shard.iterator, Limit: 100 }).catch(async (error: Error) => {
+          if (error.name === 'TrimmedDataAccessException') await this.renewIterator(shardId, shard);
+          throw error;
+        });
         shard.iterator = out.NextShardIterator;
         if (!shard.iterator) shard.closed = true;
         const records = out.Records ?? [];
         if (records.length > 0) read = true;
+        shard.lastSequence = records.at(-1)?.dynamodb?.SequenceNumber ?? shard.lastSequence;
         for (const r of records)
           if (matchesFilter(this.c.filter, r))
             shard.pending.push({ ...r, eventSourceARN: this.streamArn } as DynamoDBRecord);
@@ -290,6 +305,27 @@ class StreamLoop {
     if (!launched && shard.inFlight.size >= factor && shard.pending.length > 0)
       await Promise.race(shard.inFlight);
     return read || launched;
+  }
+
+  /**
+   * A new iterator for a shard whose iterator was called trimmed: after the last record read, or at the trim
+   * horizon when none was read or that record was trimmed too.
+   */
+  private async renewIterator(shardId: string, shard: ShardState) {
+    const iterator = (type: 'AFTER_SEQUENCE_NUMBER' | 'TRIM_HORIZON') =>
+      this.call<{ ShardIterator?: string }>('GetShardIterator', {
+        StreamArn: this.streamArn,
+        ShardId: shardId,
+        ShardIteratorType: type,
+        ...(type === 'AFTER_SEQUENCE_NUMBER' ? { SequenceNumber: shard.lastSequence } : {}),
+      });
+    const after = shard.lastSequence !== undefined && shard.renewedAfter !== shard.lastSequence;
+    const renewed = after
+      ? await iterator('AFTER_SEQUENCE_NUMBER').catch(() => iterator('TRIM_HORIZON'))
+      : await iterator('TRIM_HORIZON');
+    shard.iterator = renewed.ShardIterator;
+    shard.renewedAfter = after ? shard.lastSequence : undefined;
+    this.log(`shard iterator renewed (${after ? 'after the last record read' : 'at the trim horizon'})`);
   }
 
   /** Up to `batchSize` pending records, in order, none of whose keys is in a batch in flight. */
