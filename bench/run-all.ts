@@ -4,6 +4,10 @@
  * benchmark left in bench/results/, with the machine they ran on and how to reproduce them. A result with a
  * `readme` line (`{ what, command, result }`) replaces its row of the README's benchmark table (the row with
  * the same command; a new row otherwise).
+ *
+ * `npm run bench -- intake pipeline` runs only the benchmarks whose file names contain one of the words; the
+ * report keeps the outcomes of the others from the previous report. `npm run bench -- --report` runs none and
+ * only writes the report and the README table again, e.g. after `npm run bench:scale` ran on its own.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,14 +16,33 @@ import { basename, join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RESULTS = join(ROOT, 'bench/results');
-const only = process.argv.slice(2);
+const reportOnly = process.argv.includes('--report');
+const only = process.argv.slice(2).filter((a) => a !== '--report');
 
-const benches = readdirSync(join(ROOT, 'bench'))
-  .filter((f) => f.endsWith('.bench.ts'))
-  .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
-  .sort();
+const benches = reportOnly
+  ? []
+  : readdirSync(join(ROOT, 'bench'))
+      .filter((f) => f.endsWith('.bench.ts'))
+      .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+      .sort();
 
-const outcomes: { bench: string; exitCode: number | null; seconds: number }[] = [];
+interface Outcome {
+  bench: string;
+  exitCode: number | null;
+  seconds: number;
+}
+/** Outcomes of the previous report, for the benchmarks this run leaves out. */
+const previousOutcomes = ((): Outcome[] => {
+  try {
+    return (
+      (JSON.parse(readFileSync(join(RESULTS, 'report.json'), 'utf8')) as { outcomes?: Outcome[] }).outcomes ??
+      []
+    );
+  } catch {
+    return [];
+  }
+})();
+const ran: Outcome[] = [];
 for (const file of benches) {
   console.log(`\n=== ${file}`);
   const started = Date.now();
@@ -27,12 +50,15 @@ for (const file of benches) {
     cwd: ROOT,
     stdio: 'inherit',
   });
-  outcomes.push({
+  ran.push({
     bench: file,
     exitCode: run.status,
     seconds: Math.round((Date.now() - started) / 100) / 10,
   });
 }
+const outcomes = [...previousOutcomes.filter((o) => !benches.includes(o.bench)), ...ran].sort((a, b) =>
+  a.bench.localeCompare(b.bench),
+);
 
 const machine = {
   cpu: cpus()[0]?.model ?? 'unknown',
@@ -118,4 +144,4 @@ if (readmeRows.length > 0 && existsSync(README)) {
     console.log(`README benchmark table: ${readmeRows.length} row(s) regenerated`);
   }
 }
-if (!existsSync(join(RESULTS, 'REPORT.md')) || outcomes.some((o) => o.exitCode !== 0)) process.exitCode = 1;
+if (!existsSync(join(RESULTS, 'REPORT.md')) || ran.some((o) => o.exitCode !== 0)) process.exitCode = 1;

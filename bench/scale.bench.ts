@@ -9,7 +9,7 @@
  *      what the qualify function does per lead, minus the outside world: enrichment is a fixed local result
  *      (a real one waits on websites and registries, which says nothing about our own scale) and the
  *      draft hand-off is counted instead of sent.
- * Every DynamoDB call asks for ReturnConsumedCapacity=TOTAL (table and indexes), so the read and write
+ * Every DynamoDB call asks for ReturnConsumedCapacity=INDEXES (table and each index), so the read and write
  * units per lead are DynamoDB's own accounting, from which the AWS cost per 1,000 leads follows (on-demand).
  * Per size: wall time and CPU time per lead, leads/s, heap retained per lead after a GC, peak RSS.
  * Writes bench/results/scale.json. Figures vary by machine; the units per lead do not.
@@ -344,7 +344,7 @@ const summarize = (sizes: SizeResult[]) => {
       result: `${table}. Per lead: intake ${last?.intake.writeUnitsPerLead} WCU; qualify + route ${last?.qualify.writeUnitsPerLead} WCU + ${last?.qualify.readUnitsPerLead} RCU (${last?.qualify.callsPerLead} calls) → DynamoDB ≈ $${costPer1000.toFixed(4)} per 1,000 leads on demand`,
     },
     method:
-      'In process against DynamoDB Local (in memory): N leads stored as intake does, then qualify + route with the production use case and DynamoDB adapters, 10 at a time; fixed local enrichment; ReturnConsumedCapacity=TOTAL on every call',
+      'In process against DynamoDB Local (in memory): N leads stored as intake does, then qualify + route with the production use case and DynamoDB adapters, 10 at a time; fixed local enrichment; shipped teams with caps raised to N; table without a stream; ReturnConsumedCapacity=INDEXES on every call',
     pricePerMillionRequestUnits: PRICE_PER_MILLION,
     sizes,
     dynamodbPer1000Leads: {
