@@ -90,6 +90,11 @@ interface StreamRecordWire {
   readonly dynamodb?: DynamoDBRecord['dynamodb'];
 }
 
+interface GetRecordsOutput {
+  readonly Records?: StreamRecordWire[];
+  readonly NextShardIterator?: string;
+}
+
 /** One call of DynamoDB Local's streams API (JSON 1.0; the emulator does not check the signature). */
 const streamsCall = async <T>(endpoint: string, operation: string, body: unknown): Promise<T> => {
   const service = operation.startsWith('DescribeTable') ? 'DynamoDB_20120810' : 'DynamoDBStreams_20120810';
@@ -138,10 +143,11 @@ export const matchesFilter = (filter: StreamFilter | undefined, record: StreamRe
 
 interface ShardState {
   iterator: string | undefined;
-  /** Sequence number of the last record read from the shard (filtered out or not). */
+  /**
+   * Sequence number of the last record read from the shard (filtered out or not); cleared when the iterator is
+   * renewed after it, so a second trim before the next record renews at the trim horizon.
+   */
   lastSequence?: string;
-  /** The last record read when the iterator was last renewed after it (trimmed again: the trim horizon). */
-  renewedAfter?: string;
   /** Records read but not handed to the function yet. */
   pending: DynamoDBRecord[];
   closed: boolean;
@@ -218,13 +224,8 @@ class StreamLoop {
     for (const shard of shards) {
       if (this.shards.has(shard.ShardId) || this.done.has(shard.ShardId)) continue;
       const type = first && this.options.startingPosition === 'LATEST' ? 'LATEST' : 'TRIM_HORIZON';
-      const { ShardIterator } = await this.call<{ ShardIterator?: string }>('GetShardIterator', {
-        StreamArn: this.streamArn,
-        ShardId: shard.ShardId,
-        ShardIteratorType: type,
-      });
       this.shards.set(shard.ShardId, {
-        iterator: ShardIterator,
+        iterator: await this.shardIterator(shard.ShardId, type),
         pending: [],
         closed: false,
         inFlight: new Set(),
@@ -270,10 +271,10 @@ class StreamLoop {
     if (shard.pending.length < this.c.batchSize * factor && shard.iterator && !shard.closed) {
       const deadline = Date.now() + (this.c.maxBatchingWindowSeconds ?? 0) * 1000;
       do {
-        const out: { Records?: StreamRecordWire[]; NextShardIterator?: string } = await this.call<{
-          Records?: StreamRecordWire[];
-          NextShardIterator?: string;
-        }>('GetRecords', { ShardIterator: shard.iterator, Limit: 100 }).catch(async (error: Error) => {
+        const out: GetRecordsOutput = await this.call<GetRecordsOutput>('GetRecords', {
+          ShardIterator: shard.iterator,
+          Limit: 100,
+        }).catch(async (error: Error) => {
           if (error.name === 'TrimmedDataAccessException') await this.renewIterator(shardId, shard);
           throw error;
         });
@@ -312,20 +313,29 @@ class StreamLoop {
    * horizon when none was read or that record was trimmed too.
    */
   private async renewIterator(shardId: string, shard: ShardState) {
-    const iterator = (type: 'AFTER_SEQUENCE_NUMBER' | 'TRIM_HORIZON') =>
-      this.call<{ ShardIterator?: string }>('GetShardIterator', {
-        StreamArn: this.streamArn,
-        ShardId: shardId,
-        ShardIteratorType: type,
-        ...(type === 'AFTER_SEQUENCE_NUMBER' ? { SequenceNumber: shard.lastSequence } : {}),
-      });
-    const after = shard.lastSequence !== undefined && shard.renewedAfter !== shard.lastSequence;
-    const renewed = after
-      ? await iterator('AFTER_SEQUENCE_NUMBER').catch(() => iterator('TRIM_HORIZON'))
-      : await iterator('TRIM_HORIZON');
-    shard.iterator = renewed.ShardIterator;
-    shard.renewedAfter = after ? shard.lastSequence : undefined;
+    const after = shard.lastSequence;
+    shard.iterator = after
+      ? await this.shardIterator(shardId, 'AFTER_SEQUENCE_NUMBER', after).catch(() =>
+          this.shardIterator(shardId, 'TRIM_HORIZON'),
+        )
+      : await this.shardIterator(shardId, 'TRIM_HORIZON');
+    shard.lastSequence = undefined;
     this.log(`shard iterator renewed (${after ? 'after the last record read' : 'at the trim horizon'})`);
+  }
+
+  /** GetShardIterator for one shard of the stream. */
+  private async shardIterator(
+    shardId: string,
+    type: 'TRIM_HORIZON' | 'LATEST' | 'AFTER_SEQUENCE_NUMBER',
+    sequenceNumber?: string,
+  ): Promise<string | undefined> {
+    const { ShardIterator } = await this.call<{ ShardIterator?: string }>('GetShardIterator', {
+      StreamArn: this.streamArn,
+      ShardId: shardId,
+      ShardIteratorType: type,
+      ...(sequenceNumber ? { SequenceNumber: sequenceNumber } : {}),
+    });
+    return ShardIterator;
   }
 
   /** Up to `batchSize` pending records, in order, none of whose keys is in a batch in flight. */
